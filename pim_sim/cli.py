@@ -1,0 +1,28 @@
+"""The ``pim-sim`` command. Each area of the toolkit registers its own sub-commands here."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="pim-sim",
+    help="Simulate Microsoft Entra Privileged Identity Management: scenarios, quizzes and baselines.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+@app.command()
+def version() -> None:
+    """Print the version of pim-sim."""
+    from pim_sim import __version__
+
+    typer.echo(__version__)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

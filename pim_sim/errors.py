@@ -1,0 +1,38 @@
+"""Domain errors. A refusal carries the rule PIM applied, the Graph error code and a message a
+student can learn from."""
+
+from __future__ import annotations
+
+
+class ModelError(ValueError):
+    """The model was asked something impossible (an unknown user, a malformed scope)."""
+
+
+class SettingError(ModelError):
+    """A role setting is outside its documented range. Names the setting, value and range."""
+
+    def __init__(self, setting: str, value, allowed: str, source: str = ""):
+        self.setting, self.value, self.allowed, self.source = setting, value, allowed, source
+        message = f"{setting}: {value!r} is not allowed; {allowed}"
+        super().__init__(message + (f" (source: {source})" if source else ""))
+
+
+class PimRefusal(Exception):
+    """PIM refused a request, as the portal or Microsoft Graph would.
+
+    ``rule`` is the policy rule name Graph reports (``MfaRule``, ``JustificationRule``,
+    ``ExpirationRule``, ...), ``code`` the Graph error code, ``source`` the page that documents
+    the behaviour.
+    """
+
+    def __init__(self, message: str, *, rule: str, code: str = "RoleAssignmentRequestPolicyValidationFailed",
+                 source: str = ""):
+        super().__init__(message)
+        self.message, self.rule, self.code, self.source = message, rule, code, source
+
+    def __reduce__(self):
+        return (_rebuild_refusal, (self.message, self.rule, self.code, self.source))
+
+
+def _rebuild_refusal(message, rule, code, source):
+    return PimRefusal(message, rule=rule, code=code, source=source)

@@ -1,0 +1,209 @@
+"""Every product constant of Privileged Identity Management, once, with its source.
+
+The engine and the quiz text both read from here, so a fact changed here changes what the
+model does *and* what the questions say. Each value is a :class:`Fact` carrying the Microsoft
+Learn page it comes from and whether the page states it (``documented=False`` marks values
+that are community-reported or inferred; the quiz never keys a question on those alone).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+LEARN = "https://learn.microsoft.com/en-us"
+PIM = f"{LEARN}/entra/id-governance/privileged-identity-management"
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A product constant with the page that states it."""
+
+    value: Any
+    source: str
+    documented: bool = True
+    note: str = ""
+
+
+MINUTE = 1.0
+HOUR = 60.0
+DAY = 24 * HOUR
+
+# --- Assignments ------------------------------------------------------------------------
+MIN_ASSIGNMENT_MINUTES = Fact(
+    5 * MINUTE,
+    f"{PIM}/pim-how-to-add-role-to-user",
+    note="An assignment can't be made for less than 5 minutes.",
+)
+NO_REMOVE_WITHIN_MINUTES = Fact(
+    5 * MINUTE,
+    f"{PIM}/pim-how-to-add-role-to-user",
+    note="An assignment can't be removed within 5 minutes of being made.",
+)
+SERVICE_PRINCIPAL_ELIGIBLE = Fact(
+    False,
+    f"{PIM}/pim-deployment-plan",
+    note="Service principals can only get time-limited active assignments, never eligible ones.",
+)
+LAST_GLOBAL_ADMIN_PROTECTED = Fact(
+    ("Global Administrator",),
+    f"{PIM}/pim-how-to-add-role-to-user",
+    note="The last active Global Administrator assignment can't be removed. The PIM overview "
+    "also names Privileged Role Administrator; the assignment page names only Global "
+    "Administrator, which the model follows.",
+)
+
+# --- Activation ---------------------------------------------------------------------------
+DEFAULT_ACTIVATION_MAX_MINUTES = Fact(
+    8 * HOUR,
+    f"{LEARN}/graph/api/unifiedrolemanagementpolicy-get",
+    note="Expiration_EndUser_Assignment maximumDuration PT8H in an unmodified policy.",
+)
+ACTIVATION_MAX_RANGE_MINUTES = Fact(
+    (1 * HOUR, 24 * HOUR),
+    f"{PIM}/pim-how-to-change-default-settings",
+    note="The portal slider runs from 1 to 24 hours. Older community notes say 0.5 to 24 "
+    "hours; the model follows Microsoft Learn.",
+)
+NO_DEACTIVATE_WITHIN_MINUTES = Fact(
+    5 * MINUTE,
+    f"{PIM}/pim-how-to-activate-role",
+    note="An activation can't be deactivated within 5 minutes after it was activated.",
+)
+PROVISIONING_SECONDS = Fact(
+    (2.0, 30.0),
+    f"{PIM}/pim-how-to-activate-role",
+    note="PIM creates the active assignment 'within seconds'. The range is a model choice.",
+    documented=False,
+)
+TOKEN_REFRESH_MINUTES = Fact(
+    (0.0, 10.0),
+    f"{PIM}/pim-how-to-activate-role",
+    note="Applications may cache role state; signing out and in helps. The lag distribution "
+    "is a model choice, not a documented number.",
+    documented=False,
+)
+
+# --- Approval -----------------------------------------------------------------------------
+APPROVAL_WINDOW_MINUTES = Fact(
+    24 * HOUR,
+    f"{PIM}/pim-approval-workflow",
+    note="Approvers have 24 hours; the window isn't configurable. After it the request "
+    "expires and must be resubmitted.",
+)
+SELF_APPROVAL_ALLOWED = Fact(
+    False,
+    f"{PIM}/pim-approval-workflow",
+    note="Approvers aren't able to approve their own role activation requests.",
+)
+APPROVAL_EMAIL_MINUTES = Fact(
+    (3.0, 10.0, 15.0),
+    f"{PIM}/pim-email-notifications",
+    note="90% of approval emails arrive within 3 to 10 minutes, the tail up to about 15.",
+)
+ENTRA_DEFAULT_APPROVER_ROLES = Fact(
+    ("Privileged Role Administrator", "Global Administrator"),
+    f"{PIM}/pim-how-to-change-default-settings",
+    note="If no specific approvers are selected, Privileged Role Administrators and Global "
+    "Administrators become the default approvers (Microsoft Entra roles only).",
+)
+MAX_NOTIFICATION_RECIPIENTS = Fact(1000, f"{PIM}/pim-how-to-change-default-settings")
+
+# --- Extend and renew -----------------------------------------------------------------------
+EXTEND_WINDOW_MINUTES = Fact(
+    14 * DAY,
+    f"{PIM}/pim-how-to-renew-extend",
+    note="A user can request an extension when the assignment ends within 14 days.",
+)
+RENEW_WINDOW_MINUTES = Fact(
+    30 * DAY,
+    f"{PIM}/pim-how-to-renew-extend",
+    note="Expired assignments can be renewed for up to 30 days after expiry. The commonly "
+    "repeated '90 days' is not what Learn says.",
+)
+EXPIRY_NOTICE_MINUTES = Fact(
+    (14 * DAY, 1 * DAY, 0.0),
+    f"{PIM}/pim-how-to-renew-extend",
+    note="PIM emails 14 days and 1 day before expiry, and again at expiry.",
+)
+
+# --- Audit --------------------------------------------------------------------------------
+PIM_AUDIT_VIEW_MINUTES = Fact(
+    30 * DAY,
+    f"{PIM}/pim-how-to-use-audit-log",
+    note="PIM's Resource audit and My audit show the past 30 days.",
+)
+ENTRA_AUDIT_RETENTION_MINUTES = Fact(
+    {"Free": 7 * DAY, "P1": 30 * DAY, "P2": 30 * DAY},
+    f"{LEARN}/entra/identity/monitoring-health/reference-reports-data-retention",
+    note="Microsoft Entra audit logs: 7 days on Free, 30 days on P1 or P2.",
+)
+ACTIVITY_LOG_RETENTION_MINUTES = Fact(
+    90 * DAY,
+    f"{LEARN}/azure/role-based-access-control/change-history-report",
+    note="Azure Activity Log entries are kept 90 days.",
+)
+ACTIVITY_LOG_PIM_ENTRIES = Fact(
+    True,
+    f"{LEARN}/azure/role-based-access-control/change-history-report",
+    documented=False,
+    note="Role assignment writes are in the Activity Log; no Learn page describes how PIM "
+    "activations appear there. Modelled as present, marked unverified.",
+)
+ENTRA_AUDIT_READER_ROLES = Fact(
+    ("Reports Reader", "Security Reader", "Security Administrator", "Global Reader",
+     "Global Administrator"),
+    f"{LEARN}/entra/identity/monitoring-health/concept-audit-logs",
+    note="Least-privileged roles that read Microsoft Entra audit logs (Global Administrator "
+    "can too).",
+)
+PIM_RESOURCE_AUDIT_READER_ROLES = Fact(
+    ("Global Administrator", "Global Reader", "Privileged Role Administrator",
+     "Security Administrator", "Security Reader"),
+    f"{PIM}/pim-how-to-use-audit-log",
+)
+AZURE_RESOURCE_AUDIT_READER_ROLES = Fact(
+    ("Owner", "User Access Administrator"),
+    f"{PIM}/azure-pim-resource-rbac",
+    documented=False,
+    note="Learn's Azure resource audit page says 'at least Privileged Role Administrator' "
+    "while PIM for Azure is otherwise managed by Owner or User Access Administrator; the "
+    "model lets the resource's Owner and User Access Administrator read it.",
+)
+MS_PIM = Fact(
+    "MS-PIM",
+    "https://github.com/Azure/Azure-Sentinel/blob/master/Solutions/Microsoft%20Entra%20ID/"
+    "Analytic%20Rules/PrivlegedRoleAssignedOutsidePIM.yaml",
+    note="Core Directory logs 'Add member to role' with initiator MS-PIM when PIM "
+    "materialises an assignment.",
+)
+
+# --- Licences -------------------------------------------------------------------------------
+PIM_LICENCES = Fact(("P2", "Governance"), f"{LEARN}/entra/id-governance/licensing-fundamentals")
+
+# --- Access reviews ------------------------------------------------------------------------
+RECOMMENDATION_WINDOW_DAYS = Fact(
+    30, f"{PIM}/pim-create-roles-and-resource-roles-review",
+    note="Recommendations approve users who signed in within 30 days and deny the others.",
+)
+
+SOURCES = {
+    "activity_names": f"{LEARN}/entra/identity/monitoring-health/reference-audit-activities",
+    "alerts": f"{PIM}/pim-how-to-configure-security-alerts",
+    "azure_alerts": f"{PIM}/pim-resource-roles-configure-alerts",
+    "graph_request": f"{LEARN}/graph/api/resources/unifiedroleassignmentschedulerequest",
+    "graph_status": f"{LEARN}/graph/api/resources/request",
+    "entra_settings": f"{PIM}/pim-how-to-change-default-settings",
+    "azure_settings": f"{PIM}/pim-resource-roles-configure-role-settings",
+    "group_settings": f"{PIM}/groups-role-settings",
+    "graph_policy": f"{LEARN}/graph/api/unifiedrolemanagementpolicy-get",
+    "groups_api": f"{LEARN}/graph/api/resources/privilegedidentitymanagement-for-groups-api-overview",
+    "scope": f"{PIM}/pim-configure",
+    "graph_pim_overview": f"{LEARN}/graph/api/resources/privilegedidentitymanagementv3-overview",
+    "azure_audit": f"{PIM}/azure-pim-resource-rbac",
+    "groups_audit": f"{PIM}/groups-audit",
+    "security_operations": f"{LEARN}/entra/architecture/security-operations-privileged-identity-management",
+    "roles": f"{LEARN}/entra/identity/role-based-access-control/permissions-reference",
+    "azure_roles": f"{LEARN}/azure/role-based-access-control/built-in-roles",
+    "licence_lapse": f"{LEARN}/entra/id-governance/licensing-fundamentals",
+}
