@@ -81,8 +81,8 @@ def member_groups(sim: Simulation, principal: str, t: float, depth: int = 0) -> 
     """Groups the principal is a usable member of at t (standing or through PIM for Groups),
     including groups reached through nested membership."""
     found = []
-    for s in sim.schedules_of(principal):
-        if (s.surface == Surface.GROUPS and s.role == "Member" and s.kind is Kind.ACTIVE and s.usable_at(t)):
+    for s in sim.schedules_of(principal, "Member", Kind.ACTIVE):
+        if s.usable_at(t):
             found.append(s.scope.removeprefix("/groups/"))
     if depth < 4:
         for g in list(found):
@@ -95,8 +95,8 @@ def holdings(sim: Simulation, principal: str, role: str, scope: str, t: float) -
     covering = set(_covering(sim, scope))
     out = []
     for who, via in ((principal, ""), *((g, g) for g in member_groups(sim, principal, t))):
-        for s in sim.schedules_of(who):
-            if s.role == role and s.kind is Kind.ACTIVE and s.scope in covering and s.usable_at(t):
+        for s in sim.schedules_of(who, role, Kind.ACTIVE):
+            if s.scope in covering and s.usable_at(t):
                 out.append(Holding(principal, role, scope, _how(s), s.id, s.scope, via))
     return tuple(out)
 
@@ -134,7 +134,7 @@ def why_not(sim: Simulation, principal: str, role: str, scope: str, t: float) ->
         return Explanation(Reason.HAS_ACCESS, f"{principal} holds {role} ({first.how.value}{where}{via}).", found, note)
     covering = set(_covering(sim, scope))
     whos = {principal, *member_groups(sim, principal, t)}
-    mine = [s for w in whos for s in sim.schedules_of(w) if s.role == role]
+    mine = [s for w in whos for s in sim.schedules_of(w, role)]
     here = [s for s in mine if s.scope in covering]
     requests = sorted((r for r in sim.requests.values() if r.principal == principal and r.role == role
                        and r.scope in covering and r.action is Action.SELF_ACTIVATE and r.created <= t),

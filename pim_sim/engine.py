@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 import numpy as np
 import simpy
@@ -22,6 +23,7 @@ from .audit import CATEGORY, Activity, AuditRecord, Service
 from .clock import DEFAULT_START, Clock, minutes
 from .errors import ModelError, PimRefusal
 from .policy import NotificationEvent, Recipient, RoleSettings, SettingsBook
+from .records import evolve
 from .requests import PENDING, Action, Request, Status, StatusChange, check_activation, check_assignment
 from .roles import Surface
 from .roles import role as lookup_role
@@ -104,8 +106,13 @@ class Simulation:
         self.schedules: dict[str, Schedule] = {}
         self.requests: dict[str, Request] = {}
         self.listeners: list[Callable[[Simulation, str, object], None]] = []
+        self.sign_ins: dict[str, float] = {}
         self._by_principal: dict[str, list[str]] = {}
+        self._by_principal_role: dict[tuple[str, str, Kind], list[str]] = {}
         self._by_role: dict[str, list[str]] = {}
+        self._open_activations: dict[tuple[str, str, str], str] = {}
+        self._live_activations: dict[tuple[str, str, str], str] = {}
+        self._stamp = (-1.0, self.clock.at(0))
         self._counter = {"schedule": 0, "request": 0}
         for group in tenant.groups:
             for member in group.members:
@@ -132,18 +139,18 @@ class Simulation:
     def run(self, until) -> Simulation:
         """Advance the clock to an absolute time (minutes or an ISO duration from the start)."""
         target = minutes(until)
-        if target < self.now:
-            raise ModelError(f"can't run back in time: now is minute {self.now:g}, asked for {target:g}")
-        self.env.run(until=target) if target > self.now else None
+        if target < self.env.now:
+            raise ModelError(f"can't run back in time: now is minute {self.env.now:g}, asked for {target:g}")
+        self.env.run(until=target) if target > self.env.now else None
         return self
 
     def advance(self, by) -> Simulation:
         """Advance the clock by a duration (minutes or ISO-8601, e.g. 'PT5M', 'P1D')."""
-        return self.run(self.now + minutes(by))
+        return self.run(self.env.now + minutes(by))
 
     def at(self, when, action: Callable[[], object]) -> None:
         """Run ``action`` at an absolute time. A refusal is recorded, not raised."""
-        delay = minutes(when) - self.now
+        delay = minutes(when) - self.env.now
         if delay < 0:
             raise ModelError(f"can't schedule an action in the past (minute {minutes(when):g})")
         self._after(delay, self._attempt, action)
@@ -160,10 +167,12 @@ class Simulation:
 
     def _log(self, activity: Activity, service: Service, surface: str, initiator: str, target: str, role: str,
              scope: str, *, justification: str = "", ticket: str = "", request_id: str = "", reason: str = "",
-             result: str = "success") -> None:
+             result: str = "success", category: str = "") -> None:
         now = self.env.now
-        category = "UserManagement" if service is Service.ACCESS_REVIEWS else CATEGORY[surface]
-        self.audit.append(AuditRecord(len(self.audit), now, self.clock.at(now), activity.value, service.value,
+        if now != self._stamp[0]:
+            self._stamp = (now, self.clock.at(now))
+        category = category or ("UserManagement" if service is Service.ACCESS_REVIEWS else CATEGORY[surface])
+        self.audit.append(AuditRecord(len(self.audit), now, self._stamp[1], activity.value, service.value,
                                       category, surface, initiator, target, role, scope, result, justification,
                                       ticket, request_id, reason))
 
@@ -171,14 +180,12 @@ class Simulation:
                 subject: str, request_id: str = "") -> None:
         if not self.licence.has_pim:
             return  # no PIM emails without the licence
-        for rule in settings.notifications:
-            if rule.event is event and rule.recipient is recipient:
-                if rule.default_recipients or rule.additional_recipients:
-                    extra = ";".join(rule.additional_recipients)
-                    who = recipients if rule.default_recipients else ""
-                    self.notifications.append(Notification(self.env.now, rule.rule_id,
-                                                           ";".join(p for p in (who, extra) if p), subject, request_id))
-                return
+        rule = settings.notification(event, recipient)
+        if rule.default_recipients or rule.additional_recipients:
+            extra = ";".join(rule.additional_recipients)
+            who = recipients if rule.default_recipients else ""
+            self.notifications.append(Notification(self.env.now, rule.rule_id, ";".join(p for p in (who, extra) if p),
+                                                   subject, request_id))
 
     def _refuse(self, principal: str, action: Action | str, role: str, scope: str, error: PimRefusal) -> None:
         self.refusals.append(Refusal(self.env.now, principal, str(action), role, scope, error.rule, error.code,
@@ -199,20 +206,32 @@ class Simulation:
                      origin, start, end, self.env.now, **extra)
         self.schedules[s.id] = s
         self._by_principal.setdefault(principal, []).append(s.id)
+        self._by_principal_role.setdefault((principal, role, kind), []).append(s.id)
         self._by_role.setdefault(role, []).append(s.id)
         return s
 
     def _replace_schedule(self, s: Schedule, **changes) -> Schedule:
-        new = replace(s, **changes)
+        new = evolve(s, **changes)
         self.schedules[s.id] = new
         return new
 
     def _set_status(self, r: Request, status: Status, by: str = "", **changes) -> Request:
         done = status not in PENDING and status is not Status.GRANTED
-        new = replace(r, status=status, completed=self.env.now if done else r.completed, **changes)
+        new = evolve(r, status=status, completed=self.env.now if done else r.completed, **changes)
         self.requests[r.id] = new
         self.status_log.append(StatusChange(r.id, self.env.now, status, by))
+        self._track_open(new)
         return new
+
+    def _track_open(self, r: Request) -> None:
+        """Index the one open (pending or granted, not yet provisioned) activation per role and scope."""
+        if r.action is not Action.SELF_ACTIVATE:
+            return
+        key = (r.principal, r.role, r.scope)
+        if r.status in PENDING or r.status is Status.GRANTED:
+            self._open_activations[key] = r.id
+        elif self._open_activations.get(key) == r.id:
+            del self._open_activations[key]
 
     def _new_request(self, action: Action, principal: str, role: str, scope: str, kind: Kind, status: Status,
                      start: float, duration: float | None, by: str, **extra) -> Request:
@@ -220,10 +239,17 @@ class Simulation:
                     kind.value, status, self.env.now, start, duration, created_by=by, **extra)
         self.requests[r.id] = r
         self.status_log.append(StatusChange(r.id, self.env.now, status, by))
+        self._track_open(r)
         return r
 
-    def schedules_of(self, principal: str) -> list[Schedule]:
-        return [self.schedules[i] for i in self._by_principal.get(principal, ())]
+    def schedules_of(self, principal: str, role: str | None = None, kind: Kind | None = None) -> list[Schedule]:
+        """A principal's schedules (every version's latest state), optionally of one role and kind."""
+        if role is None:
+            found = [self.schedules[i] for i in self._by_principal.get(principal, ())]
+            return found if kind is None else [s for s in found if s.kind is kind]
+        if kind is None:
+            return [*self.schedules_of(principal, role, Kind.ELIGIBLE), *self.schedules_of(principal, role, Kind.ACTIVE)]
+        return [self.schedules[i] for i in self._by_principal_role.get((principal, role, kind), ())]
 
     def schedules_with_role(self, role: str) -> list[Schedule]:
         return [self.schedules[i] for i in self._by_role.get(role, ())]
@@ -299,8 +325,8 @@ class Simulation:
                     "Dynamic and on-premises-synced groups can't be managed by PIM for Groups.",
                     rule="EligibilityRule", code="GroupNotSupported", source=facts.SOURCES["scope"]))
         dur = None if duration is None else minutes(duration)
-        begin = self.now if start is None else minutes(start)
-        if begin < self.now:
+        begin = self.env.now if start is None else minutes(start)
+        if begin < self.env.now:
             self._refuse(by, action, role, scope, PimRefusal("An assignment can't start in the past.",
                                                              rule="ExpirationRule"))
         settings = self.settings_for(role, scope)
@@ -317,8 +343,8 @@ class Simulation:
                      ("active", "timebound"): Activity.ACTIVE_REQUESTED_TIMEBOUND}[(kind.value, suffix)]
         self._log(requested, Service.PIM, surface, by, principal, role, scope, justification=justification,
                   request_id=r.id)
-        if begin > self.now:
-            self._after(begin - self.now, self._materialise_assignment, r.id)
+        if begin > self.env.now:
+            self._after(begin - self.env.now, self._materialise_assignment, r.id)
         else:
             self._materialise_assignment(r.id)
         return self.requests[r.id]
@@ -328,8 +354,8 @@ class Simulation:
         if r.status is not Status.GRANTED:
             return  # canceled before its start
         kind = Kind(r.kind)
-        end = None if r.duration is None else self.now + r.duration
-        s = self._add_schedule(r.principal, r.role, r.scope, kind, Origin.ASSIGNED, self.now, end, request_id=r.id)
+        end = None if r.duration is None else self.env.now + r.duration
+        s = self._add_schedule(r.principal, r.role, r.scope, kind, Origin.ASSIGNED, self.env.now, end, request_id=r.id)
         r = self._set_status(r, Status.PROVISIONED, MS_PIM, target_schedule=s.id)
         suffix = "permanent" if end is None else "timebound"
         completed = {("eligible", "permanent"): Activity.ELIGIBLE_COMPLETED_PERMANENT,
@@ -361,17 +387,17 @@ class Simulation:
             self._log(act, Service.AZURE_RESOURCE_MANAGER, s.surface, initiator, s.principal, s.role, s.scope)
 
     def _arm_expiry(self, s: Schedule) -> None:
-        self._after(s.end - self.now, self._expire, s.id, s.end)
+        self._after(s.end - self.env.now, self._expire, s.id, s.end)
         if s.origin is Origin.ASSIGNED:
             for ahead in facts.EXPIRY_NOTICE_MINUTES.value[:2]:
-                if s.end - ahead > self.now:
-                    self._after(s.end - ahead - self.now, self._expiry_notice, s.id, s.end, ahead)
+                if s.end - ahead > self.env.now:
+                    self._after(s.end - ahead - self.env.now, self._expiry_notice, s.id, s.end, ahead)
 
     def _expiry_notice(self, schedule_id: str, end: float, ahead: float) -> None:
         s = self.schedules[schedule_id]
         if s.end != end or s.removed is not None or not self.licence.has_pim:
             return
-        self.notifications.append(Notification(self.now, "ExpiryNotice", f"{s.principal};default admins",
+        self.notifications.append(Notification(self.env.now, "ExpiryNotice", f"{s.principal};default admins",
                                                f"PIM: {s.role} expires in {ahead / facts.DAY:g} day(s)"))
 
     def _expire(self, schedule_id: str, end: float) -> None:
@@ -391,13 +417,13 @@ class Simulation:
             self._log(act, Service.PIM, s.surface, MS_PIM, s.principal, s.role, s.scope, request_id=s.request_id,
                       reason="Expired")
             if self.licence.has_pim:
-                self.notifications.append(Notification(self.now, "ExpiryNotice", f"{s.principal};default admins",
+                self.notifications.append(Notification(self.env.now, "ExpiryNotice", f"{s.principal};default admins",
                                                        f"PIM: {s.role} has expired"))
         self._log_directory_change(s, added=False)
         self._emit("expired", s)
 
     def _other_ga_exists(self, s: Schedule) -> bool:
-        return any(o.id != s.id and o.surface == Surface.ENTRA and o.holds_at(self.now)
+        return any(o.id != s.id and o.surface == Surface.ENTRA and o.holds_at(self.env.now)
                    for o in self.schedules_with_role(s.role))
 
     def assign_outside_pim(self, principal: str, role: str, scope: str = DIRECTORY, *, by: str = ADMIN) -> Schedule:
@@ -405,7 +431,7 @@ class Simulation:
         which PIM reports as 'Add member to role outside of PIM (permanent)'."""
         surface = self._surface(role, scope)
         self.tenant.principal(principal)
-        s = self._add_schedule(principal, role, scope, Kind.ACTIVE, Origin.OUTSIDE_PIM, self.now, None)
+        s = self._add_schedule(principal, role, scope, Kind.ACTIVE, Origin.OUTSIDE_PIM, self.env.now, None)
         self._log_directory_change(s, added=True, initiator=by)
         if surface is not Surface.GROUPS:
             self._log(Activity.OUTSIDE_PIM, Service.PIM, surface, by, principal, role, scope)
@@ -419,17 +445,17 @@ class Simulation:
         action = Action.ADMIN_REMOVE
         self._require_pim(by, action, s.role, s.scope)
         self._authorise(by, action, s.principal, s.role, s.scope, surface)
-        if self.now - s.created < facts.NO_REMOVE_WITHIN_MINUTES.value:
+        if self.env.now - s.created < facts.NO_REMOVE_WITHIN_MINUTES.value:
             self._refuse(by, action, s.role, s.scope, PimRefusal(
                 "An assignment can't be removed within 5 minutes of being made.", rule="ExpirationRule",
                 code="ActiveDurationTooShort", source=facts.NO_REMOVE_WITHIN_MINUTES.source))
         if (s.role in facts.LAST_GLOBAL_ADMIN_PROTECTED.value and surface is Surface.ENTRA and s.kind is Kind.ACTIVE
-                and not any(h.schedule_id != s.id for h in access_mod.holders(self, s.role, DIRECTORY, self.now))):
+                and not any(h.schedule_id != s.id for h in access_mod.holders(self, s.role, DIRECTORY, self.env.now))):
             self._refuse(by, action, s.role, s.scope, PimRefusal(
                 "The last active Global Administrator assignment can't be removed (lock-out protection).",
                 rule="LastGlobalAdministratorRule", code="LastGlobalAdministrator",
                 source=facts.LAST_GLOBAL_ADMIN_PROTECTED.source))
-        r = self._new_request(action, s.principal, s.role, s.scope, s.kind, Status.REVOKED, self.now, None, by,
+        r = self._new_request(action, s.principal, s.role, s.scope, s.kind, Status.REVOKED, self.env.now, None, by,
                               justification=justification, target_schedule=s.id)
         suffix = "permanent" if s.end is None else "timebound"
         acts = {("eligible", "permanent"): (Activity.REMOVE_ELIGIBLE_REQUESTED_PERMANENT,
@@ -447,7 +473,7 @@ class Simulation:
         return self.requests[r.id]
 
     def _end_schedule(self, s: Schedule) -> None:
-        self._replace_schedule(s, removed=self.now)
+        self._replace_schedule(s, removed=self.env.now)
         self._log_directory_change(s, added=False)
         self._emit("removed", s)
 
@@ -456,27 +482,26 @@ class Simulation:
             s = self.schedules[schedule_id]
         except KeyError:
             raise ModelError(f"{schedule_id!r} is not a schedule") from None
-        if not s.holds_at(self.now) and not s.start > self.now:
+        if not s.holds_at(self.env.now) and not s.start > self.env.now:
             raise ModelError(f"schedule {schedule_id} is no longer in force")
         return s
 
     def find(self, principal: str, role: str, scope: str = DIRECTORY, kind: str | Kind | None = None,
              origin: Origin | None = None, at: float | None = None) -> Schedule | None:
         """The principal's schedule of ``role`` at exactly ``scope`` in force at ``at`` (default now)."""
-        t = self.now if at is None else at
-        for s in reversed(self.schedules_of(principal)):
-            if (s.role == role and s.scope == scope and (kind is None or s.kind is Kind(kind))
-                    and (origin is None or s.origin is origin) and s.holds_at(t)):
+        t = self.env.now if at is None else at
+        for s in reversed(self.schedules_of(principal, role, None if kind is None else Kind(kind))):
+            if s.scope == scope and (origin is None or s.origin is origin) and s.holds_at(t):
                 return s
         return None
 
     # ------------------------------------------------------------------ activation
     def _eligibility(self, principal: str, role: str, scope: str) -> Schedule | None:
         covering = set(self.tenant.ancestors(scope))
-        t = self.now
+        t = self.env.now
         for who in (principal, *access_mod.member_groups(self, principal, t)):
-            for s in self.schedules_of(who):
-                if s.role == role and s.kind is Kind.ELIGIBLE and s.scope in covering and s.holds_at(t):
+            for s in self.schedules_of(who, role, Kind.ELIGIBLE):
+                if s.scope in covering and s.holds_at(t):
                     return s
         return None
 
@@ -495,13 +520,13 @@ class Simulation:
             self._refuse(principal, action, role, scope, PimRefusal(
                 f"{principal} has no eligible assignment of {role} covering {scope}; only eligible roles can be "
                 "activated.", rule="EligibilityRule", code="RoleAssignmentDoesNotExist", source=facts.SOURCES["scope"]))
-        for r in self.requests.values():
-            if (r.principal == principal and r.role == role and r.scope == scope and r.action is action
-                    and (r.status in PENDING or r.status is Status.GRANTED)):
-                self._refuse(principal, action, role, scope, PimRefusal(
-                    f"There is already a pending request ({r.id}) for this role.", rule="EligibilityRule",
-                    code="PendingRoleAssignmentRequest"))
-        if self.find(principal, role, scope, Kind.ACTIVE, Origin.ACTIVATED) is not None:
+        open_id = self._open_activations.get((principal, role, scope))
+        if open_id is not None:
+            self._refuse(principal, action, role, scope, PimRefusal(
+                f"There is already a pending request ({open_id}) for this role.", rule="EligibilityRule",
+                code="PendingRoleAssignmentRequest"))
+        live = self._live_activations.get((principal, role, scope))
+        if live is not None and self.schedules[live].holds_at(self.env.now):
             self._refuse(principal, action, role, scope, PimRefusal(
                 f"{role} is already active for {principal}; extend it by activating again after it ends or ask "
                 "for a longer duration next time.", rule="EligibilityRule", code="RoleAssignmentExists"))
@@ -512,8 +537,8 @@ class Simulation:
             check_activation(settings, dur, justification, ticket, mfa, context_satisfied, context_has_policy)
         except PimRefusal as e:
             self._refuse(principal, action, role, scope, e)
-        begin = self.now if start is None else minutes(start)
-        if begin < self.now:
+        begin = self.env.now if start is None else minutes(start)
+        if begin < self.env.now:
             self._refuse(principal, action, role, scope, PimRefusal("An activation can't start in the past.",
                                                                     rule="ExpirationRule"))
         if eligible.end is not None:  # model choice: an activation never outlasts the eligibility
@@ -545,12 +570,12 @@ class Simulation:
                     names.append(a)
         elif r.surface == Surface.ENTRA:
             for fallback in facts.ENTRA_DEFAULT_APPROVER_ROLES.value:
-                names.extend(h.principal for h in access_mod.holders(self, fallback, DIRECTORY, self.now))
+                names.extend(h.principal for h in access_mod.holders(self, fallback, DIRECTORY, self.env.now))
         return frozenset(n for n in names
                          if not isinstance(self.tenant.principal(n), ServicePrincipal))
 
     def _group_members(self, group: str) -> list[str]:
-        return access_mod.group_members(self, group, self.now)
+        return access_mod.group_members(self, group, self.env.now)
 
     def _open_approval(self, r: Request, settings: RoleSettings) -> None:
         self._log(Activity.ACTIVATION_APPROVAL_REQUESTED, Service.PIM, r.surface, r.principal, r.principal, r.role,
@@ -563,10 +588,10 @@ class Simulation:
             behaviour = self.behaviours.get(name, self.behaviours.get("*"))
             if behaviour is None:
                 continue  # scripted approver: decides only when told
-            answer = behaviour.response(rng, self.now)
-            if answer is not None and answer[0] - self.now < facts.APPROVAL_WINDOW_MINUTES.value:
+            answer = behaviour.response(rng, self.env.now)
+            if answer is not None and answer[0] - self.env.now < facts.APPROVAL_WINDOW_MINUTES.value:
                 when, yes = answer
-                self._after(when - self.now, self._auto_decide, r.id, name, yes)
+                self._after(when - self.env.now, self._auto_decide, r.id, name, yes)
         self._after(facts.APPROVAL_WINDOW_MINUTES.value, self._approval_timeout, r.id)
 
     def _auto_decide(self, request_id: str, approver: str, approve: bool) -> None:
@@ -637,7 +662,7 @@ class Simulation:
         by = by or r.principal
         if by != r.principal:
             self._authorise(by, Action.SELF_ACTIVATE, r.principal, r.role, r.scope, Surface(r.surface))
-        startable = r.status is Status.GRANTED and r.start > self.now
+        startable = r.status is Status.GRANTED and r.start > self.env.now
         if r.status not in PENDING and not startable:
             self._refuse(by, "cancel", r.role, r.scope, PimRefusal(
                 f"Request {r.id} is {r.status.value}; only pending or not-yet-started requests can be canceled.",
@@ -655,25 +680,29 @@ class Simulation:
     def _grant(self, r: Request) -> None:
         if r.status is not Status.GRANTED:
             r = self._set_status(r, Status.GRANTED, MS_PIM)
-        if r.start > self.now:
-            self._after(r.start - self.now, self._provision, r.id)
+        # PIM creates the assignment "within seconds" of the (approved or scheduled) start.
+        delay = max(0.0, r.start - self.env.now)
+        if self.lag:
+            low, high = facts.PROVISIONING_SECONDS.value
+            delay += self.rng["provisioning"].uniform(low, high) / 60.0
+        if delay > 0:
+            self._after(delay, self._provision, r.id)
         else:
             self._provision(r.id)
 
     def _provision(self, request_id: str) -> None:
         r = self.requests[request_id]
         if r.status is not Status.GRANTED:
-            return
-        now = self.now
+            return  # canceled before it started
+        now = self.env.now
         lag = 0.0
-        if self.lag:
-            rng = self.rng["provisioning"]
-            low, high = facts.PROVISIONING_SECONDS.value
-            tlow, thigh = facts.TOKEN_REFRESH_MINUTES.value
-            lag = rng.uniform(low, high) / 60.0 + rng.uniform(tlow, thigh)
+        if self.lag:  # applications and tokens pick the new role up a little later
+            low, high = facts.TOKEN_REFRESH_MINUTES.value
+            lag = self.rng["provisioning"].uniform(low, high)
         end = now + r.duration
         s = self._add_schedule(r.principal, r.role, r.scope, Kind.ACTIVE, Origin.ACTIVATED, now, end,
                                request_id=r.id, activated_from=r.target_schedule, usable_from=now + lag)
+        self._live_activations[(r.principal, r.role, r.scope)] = s.id
         r = self._set_status(r, Status.PROVISIONED, MS_PIM, target_schedule=s.id)
         self._log(Activity.ACTIVATION_COMPLETED, Service.PIM, r.surface, MS_PIM, r.principal, r.role, r.scope,
                   justification=r.justification, ticket=r.ticket, request_id=r.id)
@@ -695,11 +724,11 @@ class Simulation:
             self._refuse(principal, action, role, scope, PimRefusal(
                 f"{principal} has no activation of {role} at {scope} to deactivate.", rule="EligibilityRule",
                 code="RoleAssignmentDoesNotExist"))
-        if self.now - s.start < facts.NO_DEACTIVATE_WITHIN_MINUTES.value:
+        if self.env.now - s.start < facts.NO_DEACTIVATE_WITHIN_MINUTES.value:
             self._refuse(principal, action, role, scope, PimRefusal(
                 "An activation can't be deactivated within 5 minutes after activation; try again in a few minutes.",
                 rule="ExpirationRule", code="ActiveDurationTooShort", source=facts.NO_DEACTIVATE_WITHIN_MINUTES.source))
-        r = self._new_request(action, principal, role, scope, Kind.ACTIVE, Status.REVOKED, self.now, None, principal,
+        r = self._new_request(action, principal, role, scope, Kind.ACTIVE, Status.REVOKED, self.env.now, None, principal,
                               target_schedule=s.id)
         self._log(Activity.DEACTIVATE_REQUESTED, Service.PIM, s.surface, principal, principal, role, scope,
                   request_id=r.id)
@@ -722,14 +751,14 @@ class Simulation:
                 f"{principal} has no time-bound {kind.value} assignment of {role} at {scope} to extend (assignments "
                 "inherited through a group can't be extended by the member).", rule="ExpirationRule",
                 code="RoleAssignmentDoesNotExist", source=src.source))
-        if s.end - self.now > src.value:
+        if s.end - self.env.now > src.value:
             self._refuse(principal, action, role, scope, PimRefusal(
                 f"Extend becomes available only when the assignment ends within 14 days; this one ends in "
-                f"{(s.end - self.now) / facts.DAY:.1f} days.", rule="ExpirationRule", code="ExtendNotAllowed",
+                f"{(s.end - self.env.now) / facts.DAY:.1f} days.", rule="ExpirationRule", code="ExtendNotAllowed",
                 source=src.source))
         dur = minutes(duration) if duration is not None else self.settings_for(role, scope).expiry_rule(
             kind is Kind.ACTIVE)[1]
-        r = self._new_request(action, principal, role, scope, kind, Status.PENDING_ADMIN_DECISION, self.now, dur,
+        r = self._new_request(action, principal, role, scope, kind, Status.PENDING_ADMIN_DECISION, self.env.now, dur,
                               principal, justification=justification, target_schedule=s.id)
         act = Activity.UPDATE_ELIGIBLE_EXTEND_REQUESTED if kind is Kind.ELIGIBLE else Activity.UPDATE_ACTIVE_EXTEND_REQUESTED
         self._log(act, Service.PIM, s.surface, principal, principal, role, scope, justification=justification,
@@ -743,21 +772,21 @@ class Simulation:
         kind = Kind(kind)
         self._require_pim(principal, action, role, scope)
         src = facts.RENEW_WINDOW_MINUTES
-        expired = [s for s in self.schedules_of(principal) if s.role == role and s.scope == scope and s.kind is kind
-                   and s.origin is Origin.ASSIGNED and s.end is not None and s.removed is None and s.end <= self.now]
+        expired = [s for s in self.schedules_of(principal, role, kind) if s.scope == scope
+                   and s.origin is Origin.ASSIGNED and s.end is not None and s.removed is None and s.end <= self.env.now]
         if self.find(principal, role, scope, kind) is not None or not expired:
             self._refuse(principal, action, role, scope, PimRefusal(
                 f"{principal} has no expired {kind.value} assignment of {role} at {scope} to renew.",
                 rule="ExpirationRule", code="RoleAssignmentDoesNotExist", source=src.source))
         last = max(expired, key=lambda s: s.end)
-        if self.now - last.end > src.value:
+        if self.env.now - last.end > src.value:
             self._refuse(principal, action, role, scope, PimRefusal(
                 f"Renew is available for up to 30 days after expiry; this assignment expired "
-                f"{(self.now - last.end) / facts.DAY:.1f} days ago.", rule="ExpirationRule", code="RenewNotAllowed",
+                f"{(self.env.now - last.end) / facts.DAY:.1f} days ago.", rule="ExpirationRule", code="RenewNotAllowed",
                 source=src.source))
         dur = minutes(duration) if duration is not None else self.settings_for(role, scope).expiry_rule(
             kind is Kind.ACTIVE)[1]
-        r = self._new_request(action, principal, role, scope, kind, Status.PENDING_ADMIN_DECISION, self.now, dur,
+        r = self._new_request(action, principal, role, scope, kind, Status.PENDING_ADMIN_DECISION, self.env.now, dur,
                               principal, justification=justification, target_schedule=last.id)
         act = Activity.ELIGIBLE_REQUESTED_RENEW if kind is Kind.ELIGIBLE else Activity.ACTIVE_REQUESTED_RENEW
         self._log(act, Service.PIM, last.surface, principal, principal, role, scope, justification=justification,
@@ -792,8 +821,8 @@ class Simulation:
         if r.action in (Action.SELF_EXTEND, Action.ADMIN_EXTEND):
             new = self._replace_schedule(old, end=old.end + r.duration)
         else:  # renew: a fresh time-bound schedule from now
-            new = self._add_schedule(old.principal, old.role, old.scope, old.kind, Origin.ASSIGNED, self.now,
-                                     self.now + r.duration, request_id=r.id)
+            new = self._add_schedule(old.principal, old.role, old.scope, old.kind, Origin.ASSIGNED, self.env.now,
+                                     self.env.now + r.duration, request_id=r.id)
             self._log_directory_change(new, added=True)
         self._set_status(r, Status.PROVISIONED, MS_PIM, target_schedule=new.id)
         self._arm_expiry(new)
@@ -811,16 +840,16 @@ class Simulation:
         s = self.schedules[schedule_id]
         self._require_pim(by, action, s.role, s.scope)
         self._authorise(by, action, s.principal, s.role, s.scope, Surface(s.surface))
-        if action is Action.ADMIN_RENEW and not (s.end is not None and s.end <= self.now
-                                                 and self.now - s.end <= facts.RENEW_WINDOW_MINUTES.value):
+        if action is Action.ADMIN_RENEW and not (s.end is not None and s.end <= self.env.now
+                                                 and self.env.now - s.end <= facts.RENEW_WINDOW_MINUTES.value):
             self._refuse(by, action, s.role, s.scope, PimRefusal(
                 "Only assignments that expired within the last 30 days can be renewed.", rule="ExpirationRule",
                 code="RenewNotAllowed", source=facts.RENEW_WINDOW_MINUTES.source))
-        if action is Action.ADMIN_EXTEND and (s.end is None or not s.holds_at(self.now)):
+        if action is Action.ADMIN_EXTEND and (s.end is None or not s.holds_at(self.env.now)):
             self._refuse(by, action, s.role, s.scope, PimRefusal(
                 "Only time-bound assignments in force can be extended.", rule="ExpirationRule",
                 code="ExtendNotAllowed", source=facts.EXTEND_WINDOW_MINUTES.source))
-        r = self._new_request(action, s.principal, s.role, s.scope, s.kind, Status.GRANTED, self.now,
+        r = self._new_request(action, s.principal, s.role, s.scope, s.kind, Status.GRANTED, self.env.now,
                               minutes(duration), by, justification=justification, target_schedule=s.id)
         self._log(Activity.UPDATE_APPROVED_BY_ADMIN, Service.PIM, s.surface, by, s.principal, s.role, s.scope,
                   justification=justification, request_id=r.id, reason=action.value)
@@ -840,7 +869,7 @@ class Simulation:
                              justification or "update", True)
         except PimRefusal as e:
             self._refuse(by, action, s.role, s.scope, e)
-        r = self._new_request(action, s.principal, s.role, s.scope, s.kind, Status.PROVISIONED, self.now, duration,
+        r = self._new_request(action, s.principal, s.role, s.scope, s.kind, Status.PROVISIONED, self.env.now, duration,
                               by, justification=justification, target_schedule=s.id)
         new = self._replace_schedule(s, end=new_end)
         self._log(Activity.UPDATE_APPROVED_BY_ADMIN, Service.PIM, s.surface, by, s.principal, s.role, s.scope,
@@ -872,13 +901,13 @@ class Simulation:
         more emails or alerts (https://learn.microsoft.com/en-us/entra/id-governance/licensing-fundamentals)."""
         new = Licence(licence)
         lapsed = self.licence.has_pim and not new.has_pim
-        self.licence_log.append(LicenceChange(self.now, new))
+        self.licence_log.append(LicenceChange(self.env.now, new))
         if lapsed:
             for s in list(self.schedules.values()):
-                if not s.holds_at(self.now) and not s.start > self.now:
+                if not s.holds_at(self.env.now) and not s.start > self.env.now:
                     continue
                 if s.kind is Kind.ELIGIBLE:
-                    self._replace_schedule(s, removed=self.now)
+                    self._replace_schedule(s, removed=self.env.now)
                     self._log_directory_change(s, added=False, initiator="MS-PIM")
                 elif s.end is not None:
                     self._replace_schedule(s, end=None)
@@ -888,16 +917,39 @@ class Simulation:
     def sign_in(self, principal: str) -> None:
         """Record a sign-in (read by recommendations and stale-account alerts)."""
         self.tenant.principal(principal)
-        self._emit("sign_in", (principal, self.now))
+        self.sign_ins[principal] = self.env.now
+        self._emit("sign_in", (principal, self.env.now))
+
+    def last_sign_in(self, principal: str) -> float | None:
+        """Minute of the principal's last sign-in: the latest in this run, else the tenant's starting
+        value (``User.last_sign_in``, possibly before the start), else None (never signed in)."""
+        if principal in self.sign_ins:
+            return self.sign_ins[principal]
+        when = getattr(self.tenant.principal(principal), "last_sign_in", None)
+        return None if when is None else self.clock.minute_of(when)
+
+    @cached_property
+    def reviews(self):
+        """Access reviews of privileged roles (:class:`pim_sim.reviews.ReviewBook`), created on first use."""
+        from .reviews import ReviewBook
+
+        return ReviewBook(self)
+
+    @cached_property
+    def alerts(self):
+        """PIM security alerts (:class:`pim_sim.alerts.AlertCenter`). Monitoring starts on first use."""
+        from .alerts import AlertCenter
+
+        return AlertCenter(self)
 
     # ------------------------------------------------------------------ queries
     def holds(self, principal: str, role: str, scope: str = DIRECTORY, at=None) -> bool:
         """Does the principal hold usable access to the role at the scope at ``at`` (default now)?"""
-        t = self.now if at is None else minutes(at)
+        t = self.env.now if at is None else minutes(at)
         return bool(access_mod.holdings(self, principal, role, scope, t))
 
     def why_not(self, principal: str, role: str, scope: str = DIRECTORY, at=None) -> access_mod.Explanation:
-        t = self.now if at is None else minutes(at)
+        t = self.env.now if at is None else minutes(at)
         return access_mod.why_not(self, principal, role, scope, t)
 
     def results(self):

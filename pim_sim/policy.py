@@ -9,14 +9,16 @@ pim-resource-roles-configure-role-settings, groups-role-settings and the Graph p
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 
 from . import facts
+from .clock import minutes
 from .errors import SettingError
 from .roles import Surface
 
 DAY = facts.DAY
+_DURATIONS = frozenset({"activation_max", "eligible_max", "active_max"})
 
 
 class NotificationEvent(StrEnum):
@@ -82,9 +84,20 @@ class RoleSettings:
     mfa_on_active_assignment: bool = False
     justification_on_active_assignment: bool = True
     notifications: tuple[NotificationRule, ...] = field(default_factory=default_notifications)
+    _by_recipient: dict = field(default=None, init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_recipient", {(n.event, n.recipient): n for n in self.notifications})
 
     def with_changes(self, **changes) -> RoleSettings:
-        """A copy with some settings changed (the original is never mutated)."""
+        """A copy with some settings changed (the original is never mutated). Durations may be
+        minutes or ISO-8601 text (``PT4H``, ``P90D``); an unknown setting name is refused by name."""
+        known = {f.name for f in fields(self) if f.init}
+        for name in changes:
+            if name not in known:
+                raise SettingError(name, changes[name], "no such role setting; known settings: " + ", ".join(sorted(known)))
+        for name in _DURATIONS & changes.keys():
+            changes[name] = minutes(changes[name])
         return replace(self, **changes)
 
     def validate(self, surface: Surface) -> RoleSettings:
@@ -121,6 +134,10 @@ class RoleSettings:
                 raise SettingError(f"{n.rule_id} additional recipients", len(n.additional_recipients),
                                    f"at most {cap.value} recipients per event", cap.source)
         return self
+
+    def notification(self, event: NotificationEvent, recipient: Recipient) -> NotificationRule:
+        """The rule for one event and recipient kind."""
+        return self._by_recipient[(event, recipient)]
 
     def expiry_rule(self, active: bool) -> tuple[bool, float]:
         """(permanent allowed, maximum minutes) for active or eligible assignments."""

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, fields
+from dataclasses import asdict
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from .records import frame
 from .requests import Action, Status
 from .schedules import Kind, Origin
 
 if TYPE_CHECKING:
     from .engine import Simulation
-
-
-def frame(records: list, cls) -> pd.DataFrame:
-    """A DataFrame from a list of slotted dataclass records (columns even when empty)."""
-    names = [f.name for f in fields(cls)]
-    return pd.DataFrame([[getattr(r, n) for n in names] for r in records], columns=names)
 
 
 class Results:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+_NEVER = float("inf")
+
 
 class Kind(StrEnum):
     ELIGIBLE = "eligible"
@@ -48,8 +50,10 @@ class Schedule:
     @property
     def stop(self) -> float:
         """When the schedule stops counting: its removal, its end, or never."""
-        ends = [t for t in (self.removed, self.end) if t is not None]
-        return min(ends) if ends else float("inf")
+        removed, end = self.removed, self.end
+        if removed is None:
+            return _NEVER if end is None else end
+        return removed if end is None or removed < end else end
 
     def holds_at(self, t: float) -> bool:
         """In force at minute t (start inclusive, stop exclusive)."""
