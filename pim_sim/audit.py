@@ -49,6 +49,12 @@ class Activity(StrEnum):
     REMOVE_ACTIVE_REQUESTED_TIMEBOUND = "Remove member from role in PIM requested (timebound)"
     REMOVE_ACTIVE_COMPLETED_PERMANENT = "Remove member from role in PIM completed (permanent)"
     REMOVE_ACTIVE_COMPLETED_TIMEBOUND = "Remove member from role in PIM completed (timebound)"
+    ELIGIBLE_CANCELED_PERMANENT = "Add eligible member to role in PIM canceled (permanent)"
+    ELIGIBLE_CANCELED_TIMEBOUND = "Add eligible member to role in PIM canceled (timebound)"
+    ELIGIBLE_CANCELED_RENEW = "Add eligible member to role in PIM canceled (renew)"
+    ACTIVE_CANCELED_PERMANENT = "Add member to role in PIM canceled (permanent)"  # listed under GroupManagement only
+    ACTIVE_CANCELED_TIMEBOUND = "Add member to role in PIM canceled (timebound)"
+    ACTIVE_CANCELED_RENEW = "Add member to role in PIM canceled (renew)"
     UPDATE_ELIGIBLE_EXTEND_REQUESTED = "Update eligible member in PIM requested (extend)"
     UPDATE_ELIGIBLE_EXTEND_CANCELED = "Update eligible member in PIM canceled (extend)"
     UPDATE_ACTIVE_EXTEND_REQUESTED = "Update member in PIM requested (extend)"
@@ -71,6 +77,21 @@ class Activity(StrEnum):
     # Azure Activity Log operations for Azure role assignments.
     ARM_CREATE_ASSIGNMENT = "Create role assignment"
     ARM_DELETE_ASSIGNMENT = "Delete role assignment"
+
+
+def canceled_activity(action: str, kind: str, permanent: bool) -> Activity:
+    """The activity a canceled request leaves: an activation, a scheduled assignment, a renewal or
+    an extension each have their own "canceled" name in the audit-activity reference."""
+    eligible = kind == "eligible"
+    if action == "selfActivate":
+        return Activity.ACTIVATION_CANCELED
+    if action in ("selfRenew", "adminRenew"):
+        return Activity.ELIGIBLE_CANCELED_RENEW if eligible else Activity.ACTIVE_CANCELED_RENEW
+    if action == "adminAssign":
+        if permanent:
+            return Activity.ELIGIBLE_CANCELED_PERMANENT if eligible else Activity.ACTIVE_CANCELED_PERMANENT
+        return Activity.ELIGIBLE_CANCELED_TIMEBOUND if eligible else Activity.ACTIVE_CANCELED_TIMEBOUND
+    return Activity.UPDATE_ELIGIBLE_EXTEND_CANCELED if eligible else Activity.UPDATE_ACTIVE_EXTEND_CANCELED
 
 
 class Service(StrEnum):

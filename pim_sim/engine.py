@@ -19,7 +19,7 @@ import simpy
 
 from . import access as access_mod
 from . import approvals, facts
-from .audit import CATEGORY, Activity, AuditRecord, Service
+from .audit import CATEGORY, Activity, AuditRecord, Service, canceled_activity
 from .clock import DEFAULT_START, Clock, minutes
 from .errors import ModelError, PimRefusal
 from .policy import NotificationEvent, Recipient, RoleSettings, SettingsBook
@@ -542,6 +542,10 @@ class Simulation:
             self._refuse(principal, action, role, scope, PimRefusal("An activation can't start in the past.",
                                                                     rule="ExpirationRule"))
         if eligible.end is not None:  # model choice: an activation never outlasts the eligibility
+            if begin >= eligible.end:
+                self._refuse(principal, action, role, scope, PimRefusal(
+                    f"The eligible assignment ends at minute {eligible.end:g}, before the requested start; an "
+                    "activation can't start after its eligibility ends.", rule="ExpirationRule"))
             dur = min(dur, eligible.end - begin)
         pending = settings.require_approval
         r = self._new_request(action, principal, role, scope, Kind.ACTIVE,
@@ -672,8 +676,7 @@ class Simulation:
             self._log(Activity.ACTIVATION_CANCELED, Service.PIM, r.surface, by, r.principal, r.role, r.scope,
                       request_id=r.id)
         else:
-            act = (Activity.UPDATE_ELIGIBLE_EXTEND_CANCELED if r.kind == "eligible"
-                   else Activity.UPDATE_ACTIVE_EXTEND_CANCELED)
+            act = canceled_activity(r.action, r.kind, r.duration is None)
             self._log(act, Service.PIM, r.surface, by, r.principal, r.role, r.scope, request_id=r.id)
         return r
 
@@ -763,6 +766,7 @@ class Simulation:
         act = Activity.UPDATE_ELIGIBLE_EXTEND_REQUESTED if kind is Kind.ELIGIBLE else Activity.UPDATE_ACTIVE_EXTEND_REQUESTED
         self._log(act, Service.PIM, s.surface, principal, principal, role, scope, justification=justification,
                   request_id=r.id)
+        self._ask_admins(r)
         return r
 
     def request_renew(self, principal: str, role: str, scope: str = DIRECTORY, *, kind: str | Kind = Kind.ELIGIBLE,
@@ -791,7 +795,16 @@ class Simulation:
         act = Activity.ELIGIBLE_REQUESTED_RENEW if kind is Kind.ELIGIBLE else Activity.ACTIVE_REQUESTED_RENEW
         self._log(act, Service.PIM, last.surface, principal, principal, role, scope, justification=justification,
                   request_id=r.id)
+        self._ask_admins(r)
         return r
+
+    def _ask_admins(self, r: Request) -> None:
+        """Email the administrators who decide extend and renew requests: the Approver rule of the
+        assignment's event ("Request to approve a role assignment renewal/extension", entra_settings)."""
+        event = NotificationEvent.ELIGIBLE_ASSIGNED if r.kind == Kind.ELIGIBLE else NotificationEvent.ACTIVE_ASSIGNED
+        what = "renewal" if r.action is Action.SELF_RENEW else "extension"
+        self._notify(self.settings_for(r.role, r.scope), event, Recipient.APPROVER, "default admins",
+                     f"PIM: Request to approve a role assignment {what}", r.id)
 
     def decide_update(self, request_id: str, *, by: str, approve: bool = True, justification: str = "") -> Request:
         """An administrator (GA or PRA for Entra, Owner or UAA for Azure) approves or denies an extend or
@@ -885,7 +898,7 @@ class Simulation:
         for Groups). Refused values raise :class:`~pim_sim.errors.SettingError`."""
         surface = self._surface(role, scope)
         self._require_pim(by, "updateSettings", role, scope)
-        if surface is Surface.AZURE:
+        if surface is not Surface.ENTRA:  # a group's owner may edit its settings (groups-role-settings)
             self._authorise(by, Action.ADMIN_UPDATE, by, role, scope, surface)
         elif by != ADMIN:
             self._authorise(by, Action.ADMIN_UPDATE, by, "Privileged Role Administrator", DIRECTORY, Surface.ENTRA)
