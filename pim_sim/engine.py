@@ -172,7 +172,7 @@ class Simulation:
         if now != self._stamp[0]:
             self._stamp = (now, self.clock.at(now))
         category = category or ("UserManagement" if service is Service.ACCESS_REVIEWS else CATEGORY[surface])
-        self.audit.append(AuditRecord(len(self.audit), now, self._stamp[1], activity.value, service.value,
+        self.audit.append(AuditRecord(len(self.audit), now, self._stamp[1], activity, service,
                                       category, surface, initiator, target, role, scope, result, justification,
                                       ticket, request_id, reason))
 
@@ -202,7 +202,7 @@ class Simulation:
         return f"{kind[0]}{self._counter[kind]:06d}"
 
     def _add_schedule(self, principal, role, scope, kind, origin, start, end, **extra) -> Schedule:
-        s = Schedule(self._next("schedule"), principal, role, scope, self.tenant.scope(scope).surface.value, kind,
+        s = Schedule(self._next("schedule"), principal, role, scope, self.tenant.scope(scope).surface, kind,
                      origin, start, end, self.env.now, **extra)
         self.schedules[s.id] = s
         self._by_principal.setdefault(principal, []).append(s.id)
@@ -235,8 +235,8 @@ class Simulation:
 
     def _new_request(self, action: Action, principal: str, role: str, scope: str, kind: Kind, status: Status,
                      start: float, duration: float | None, by: str, **extra) -> Request:
-        r = Request(self._next("request"), action, principal, role, scope, self.tenant.scope(scope).surface.value,
-                    kind.value, status, self.env.now, start, duration, created_by=by, **extra)
+        r = Request(self._next("request"), action, principal, role, scope, self.tenant.scope(scope).surface,
+                    kind, status, self.env.now, start, duration, created_by=by, **extra)
         self.requests[r.id] = r
         self.status_log.append(StatusChange(r.id, self.env.now, status, by))
         self._track_open(r)
