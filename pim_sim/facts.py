@@ -187,6 +187,100 @@ RECOMMENDATION_WINDOW_DAYS = Fact(
     note="Recommendations approve users who signed in within 30 days and deny the others.",
 )
 
+# --- Access reviews of PIM roles (sources: pim-create-roles-and-resource-roles-review and
+# pim-complete-roles-and-resource-roles-review) ---------------------------------------------
+REVIEWS = f"{PIM}/pim-create-roles-and-resource-roles-review"
+REVIEW_MONTHLY_MAX_DAYS = Fact(
+    27, REVIEWS, note="The maximum duration of a monthly review is 27 days, to avoid overlapping reviews.",
+)
+REVIEW_MAX_DURATION_DAYS = Fact(
+    {"weekly": 6, "monthly": 27, "quarterly": 88, "semiAnnually": 180, "annually": 364},
+    REVIEWS,
+    documented=False,
+    note="Learn states only the monthly maximum (27 days, so instances never overlap). The model "
+    "applies the same rule to the others: one day less than the shortest interval (7, 89, 181 and "
+    "365 days).",
+)
+REVIEW_DEFAULT_DURATION_DAYS = Fact(
+    30, REVIEWS, documented=False,
+    note="By default a review occurs once, starts at creation and ends in one month; the model "
+    "counts a month as 30 days.",
+)
+REVIEW_INACTIVE_DAYS_MAX = Fact(
+    730, REVIEWS, note="'Inactive users (on tenant level) only' takes up to 730 days (two years).",
+)
+REVIEW_GROUPS_LICENCE = Fact(
+    ("Governance",), f"{LEARN}/entra/id-governance/create-access-review-pim-for-groups",
+    note="Access reviews of PIM for Groups memberships need Microsoft Entra ID Governance; only "
+    "active group owners review, and a fallback reviewer is mandatory.",
+)
+REVIEW_AZURE_GROUP_MEMBER_KEPT = Fact(
+    True, REVIEWS,
+    note="Azure resource roles: a denied user who holds the role through a security group isn't "
+    "removed from the group; administrators must act. Microsoft Entra roles: a denied "
+    "role-assignable group loses its assignment.",
+)
+REVIEW_DENIED_GUEST_LOSES_ACCESS = Fact(
+    True, REVIEWS,
+    note="'Action to apply on denied guest users' isn't editable for role reviews: denied guests, "
+    "like all users, lose access.",
+)
+REVIEW_ENDS_ON_LAPSE = Fact(
+    "Ongoing access reviews of Microsoft Entra roles end", f"{LEARN}/entra/id-governance/licensing-fundamentals",
+    note="What happens to an ended review's results is not documented: the model applies nothing.",
+)
+REVIEW_AUDIT_ACTIVITIES = Fact(
+    ("Create access review", "Access review ended", "Approve decision", "Deny decision", "Reset decision",
+     "Apply decision", "Apply review", "Auto apply review", "Auto review"),
+    f"{LEARN}/entra/identity/monitoring-health/reference-audit-activities",
+    note="Names and categories are Microsoft's (Policy; Apply review, Auto apply review and Auto "
+    "review under UserManagement). When each is written is the model's reading.",
+)
+
+# --- PIM security alerts ---------------------------------------------------------------------
+ALERT_THRESHOLD_RANGES = Fact(
+    {"unused_days": (0, 100), "stale_days": (1, 365), "min_global_admins": (2, 100),
+     "global_admin_percent": (0, 100), "activation_renewals": (2, 100)},
+    f"{PIM}/pim-how-to-configure-security-alerts",
+    note="Configurable ranges of the Microsoft Entra role alerts.",
+)
+ALERT_DEFAULT_THRESHOLDS = Fact(
+    {"unused_days": 30, "stale_days": 90, "min_global_admins": 3, "global_admin_percent": 10,
+     "activation_renewals": 10, "activation_window_minutes": 60.0, "max_owners": 3, "max_permanent_owners": 2},
+    f"{PIM}/pim-how-to-configure-security-alerts",
+    documented=False,
+    note="Default thresholds are not on Learn; these are model choices. Don't quiz on them.",
+)
+ALERT_SCAN_MINUTES = Fact(
+    DAY, f"{PIM}/pim-how-to-configure-security-alerts", documented=False,
+    note="PIM scans periodically (the alert report shows the last scan time); the model rescans the "
+    "time-dependent alerts daily and the others on every change.",
+)
+ALERT_OUTSIDE_PIM_WINDOW_MINUTES = Fact(
+    30 * DAY, f"{LEARN}/graph/api/resources/rolesassignedoutsideprivilegedidentitymanagementalertconfiguration",
+    note="The alert covers roles assigned outside PIM in the last 30 days (Graph beta).",
+)
+ALERT_AZURE_OUTSIDE_PIM_SUBSCRIPTION_ONLY = Fact(
+    True, f"{PIM}/pim-resource-roles-configure-alerts", documented=False,
+    note="Reported: only subscription-scope assignments trigger the Azure alert, not management "
+    "group, resource group or resource. The stored Learn revision doesn't say so.",
+)
+ALERT_OUTSIDE_PIM_RECIPIENTS = Fact(
+    {"entra": ("Privileged Role Administrator", "Security Administrator", "Global Administrator"),
+     "azure": ("Owner", "User Access Administrator")},
+    f"{PIM}/pim-how-to-configure-security-alerts",
+    note="Who gets the 'Role assigned outside of PIM' email when the alert is enabled.",
+)
+
+# --- Licence seats -----------------------------------------------------------------------------
+SEAT_HOLDERS = Fact(
+    ("eligible or time-bound assignees", "approvers", "reviewers", "reviewed users"),
+    f"{LEARN}/entra/id-governance/licensing-fundamentals",
+    note="Each needs a P2 or ID Governance seat (14 eligible users and 3 approvers need 17). Users "
+    "needn't be assigned a licence individually, but the seat count must cover them. Reviews of "
+    "service principals need Workload ID Premium as well.",
+)
+
 SOURCES = {
     "activity_names": f"{LEARN}/entra/identity/monitoring-health/reference-audit-activities",
     "alerts": f"{PIM}/pim-how-to-configure-security-alerts",
