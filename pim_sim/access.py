@@ -200,3 +200,27 @@ def settings_note(sim: Simulation, role: str, scope: str) -> str:
         return (f"{role} settings at {scope} are the defaults: the settings made at {parents[0]} are not "
                 "inherited by child scopes.")
     return f"{role} settings at {scope} are the defaults."
+
+
+def audit_readers(sim: Simulation, record, place, t: float) -> tuple[str, ...]:
+    """The people who can read ``record`` in ``place`` at minute ``t``: the persons involved for My
+    audit, otherwise everyone holding a reader role there (Azure places read roles at the record's
+    scope, inherited from above; group blades read the group's owners)."""
+    from .audit import Place, readers, visible
+
+    licence = sim.licence_at(t)
+    if not visible(record, place, t, licence.audit_tier, licence.has_pim):
+        return ()
+    names = readers(record, place)
+    if place in (Place.PIM_ENTRA_MY_AUDIT, Place.PIM_AZURE_MY_AUDIT, Place.PIM_GROUPS_MY_AUDIT):
+        return tuple(n for n in names if sim.tenant.has_principal(n))
+    people: list[str] = []
+    for role in names:
+        at_resource = place in (Place.PIM_AZURE_RESOURCE_AUDIT, Place.AZURE_ACTIVITY_LOG) or (
+            place is Place.PIM_GROUPS_RESOURCE_AUDIT and role == "Owner")
+        scope = record.scope if at_resource else "/"
+        try:
+            people.extend(h.principal for h in holders(sim, role, scope, t))
+        except KeyError:
+            continue
+    return tuple(sorted(set(people)))

@@ -111,6 +111,7 @@ class Results:
 
     def where_visible(self, view_minute: float) -> pd.DataFrame:
         """Each audit record with every place it is visible at ``view_minute``."""
+        from .access import audit_readers
         from .audit import sightings, visible
 
         tier = self.sim.licence_at(view_minute).audit_tier
@@ -119,7 +120,9 @@ class Results:
         for rec in self.sim.audit:
             for s in sightings(rec, tier):
                 if visible(rec, s.place, view_minute, tier, pim):
-                    rows.append({"seq": rec.seq, "activity": rec.activity, "place": str(s.place),
+                    rows.append({"seq": rec.seq, "activity": str(rec.activity), "place": str(s.place),
                                  "visible_until": s.visible_until, "readers": ", ".join(s.readers),
+                                 "people": ", ".join(audit_readers(self.sim, rec, s.place, view_minute)),
                                  "documented": s.documented})
-        return pd.DataFrame(rows, columns=["seq", "activity", "place", "visible_until", "readers", "documented"])
+        return pd.DataFrame(rows, columns=["seq", "activity", "place", "visible_until", "readers", "people",
+                                           "documented"])
