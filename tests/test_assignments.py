@@ -24,7 +24,8 @@ def test_the_four_combinations_leave_their_exact_audit_trail(kind, duration, req
     assert [(a.activity, a.service, a.initiator, a.minute) for a in sim.audit] == [
         (requested, "PIM", "admin", 2), (completed, "PIM", MS_PIM, 2), (core, "Core Directory", MS_PIM, 2)]
     s = sim.schedules[r.target_schedule]
-    assert (s.kind.value, s.permanent, s.start, s.end) == (kind, duration is None, 2, None if duration is None else 2 + 30 * 24 * 60)
+    end = None if duration is None else 2 + 30 * 24 * 60
+    assert (s.kind.value, s.permanent, s.start, s.end) == (kind, duration is None, 2, end)
 
 
 def test_eligible_grants_nothing_until_activated_and_active_grants_at_once():

@@ -66,7 +66,7 @@ def test_a_blank_authentication_context_is_refused():
 
 
 def test_an_unknown_setting_is_refused_by_name():
-    with pytest.raises(SettingError, match="^require_mfaa: True is not allowed; no such role setting"):
+    with pytest.raises(SettingError, match=r"^require_mfaa: True is not allowed; no such role setting"):
         simulation().set_settings(SEC, require_mfaa=True)
 
 

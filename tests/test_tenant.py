@@ -95,7 +95,7 @@ def test_the_eight_highly_privileged_roles_are_scubas():
 def test_role_lookup_names_the_surface_and_lists_the_choices():
     assert surface_of("Owner") is Surface.AZURE and surface_of(GA) is Surface.ENTRA
     assert surface_of("Member") is Surface.GROUPS
-    with pytest.raises(KeyError, match="'Owner' is not a entra role; known roles: .*Global Administrator"):
+    with pytest.raises(KeyError, match=r"'Owner' is not a entra role; known roles: .*Global Administrator"):
         role(Surface.ENTRA, "Owner")
     with pytest.raises(KeyError, match="'Root' is not a known role"):
         surface_of("Root")
@@ -116,7 +116,7 @@ def test_scope_levels_are_read_from_arm_style_ids(scope_id, level):
 
 
 def test_a_malformed_scope_is_refused_with_the_accepted_forms():
-    with pytest.raises(ModelError, match="'/subscriptions' is not a scope id. Use '/'"):
+    with pytest.raises(ModelError, match=r"'/subscriptions' is not a scope id\. Use '/'"):
         scope_level("/subscriptions")
 
 
