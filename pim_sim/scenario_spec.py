@@ -1,0 +1,438 @@
+"""The scenario file format: pydantic models that validate a file and publish its JSON Schema.
+
+Every model forbids unknown fields. Durations are ISO-8601 (``PT8H``, ``P1DT9H``) as Microsoft
+Graph writes them; times in the timeline are offsets from the scenario's start. The models hold
+validated *data*; :mod:`pim_sim.scenario` checks the cross-references (is 'carol' a user?) and
+turns them into a simulation. Each timeline step names the :class:`~pim_sim.Simulation` method
+it calls (``do: activate`` calls ``Simulation.activate``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema, model_validator
+
+from .clock import DEFAULT_START, minutes
+from .errors import ModelError
+from .facts import DAY
+
+MAX_HORIZON_DAYS = 5 * 365
+MAX_REPLICATIONS = 1000
+ISO_DURATION = r"^-?P(?!$)(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$"
+
+
+def _duration(value, *, zero_ok: bool):
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValueError("expected an ISO-8601 duration such as PT8H, P1D or P1DT9H30M")
+    try:
+        mins = minutes(value)
+    except ModelError as e:
+        raise ValueError(str(e)) from None
+    if mins < 0 or (mins == 0 and not zero_ok):
+        raise ValueError(f"{value!r} must be {'zero or ' if zero_ok else ''}longer than zero")
+    return mins
+
+
+def _schema(description: str) -> WithJsonSchema:
+    return WithJsonSchema({"anyOf": [{"type": "string", "pattern": ISO_DURATION}, {"type": "number", "minimum": 0}],
+                           "description": description, "examples": ["PT8H", "P1DT9H"]})
+
+
+# A length of time (> 0), in minutes once validated.
+Duration = Annotated[float, BeforeValidator(lambda v: _duration(v, zero_ok=False)),
+                     _schema("ISO-8601 duration such as PT8H or P30D (or a number of minutes)")]
+# A moment as an offset from the scenario's start (>= 0), in minutes once validated.
+Offset = Annotated[float, BeforeValidator(lambda v: _duration(v, zero_ok=True)),
+                   _schema("offset from the scenario's start, ISO-8601, e.g. P1DT9H (day 1, 09:00)")]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80,
+                                        pattern=r"^[A-Za-z0-9][A-Za-z0-9._@' -]*$")]
+Text = Annotated[str, StringConstraints(max_length=4000)]
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+Weekday = Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+LicenceName = Literal["Free", "P1", "P2", "Governance"]
+
+
+def _named(value):
+    """A bare name is shorthand for ``{name: value}``."""
+    return {"name": value} if isinstance(value, str) else value
+
+
+def _names_to_objects(items):
+    return [_named(i) for i in items] if isinstance(items, list) else items
+
+
+def _scope_items(items):
+    return [{"id": i} if isinstance(i, str) else i for i in items] if isinstance(items, list) else items
+
+
+class Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+# ------------------------------------------------------------------------------------- tenant
+class UserSpec(Spec):
+    """A user. In a list, a bare name is shorthand for ``{name: ...}``."""
+
+    name: Name
+    kind: Literal["member", "guest"] = "member"
+    manager: Name | None = None
+    display_name: Text = ""
+    last_sign_in: datetime | None = None
+
+
+class GroupSpec(Spec):
+    name: Name
+    role_assignable: bool = False
+    members: list[Name] = []
+    owners: list[Name] = []
+    dynamic: bool = False
+    synced: bool = False
+
+
+class ScopeSpec(Spec):
+    """An Azure scope or administrative unit; a bare id is shorthand. A subscription names its
+    management group with ``parent``."""
+
+    id: Annotated[str, StringConstraints(min_length=1, max_length=400)]
+    parent: str | None = None
+
+
+class TenantSpec(Spec):
+    """Who and what exists. With a preset, these are added to (or replace, by name) the preset's."""
+
+    name: Name | None = None
+    licence: LicenceName | None = Field(None, description="Free, P1, P2 or Governance (PIM needs P2 or Governance)")
+    users: Annotated[list[UserSpec], BeforeValidator(_names_to_objects)] = []
+    service_principals: list[Name] = []
+    groups: Annotated[list[GroupSpec], BeforeValidator(_names_to_objects)] = []
+    scopes: Annotated[list[ScopeSpec], BeforeValidator(_scope_items)] = []
+    auth_contexts: list[Name] = Field([], description="Conditional Access authentication contexts that have a policy")
+
+
+class PresetSpec(Spec):
+    """A named preset tenant to start from. ``users`` and ``privileged`` size the generated ones."""
+
+    name: Name
+    users: int | None = Field(None, ge=1)
+    privileged: int | None = Field(None, ge=0)
+
+
+# ------------------------------------------------------------------------------ role settings
+class SettingFields(Spec):
+    """Role settings to change; a field left out keeps the role's default.
+    See https://learn.microsoft.com/en-us/entra/id-governance/privileged-identity-management/pim-how-to-change-default-settings"""
+
+    activation_max: Duration | None = Field(None, description="Activation maximum duration (1 to 24 hours)")
+    require_mfa: bool | None = None
+    auth_context: Name | None = None
+    require_justification: bool | None = None
+    require_ticket: bool | None = None
+    require_approval: bool | None = None
+    approvers: list[Name] | None = None
+    approver_justification_required: bool | None = None
+    eligible_permanent_allowed: bool | None = None
+    eligible_max: Duration | None = None
+    active_permanent_allowed: bool | None = None
+    active_max: Duration | None = None
+    mfa_on_active_assignment: bool | None = None
+    justification_on_active_assignment: bool | None = None
+
+    def changes(self) -> dict[str, Any]:
+        """The settings this entry changes, as :class:`~pim_sim.RoleSettings` keyword arguments."""
+        out = {}
+        for name in SettingFields.model_fields:
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = tuple(value) if isinstance(value, list) else value
+        return out
+
+
+class SettingSpec(SettingFields):
+    """Settings of one role: per role for Microsoft Entra roles, per role per resource for Azure
+    roles (not inherited by child scopes), per role per group for PIM for Groups."""
+
+    role: Name
+    scope: str = "/"
+
+
+# -------------------------------------------------------------------------------- assignments
+class AssignmentSpec(Spec):
+    """An assignment in place at the start (or from ``start``): eligible or active, permanent
+    (no ``duration``) or time-bound; ``outside_pim`` makes it directly, bypassing PIM."""
+
+    principal: Name
+    role: Name
+    scope: str = "/"
+    kind: Literal["eligible", "active"] = "eligible"
+    duration: Duration | None = None
+    start: Offset = 0.0
+    justification: Text = "Assigned at set-up"
+    outside_pim: bool = False
+
+    @model_validator(mode="after")
+    def _outside_is_permanent_active(self):
+        if self.outside_pim and (self.kind != "active" or self.duration is not None):
+            raise ValueError("an assignment outside PIM is permanent and active: use kind: active and no duration")
+        return self
+
+
+# ------------------------------------------------------------------------- response models
+class AwaySpec(Spec):
+    from_: Offset = Field(alias="from")
+    to: Offset
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.to <= self.from_:
+            raise ValueError("'to' must come after 'from'")
+        return self
+
+
+class ApproverSpec(Spec):
+    """How a simulated approver answers approval emails (see :class:`~pim_sim.ApproverBehaviour`).
+    Approvers not listed decide only when the timeline says so; ``'*'`` sets everyone's."""
+
+    respond_probability: Probability = 0.95
+    median_delay: Duration = 45.0
+    spread: float = Field(1.0, ge=0.0, le=5.0, description="sigma of the log-normal response delay")
+    approve_probability: Probability = 0.95
+    away: list[AwaySpec] = []
+
+
+class WorkingHoursSpec(Spec):
+    days: list[Weekday] = ["Mon", "Tue", "Wed", "Thu", "Fri"]
+    start_hour: float = Field(8.0, ge=0, le=24)
+    end_hour: float = Field(18.0, ge=0, le=24)
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.end_hour <= self.start_hour:
+            raise ValueError("end_hour must be after start_hour")
+        if not self.days:
+            raise ValueError("name at least one working day")
+        return self
+
+
+class WorkloadSpec(Spec):
+    """Stochastic activations: each eligible user activates ``rate_per_day`` times per working
+    day on average (a Poisson process during working hours), asking for one of ``durations``."""
+
+    rate_per_day: float = Field(1.0, ge=0.0, le=100.0)
+    durations: Annotated[list[Duration], Field(min_length=1)] = [60.0, 120.0, 240.0]
+    working_hours: WorkingHoursSpec = WorkingHoursSpec()
+    justification: Text = "Scheduled administrative work"
+    users: list[Name] | None = Field(None, description="who activates (default: every user made eligible)")
+    roles: list[Name] | None = Field(None, description="which eligible roles they activate (default: all)")
+
+
+# ------------------------------------------------------------------------------- timeline
+class Step(Spec):
+    at: Offset
+    note: Text = ""
+
+
+class AssignStep(Step):
+    do: Literal["assign"]
+    principal: Name
+    role: Name
+    scope: str = "/"
+    kind: Literal["eligible", "active"] = "eligible"
+    duration: Duration | None = None
+    justification: Text = "Assigned in the scenario"
+    by: Name = "admin"
+
+
+class ActivateStep(Step):
+    """``alice requests Global Administrator for PT2H with justification ...``"""
+
+    do: Literal["activate"]
+    principal: Name
+    role: Name
+    scope: str = "/"
+    duration: Duration | None = None
+    justification: Text = ""
+    ticket: Text = ""
+    mfa: bool = True
+    context_satisfied: bool = True
+
+
+class DecideStep(Step):
+    """An approver decides the latest request of ``requester`` for ``role`` (a pending one if any)."""
+
+    by: Name
+    requester: Name
+    role: Name
+    scope: str = "/"
+    justification: Text | None = None
+
+
+class ApproveStep(DecideStep):
+    do: Literal["approve"]
+
+
+class DenyStep(DecideStep):
+    do: Literal["deny"]
+
+
+class CancelStep(Step):
+    do: Literal["cancel"]
+    requester: Name
+    role: Name
+    scope: str = "/"
+    by: Name | None = None
+
+
+class DeactivateStep(Step):
+    do: Literal["deactivate"]
+    principal: Name
+    role: Name
+    scope: str = "/"
+
+
+class UpdateRequestStep(Step):
+    principal: Name
+    role: Name
+    scope: str = "/"
+    kind: Literal["eligible", "active"] = "eligible"
+    duration: Duration | None = None
+    justification: Text = ""
+
+
+class RequestExtendStep(UpdateRequestStep):
+    do: Literal["request_extend"]
+
+
+class RequestRenewStep(UpdateRequestStep):
+    do: Literal["request_renew"]
+
+
+class DecideUpdateStep(Step):
+    do: Literal["decide_update"]
+    by: Name
+    requester: Name
+    role: Name
+    scope: str = "/"
+    approve: bool = True
+    justification: Text = ""
+
+
+class RemoveStep(Step):
+    """An administrator removes ``principal``'s assignment of ``role`` (of ``kind``, if given)."""
+
+    do: Literal["remove"]
+    principal: Name
+    role: Name
+    scope: str = "/"
+    kind: Literal["eligible", "active"] | None = None
+    by: Name = "admin"
+    justification: Text = ""
+
+
+class AssignOutsidePimStep(Step):
+    do: Literal["assign_outside_pim"]
+    principal: Name
+    role: Name
+    scope: str = "/"
+    by: Name = "admin"
+
+
+class SetSettingsStep(Step, SettingFields):
+    do: Literal["set_settings"]
+    role: Name
+    scope: str = "/"
+    by: Name = "admin"
+
+
+class SetLicenceStep(Step):
+    do: Literal["set_licence"]
+    licence: LicenceName
+
+
+class SignInStep(Step):
+    do: Literal["sign_in"]
+    principal: Name
+
+
+TimelineStep = Annotated[
+    AssignStep | ActivateStep | ApproveStep | DenyStep | CancelStep | DeactivateStep | RequestExtendStep
+    | RequestRenewStep | DecideUpdateStep | RemoveStep | AssignOutsidePimStep | SetSettingsStep | SetLicenceStep
+    | SignInStep,
+    Field(discriminator="do"),
+]
+ACTIONS = ("assign", "activate", "approve", "deny", "cancel", "deactivate", "request_extend", "request_renew",
+           "decide_update", "remove", "assign_outside_pim", "set_settings", "set_licence", "sign_in")
+
+
+# ---------------------------------------------------------------------------- observations
+class ObservationSpec(Spec):
+    """Something the student should observe, checked by running the scenario: who holds a role at
+    a moment (``holds``), why not (``reason``, a :class:`~pim_sim.Reason` text) or a metric."""
+
+    text: Text
+    at: Offset | None = None
+    principal: Name | None = None
+    role: Name | None = None
+    scope: str = "/"
+    holds: bool | None = None
+    reason: str | None = None
+    metric: str | None = None
+    equals: float | None = None
+    at_least: float | None = None
+    at_most: float | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self):
+        about_access = self.holds is not None or self.reason is not None
+        bounds = [b for b in (self.equals, self.at_least, self.at_most) if b is not None]
+        if about_access == (self.metric is not None):
+            raise ValueError("an observation checks either access (at, principal, role and holds or reason) "
+                             "or a metric (metric and equals, at_least or at_most)")
+        if about_access and (self.at is None or self.principal is None or self.role is None):
+            raise ValueError("an access observation needs at, principal and role")
+        if self.metric is not None and not bounds:
+            raise ValueError("a metric observation needs equals, at_least or at_most")
+        return self
+
+
+# -------------------------------------------------------------------------------- scenario
+class ScenarioSpec(Spec):
+    """A PIM scenario: a tenant, its role settings and assignments, a timeline of scripted
+    actions and a stochastic workload, run from ``start`` for ``horizon``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, title="pim-sim scenario")
+
+    name: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)] = Field(
+        description="short id, lower case with dashes, e.g. jit-basics")
+    title: Text = ""
+    lesson: Text = Field("", description="what the scenario teaches")
+    observe: list[ObservationSpec] = Field([], description="what the student should observe (checked by tests)")
+    preset: Annotated[PresetSpec | None, BeforeValidator(_named)] = Field(
+        None, description="a named preset tenant to start from (see `pim-sim scenarios --presets`)")
+    start: datetime = Field(DEFAULT_START, description="UTC date and time of minute 0")
+    horizon: Duration = Field(description="how long to simulate, e.g. P7D")
+    seed: int = Field(0, ge=0, lt=2**63)
+    replications: int = Field(1, ge=1, le=MAX_REPLICATIONS)
+    lag: bool = Field(True, description="model the provisioning and token-refresh delay of activations")
+    tenant: TenantSpec = TenantSpec()
+    settings: list[SettingSpec] = []
+    assignments: list[AssignmentSpec] = []
+    approvers: dict[str, ApproverSpec] = Field({}, description="response models by approver name, '*' for all")
+    timeline: list[TimelineStep] = []
+    workload: WorkloadSpec | None = None
+
+    @model_validator(mode="after")
+    def _bounded(self):
+        if self.horizon > MAX_HORIZON_DAYS * DAY:
+            raise ValueError(f"horizon is limited to {MAX_HORIZON_DAYS} days")
+        return self
+
+
+def json_schema() -> dict:
+    """The JSON Schema of scenario files, for editors that autocomplete and check YAML."""
+    schema = ScenarioSpec.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://pim-sim.example/scenario.schema.json"
+    return schema
