@@ -1,0 +1,401 @@
+"""Learner progress: every answer kept the moment it is given, spaced repetition per skill, and
+a readiness estimate per exam domain.
+
+The store is an append-only log of answers, one row per answer, each written in its own
+transaction. Everything else (FSRS cards, the due list, readiness) is *derived* from that log
+on demand, so two processes answering at once can't overwrite each other's state: there is no
+state to overwrite. The same plain SQL runs on SQLite (standard library ``sqlite3``, WAL mode,
+busy timeout) and on PostgreSQL (``psycopg`` 3, for ``postgresql://`` URLs).
+
+Where the store lives: ``PIM_SIM_PROGRESS`` (a file path or a ``postgresql://`` URL), else
+``~/.pim-sim/progress.sqlite3``.
+
+Spaced repetition uses the ``fsrs`` package (py-fsrs 6) per *skill* (an outline objective), not
+per question, so a fresh generated variant of a skill continues that skill's schedule. Fuzzing
+is off and card ids are derived from the learner and skill, so the schedule is reproducible.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from fsrs import Card, Rating, Scheduler
+
+ENV_VAR = "PIM_SIM_PROGRESS"
+DEFAULT_LOCATION = Path("~/.pim-sim/progress.sqlite3")
+SCHEMA_VERSION = 1
+MAX_NAME = 64
+
+
+class ProgressError(ValueError):
+    """Bad input to the progress store: names the field and the problem."""
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One answer as given: what, by whom, when, how long it took and how well it scored."""
+
+    learner: str
+    question_id: str
+    skill: str  # the outline objective the question trains; the unit of spaced repetition
+    domain: str  # the exam domain the objective belongs to; the unit of readiness
+    score: float  # 0..1, partial credit allowed
+    answered_at: datetime  # tz-aware UTC
+    seconds: float  # time taken
+    mode: str = "practice"
+    response: str = ""  # what was answered, as JSON text
+    session: str = ""
+    seed: int | None = None  # generated questions: the seed of the variant
+    id: int | None = None  # assigned by the store
+
+    @property
+    def correct(self) -> bool:
+        return self.score >= 1.0
+
+    def validate(self) -> Answer:
+        for name in ("learner", "question_id", "skill", "domain"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value.strip():
+                raise ProgressError(f"answer.{name}: must be a non-empty string, got {value!r}")
+        check_learner(self.learner)
+        if not (isinstance(self.score, int | float) and 0.0 <= self.score <= 1.0):
+            raise ProgressError(f"answer.score: must be between 0 and 1, got {self.score!r}")
+        if not (isinstance(self.seconds, int | float) and self.seconds >= 0 and math.isfinite(self.seconds)):
+            raise ProgressError(f"answer.seconds: must be a finite number of seconds >= 0, got {self.seconds!r}")
+        if not isinstance(self.answered_at, datetime) or self.answered_at.tzinfo is None:
+            raise ProgressError(f"answer.answered_at: must be a timezone-aware datetime, got {self.answered_at!r}")
+        return self
+
+
+def check_learner(name: str) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise ProgressError(f"learner: must be a non-empty name, got {name!r}")
+    if len(name) > MAX_NAME:
+        raise ProgressError(f"learner: at most {MAX_NAME} characters, got {len(name)}")
+    return name
+
+
+def _iso(when: datetime) -> str:
+    """One text form for every backend; sorts in time order."""
+    return when.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+_COLUMNS = ("learner", "question_id", "skill", "domain", "score", "answered_at", "seconds", "mode", "response",
+            "session", "seed")
+
+
+class Store:
+    """The progress store: learners and their answers. Subclasses supply the connection and
+    the few words of SQL that differ between SQLite and PostgreSQL."""
+
+    id_column = "INTEGER PRIMARY KEY"
+    placeholder = "?"
+
+    def __init__(self, conn, location: str):
+        self.conn = conn
+        self.location = location
+        self._create_schema()
+
+    # ---------------------------------------------------------------- backend hooks
+    @contextmanager
+    def transaction(self) -> Iterator[None]:  # pragma: no cover - each backend overrides
+        raise NotImplementedError
+        yield
+
+    def _sql(self, sql: str) -> str:
+        return sql if self.placeholder == "?" else sql.replace("?", self.placeholder)
+
+    def _execute(self, sql: str, params: Sequence = ()):
+        return self.conn.execute(self._sql(sql), tuple(params))
+
+    def _schema_lock(self) -> None:
+        """Serialise concurrent schema creation where the backend needs it."""
+
+    def _create_schema(self) -> None:
+        with self.transaction():
+            self._schema_lock()
+            self._execute("CREATE TABLE IF NOT EXISTS pim_sim_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            self._execute("CREATE TABLE IF NOT EXISTS learners (name TEXT PRIMARY KEY, created TEXT NOT NULL)")
+            self._execute(f"""CREATE TABLE IF NOT EXISTS answers (
+                id {self.id_column},
+                learner TEXT NOT NULL REFERENCES learners(name),
+                question_id TEXT NOT NULL,
+                skill TEXT NOT NULL,
+                domain TEXT NOT NULL,
+                score REAL NOT NULL,
+                answered_at TEXT NOT NULL,
+                seconds REAL NOT NULL,
+                mode TEXT NOT NULL,
+                response TEXT NOT NULL,
+                session TEXT NOT NULL,
+                seed BIGINT)""")
+            self._execute("CREATE INDEX IF NOT EXISTS answers_by_learner ON answers (learner, answered_at)")
+            self._execute("INSERT INTO pim_sim_meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO NOTHING",
+                          (str(SCHEMA_VERSION),))
+
+    # ---------------------------------------------------------------- learners
+    def add_learner(self, name: str, *, when: datetime | None = None) -> None:
+        """Create a learner profile (nothing happens if it exists)."""
+        check_learner(name)
+        with self.transaction():
+            self._insert_learner(name, when)
+
+    def _insert_learner(self, name: str, when: datetime | None) -> None:
+        self._execute("INSERT INTO learners (name, created) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+                      (name, _iso(when or datetime.now(UTC))))
+
+    def learners(self) -> list[str]:
+        return [row[0] for row in self._execute("SELECT name FROM learners ORDER BY name").fetchall()]
+
+    # ---------------------------------------------------------------- answers
+    def record(self, answer: Answer) -> Answer:
+        """Keep one answer, committed before this returns (its own transaction)."""
+        answer.validate()
+        values = [getattr(answer, c) for c in _COLUMNS]
+        values[_COLUMNS.index("answered_at")] = _iso(answer.answered_at)
+        values[_COLUMNS.index("score")] = float(answer.score)
+        values[_COLUMNS.index("seconds")] = float(answer.seconds)
+        with self.transaction():
+            self._insert_learner(answer.learner, answer.answered_at)
+            row = self._execute(f"INSERT INTO answers ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))}) "
+                                "RETURNING id", values).fetchone()
+        return replace(answer, id=int(row[0]))
+
+    def answers(self, learner: str, *, skill: str | None = None, domain: str | None = None) -> list[Answer]:
+        """A learner's answers in the order they were given."""
+        sql = f"SELECT id, {', '.join(_COLUMNS)} FROM answers WHERE learner = ?"
+        params: list = [learner]
+        for name, value in (("skill", skill), ("domain", domain)):
+            if value is not None:
+                sql += f" AND {name} = ?"
+                params.append(value)
+        rows = self._execute(sql + " ORDER BY answered_at, id", params).fetchall()
+        out = []
+        for row in rows:
+            fields = dict(zip(_COLUMNS, row[1:], strict=True))
+            fields["answered_at"] = datetime.fromisoformat(fields["answered_at"])
+            out.append(Answer(**fields, id=int(row[0])))
+        return out
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class SqliteStore(Store):
+    """SQLite in WAL mode with a busy timeout: several processes may write; each answer is its
+    own ``BEGIN IMMEDIATE`` transaction, so a writer waits for the lock instead of failing."""
+
+    BUSY_TIMEOUT_MS = 30_000
+
+    def __init__(self, path: str | Path):
+        path = Path(path).expanduser()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, timeout=self.BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout = {self.BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        super().__init__(conn, str(path))
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+
+class PostgresStore(Store):
+    """PostgreSQL through psycopg 3 (``pip install 'psycopg[binary]'``)."""
+
+    id_column = "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"
+    placeholder = "%s"
+
+    def __init__(self, url: str):
+        try:
+            import psycopg
+        except ImportError:  # pragma: no cover - depends on the installation
+            raise ProgressError(f"{ENV_VAR}: a postgresql:// URL needs psycopg; pip install 'psycopg[binary]'") from None
+        conn = psycopg.connect(url, autocommit=True)
+        super().__init__(conn, url)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self.conn.transaction():
+            yield
+
+    def _schema_lock(self) -> None:
+        # Two processes creating the tables at once would race in PostgreSQL's catalogue;
+        # a transaction-scoped advisory lock makes them take turns.
+        self.conn.execute("SELECT pg_advisory_xact_lock(73755073)")
+
+
+def open_store(location: str | Path | None = None) -> Store:
+    """Open the progress store at ``location``, ``$PIM_SIM_PROGRESS`` or the default path."""
+    where = str(location) if location is not None else os.environ.get(ENV_VAR) or str(DEFAULT_LOCATION)
+    if not where.strip():
+        raise ProgressError(f"{ENV_VAR}: empty location; give a file path or a postgresql:// URL")
+    if where.startswith(("postgresql://", "postgres://")):
+        return PostgresStore(where)
+    if "://" in where and not where.startswith("sqlite:///"):
+        raise ProgressError(f"{ENV_VAR}: {where.split('://')[0]}:// is not supported; use a file path, "
+                            "sqlite:///path or postgresql://user:password@host/db")
+    return SqliteStore(where.removeprefix("sqlite:///") if where.startswith("sqlite:///") else where)
+
+
+# -------------------------------------------------------------------- spaced repetition
+@dataclass(frozen=True, slots=True)
+class RatingPolicy:
+    """How a quiz answer becomes an FSRS rating (a quiz item is not a flashcard): wrong or
+    partly right is Again; right but slow is Hard; right is Good; right and quick is Easy."""
+
+    slow_seconds: float = 120.0
+    quick_seconds: float = 20.0
+
+    def rating(self, answer: Answer) -> Rating:
+        if not answer.correct:
+            return Rating.Again
+        if answer.seconds > self.slow_seconds:
+            return Rating.Hard
+        if answer.seconds < self.quick_seconds:
+            return Rating.Easy
+        return Rating.Good
+
+
+def scheduler() -> Scheduler:
+    """FSRS with fuzzing off: the same answers always give the same schedule."""
+    return Scheduler(enable_fuzzing=False)
+
+
+def card_id(learner: str, skill: str) -> int:
+    """A stable card id (FSRS's default id reads the wall clock)."""
+    return int.from_bytes(hashlib.blake2b(f"{learner}\x1f{skill}".encode(), digest_size=6).digest(), "big")
+
+
+def cards(answers: Iterable[Answer], policy: RatingPolicy = RatingPolicy()) -> dict[str, Card]:
+    """Each skill's FSRS card after replaying the answers in order."""
+    sched = scheduler()
+    out: dict[str, Card] = {}
+    for a in sorted(answers, key=lambda a: (a.answered_at, a.id or 0)):
+        when = a.answered_at.astimezone(UTC)
+        card = out.get(a.skill) or Card(card_id=card_id(a.learner, a.skill), due=when)
+        out[a.skill], _ = sched.review_card(card, policy.rating(a), review_datetime=when)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    skill: str
+    due: datetime
+    retrievability: float  # FSRS's estimated chance of recalling the skill now
+    overdue: bool
+
+
+def due(answers: Iterable[Answer], now: datetime, policy: RatingPolicy = RatingPolicy()) -> list[Due]:
+    """Every practised skill with its next review, the most urgent first."""
+    if now.tzinfo is None:
+        raise ProgressError("now: must be a timezone-aware datetime")
+    now = now.astimezone(UTC)
+    sched = scheduler()
+    rows = [Due(skill, card.due, sched.get_card_retrievability(card, current_datetime=now), card.due <= now)
+            for skill, card in cards(answers, policy).items()]
+    return sorted(rows, key=lambda d: (d.due, d.skill))
+
+
+# -------------------------------------------------------------------- readiness
+@dataclass(frozen=True, slots=True)
+class Readiness:
+    """A domain's estimated chance of answering its next question right: the mean of a
+    Beta(1 + credit, 1 + misses) posterior over the most recent answers, with a credible interval."""
+
+    domain: str
+    answered: int
+    mean: float
+    low: float
+    high: float
+    level: float
+
+
+def readiness(answers: Iterable[Answer], domains: Iterable[str], *, window: int = 50,
+              level: float = 0.9) -> list[Readiness]:
+    """Readiness for each domain from its last ``window`` answers (partial credit counts as a
+    fraction). A domain never answered gets the flat prior: mean 0.5, interval nearly 0 to 1."""
+    if not 0 < level < 1:
+        raise ProgressError(f"level: must be between 0 and 1, got {level!r}")
+    by_domain: dict[str, list[Answer]] = {}
+    for a in sorted(answers, key=lambda a: (a.answered_at, a.id or 0)):
+        by_domain.setdefault(a.domain, []).append(a)
+    out = []
+    for domain in domains:
+        recent = by_domain.get(domain, [])[-window:]
+        credit = sum(a.score for a in recent)
+        alpha, beta = 1.0 + credit, 1.0 + len(recent) - credit
+        tail = (1 - level) / 2
+        out.append(Readiness(domain, len(recent), alpha / (alpha + beta), beta_quantile(tail, alpha, beta),
+                             beta_quantile(1 - tail, alpha, beta), level))
+    return out
+
+
+def _betacf(a: float, b: float, x: float) -> float:
+    """Continued fraction of the incomplete beta function (modified Lentz)."""
+    tiny, qab, qap, qam = 1e-300, a + b, a + 1.0, a - 1.0
+    c, d = 1.0, 1.0 - qab * x / qap
+    d = 1.0 / (d if abs(d) > tiny else tiny)
+    h = d
+    for m in range(1, 300):
+        m2 = 2 * m
+        for num in (m * (b - m) * x / ((qam + m2) * (a + m2)), -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))):
+            d = 1.0 + num * d
+            d = 1.0 / (d if abs(d) > tiny else tiny)
+            c = 1.0 + num / c
+            c = c if abs(c) > tiny else tiny
+            h *= d * c
+        if abs(d * c - 1.0) < 1e-14:
+            break
+    return h
+
+
+def beta_cdf(x: float, a: float, b: float) -> float:
+    """The regularised incomplete beta function I_x(a, b)."""
+    if x <= 0.0:
+        return 0.0
+    if x >= 1.0:
+        return 1.0
+    front = math.exp(math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x))
+    if x < (a + 1.0) / (a + b + 2.0):
+        return front * _betacf(a, b, x) / a
+    return 1.0 - front * _betacf(b, a, 1.0 - x) / b
+
+
+def beta_quantile(p: float, a: float, b: float) -> float:
+    """The x with I_x(a, b) = p, by bisection (monotone, so it always converges)."""
+    low, high = 0.0, 1.0
+    for _ in range(80):
+        mid = (low + high) / 2
+        if beta_cdf(mid, a, b) < p:
+            low = mid
+        else:
+            high = mid
+    return (low + high) / 2
+
+
+def response_json(response) -> str:
+    """A response as stable JSON text for the log."""
+    return json.dumps(response, sort_keys=True, default=str)
