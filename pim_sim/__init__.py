@@ -4,6 +4,7 @@ The package never imports Streamlit; the dashboard and the quiz build on its pub
 """
 
 from .access import Explanation, Holding, How, Reason
+from .alerts import AlertCenter, Incident, Severity
 from .approvals import ApproverBehaviour, Away
 from .audit import Activity, AuditRecord, Place, Service
 from .clock import Clock, minutes
@@ -12,6 +13,7 @@ from .errors import ModelError, PimRefusal, SettingError
 from .policy import RoleSettings, SettingsBook, default_settings
 from .requests import Action, Request, Status
 from .results import Results
+from .reviews import AccessReview, AssignmentType, Frequency, NoResponse, ReviewerBehaviour, Reviewers
 from .roles import Surface
 from .schedules import Kind, Origin, Schedule
 from .tenant import DIRECTORY, Group, Licence, PrincipalKind, Scope, ServicePrincipal, Tenant, User
@@ -20,19 +22,25 @@ __all__ = [
     "ADMIN",
     "DIRECTORY",
     "MS_PIM",
+    "AccessReview",
     "Action",
     "Activity",
+    "AlertCenter",
     "ApproverBehaviour",
+    "AssignmentType",
     "AuditRecord",
     "Away",
     "Clock",
     "Explanation",
+    "Frequency",
     "Group",
     "Holding",
     "How",
+    "Incident",
     "Kind",
     "Licence",
     "ModelError",
+    "NoResponse",
     "Origin",
     "PimRefusal",
     "Place",
@@ -40,6 +48,8 @@ __all__ = [
     "Reason",
     "Request",
     "Results",
+    "ReviewerBehaviour",
+    "Reviewers",
     "RoleSettings",
     "Schedule",
     "Scope",
@@ -47,6 +57,7 @@ __all__ = [
     "ServicePrincipal",
     "SettingError",
     "SettingsBook",
+    "Severity",
     "Simulation",
     "Status",
     "Surface",

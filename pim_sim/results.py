@@ -102,6 +102,53 @@ class Results:
             "audit_records": float(len(self.sim.audit)),
         }
 
+    # --- governance (pim_sim.governance holds each implementation) ---------------------------
+    @cached_property
+    def privilege_hours(self) -> pd.DataFrame:
+        from . import governance
+
+        return governance.privilege_hours(self)
+
+    @cached_property
+    def approvals_by_approver(self) -> pd.DataFrame:
+        from . import governance
+
+        return governance.approvals_by_approver(self.sim)
+
+    @cached_property
+    def expired_requests(self) -> pd.DataFrame:
+        from . import governance
+
+        return governance.expired_requests(self.sim)
+
+    @cached_property
+    def review_outcomes(self) -> pd.DataFrame:
+        from . import governance
+
+        return governance.review_outcomes(self.sim)
+
+    @cached_property
+    def review_decisions(self) -> pd.DataFrame:
+        from . import governance
+
+        return governance.review_decisions(self.sim)
+
+    @cached_property
+    def alert_incidents(self) -> pd.DataFrame:
+        from . import governance
+
+        return governance.alert_incidents(self.sim)
+
+    def alert_timeline(self, step: float = 24 * 60.0) -> pd.DataFrame:
+        from . import governance
+
+        return governance.alert_timeline(self.sim, step, self.horizon)
+
+    def governance_metrics(self) -> dict[str, float]:
+        from . import governance
+
+        return governance.metrics(self.sim)
+
     def time_to_access(self) -> pd.Series:
         """Minutes from an activation request to usable access, for activations that got there."""
         sched = {s.request_id: s for s in self.sim.schedules.values() if s.origin is Origin.ACTIVATED}
