@@ -207,6 +207,8 @@ def _one_policy(item: dict, where: str, names: dict, role_hint: str | None, note
     if rules is None:
         if "policy" in item or "rules" in policy or "effectiverules" in policy:
             raise GraphImportError(where, "policy.rules", "missing; export with $expand=policy($expand=rules)")
+        if "roledefinitionid" in item or "policyid" in item:
+            raise GraphImportError(where, "policy", "not expanded; export with $expand=policy($expand=rules)")
         raise GraphImportError(where, "rules", "this object is neither a policy nor a policy assignment")
     if not isinstance(rules, list):
         raise GraphImportError(where, "rules", "must be a list of rule objects")
@@ -479,19 +481,21 @@ _ACTIONS = {a.casefold(): a for a in ("adminAssign", "adminUpdate", "adminRemove
 _EXPIRATIONS = {"notspecified", "noexpiration", "afterdatetime", "afterduration"}
 
 
-def read_requests(data, *, names: Mapping[str, str] | None = None) -> tuple[ImportedRequest, ...]:
+def read_requests(data, *, names: Mapping[str, str] | None = None, kind: str | None = None) -> tuple[ImportedRequest, ...]:
     """Schedule requests (``roleAssignmentScheduleRequests`` or ``roleEligibilityScheduleRequests``,
     https://learn.microsoft.com/en-us/graph/api/resources/unifiedroleassignmentschedulerequest) as actions."""
     from datetime import datetime
 
     names = dict(names or {})
     out = []
-    for n, raw in enumerate(items_of(fold(load_json(data)), "requests")):
+    top = fold(load_json(data))
+    outer = str(top.get("@odata.context") or "") if isinstance(top, dict) else ""
+    for n, raw in enumerate(items_of(top, "requests")):
         where = f"request {n}"
         if not isinstance(raw, dict):
             raise GraphImportError(where, "(item)", "expected a schedule request object")
-        context = str(raw.get("@odata.context") or raw.get("@odata.type") or "").casefold()
-        kind = "eligible" if "eligibility" in context or raw.get("kind") == "eligible" else "active"
+        context = (outer + str(raw.get("@odata.context") or raw.get("@odata.type") or "")).casefold()
+        this_kind = kind or ("eligible" if "eligibility" in context else "active")
         action = _ACTIONS.get(str(raw.get("action") or "").casefold())
         if action is None:
             raise GraphImportError(where, "action", f"{raw.get('action')!r} is not a Graph request action "
@@ -534,7 +538,7 @@ def read_requests(data, *, names: Mapping[str, str] | None = None) -> tuple[Impo
 
             duration = iso((end - begin).total_seconds() / 60)
         ticket = raw.get("ticketinfo") or {}
-        out.append(ImportedRequest(action, kind, names.get(raw["principalid"], raw["principalid"]), found.name,
+        out.append(ImportedRequest(action, this_kind, names.get(raw["principalid"], raw["principalid"]), found.name,
                                    scope, start, duration, str(raw.get("justification") or ""),
                                    str(ticket.get("ticketnumber") or "") if isinstance(ticket, dict) else "",
                                    str(raw.get("status") or "")))
