@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from . import scenario_cli
+
 app = typer.Typer(
     name="pim-sim",
     help="Simulate Microsoft Entra Privileged Identity Management: scenarios, quizzes and baselines.",
@@ -18,6 +20,10 @@ def version() -> None:
     from pim_sim import __version__
 
     typer.echo(__version__)
+
+
+# One line per area: each module adds its own commands.
+scenario_cli.register(app)  # run, validate, compare, sweep, schema, scenarios
 
 
 def main() -> None:
