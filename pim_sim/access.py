@@ -171,9 +171,12 @@ def why_not(sim: Simulation, principal: str, role: str, scope: str, t: float) ->
     if eligible_now:
         return Explanation(Reason.ELIGIBLE_NOT_ACTIVATED, f"{principal} is eligible for {role}; eligible means "
                            "it must be activated before use.", settings_note=note)
-    later = [s for s in here if s.kind is not None and s.start > t]
+    # A future-start adminAssign has no schedule until its start: read the granted request instead.
+    later = [s.start for s in here if s.start > t] + [
+        r.start for r in sim.requests.values() if r.action is Action.ADMIN_ASSIGN and r.principal in whos
+        and r.role == role and r.scope in covering and r.start > t and sim.status_at(r.id, t) is Status.GRANTED]
     if later:
-        return Explanation(Reason.ASSIGNMENT_NOT_STARTED, f"An assignment starts at minute {min(s.start for s in later):g}.",
+        return Explanation(Reason.ASSIGNMENT_NOT_STARTED, f"An assignment starts at minute {min(later):g}.",
                            settings_note=note)
     ended = [s for s in here if s.origin is not Origin.ACTIVATED and s.stop <= t]
     if ended:
