@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from pim_sim import Group, PimRefusal, Simulation, Tenant
+from pim_sim.audit import Place
 from pim_sim.errors import SettingError
 
 HOUR = 60.0
@@ -439,4 +440,448 @@ def default_approvers(lab: Lab) -> dict[str, Any]:
         "surfaces_with_default_approvers": sorted(
             name for name, refused in (("Microsoft Entra roles", False), ("Azure resource roles", azure_refused),
                                        ("Groups", group_refused)) if not refused),
+    }
+
+
+# --- extend and renew ------------------------------------------------------------------------------
+@probe("alice has a 30-day eligible assignment of Security Administrator. She asks to extend it on several days, "
+       "bob (Privileged Role Administrator) decides, and after it expires she asks to renew on several days.")
+def extend_renew(lab: Lab) -> dict[str, Any]:
+    def fresh(label: str) -> tuple[Simulation, str]:
+        sim = lab.sim(label)
+        sim.assign("bob", "Privileged Role Administrator", kind="active", justification="PIM admin")
+        sim.assign("carol", "Security Reader", kind="active", justification="reader")
+        sim.assign("alice", "Security Administrator", kind="eligible", duration="P30D")
+        return sim, sim.find("alice", "Security Administrator", kind="eligible").id
+
+    extend_ok = []
+    for days_left in (30, 20, 15, 14, 10, 1):
+        sim, _ = fresh(f"extend-{days_left}-days-left")
+        sim.run((30 - days_left) * DAY + 1)
+        if refusal(lambda s=sim: s.request_extend("alice", "Security Administrator", justification="x")) is None:
+            extend_ok.append(days_left)
+    sim, sid = fresh("extend-decided")
+    sim.run(20 * DAY)
+    req = sim.request_extend("alice", "Security Administrator", justification="project runs longer", duration="P30D")
+    pending = str(req.status)
+    still_ok = sim.holds("alice", "Security Administrator") or sim.find("alice", "Security Administrator") is not None
+    self_ = refusal(lambda: sim.decide_update(req.id, by="alice"))
+    reader = refusal(lambda: sim.decide_update(req.id, by="carol"))
+    decided = sim.decide_update(req.id, by="bob", justification="ok")
+    new_end = sim.schedules[sid].end
+    renew_ok = []
+    for days_after in (1, 7, 29, 30, 31, 60, 90):
+        s2, _ = fresh(f"renew-{days_after}-days-after")
+        s2.run(30 * DAY + days_after * DAY - 1)
+        if refusal(lambda s=s2: s.request_renew("alice", "Security Administrator", justification="x")) is None:
+            renew_ok.append(days_after)
+    s3, _ = fresh("renew-decided")
+    s3.run(35 * DAY)
+    renew = s3.request_renew("alice", "Security Administrator", justification="back on the project", duration="P30D")
+    s3.decide_update(renew.id, by="bob", justification="ok")
+    s4, sid4 = fresh("admin-extend")
+    s4.run(5 * DAY)
+    admin = s4.admin_extend(sid4, "P30D", by="bob", justification="direct")
+    return {
+        "extend_allowed_days_before_end": extend_ok,
+        "extend_window_days": max(extend_ok),
+        "extend_refused_far_from_end": 30 in extend_ok,
+        "extend_request_status": pending,
+        "extend_needs_admin_decision": pending == "PendingAdminDecision",
+        "extend_activity": first(sim, "(extend)").activity,
+        "extend_self_approval_refused": self_ is not None,
+        "extend_non_admin_refused": reader is not None,
+        "extend_decided_status": str(decided.status),
+        "extend_decision_activity": first(sim, "approved by admin").activity,
+        "extend_added_days": (new_end - 30 * DAY) / DAY,
+        "renew_allowed_days_after_expiry": renew_ok,
+        "renew_window_days": max(renew_ok),
+        "renew_activity": first(s3, "requested (renew)").activity,
+        "renewed_holds_eligibility": s3.find("alice", "Security Administrator", kind="eligible") is not None,
+        "admin_extend_status": str(s4.requests[admin.id].status),
+        "admin_extend_needs_approval": s4.requests[admin.id].status.value in ("PendingAdminDecision",
+                                                                              "PendingApproval"),
+        "admin_extend_action": str(admin.action),
+        "eligible_during_extend_request": still_ok,
+    }
+
+
+@probe("ops is a role-assignable group eligible for Security Administrator with alice as a member; alice tries "
+       "to extend the assignment she inherits through the group.")
+def extend_via_group(lab: Lab) -> dict[str, Any]:
+    sim = lab.sim("extend-via-group", groups=[Group("ops", role_assignable=True, members=("alice",))])
+    sim.assign("ops", "Security Administrator", kind="eligible", duration="P10D")
+    sim.run(2 * DAY)
+    own = refusal(lambda: sim.request_extend("alice", "Security Administrator", justification="x"))
+    activated = refusal(lambda: sim.activate("alice", "Security Administrator", duration="PT1H", justification="x"))
+    return {
+        "member_can_extend_group_assignment": own is None,
+        "member_can_activate_group_eligibility": activated is None,
+    }
+
+
+# --- assignments -------------------------------------------------------------------------------------
+@probe("An administrator makes assignments of 4 and 5 minutes, removes one at once, tries to make a service "
+       "principal eligible, removes the last active Global Administrator, and schedules one for tomorrow.")
+def assignment_rules(lab: Lab) -> dict[str, Any]:
+    sim = lab.sim("assignment-rules", service_principals=["deploy-app"])
+    shortest = [m for m in (1, 4, 5, 10)
+                if refusal(lambda m=m: sim.assign("alice", "Reports Reader", kind="eligible", duration=m)) is None]
+    sim.assign("bob", "Security Reader", kind="eligible")
+    sid = sim.find("bob", "Security Reader", kind="eligible").id
+    removable_after = []
+    for wait in (1, 2, 3, 4, 5, 6):
+        sim.run(wait)  # the assignment was made at minute 0
+        if refusal(lambda: sim.remove(sid)) is None:
+            removable_after.append(wait)
+            break
+    sp_eligible = refusal(lambda: sim.assign("deploy-app", "Application Administrator", kind="eligible"))
+    sp_active_timebound = refusal(lambda: sim.assign("deploy-app", "Application Administrator", kind="active",
+                                                     duration="P30D", justification="pipeline"))
+    ga = lab.sim("last-global-admin")
+    ga.assign("alice", "Global Administrator", kind="active", justification="only GA")
+    ga.advance("PT10M")
+    last = refusal(lambda: ga.remove(ga.find("alice", "Global Administrator", kind="active").id))
+    ga.assign("bob", "Global Administrator", kind="active", justification="second GA")
+    ga.advance("PT10M")
+    not_last = refusal(lambda: ga.remove(ga.find("alice", "Global Administrator", kind="active").id))
+    later = lab.sim("future-start")
+    later.assign("carol", "Security Reader", kind="active", justification="starts tomorrow", start="P1D")
+    before = later.holds("carol", "Security Reader")
+    later.run("P1DT1M")
+    return {
+        "shortest_assignment_minutes": min(shortest),
+        "earliest_removal_minutes": removable_after[0] if removable_after else None,
+        "service_principal_eligible_refused": sp_eligible is not None,
+        "service_principal_eligible_code": sp_eligible.code if sp_eligible else "",
+        "service_principal_timebound_active_allowed": sp_active_timebound is None,
+        "last_global_admin_removal_refused": last is not None,
+        "other_global_admin_removal_refused": not_last is not None,
+        "future_assignment_holds_before_start": before,
+        "future_assignment_holds_after_start": later.holds("carol", "Security Reader"),
+        "remove_activity": first(sim, "Remove eligible member from role in PIM completed (permanent)").activity,
+    }
+
+
+# --- who manages what ---------------------------------------------------------------------------------
+@probe("Security Administrator, Privileged Role Administrator, Global Reader, Owner and User Access Administrator "
+       "holders each try to make an Entra role and an Azure role assignment.")
+def who_manages(lab: Lab) -> dict[str, Any]:
+    sub = "/subscriptions/prod"
+    users = ("alice", "sam", "pat", "gina", "olga", "uma", "carl")
+    sim = lab.sim("who-manages", users=users, scopes=[sub])
+    sim.assign("sam", "Security Administrator", kind="active", justification="x")
+    sim.assign("pat", "Privileged Role Administrator", kind="active", justification="x")
+    sim.assign("gina", "Global Administrator", kind="active", justification="x")
+    sim.assign("olga", "Owner", sub, kind="active", justification="x", duration="P30D")
+    sim.assign("uma", "User Access Administrator", sub, kind="active", justification="x", duration="P30D")
+    sim.assign("carl", "Contributor", sub, kind="active", justification="x", duration="P30D")
+    sim.advance("PT10M")
+    entra, azure = [], []
+    for who in ("sam", "pat", "gina", "olga", "uma", "carl"):
+        if refusal(lambda w=who: sim.assign("alice", "Helpdesk Administrator", kind="eligible", by=w)) is None:
+            entra.append(who)
+        if refusal(lambda w=who: sim.assign("alice", "Reader", sub, kind="eligible", duration="P30D", by=w)) is None:
+            azure.append(who)
+    role_of = {"sam": "Security Administrator", "pat": "Privileged Role Administrator", "gina": "Global Administrator",
+               "olga": "Owner", "uma": "User Access Administrator", "carl": "Contributor"}
+    settings_by = []
+    for who in ("sam", "pat", "olga"):
+        try:
+            sim.set_settings("Helpdesk Administrator", by=who, require_ticket=True)
+            settings_by.append(role_of[who])
+        except PimRefusal:
+            pass
+    azure_settings_by = []
+    for who in ("pat", "olga", "uma"):
+        try:
+            sim.set_settings("Reader", sub, by=who, require_ticket=True)
+            azure_settings_by.append(role_of[who])
+        except PimRefusal:
+            pass
+    return {
+        "entra_assignment_managers": sorted(role_of[w] for w in entra),
+        "azure_assignment_managers": sorted(role_of[w] for w in azure),
+        "pra_manages_azure": "pat" in azure,
+        "owner_manages_entra": "olga" in entra,
+        "entra_settings_editors": sorted(settings_by),
+        "azure_settings_editors": sorted(azure_settings_by),
+    }
+
+
+# --- audit ---------------------------------------------------------------------------------------------
+_READER_ROLES = ("Reports Reader", "Security Reader", "Global Reader", "Helpdesk Administrator",
+                 "Privileged Role Administrator")
+
+
+def _visible_days(sim: Simulation, seq: int, days: tuple[int, ...]) -> dict[str, int]:
+    """For each place, the last whole day (of ``days``) on which the record is still visible."""
+    last: dict[str, int] = {}
+    res = sim.results()
+    for day in days:
+        view = res.where_visible(sim.audit[seq].minute + day * DAY - 1)
+        for place in view[view["seq"] == seq]["place"]:
+            last[str(place)] = day
+    return last
+
+
+@probe("alice activates Global Administrator; readers holding Reports Reader, Security Reader, Global Reader, "
+       "Helpdesk Administrator and Privileged Role Administrator look for the record over 90 days. In another run "
+       "a role is assigned outside PIM, and in a third the licence lapses to Free the next day.")
+def audit_trail(lab: Lab) -> dict[str, Any]:
+    users = ("alice", "rita", "sue", "gwen", "hank", "pat", "bob")
+    sim = lab.sim("audit-trail", users=users)
+    for who, role in zip(users[1:6], _READER_ROLES, strict=True):
+        sim.assign(who, role, kind="active", justification="reader")
+    sim.assign("alice", "Global Administrator", kind="eligible")
+    sim.advance("PT10M")
+    req = sim.activate("alice", "Global Administrator", duration="PT1H", justification="audit demo")
+    done = next(a for a in sim.audit if a.request_id == req.id and "completed (PIM activation)" in a.activity)
+    core = next(a for a in sim.audit if a.service == "Core Directory" and a.target == "alice"
+                and a.activity == "Add member to role")
+    sim.run(done.minute + 91 * DAY)
+    res = sim.results()
+    hour_later = res.where_visible(done.minute + 60)
+    row = hour_later[hour_later["seq"] == done.seq]
+    places = sorted(str(p) for p in row["place"])
+    people = {str(p): str(n) for p, n in zip(row["place"], row["people"], strict=True)}
+    role_of = dict(zip(users[1:6], _READER_ROLES, strict=True)) | {"alice": "the requester"}
+
+    def roles_reading(place_fragment: str) -> list[str]:
+        names = [n.strip() for p, ns in people.items() if place_fragment in p for n in ns.split(",") if n.strip()]
+        return sorted({role_of.get(n, n) for n in names})
+
+    days = (1, 6, 7, 8, 29, 30, 31, 89, 90, 91)
+    windows = _visible_days(sim, done.seq, days)
+    outside = lab.sim("outside-pim")
+    outside.assign_outside_pim("bob", "Global Administrator", by="alice")
+    outside_pim = [a for a in outside.audit if a.service == "PIM"]
+    outside_core = [a for a in outside.audit if a.service == "Core Directory"]
+    lapse = lab.sim("licence-lapse-audit")
+    lapse.assign("alice", "Global Administrator", kind="eligible")
+    lapse.advance("PT10M")
+    lapse.activate("alice", "Global Administrator", duration="PT1H", justification="before lapse")
+    rec = next(a for a in lapse.audit if "completed (PIM activation)" in a.activity)
+    lapse.run("P1D")
+    lapse.set_licence("Free")
+    lapse_windows = _visible_days(lapse, rec.seq, (2, 6, 7, 8, 30))
+    settings = lab.sim("settings-change")
+    settings.set_settings("Security Administrator", require_ticket=True)
+    return {
+        "activation_places": places,
+        "in_entra_audit_log": str(Place.ENTRA_AUDIT_PIM) in places,
+        "pim_only": all(p.startswith("PIM >") for p in places),
+        "pim_blade_days": windows.get(str(Place.PIM_ENTRA_RESOURCE_AUDIT), 0),
+        "my_audit_days": windows.get(str(Place.PIM_ENTRA_MY_AUDIT), 0),
+        "entra_audit_log_days_p2": windows.get(str(Place.ENTRA_AUDIT_PIM), 0),
+        "entra_audit_log_days_free": lapse_windows.get(str(Place.ENTRA_AUDIT_PIM), 0),
+        "pim_blade_after_lapse_days": lapse_windows.get(str(Place.PIM_ENTRA_RESOURCE_AUDIT), 0),
+        "resource_audit_reader_roles": roles_reading("Resource audit"),
+        "my_audit_readers": roles_reading("My audit"),
+        "entra_log_reader_roles": roles_reading("Microsoft Entra audit logs"),
+        "activation_service": done.service,
+        "activation_category": done.category,
+        "core_directory_activity": core.activity,
+        "core_directory_initiator": core.initiator,
+        "logged_twice": done.service != core.service,
+        "outside_pim_activity": outside_pim[0].activity if outside_pim else "",
+        "outside_pim_core_initiator": outside_core[0].initiator if outside_core else "",
+        "settings_change_activity": first(settings, "setting").activity,
+        "requester_column": done.target,
+        "justification_in_record": done.justification,
+    }
+
+
+@probe("alice activates a Microsoft Entra role, an Azure role on a subscription and the Member role of a group; "
+       "we read each completion record's category and places.")
+def audit_categories(lab: Lab) -> dict[str, Any]:
+    sub = "/subscriptions/prod"
+    sim = lab.sim("three-surfaces", scopes=[sub], groups=[Group("ops")])
+    sim.assign("alice", "Security Reader", kind="eligible")
+    sim.assign("alice", "Reader", sub, kind="eligible", duration="P30D")
+    sim.assign("alice", "Member", "/groups/ops", kind="eligible", duration="P30D")
+    sim.advance("PT10M")
+    sim.activate("alice", "Security Reader", duration="PT1H", justification="x")
+    sim.activate("alice", "Reader", sub, duration="PT1H", justification="x")
+    sim.activate("alice", "Member", "/groups/ops", duration="PT1H", justification="x")
+    done = {a.surface: a for a in sim.audit if "completed (PIM activation)" in a.activity}
+    view = sim.results().where_visible(sim.now + 1)
+
+    def places(surface: str) -> list[str]:
+        return sorted(str(p) for p in view[view["seq"] == done[surface].seq]["place"])
+
+    return {
+        "entra_category": done["entra"].category,
+        "azure_category": done["azure"].category,
+        "groups_category": done["groups"].category,
+        "entra_places": places("entra"),
+        "azure_pim_places": [p for p in places("azure") if p.startswith("PIM >")],
+        "groups_places": places("groups"),
+    }
+
+
+# --- scopes --------------------------------------------------------------------------------------------
+@probe("In a tree corp > prod > web (management group, subscription, resource group), alice is eligible for "
+       "Contributor on prod and bob for Reader on web; carol is User Administrator for an administrative unit; "
+       "approval is required for Contributor on prod only.")
+def scopes(lab: Lab) -> dict[str, Any]:
+    mg = "/providers/Microsoft.Management/managementGroups/corp"
+    sub, other = "/subscriptions/prod", "/subscriptions/dev"
+    rg = f"{sub}/resourceGroups/web"
+    vm = f"{rg}/providers/Microsoft.Compute/virtualMachines/vm1"
+    au = "/administrativeUnits/sales"
+    sim = lab.sim("scopes", scopes=[(sub, mg), (other, mg), rg, vm, au])
+    sim.assign("alice", "Contributor", sub, kind="eligible", duration="P90D")
+    sim.assign("bob", "Reader", rg, kind="eligible", duration="P90D")
+    sim.assign("dave", "Contributor", rg, kind="eligible", duration="P90D")
+    sim.assign("carol", "User Administrator", au, kind="active", justification="sales helpdesk", duration="P90D")
+    sim.set_settings("Contributor", sub, require_approval=True, approvers=("carol",))
+    sim.advance("PT10M")
+    at_sub = sim.activate("alice", "Contributor", sub, duration="PT2H", justification="x")
+    sim.approve(at_sub.id, by="carol")
+    sim.activate("bob", "Reader", rg, duration="PT2H", justification="x")
+    at_rg = sim.activate("dave", "Contributor", rg, duration="PT2H", justification="x")
+    sim.advance("PT1M")
+    return {
+        "subscription_activation_status": str(sim.requests[at_sub.id].status),
+        "alice_holds_at_resource_group": sim.holds("alice", "Contributor", rg),
+        "alice_holds_at_resource": sim.holds("alice", "Contributor", vm),
+        "alice_holds_at_management_group": sim.holds("alice", "Contributor", mg),
+        "alice_holds_at_sibling_subscription": sim.holds("alice", "Contributor", other),
+        "bob_holds_at_subscription": sim.holds("bob", "Reader", sub),
+        "bob_holds_at_resource_group": sim.holds("bob", "Reader", rg),
+        "inherited_directions": sorted(
+            d for d, ok in (("down to child scopes", sim.holds("alice", "Contributor", rg)),
+                            ("up to parent scopes", sim.holds("alice", "Contributor", mg)),
+                            ("across to sibling scopes", sim.holds("alice", "Contributor", other))) if ok),
+        "resource_group_activation_status": str(sim.requests[at_rg.id].status),
+        "settings_inherited_by_child": str(sim.requests[at_rg.id].status) != "Provisioned",
+        "resource_group_settings_note": sim.why_not("dave", "Contributor", rg).settings_note,
+        "au_holder_has_directory_wide_role": sim.holds("carol", "User Administrator"),
+        "au_holder_has_role_in_unit": sim.holds("carol", "User Administrator", au),
+    }
+
+
+@probe("tier0 is a role-assignable group with an active Global Administrator assignment; alice is an eligible "
+       "member of tier0 and activates the membership. Other groups: a plain security group and a dynamic group.")
+def groups(lab: Lab) -> dict[str, Any]:
+    tier0 = Group("tier0", role_assignable=True)
+    staff = Group("staff")
+    dyn = Group("auto", dynamic=True)
+    sub = "/subscriptions/prod"
+    sim = lab.sim("pim-for-groups", groups=[tier0, staff, dyn], scopes=[sub])
+    sim.assign("tier0", "Global Administrator", kind="active", justification="tier 0 admins")
+    sim.assign("alice", "Member", "/groups/tier0", kind="eligible", duration="P30D")
+    sim.set_settings("Member", "/groups/tier0", require_approval=True, approvers=("bob",))
+    sim.assign("carol", "Owner", "/groups/tier0", kind="eligible", duration="P30D")
+    sim.advance("PT10M")
+    before = sim.holds("alice", "Global Administrator")
+    req = sim.activate("alice", "Member", "/groups/tier0", duration="PT1H", justification="x")
+    pending = str(req.status)
+    sim.approve(req.id, by="bob")
+    after = sim.why_not("alice", "Global Administrator")
+    owner = sim.activate("carol", "Owner", "/groups/tier0", duration="PT1H", justification="x")
+    plain = refusal(lambda: sim.assign("staff", "Security Reader", kind="eligible"))
+    azure = refusal(lambda: sim.assign("staff", "Reader", sub, kind="eligible", duration="P30D"))
+    dynamic = refusal(lambda: sim.assign("bob", "Member", "/groups/auto", kind="eligible", duration="P30D"))
+    return {
+        "eligible_member_holds_role_before": before,
+        "activated_member_holds_role": after.reason == "has access",
+        "holds_through": "group" if after.holdings and after.holdings[0].via_group else "direct",
+        "member_activation_status": pending,
+        "owner_activation_status": str(owner.status),
+        "member_and_owner_settings_separate": pending != str(owner.status),
+        "plain_group_entra_role_refused": plain is not None,
+        "plain_group_entra_role_code": plain.code if plain else "",
+        "plain_group_azure_role_allowed": azure is None,
+        "dynamic_group_refused": dynamic is not None,
+        "group_roles": sorted({s.role for s in sim.schedules.values() if s.surface == "groups"}),
+    }
+
+
+# --- licences ------------------------------------------------------------------------------------------
+@probe("A P2 tenant where alice is eligible for Global Administrator (approval by dave), bob has a 30-day active "
+       "Security Reader assignment and carol a permanent Reports Reader one; on day 1 the licence lapses to Free.")
+def licence_lapse(lab: Lab) -> dict[str, Any]:
+    sim = lab.sim("licence-lapse")
+    sim.assign("alice", "Global Administrator", kind="eligible")
+    sim.assign("bob", "Security Reader", kind="active", justification="x", duration="P30D")
+    sim.assign("carol", "Reports Reader", kind="active", justification="x")
+    sim.set_settings("Global Administrator", require_approval=True, approvers=("dave",))
+    sim.run("P1D")
+    emails_before = len(sim.notifications)
+    sim.set_licence("Free")
+    activation = refusal(lambda: sim.activate("alice", "Global Administrator", duration="PT1H", justification="x"))
+    sim.run("P40D")
+    bob = sim.find("bob", "Security Reader", kind="active")
+    return {
+        "eligible_kept": sim.find("alice", "Global Administrator", kind="eligible") is not None,
+        "timebound_active_after_lapse": ("permanent" if bob is not None and bob.end is None
+                                         else "ended" if bob is None else "time-bound"),
+        "bob_holds_after_original_end": sim.holds("bob", "Security Reader"),
+        "permanent_active_kept": sim.holds("carol", "Reports Reader"),
+        "approval_setting_kept": sim.settings_for("Global Administrator", "/").require_approval,
+        "activation_after_lapse_rule": activation.rule if activation else "accepted",
+        "emails_after_lapse": len(sim.notifications) - emails_before,
+        "why_not_after_lapse": str(sim.why_not("alice", "Global Administrator").reason),
+        "pim_licences": sorted(str(lic) for lic in ("Free", "P1", "P2", "Governance") if _has_pim(lab, lic)),
+    }
+
+
+def _has_pim(lab: Lab, licence: str) -> bool:
+    """Can an administrator make an eligible assignment on this licence? Tried, not looked up."""
+    sim = lab.sim(f"licence-{licence}", licence=licence)
+    return refusal(lambda: sim.assign("alice", "Reports Reader", kind="eligible")) is None
+
+
+# --- Microsoft Graph actions and statuses ----------------------------------------------------------------
+@probe("Every request type is made once: admin assign, update, extend, renew and remove; self activate, "
+       "deactivate, extend and renew; one activation waits for approval and one is denied.")
+def graph_actions(lab: Lab) -> dict[str, Any]:
+    sim = lab.sim("graph-actions")
+    sim.assign("bob", "Privileged Role Administrator", kind="active", justification="x")
+    assign = sim.assign("alice", "Security Administrator", kind="eligible", duration="P10D")
+    sid = sim.find("alice", "Security Administrator", kind="eligible").id
+    sim.advance("PT10M")
+    act = sim.activate("alice", "Security Administrator", duration="PT1H", justification="x")
+    sim.advance("PT10M")
+    deact = sim.deactivate("alice", "Security Administrator")
+    ext = sim.request_extend("alice", "Security Administrator", justification="x")
+    ext_status = str(ext.status)
+    sim.decide_update(ext.id, by="bob")
+    adm_ext = sim.admin_extend(sid, "P1D", by="bob")
+    upd = sim.admin_update(sid, end="P60D", by="bob", justification="x")
+    sim.run("P61D")
+    renew = sim.request_renew("alice", "Security Administrator", justification="x")
+    sim.decide_update(renew.id, by="bob")
+    new_sid = sim.find("alice", "Security Administrator", kind="eligible").id
+    sim.run(sim.now + 10)
+    remove = sim.remove(new_sid, by="bob")
+    sim.assign("carol", "Security Reader", kind="eligible", duration="P5D")
+    carol_sid = sim.find("carol", "Security Reader", kind="eligible").id
+    sim.run(sim.now + 6 * DAY)
+    adm_renew = sim.admin_renew(carol_sid, "P5D", by="bob")
+    sim.set_settings("Reports Reader", require_approval=True, approvers=("bob",))
+    sim.assign("dave", "Reports Reader", kind="eligible")
+    sim.advance("PT10M")
+    waiting = sim.activate("dave", "Reports Reader", duration="PT1H", justification="x")
+    waiting_status = str(waiting.status)
+    sim.deny(waiting.id, by="bob")
+    return {
+        "action_assign": str(assign.action),
+        "action_activate": str(act.action),
+        "action_deactivate": str(deact.action),
+        "action_self_extend": str(ext.action),
+        "action_self_renew": str(renew.action),
+        "action_admin_extend": str(adm_ext.action),
+        "action_admin_renew": str(adm_renew.action),
+        "action_admin_update": str(upd.action),
+        "action_remove": str(remove.action),
+        "self_actions": sorted({str(r.action) for r in sim.requests.values() if str(r.action).startswith("self")}),
+        "admin_actions": sorted({str(r.action) for r in sim.requests.values() if str(r.action).startswith("admin")}),
+        "status_waiting_for_approver": waiting_status,
+        "status_waiting_for_admin": ext_status,
+        "status_denied": str(sim.requests[waiting.id].status),
+        "status_deactivated": str(deact.status),
+        "status_activated": str(sim.requests[act.id].status),
     }
