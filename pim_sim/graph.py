@@ -72,12 +72,12 @@ ROLE_BY_ID = {r.template_id.casefold(): r for s in (Surface.ENTRA, Surface.AZURE
               for r in CATALOGUE[s].values()}
 
 
-def settings_from_file(path):
+def settings_from_file(path, **kwargs):
     """Role settings by (role, scope) read from a Graph or ARM policy export (``settings_from:`` in
     a scenario file). See :func:`pim_sim.graph_import.read_policies` for what is accepted."""
     from .graph_import import settings_from_file as read
 
-    return read(path)
+    return read(path, **kwargs)
 
 
 def import_policies(data):
