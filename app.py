@@ -1,7 +1,23 @@
-"""pim-sim dashboard entry point: ``streamlit run app.py``."""
+"""pim-sim dashboard entry point: ``streamlit run app.py``.
+
+Each page is a script under ``ui/``; adding a page is one line in ``PAGES``.
+"""
 
 import streamlit as st
 
-st.set_page_config(page_title="pim-sim", layout="wide")
-st.title("pim-sim: Privileged Identity Management, simulated")
-st.write("The dashboard pages are coming; the model is usable from Python today.")
+from ui import state
+
+st.set_page_config(page_title="pim-sim", page_icon="🔐", layout="wide")
+
+PAGES = {
+    "Simulate": [
+        st.Page("ui/scenario_lab.py", title="Scenario lab", icon="🧪", url_path="lab", default=True),
+        st.Page("ui/portal.py", title="Portal sandbox", icon="🖱️", url_path="portal"),
+        st.Page("ui/audit_explorer.py", title="Audit explorer", icon="🔎", url_path="audit"),
+        st.Page("ui/why_not.py", title="Why / why not", icon="❓", url_path="why-not"),
+    ],
+}
+
+page = st.navigation(PAGES)
+state.keep_widget_values(page.url_path)
+page.run()

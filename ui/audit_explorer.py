@@ -1,0 +1,101 @@
+"""Audit explorer: one run seen from every place a person would look for PIM's audit trail.
+
+PIM's own Resource audit and My audit blades, the Microsoft Entra audit logs (Service = PIM,
+and the role change again under Core Directory) and the Azure Activity Log, each with its
+retention applied for the chosen "viewed on" moment. Which record is visible where, until when
+and to whom is the model's answer (``Results.where_visible``, ``audit.sightings``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+
+import pandas as pd
+import streamlit as st
+
+from pim_sim import Place, facts
+from pim_sim.audit import sightings, visible
+from ui import state, tables
+
+st.header("Audit explorer: where do PIM audit logs live?")
+st.caption(
+    "Not in one separate log. PIM's **Resource audit** and **My audit** blades show the past "
+    f"{facts.PIM_AUDIT_VIEW_MINUTES.value / facts.DAY:g} days ([source]({facts.PIM_AUDIT_VIEW_MINUTES.source})); the "
+    "same events are in the **Microsoft Entra audit logs** with *Service = PIM* (7 days on Free, 30 days on P1 or P2, "
+    f"[source]({facts.ENTRA_AUDIT_RETENTION_MINUTES.source})), the role change itself is logged again under *Core "
+    "Directory* by MS-PIM, and Azure role changes reach the **Azure Activity Log** "
+    f"({facts.ACTIVITY_LOG_RETENTION_MINUTES.value / facts.DAY:g} days, "
+    f"[source]({facts.ACTIVITY_LOG_RETENTION_MINUTES.source})).")
+
+source = st.radio("Tenant", state.SOURCES, key="audit_source", horizontal=True)
+sim = state.simulation_for(source)
+results = sim.results()
+end = sim.clock.at(sim.now)
+
+c1, c2, c3 = st.columns(3)
+day = c1.date_input("Viewed on (UTC)", value=end.date(), min_value=sim.clock.start.date(), key="audit_view_date")
+moment = c2.time_input("at (UTC)", value=time(end.hour, end.minute), key="audit_view_time")
+persona = c3.selectbox("My audit of", [u.name for u in sim.tenant.users], key="audit_persona")
+view = state.minute_of(sim, datetime.combine(day, moment, tzinfo=UTC))
+licence = sim.licence_at(view)
+st.markdown(f"Looking on **{state.when(sim, view)}**, {(view - sim.now) / facts.DAY:+.1f} days after the end of the run. "
+            f"Licence then: **{licence.value}** (Entra audit log retention tier {licence.audit_tier}).")
+
+seen = results.where_visible(view).merge(
+    tables.audit(sim, sim.audit).rename(columns={"#": "seq"}).drop(columns=["Activity"]), on="seq")
+COLUMNS = ["seq", "Date (UTC)", "activity", "Initiated by", "Target", "Role", "Resource", "Justification", "visible_until"]
+
+
+def show(rows: pd.DataFrame, key: str) -> None:
+    out = rows[COLUMNS].rename(columns={"seq": "#", "activity": "Activity", "visible_until": "Visible until"})
+    out["Visible until"] = [state.when(sim, m) for m in out["Visible until"]]
+    st.dataframe(out, hide_index=True, width="stretch", key=key)
+
+
+resource_places = [Place.PIM_ENTRA_RESOURCE_AUDIT, Place.PIM_AZURE_RESOURCE_AUDIT, Place.PIM_GROUPS_RESOURCE_AUDIT]
+my_places = [Place.PIM_ENTRA_MY_AUDIT, Place.PIM_AZURE_MY_AUDIT, Place.PIM_GROUPS_MY_AUDIT]
+in_place = {p: seen[seen["place"] == str(p)] for p in Place}
+mine = {p: rows.loc[[persona in r.split(", ") for r in rows["readers"]]] for p, rows in in_place.items() if p in my_places}
+
+counts = st.columns(4)
+counts[0].metric("PIM Resource audit", sum(len(in_place[p]) for p in resource_places))
+counts[1].metric(f"PIM My audit ({persona})", sum(len(r) for r in mine.values()))
+counts[2].metric("Entra audit logs, Service = PIM", len(in_place[Place.ENTRA_AUDIT_PIM]))
+counts[3].metric("Azure Activity Log", len(in_place[Place.AZURE_ACTIVITY_LOG]))
+if not licence.has_pim:
+    st.warning("Without P2 or ID Governance the PIM blades are unavailable; the Entra audit logs keep their records.")
+
+res_tab, my_tab, entra_tab, arm_tab = st.tabs(
+    ["PIM › Resource audit", f"PIM › My audit ({persona})", "Microsoft Entra audit logs", "Azure Activity Log"])
+with res_tab:
+    for p in resource_places:
+        st.markdown(f"**{p.value}** ({len(in_place[p])} records)")
+        show(in_place[p], f"audit_table_{p.name}")
+with my_tab:
+    st.caption("My audit lists the records a person initiated or was the target of.")
+    for p, rows in mine.items():
+        st.markdown(f"**{p.value}** ({len(rows)} records)")
+        show(rows, f"audit_table_{p.name}")
+with entra_tab:
+    services = {"PIM": Place.ENTRA_AUDIT_PIM, "Core Directory": Place.ENTRA_AUDIT_CORE_DIRECTORY,
+                "Access Reviews": Place.ENTRA_AUDIT_ACCESS_REVIEWS}
+    service = st.selectbox("Service", list(services), key="audit_service")
+    st.markdown(f"**{services[service].value}** ({len(in_place[services[service]])} records)")
+    show(in_place[services[service]], "audit_table_entra")
+with arm_tab:
+    st.caption("Modelled, not documented: no Microsoft Learn page shows how PIM activations appear here.")
+    show(in_place[Place.AZURE_ACTIVITY_LOG], "audit_table_arm")
+
+st.subheader("Every place one record appears")
+if not sim.audit:
+    st.info("This run has no audit records.")
+    st.stop()
+seq = st.selectbox("Record", [r.seq for r in sim.audit], key="audit_record",
+                   format_func=lambda i: f"#{i} · {state.when(sim, sim.audit[i].minute)} · {sim.audit[i].activity}")
+record = sim.audit[seq]
+st.dataframe(pd.DataFrame(
+    [{"Place": s.place.value, "Visible on the chosen date": visible(record, s.place, view, licence.audit_tier, licence.has_pim),
+      "From": state.when(sim, s.visible_from), "Until": state.when(sim, s.visible_until), "Who can read it": ", ".join(s.readers),
+      "Documented by Microsoft": s.documented, "Source": s.source} for s in sightings(record, licence.audit_tier)]),
+    hide_index=True, width="stretch", key="audit_sightings",
+    column_config={"Source": st.column_config.LinkColumn("Source")})

@@ -1,0 +1,47 @@
+"""Altair charts with the Okabe-Ito colour-blind-safe palette, plain labels and units on every axis."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from pim_sim import Clock
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+ACCESS = ("Eligible", "Activated (just in time)", "Active, time-bound", "Permanent active")
+ACCESS_COLOURS = ("#56B4E9", "#E69F00", "#009E73", "#D55E00")
+
+
+def access_kind(kind: str, origin: str, end: float | None) -> str:
+    """The label a student reads for one assignment interval."""
+    if kind == "eligible":
+        return ACCESS[0]
+    if origin == "activated":
+        return ACCESS[1]
+    return ACCESS[3] if end is None or pd.isna(end) else ACCESS[2]
+
+
+def timeline(intervals: pd.DataFrame, clock: Clock) -> alt.Chart:
+    """A Gantt-style chart: one row per person and role, one bar per eligible, activated or active interval."""
+    df = intervals[intervals["stop"] > intervals["start"]].copy()
+    df["Access"] = [access_kind(k, o, e) for k, o, e in zip(df["kind"], df["origin"], df["end"], strict=True)]
+    df["Who and role"] = df["principal"] + " · " + df["role"]
+    df["From"] = [clock.at(m) for m in df["start"]]
+    df["Until"] = [clock.at(m) for m in df["stop"]]
+    df["Hours"] = df["hours"].round(2)
+    rows = max(1, df["Who and role"].nunique())
+    return (
+        alt.Chart(df)
+        .mark_bar(cornerRadius=2)
+        .encode(
+            x=alt.X("From:T", title="Time (UTC)"),
+            x2="Until:T",
+            y=alt.Y("Who and role:N", title="Person · role", sort="ascending"),
+            yOffset=alt.YOffset("Access:N", sort=list(ACCESS)),
+            color=alt.Color("Access:N", title="Access", scale=alt.Scale(domain=list(ACCESS), range=list(ACCESS_COLOURS))),
+            tooltip=["principal", "role", "scope", "Access", alt.Tooltip("From:T", format="%a %d %b %H:%M"),
+                     alt.Tooltip("Until:T", format="%a %d %b %H:%M"), alt.Tooltip("Hours:Q", title="Hours (h)")],
+        )
+        .properties(height=min(60 + 34 * rows, 900), title="Who held what, when")
+    )

@@ -1,0 +1,218 @@
+"""Portal sandbox: an interactive tenant, seen as one persona at a time.
+
+The page reads the sandbox simulation and calls its actions (activate, approve, deny, cancel,
+deactivate, extend, renew, decide); the engine enforces every rule and its refusals are shown
+with the rule PIM names. The clock buttons advance the SimPy model.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+
+import streamlit as st
+
+from pim_sim import Kind, Origin, Status, facts
+from ui import sandbox, state, tables
+
+st.header("Portal sandbox")
+st.caption("A small tenant you can click through as the real Privileged Identity Management portal would "
+           "let you: what the portal refuses is refused here too, with its reason.")
+
+sim = state.sandbox_sim()
+
+
+def me() -> str:
+    """The persona signed in when a button was pressed (callbacks run before the page is drawn)."""
+    return st.session_state["portal_persona"]
+
+
+# ------------------------------------------------------------------ clock
+def advance(by: str) -> None:
+    sim = state.sandbox_sim()
+    state.attempt(lambda: sim.advance(by), lambda _: f"Clock advanced by {by}: now {state.when(sim, sim.now)}.")
+
+
+def go_to() -> None:
+    sim = state.sandbox_sim()
+    day, clock = st.session_state["portal_to_date"], st.session_state["portal_to_time"]
+    target = state.minute_of(sim, datetime.combine(day, clock, tzinfo=UTC))
+    state.attempt(lambda: sim.run(target), lambda _: f"Clock moved to {state.when(sim, sim.now)}.")
+
+
+persona_col, clock_col = st.columns([1, 2])
+persona = persona_col.selectbox("Signed in as", list(sandbox.PERSONAS), key="portal_persona",
+                                format_func=lambda p: f"{p} ({sandbox.PERSONAS[p]})")
+with clock_col:
+    st.markdown(f"**Now:** {state.when(sim, sim.now)} · minute {sim.now:g} of the simulation")
+    b1, b2, b3, b4 = st.columns(4)
+    b1.button("+5 minutes", key="portal_plus5m", on_click=advance, args=("PT5M",), width="stretch")
+    b2.button("+1 hour", key="portal_plus1h", on_click=advance, args=("PT1H",), width="stretch")
+    b3.button("+1 day", key="portal_plus1d", on_click=advance, args=("P1D",), width="stretch")
+    b4.button("Reset tenant", key="portal_reset", on_click=state.reset_sandbox, width="stretch")
+    now_utc = sim.clock.at(sim.now)
+    d, t, go = st.columns([2, 2, 1], vertical_alignment="bottom")
+    d.date_input("Advance to date (UTC)", value=now_utc.date(), key="portal_to_date")
+    t.time_input("time (UTC)", value=time(now_utc.hour, now_utc.minute), key="portal_to_time")
+    go.button("Go", key="portal_go", on_click=go_to, width="stretch")
+
+state.show_flash()
+now = sim.now
+
+mine = sim.schedules_of(persona)
+eligible = [s for s in mine if s.kind is Kind.ELIGIBLE and s.holds_at(now)]
+active = [s for s in mine if s.kind is Kind.ACTIVE and s.holds_at(now)]
+expired = [s for s in mine if s.origin is Origin.ASSIGNED and s.removed is None and s.end is not None and s.end <= now]
+
+roles_tab, requests_tab, approve_tab, admin_tab, audit_tab = st.tabs(
+    ["My roles", "My requests", "Approve requests", "Extend and renew requests (admin)", "Recent audit"])
+
+
+# ------------------------------------------------------------------ My roles
+def activate() -> None:
+    s = sim.schedules[st.session_state["activate_role"]]
+    ss = st.session_state
+    state.attempt(
+        lambda: sim.activate(me(), s.role, s.scope, duration=ss["activate_hours"] * 60,
+                             justification=ss.get("activate_justification", ""), ticket=ss.get("activate_ticket", ""),
+                             mfa=ss.get("activate_mfa", True)),
+        lambda r: f"Request {r.id} for {r.role}: **{r.status.value}**{NEXT.get(r.status, '.').format(approvers(r.id))}")
+
+
+NEXT = {Status.PENDING_APPROVAL: ", waiting for {} (approvers have 24 hours).",
+        Status.GRANTED: ". PIM creates the active assignment within seconds: advance the clock to see it."}
+
+
+def approvers(request_id: str) -> str:
+    return ", ".join(sorted(sim.approvers_for(request_id)))
+
+
+def reset_duration() -> None:
+    st.session_state.pop("activate_hours", None)
+
+
+def deactivate() -> None:
+    s = sim.schedules[st.session_state["deactivate_pick"]]
+    state.attempt(lambda: sim.deactivate(me(), s.role, s.scope), lambda r: f"{s.role} deactivated ({r.id}).")
+
+
+def request_update(kind: str) -> None:
+    s = sim.schedules[st.session_state[f"{kind}_pick"]]
+    ask = sim.request_extend if kind == "extend" else sim.request_renew
+    state.attempt(lambda: ask(me(), s.role, s.scope, kind=s.kind, justification=f"Please {kind} {s.role}"),
+                  lambda r: f"{kind.capitalize()} request {r.id} sent: **{r.status.value}** until an administrator decides.")
+
+
+with roles_tab:
+    el_tab, ac_tab, ex_tab = st.tabs([f"Eligible roles ({len(eligible)})", f"Active roles ({len(active)})",
+                                      f"Expired roles ({len(expired)})"])
+    with el_tab:
+        st.dataframe(tables.schedules(sim, eligible), hide_index=True, width="stretch")
+        if eligible:
+            st.subheader("Activate")
+            pick = st.selectbox("Role to activate", [s.id for s in eligible], key="activate_role",
+                                on_change=reset_duration, format_func=lambda i: f"{sim.schedules[i].role} "
+                                f"({sim.schedules[i].scope})")
+            chosen = sim.schedules[pick]
+            rules = sim.settings_for(chosen.role, chosen.scope)
+            needs = [f"maximum {rules.activation_max / 60:g} hours"]
+            if rules.require_approval:
+                who = ", ".join(rules.approvers) or " and ".join(facts.ENTRA_DEFAULT_APPROVER_ROLES.value)
+                needs.append(f"approval by {who} (they have 24 hours)")
+            needs += [n for n, on in (("multifactor authentication", rules.require_mfa or rules.auth_context),
+                                      ("a justification", rules.require_justification),
+                                      ("a ticket number", rules.require_ticket)) if on]
+            st.caption("This role's settings require " + "; ".join(needs) + ".")
+            st.slider("Duration (hours)", min_value=0.5, max_value=rules.activation_max / 60, step=0.5,
+                      value=rules.activation_max / 60, key="activate_hours")
+            if rules.require_mfa or rules.auth_context:
+                st.checkbox("I completed the multifactor authentication prompt", value=False, key="activate_mfa")
+            if rules.require_justification:
+                st.text_area("Reason (justification)", key="activate_justification")
+            if rules.require_ticket:
+                st.text_input("Ticket number", key="activate_ticket")
+            st.button("Activate", key="activate_submit", type="primary", on_click=activate)
+    with ac_tab:
+        st.dataframe(tables.schedules(sim, active), hide_index=True, width="stretch")
+        activations = [s for s in active if s.origin is Origin.ACTIVATED]
+        if activations:
+            st.selectbox("Activation", [s.id for s in activations], key="deactivate_pick",
+                         format_func=lambda i: sim.schedules[i].role)
+            st.button("Deactivate", key="deactivate_submit", on_click=deactivate)
+        bounded = [s for s in (*eligible, *active) if s.origin is Origin.ASSIGNED and s.end is not None]
+        if bounded:
+            st.markdown("**Extend** a time-bound assignment (possible once it ends within 14 days)")
+            st.selectbox("Assignment", [s.id for s in bounded], key="extend_pick",
+                         format_func=lambda i: f"{sim.schedules[i].role} ({sim.schedules[i].kind.value}, ends "
+                         f"{state.when(sim, sim.schedules[i].end)})")
+            st.button("Extend", key="extend_submit", on_click=request_update, args=("extend",))
+    with ex_tab:
+        st.dataframe(tables.schedules(sim, expired), hide_index=True, width="stretch")
+        if expired:
+            st.selectbox("Expired assignment", [s.id for s in expired], key="renew_pick",
+                         format_func=lambda i: f"{sim.schedules[i].role} (ended {state.when(sim, sim.schedules[i].end)})")
+            st.button("Renew", key="renew_submit", on_click=request_update, args=("renew",))
+
+
+# ------------------------------------------------------------------ My requests
+def cancel() -> None:
+    state.attempt(lambda: sim.cancel(st.session_state["cancel_pick"], by=me()), lambda r: f"Request {r.id} canceled.")
+
+
+with requests_tab:
+    own = [r for r in sim.requests.values() if r.principal == persona and r.created_by == persona]
+    st.dataframe(tables.requests(sim, own), hide_index=True, width="stretch")
+    cancellable = [r.id for r in own if r.status in (Status.PENDING_APPROVAL, Status.PENDING_ADMIN_DECISION)]
+    if cancellable:
+        st.selectbox("Pending request", cancellable, key="cancel_pick")
+        st.button("Cancel request", key="cancel_submit", on_click=cancel)
+
+
+# ------------------------------------------------------------------ approvals
+def decide(approve: bool) -> None:
+    rid, why = st.session_state["approve_pick"], st.session_state.get("approve_justification", "")
+    act = sim.approve if approve else sim.deny
+    state.attempt(lambda: act(rid, by=me(), justification=why),
+                  lambda r: f"Request {r.id} {'approved' if approve else 'denied'}: **{r.status.value}**"
+                            f"{NEXT.get(r.status, '.')}")
+
+
+with approve_tab:
+    waiting = [r for r in sim.requests.values() if r.status is Status.PENDING_APPROVAL and persona in sim.approvers_for(r.id)]
+    if not waiting:
+        st.info(f"No activation requests wait for {persona}'s approval.")
+    else:
+        st.dataframe(tables.requests(sim, waiting), hide_index=True, width="stretch")
+        st.selectbox("Request", [r.id for r in waiting], key="approve_pick",
+                     format_func=lambda i: f"{i}: {sim.requests[i].principal} → {sim.requests[i].role}")
+        st.text_input("Justification (required to approve or deny)", key="approve_justification")
+        a, d = st.columns(2)
+        a.button("Approve", key="approve_submit", type="primary", on_click=decide, args=(True,), width="stretch")
+        d.button("Deny", key="deny_submit", on_click=decide, args=(False,), width="stretch")
+
+
+# ------------------------------------------------------------------ admin decisions on extend and renew
+def admin_decide(approve: bool) -> None:
+    rid = st.session_state["admin_pick"]
+    state.attempt(lambda: sim.decide_update(rid, by=me(), approve=approve, justification="Reviewed"),
+                  lambda r: f"Request {r.id} {'approved' if approve else 'denied'}: **{r.status.value}**.")
+
+
+with admin_tab:
+    st.caption("Extend and renew requests wait for a Privileged Role Administrator or Global Administrator "
+               f"([source]({facts.EXTEND_WINDOW_MINUTES.source})). Any persona may try; the model refuses "
+               "those who lack the role.")
+    updates = [r for r in sim.requests.values() if r.status is Status.PENDING_ADMIN_DECISION]
+    if not updates:
+        st.info("No extend or renew requests are waiting.")
+    else:
+        st.dataframe(tables.requests(sim, updates), hide_index=True, width="stretch")
+        st.selectbox("Request", [r.id for r in updates], key="admin_pick",
+                     format_func=lambda i: f"{i}: {sim.requests[i].principal} {sim.requests[i].action.value} "
+                     f"{sim.requests[i].role}")
+        a, d = st.columns(2)
+        a.button("Approve", key="admin_approve", on_click=admin_decide, args=(True,), width="stretch")
+        d.button("Deny", key="admin_deny", on_click=admin_decide, args=(False,), width="stretch")
+
+with audit_tab:
+    st.caption("The last ten audit records, newest first. The Audit explorer shows where each one is visible.")
+    st.dataframe(tables.audit(sim, reversed(sim.audit[-10:])), hide_index=True, width="stretch")

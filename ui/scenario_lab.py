@@ -1,0 +1,178 @@
+"""Scenario lab: pick a shipped scenario or upload one, change its key settings, run it, and read
+what happened. The page turns widgets into a scenario (plain data, validated by
+:class:`pim_sim.scenario.Scenario`), runs it through the shared cache and draws the results."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from pim_sim import facts
+from pim_sim.scenario import ScenarioError, list_scenarios
+from pim_sim.scenario_yaml import MAX_BYTES
+from ui import charts, state, tables
+
+SHIPPED, UPLOAD = "Shipped scenario", "Upload a YAML file"
+SETTING_KEYS = ("lab_role", "lab_activation_max", "lab_approval", "lab_approvers", "lab_mfa", "lab_justification",
+                "lab_ticket", "lab_workload", "lab_rate", "lab_seed")
+MAX_ROWS = 30  # timeline rows drawn; every row is in the downloads
+
+
+def forget_settings() -> None:
+    """A different scenario starts from its own settings, not the previous one's widgets."""
+    for key in SETTING_KEYS:
+        st.session_state.pop(key, None)
+
+
+def show_issues(error: ScenarioError) -> None:
+    st.error("This scenario can't be used:\n\n" + "\n".join(
+        f"- {'line ' + str(i.line) + ', ' if i.line else ''}`{i.path or '(top level)'}`: {i.message}" for i in error.issues))
+
+
+st.header("Scenario lab")
+
+# ------------------------------------------------------------------ choose a scenario
+infos = {i.name: i for i in list_scenarios()}
+pick_col, upload_col = st.columns([1, 1])
+origin = pick_col.radio("Scenario", [SHIPPED, UPLOAD], key="lab_origin", horizontal=True, on_change=forget_settings)
+if origin == SHIPPED:
+    default = list(infos).index("jit-basics") if "jit-basics" in infos else 0
+    name = pick_col.selectbox("Shipped scenario", list(infos), index=default, key="lab_scenario",
+                              format_func=lambda n: f"{infos[n].title} ({n})", on_change=forget_settings)
+    raw = infos[name].path.read_text(encoding="utf-8")
+else:
+    upload = upload_col.file_uploader(f"Scenario file (YAML, at most {MAX_BYTES // 1024} KB)", type=["yaml", "yml"],
+                                      key="lab_upload", max_upload_size=1, on_change=forget_settings)
+    if upload is None:
+        st.info("Choose a scenario file; `pim-sim schema` prints the fields it may use.")
+        st.stop()
+    if upload.size > MAX_BYTES:
+        st.error(f"`{upload.name}` is {upload.size:,} bytes; scenario files are limited to {MAX_BYTES:,} bytes.")
+        st.stop()
+    try:
+        raw = upload.getvalue().decode("utf-8")
+    except UnicodeDecodeError:
+        st.error(f"`{upload.name}` is not UTF-8 text.")
+        st.stop()
+try:
+    base = state.parse(raw)
+except ScenarioError as error:
+    show_issues(error)
+    st.stop()
+
+st.subheader(base.title)
+if base.lesson:
+    st.markdown(base.lesson)
+
+# ------------------------------------------------------------------ key settings as widgets
+pairs = list(dict.fromkeys([(a.role, a.scope) for a in base.assignments if a.kind == "eligible"]
+                           + [(s.role, s.scope) for s in base.spec.settings]))
+with st.expander("Change the key settings", expanded=True):
+    changes: dict = {}
+    if pairs:
+        labels = [f"{r} at {s}" for r, s in pairs]
+        role, scope = pairs[labels.index(st.selectbox("Role settings to change", labels, key="lab_role",
+                                                      on_change=forget_settings))]
+        current = base.settings.lookup(role, scope, base.tenant.scope(scope).surface)
+        c1, c2, c3 = st.columns(3)
+        hours = c1.slider("Activation maximum duration (hours)", 1.0, 24.0, current.activation_max / 60, 0.5,
+                          key="lab_activation_max", help=f"1 to 24 hours ([source]({facts.ACTIVATION_MAX_RANGE_MINUTES.source}))")
+        wanted = {"activation_max": hours * 60,
+                  "require_mfa": c2.toggle("Require MFA on activation", current.require_mfa, key="lab_mfa"),
+                  "require_justification": c2.toggle("Require justification", current.require_justification,
+                                                     key="lab_justification"),
+                  "require_ticket": c2.toggle("Require ticket information", current.require_ticket, key="lab_ticket"),
+                  "require_approval": c3.toggle("Require approval to activate", current.require_approval,
+                                                key="lab_approval")}
+        people = [p.name for p in (*base.tenant.users, *base.tenant.groups)]
+        wanted["approvers"] = tuple(c3.multiselect(
+            "Approvers (none: Privileged Role and Global Administrators, Entra roles only)", people,
+            [a for a in current.approvers if a in people], key="lab_approvers", disabled=not wanted["require_approval"]))
+        changes = {k: v for k, v in wanted.items() if getattr(current, k) != v}
+    else:
+        st.caption("This scenario has no eligible assignments to configure.")
+    w1, w2, w3 = st.columns(3)
+    workload_on = w1.toggle("Stochastic workload (users activate at random in working hours)",
+                            base.spec.workload is not None, key="lab_workload")
+    rate = w2.slider("Activations per user per working day", 0.0, 10.0,
+                     base.spec.workload.rate_per_day if base.spec.workload else 1.0, 0.5, key="lab_rate",
+                     disabled=not workload_on)
+    seed = int(w3.number_input("Seed (same seed, same run)", 0, 2**31, base.seed, key="lab_seed"))
+
+data = base.to_dict()
+if changes:
+    entries = data.setdefault("settings", [])
+    entry = next((e for e in entries if e["role"] == role and e.get("scope", "/") == scope), None)
+    if entry is None:
+        entries.append(entry := {"role": role, "scope": scope})
+    entry.update({k: list(v) if isinstance(v, tuple) else v for k, v in changes.items()})
+if workload_on:
+    data["workload"] = {**data.get("workload", {}), "rate_per_day": rate}
+else:
+    data.pop("workload", None)
+try:
+    scenario = state.parse(state.scenario_text(base.from_dict(data, file=base.file)))
+except ScenarioError as error:
+    show_issues(error)
+    st.stop()
+text = state.scenario_text(scenario)
+st.session_state[state.LAB_TEXT], st.session_state[state.LAB_SEED] = text, seed
+
+# ------------------------------------------------------------------ run (cached by text and seed)
+bar = st.progress(0.0, text="Simulating...")
+results = state.run(text, seed, progress=lambda minute: bar.progress(min(1.0, minute / scenario.horizon),
+                                                                        text=f"Simulating: minute {minute:,.0f}"))
+bar.empty()
+sim = results.sim
+m = results.metrics()
+
+
+def minutes(value: float) -> str:
+    return "–" if pd.isna(value) else f"{value:.1f}"
+
+
+st.subheader("Key metrics")
+cols = st.columns(4)
+cols[0].metric("Activations requested", f"{m['activations_requested']:.0f}")
+cols[1].metric("Activations provisioned", f"{m['activations_provisioned']:.0f}")
+cols[2].metric("Denied / expired requests", f"{m['requests_denied']:.0f} / {m['requests_expired']:.0f}")
+cols[3].metric("Refused by PIM", f"{m['refusals']:.0f}")
+cols = st.columns(4)
+cols[0].metric("Time to access, median (min)", minutes(m["time_to_access_p50_min"]))
+cols[1].metric("Time to access, 95th percentile (min)", minutes(m["time_to_access_p95_min"]))
+cols[2].metric("Just-in-time privilege (h)", f"{m['jit_privilege_hours']:.1f}")
+cols[3].metric("Standing privilege (h)", f"{m['standing_privilege_hours']:.1f}")
+
+observations = scenario.observe(results)
+if observations:
+    st.subheader("What to observe")
+    st.dataframe(pd.DataFrame([{"": "✅" if o.passed else "❌", "Observation": o.text, "Expected": o.expected,
+                                "In this run": o.actual} for o in observations]), hide_index=True, width="stretch")
+
+st.subheader("Who held what, when")
+intervals = results.intervals
+rows = intervals["principal"] + " · " + intervals["role"]
+shown = intervals[rows.isin(rows.drop_duplicates().head(MAX_ROWS))]
+if len(shown) < len(intervals):
+    st.caption(f"The first {MAX_ROWS} people and roles of {rows.nunique()}; download the intervals for all.")
+st.altair_chart(charts.timeline(shown, sim.clock), width="stretch")
+
+st.subheader("Requests and approvals")
+st.dataframe(tables.requests(sim, sim.requests.values()), hide_index=True, width="stretch")
+if sim.refusals:
+    st.subheader("Refused by PIM")
+    st.dataframe(results.refusals[["minute", "principal", "action", "role", "rule", "code", "message"]],
+                 hide_index=True, width="stretch")
+
+st.subheader("Downloads")
+frames = {"audit": lambda: results.audit, "requests": lambda: results.requests,
+          "status_changes": lambda: results.status_changes, "intervals": lambda: results.intervals,
+          "effective_access": lambda: results.effective_access, "notifications": lambda: results.notifications,
+          "refusals": lambda: results.refusals}
+cols = st.columns(len(frames) + 1)
+for col, (table, build) in zip(cols, frames.items(), strict=False):
+    col.download_button(f"{table}.csv", data=lambda build=build: build().to_csv(index=False),
+                        file_name=f"{scenario.name}-{table}.csv", mime="text/csv", key=f"lab_download_{table}",
+                        on_click="ignore")
+cols[-1].download_button("scenario.yaml", data=text, file_name=f"{scenario.name}.yaml", mime="application/x-yaml",
+                         key="lab_download_scenario", on_click="ignore")

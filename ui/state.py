@@ -1,0 +1,165 @@
+"""What the pages share: the portal sandbox in session state, cached scenario runs, and the one
+way an action's outcome (success or PIM's refusal) is reported to the student."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import datetime
+from threading import Lock
+
+import streamlit as st
+import yaml
+
+from pim_sim import ModelError, PimRefusal, Results, Simulation
+from pim_sim.scenario import Scenario, default_scenario
+from ui import sandbox
+
+SANDBOX = "sandbox"
+FLASH = "flash"
+
+
+def sandbox_sim() -> Simulation:
+    """This browser session's portal sandbox (built on first use)."""
+    if SANDBOX not in st.session_state:
+        st.session_state[SANDBOX] = sandbox.build()
+    return st.session_state[SANDBOX]
+
+
+def reset_sandbox() -> None:
+    st.session_state[SANDBOX] = sandbox.build()
+    st.session_state[FLASH] = ("info", "The sandbox tenant was reset.")
+
+
+def when(sim: Simulation, minute: float) -> str:
+    """A simulation minute as a student reads it."""
+    return f"{sim.clock.at(minute):%a %d %b %Y %H:%M} UTC"
+
+
+def when_opt(sim: Simulation, minute: float | None) -> str:
+    return "permanent" if minute is None or minute == float("inf") else when(sim, minute)
+
+
+def minute_of(sim: Simulation, moment: datetime) -> float:
+    return sim.clock.minute_of(moment)
+
+
+def attempt(action: Callable[[], object], success: Callable[[object], str]) -> None:
+    """Run a portal action; remember its outcome (or PIM's refusal, with the rule) for the next draw."""
+    try:
+        outcome = action()
+    except PimRefusal as refusal:
+        source = f" [Source]({refusal.source})" if refusal.source else ""
+        st.session_state[FLASH] = ("error", f"**Refused** ({refusal.rule}, {refusal.code}): {refusal.message}{source}")
+    except ModelError as error:
+        st.session_state[FLASH] = ("error", f"**Not possible:** {error}")
+    else:
+        st.session_state[FLASH] = ("success", success(outcome))
+
+
+def show_flash() -> None:
+    """Draw the outcome of the last action, once."""
+    kind, text = st.session_state.pop(FLASH, (None, ""))
+    if kind:
+        {"error": st.error, "success": st.success, "info": st.info}[kind](text)
+
+
+# ------------------------------------------------------------------ scenario runs, cached by text and seed
+LAB_TEXT = "lab_text"  # the Scenario lab's current scenario, as YAML text
+LAB_SEED = "lab_seed_value"
+
+
+def scenario_text(scenario: Scenario) -> str:
+    """A scenario as YAML text: the cache key of its runs."""
+    return yaml.safe_dump(scenario.to_dict(), sort_keys=False, allow_unicode=True)
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def default_text() -> str:
+    return scenario_text(default_scenario())
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def parse(text: str) -> Scenario:
+    """A validated scenario from YAML text (raises ScenarioError with lines and field paths)."""
+    return Scenario.from_yaml(text, file="scenario")
+
+
+class RunCache:
+    """Runs kept by (YAML text, seed), least recently used dropped first. A plain store rather than
+    a cached function, so a progress bar drawn while a run computes is never replayed."""
+
+    def __init__(self, size: int = 32):
+        self.size, self.runs, self.lock = size, OrderedDict(), Lock()
+
+    def get(self, text: str, seed: int, progress: Callable[[float], None] | None = None) -> Results:
+        key = (text, seed)
+        with self.lock:
+            if key in self.runs:
+                self.runs.move_to_end(key)
+                return self.runs[key]
+        results = parse(text).run(seed, progress=progress)
+        with self.lock:
+            self.runs[key] = results
+            while len(self.runs) > self.size:
+                self.runs.popitem(last=False)
+        return results
+
+
+@st.cache_resource(show_spinner=False)
+def runs() -> RunCache:
+    """One store for the server: every page and session shares the runs."""
+    return RunCache()
+
+
+def run(text: str, seed: int, progress: Callable[[float], None] | None = None) -> Results:
+    """One run of a scenario, keyed on its YAML text and seed, so moving between pages never runs it
+    again. Pages read results and never change them."""
+    return runs().get(text, seed, progress)
+
+
+def current_text() -> str:
+    return st.session_state.get(LAB_TEXT) or default_text()
+
+
+def current_seed() -> int:
+    seed = st.session_state.get(LAB_SEED)
+    return parse(current_text()).seed if seed is None else int(seed)
+
+
+def current_results() -> Results:
+    """The Scenario lab's current run (the default scenario until the lab changes it)."""
+    return run(current_text(), current_seed())
+
+
+# ------------------------------------------------------------------ which tenant a page looks at
+SCENARIO_RUN = "Scenario lab run"
+SANDBOX_TENANT = "Portal sandbox"
+SOURCES = (SCENARIO_RUN, SANDBOX_TENANT)
+
+
+def simulation_for(source: str) -> Simulation | None:
+    """The simulation a page explains: the Scenario lab's current run or this session's sandbox."""
+    if source == SANDBOX_TENANT:
+        return sandbox_sim()
+    return current_results().sim
+
+
+# Widgets whose values outlive a visit to another page, by page. Streamlit forgets a widget's value
+# when a run doesn't draw it; writing the value back makes it the user's own and keeps it.
+KEPT = {
+    "lab": ("lab_origin", "lab_scenario", "lab_role", "lab_activation_max", "lab_approval", "lab_approvers", "lab_mfa",
+            "lab_justification", "lab_ticket", "lab_workload", "lab_rate", "lab_seed"),
+    "portal": ("portal_persona",),
+    "audit": ("audit_source", "audit_view_date", "audit_view_time", "audit_persona", "audit_service"),
+    "why-not": ("whynot_source", "whynot_user", "whynot_scope", "whynot_role", "whynot_hours"),
+}
+
+
+def keep_widget_values(current_page: str) -> None:
+    """Keep the widget values of every page but the one being drawn."""
+    for page, keys in KEPT.items():
+        if page != current_page:
+            for key in keys:
+                if key in st.session_state:
+                    st.session_state[key] = st.session_state[key]
