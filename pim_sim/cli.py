@@ -26,6 +26,14 @@ def version() -> None:
 scenario_cli.register(app)  # run, validate, compare, sweep, schema, scenarios
 
 
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True}, add_help_option=False)
+def quiz(ctx: typer.Context) -> None:
+    """Practice, take a timed exam (--exam), verify the bank or see progress: pim-sim quiz --help."""
+    from quizzes.cli import quiz_app  # imported here: pim_sim itself never imports quizzes
+
+    typer.main.get_command(quiz_app)(ctx.args, prog_name="pim-sim quiz")
+
+
 def main() -> None:
     app()
 

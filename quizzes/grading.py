@@ -65,14 +65,14 @@ def _ids(response, what: str) -> list[str]:
 def _known(given: list[str], known: Sequence[str], what: str) -> None:
     unknown = [g for g in given if g not in known]
     if unknown:
-        raise ResponseError(f"response: {', '.join(unknown)} is not a {what} of this question "
+        raise ResponseError(f"response: {', '.join(unknown)}: not among this question's {what} "
                             f"(choose from {', '.join(known)})")
 
 
 def grade_single(q: SingleQuestion, response) -> Grade:
     if not isinstance(response, str):
         raise ResponseError(f"response: a single-answer question takes one option id, got {response!r}")
-    _known([response], [o.id for o in q.options], "option")
+    _known([response], [o.id for o in q.options], "options")
     if response == q.key:
         return Grade(1.0)
     o = next(o for o in q.options if o.id == response)
@@ -81,7 +81,7 @@ def grade_single(q: SingleQuestion, response) -> Grade:
 
 def grade_multiple(q: MultipleQuestion, response) -> Grade:
     picked = _ids(response, "multiple-answer")
-    _known(picked, [o.id for o in q.options], "option")
+    _known(picked, [o.id for o in q.options], "options")
     key = set(q.key)
     right = sum(1 for p in picked if p in key)
     wrong = [o for o in q.options if o.id in picked and o.id not in key]
@@ -94,7 +94,7 @@ def grade_multiple(q: MultipleQuestion, response) -> Grade:
 def grade_yes_no(q: YesNoQuestion, response) -> Grade:
     ids = [s.id for s in q.statements]
     if isinstance(response, Mapping):
-        _known([str(k) for k in response], ids, "statement")
+        _known([str(k) for k in response], ids, "statements")
         answers = dict(response)
     elif isinstance(response, Sequence) and not isinstance(response, str) and len(response) == len(ids):
         answers = dict(zip(ids, response, strict=True))
@@ -113,7 +113,7 @@ def grade_yes_no(q: YesNoQuestion, response) -> Grade:
 def grade_ordering(q: OrderingQuestion, response) -> Grade:
     order = _ids(response, "ordering")
     ids = [i.id for i in q.items]
-    _known(order, ids, "item")
+    _known(order, ids, "items")
     if sorted(order) != sorted(ids):
         raise ResponseError(f"response: put every item in order exactly once ({', '.join(ids)})")
     place = {item: n for n, item in enumerate(order)}
@@ -127,13 +127,13 @@ def grade_ordering(q: OrderingQuestion, response) -> Grade:
 def grade_dropdown(q: DropdownQuestion, response) -> Grade:
     if not isinstance(response, Mapping):
         raise ResponseError(f"response: a dropdown question takes a choice id per blank, got {response!r}")
-    _known([str(k) for k in response], [b.id for b in q.blanks], "blank")
+    _known([str(k) for k in response], [b.id for b in q.blanks], "blanks")
     slips = []
     for b in q.blanks:
         choice = response.get(b.id)
         if choice is None:
             raise ResponseError(f"response: no choice for blank {b.id!r}")
-        _known([str(choice)], [c.id for c in b.choices], f"choice of blank {b.id!r}")
+        _known([str(choice)], [c.id for c in b.choices], f"choices for blank {b.id!r}")
         if choice != b.key:
             c = next(c for c in b.choices if c.id == choice)
             slips.append(Slip(f"{b.id}={c.id}", c.explanation, c.misconception))

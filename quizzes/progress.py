@@ -289,11 +289,23 @@ def card_id(learner: str, skill: str) -> int:
     return int.from_bytes(hashlib.blake2b(f"{learner}\x1f{skill}".encode(), digest_size=6).digest(), "big")
 
 
+def _in_order(answers: Iterable[Answer]) -> list[Answer]:
+    return sorted(answers, key=lambda a: (a.answered_at, a.id or 0))
+
+
+def effective(answers: Iterable[Answer]) -> list[Answer]:
+    """The answers that count, in order: within one session a question answered twice (an
+    exam answer changed before the end) counts once, with its last answer."""
+    ordered = _in_order(answers)
+    last = {(a.session, a.question_id): n for n, a in enumerate(ordered) if a.session}
+    return [a for n, a in enumerate(ordered) if not a.session or last[(a.session, a.question_id)] == n]
+
+
 def cards(answers: Iterable[Answer], policy: RatingPolicy = RatingPolicy()) -> dict[str, Card]:
-    """Each skill's FSRS card after replaying the answers in order."""
+    """Each skill's FSRS card after replaying the answers that count, in order."""
     sched = scheduler()
     out: dict[str, Card] = {}
-    for a in sorted(answers, key=lambda a: (a.answered_at, a.id or 0)):
+    for a in effective(answers):
         when = a.answered_at.astimezone(UTC)
         card = out.get(a.skill) or Card(card_id=card_id(a.learner, a.skill), due=when)
         out[a.skill], _ = sched.review_card(card, policy.rating(a), review_datetime=when)
@@ -340,7 +352,7 @@ def readiness(answers: Iterable[Answer], domains: Iterable[str], *, window: int 
     if not 0 < level < 1:
         raise ProgressError(f"level: must be between 0 and 1, got {level!r}")
     by_domain: dict[str, list[Answer]] = {}
-    for a in sorted(answers, key=lambda a: (a.answered_at, a.id or 0)):
+    for a in effective(answers):
         by_domain.setdefault(a.domain, []).append(a)
     out = []
     for domain in domains:
