@@ -1,0 +1,173 @@
+"""CISA SCuBA MS.AAD.7.x as ScubaGear evaluates them, and the deployment-plan advice."""
+
+import json
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pim_sim import Group, Licence, Simulation, Tenant
+from pim_sim.baseline import (
+    P2_NOTE,
+    advice,
+    posture_from_file,
+    posture_from_scubagear,
+    posture_from_simulation,
+    scuba,
+)
+from pim_sim.policy import NotificationEvent, Recipient
+from pim_sim.roles import HIGHLY_PRIVILEGED_ENTRA
+
+FIX = Path(__file__).parent / "fixtures" / "graph"
+SCUBA = FIX / "ProviderSettingsExport.json"
+
+
+def by_control(results):
+    return {r.control.removesuffix("v1"): r for r in results}
+
+
+def test_the_eight_highly_privileged_roles_are_scubagears():
+    assert set(HIGHLY_PRIVILEGED_ENTRA) == {
+        "Global Administrator", "Privileged Role Administrator", "User Administrator", "SharePoint Administrator",
+        "Exchange Administrator", "Hybrid Identity Administrator", "Application Administrator",
+        "Cloud Application Administrator"}
+
+
+def test_scubagear_export_gives_scubagears_verdicts():
+    r = by_control(scuba(posture_from_scubagear(SCUBA)))
+    assert {k: v.result for k, v in r.items()} == {
+        "MS.AAD.7.1": "Pass", "MS.AAD.7.2": "Fail", "MS.AAD.7.3": "Fail", "MS.AAD.7.4": "Fail", "MS.AAD.7.5": "Fail",
+        "MS.AAD.7.6": "Fail", "MS.AAD.7.7": "Fail", "MS.AAD.7.8": "Pass", "MS.AAD.7.9": "Warning"}
+    assert r["MS.AAD.7.1"].details == "3 global admin(s) found: Break Glass 1, Mariam Sadik, Tier0 Member"
+    assert r["MS.AAD.7.2"].details == "Requirement not met: Least Privilege Score = 3.0 (should be 1 or less)"
+    assert r["MS.AAD.7.3"].offenders == ("Ola Nordmann",)
+    assert r["MS.AAD.7.4"].offenders == ("Exchange Administrator", "Global Administrator")
+    assert r["MS.AAD.7.5"].offenders == ("Exchange Administrator",)
+    # the PIM group's member policy is read with Global Administrator's rules
+    assert r["MS.AAD.7.6"].offenders == ("Tier 0 admins(PIM Group)",)
+    assert r["MS.AAD.7.7"].offenders == ("Exchange Administrator(Directory Role)",)
+    # ScubaGear counts [""] as a recipient, so User Administrator is not an offender
+    assert "User Administrator(Directory Role)" not in r["MS.AAD.7.9"].offenders
+    assert len(r["MS.AAD.7.9"].offenders) == 6 and r["MS.AAD.7.9"].criticality == "Should"
+
+
+def test_exclusions_exempt_break_glass_accounts_from_7_4():
+    config = {"Aad": {"MS.AAD.7.4v1": {"RoleExclusions": {"Users": ["b1f0c2d3-0001-4000-8000-000000000001"],
+                                                          "Groups": [None]}}}}
+    r = by_control(scuba(posture_from_scubagear(SCUBA, exclusions=config)))
+    assert r["MS.AAD.7.4"].offenders == ("Exchange Administrator",)
+
+
+def test_without_p2_the_pim_controls_fail_with_scubagears_licence_note():
+    doc = json.loads(SCUBA.read_text())
+    doc["service_plans"] = [p for p in doc["service_plans"] if p["ServicePlanName"] != "AAD_PREMIUM_P2"]
+    r = by_control(scuba(posture_from_scubagear(doc)))
+    for c in ("MS.AAD.7.4", "MS.AAD.7.5", "MS.AAD.7.6", "MS.AAD.7.7", "MS.AAD.7.8"):
+        assert r[c].result == "Fail" and r[c].details == P2_NOTE
+    assert r["MS.AAD.7.9"].result == "Warning"
+    assert r["MS.AAD.7.1"].result == "Pass"  # 7.1 to 7.3 don't need P2
+
+
+def test_a_policy_export_checks_settings_only_and_says_which_roles_it_lacked():
+    r = by_control(scuba(posture_from_file(FIX / "ga_exchange_v1.json")))
+    for c in ("MS.AAD.7.1", "MS.AAD.7.2", "MS.AAD.7.3", "MS.AAD.7.4", "MS.AAD.7.5"):
+        assert r[c].result == "Not checked"
+    assert r["MS.AAD.7.6"].result == "Pass" and r["MS.AAD.7.8"].result == "Pass"
+    assert r["MS.AAD.7.7"].offenders == ("Exchange Administrator(Directory Role)",)
+    assert "not checked: Privileged Role Administrator" in r["MS.AAD.7.7"].details
+
+
+def tenant_sim(**kwargs):
+    tenant = Tenant.build(users=["bg1", "bg2", "alice", "bob", "carol", "dave"],
+                          groups=[Group("tier0", role_assignable=True)], **kwargs)
+    sim = Simulation(tenant, seed=5, lag=False)
+    sim.assign("bg1", "Global Administrator", kind="active", justification="break glass")
+    sim.assign("bg2", "Global Administrator", kind="active", justification="break glass")
+    sim.assign("alice", "Global Administrator", kind="eligible", duration="P90D")
+    sim.assign("bob", "Exchange Administrator", kind="eligible", duration="P90D")
+    sim.assign("carol", "User Administrator", kind="eligible", duration="P90D")
+    sim.assign("tier0", "Privileged Role Administrator", kind="active", duration="P30D", justification="tier 0")
+    sim.assign("dave", "Member", "/groups/tier0", kind="eligible", duration="P30D")
+    return sim
+
+
+def test_a_default_simulated_tenant_fails_the_settings_controls():
+    sim = tenant_sim()
+    r = by_control(scuba(posture_from_simulation(sim)))
+    assert r["MS.AAD.7.1"].result == "Pass"  # bg1, bg2, alice
+    assert r["MS.AAD.7.2"].result == "Pass"  # 3 GAs vs bob, carol, dave (via the PIM group)
+    assert r["MS.AAD.7.4"].offenders == ("Global Administrator",)
+    assert r["MS.AAD.7.5"].result == "Pass"
+    assert r["MS.AAD.7.6"].offenders == ("Global Administrator(Directory Role)",)
+    assert "tier0(PIM Group)" in r["MS.AAD.7.7"].offenders  # the group's member policy is read too
+    assert r["MS.AAD.7.9"].result == "Warning"
+
+
+def test_fixing_the_simulated_tenant_passes_every_control():
+    sim = tenant_sim()
+    alert = {"additional_recipients": ("secops@contoso.com",)}
+    for role in HIGHLY_PRIVILEGED_ENTRA:
+        sim.set_settings(role, notifications=_with_alerts(sim.settings_for(role, "/"), alert))
+    sim.set_settings("Member", "/groups/tier0", notifications=_with_alerts(sim.settings_for("Member", "/groups/tier0"),
+                                                                          alert), require_approval=True,
+                     approvers=("bg1",))
+    sim.set_settings("Global Administrator", require_approval=True, approvers=("bg1", "bg2"))
+    config = {"Aad": {"MS.AAD.7.4v1": {"RoleExclusions": {"Users": ["bg1", "bg2"]}}}}
+    r = by_control(scuba(posture_from_simulation(sim, exclusions=config)))
+    assert {v.result for v in r.values()} == {"Pass"}, {k: (v.result, v.offenders) for k, v in r.items()}
+
+
+def test_outside_pim_and_synced_users_are_caught():
+    sim = tenant_sim()
+    sim.assign_outside_pim("bob", "Exchange Administrator")
+    r = by_control(scuba(posture_from_simulation(sim, synced=("bob",))))
+    assert r["MS.AAD.7.5"].offenders == ("Exchange Administrator",)
+    assert r["MS.AAD.7.3"].offenders == ("bob",)
+
+
+def test_licence_lapse_fails_the_pim_controls():
+    sim = tenant_sim()
+    sim.set_licence(Licence.P1)
+    r = by_control(scuba(posture_from_simulation(sim)))
+    assert r["MS.AAD.7.6"].details == P2_NOTE
+
+
+def _with_alerts(s, alert):
+    events = {NotificationEvent.ELIGIBLE_ASSIGNED, NotificationEvent.ACTIVE_ASSIGNED, NotificationEvent.ACTIVATED}
+    return tuple(n if not (n.recipient is Recipient.ADMIN and n.event in events) else
+                 type(n)(n.event, n.recipient, n.default_recipients, alert["additional_recipients"], n.critical_only)
+                 for n in s.notifications)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.sets(st.sampled_from(HIGHLY_PRIVILEGED_ENTRA)), st.sets(st.sampled_from(HIGHLY_PRIVILEGED_ENTRA)))
+def test_7_7_fails_exactly_on_roles_without_assignment_alert_recipients(eligible_alert, active_alert):
+    sim = Simulation(Tenant.build(users=["a"]), seed=0)
+    for role in HIGHLY_PRIVILEGED_ENTRA:
+        rules = []
+        for n in sim.settings_for(role, "/").notifications:
+            on = (n.event is NotificationEvent.ELIGIBLE_ASSIGNED and role in eligible_alert) or (
+                n.event is NotificationEvent.ACTIVE_ASSIGNED and role in active_alert)
+            rules.append(type(n)(n.event, n.recipient, n.default_recipients,
+                                 ("soc@x.com",) if on and n.recipient is Recipient.ADMIN else (), n.critical_only))
+        sim.set_settings(role, notifications=tuple(rules))
+    r = by_control(scuba(posture_from_simulation(sim)))["MS.AAD.7.7"]
+    expected = {f"{role}(Directory Role)" for role in HIGHLY_PRIVILEGED_ENTRA
+                if role not in eligible_alert or role not in active_alert}
+    assert set(r.offenders) == expected
+    assert r.passed == (not expected)
+
+
+def test_deployment_plan_advice():
+    sim = tenant_sim()
+    sim.set_settings("Global Administrator", require_approval=True, approvers=("bg1",), activation_max=60,
+                     require_ticket=True)
+    items = {(a.topic, a.role): a for a in advice(posture_from_simulation(sim))}
+    assert items[("Role settings", "Global Administrator")].result == "Meets"
+    assert items[("Approvers", "Global Administrator")].result == "Recommended"  # only one approver
+    exo = items[("Role settings", "Exchange Administrator")]
+    assert exo.result == "Recommended" and "activation maximum of 2 hour(s) (now 8)" in exo.details
+    helpdesk = items[("Role settings", "Helpdesk Administrator")]
+    assert helpdesk.result == "Recommended" and helpdesk.details == "require ticket information on activation"
+    assert items[("Global Administrators", "Global Administrator")].result == "Meets"  # 3 < 5
+    assert items[("Standing access", "highly privileged roles")].result == "Recommended"
