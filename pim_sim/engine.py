@@ -877,6 +877,10 @@ class Simulation:
         self._authorise(by, action, s.principal, s.role, s.scope, Surface(s.surface))
         new_end = None if end is None else minutes(end)
         duration = None if new_end is None else new_end - s.start
+        if new_end is not None and new_end <= self.env.now:
+            self._refuse(by, action, s.role, s.scope, PimRefusal(
+                f"The new end (minute {new_end:g}) must be later than now; remove the assignment to end it now.",
+                rule="ExpirationRule"))
         try:
             check_assignment(self.settings_for(s.role, s.scope), s.kind is Kind.ACTIVE, duration,
                              justification or "update", True)

@@ -262,3 +262,12 @@ def test_admin_remove_of_an_activation_ends_it_now():
     assert not sim.holds("alice", SEC)
     with pytest.raises(ModelError):
         sim.remove(r.target_schedule, by="bob")
+
+
+def test_admin_update_refuses_an_end_that_has_already_passed():
+    sim, s = expiring()
+    sim.advance(60)
+    with pytest.raises(PimRefusal, match="must be later than now"):
+        sim.admin_update(s, end=30, by="bob")
+    sim.run("P31D")
+    assert sim.find("alice", SEC, kind="eligible") is None
