@@ -22,7 +22,7 @@ import pandas as pd
 
 from pim_sim import Group, PimRefusal, Simulation, Tenant
 from pim_sim.audit import Place
-from pim_sim.errors import SettingError
+from pim_sim.errors import ModelError, SettingError
 
 HOUR = 60.0
 DAY = 24 * HOUR
@@ -884,4 +884,185 @@ def graph_actions(lab: Lab) -> dict[str, Any]:
         "status_denied": str(sim.requests[waiting.id].status),
         "status_deactivated": str(deact.status),
         "status_activated": str(sim.requests[act.id].status),
+    }
+
+
+# --- access reviews ------------------------------------------------------------------------------------
+_REVIEWED = ("alice", "bob", "carol", "dave")
+
+
+def _review_lab(lab: Lab, label: str, **definition) -> tuple[Simulation, Any]:
+    """alice, bob, carol and dave are eligible for Security Administrator; only dave has signed in
+    lately; rev reviews for 7 days."""
+    from pim_sim.reviews import AccessReview
+
+    sim = lab.sim(label, users=(*_REVIEWED, "rev", "erin"))
+    for user in _REVIEWED:
+        sim.assign(user, "Security Administrator", kind="eligible")
+    sim.advance("PT10M")
+    sim.sign_in("dave")
+    options = {"selected": ("rev",), "duration_days": 7} | definition
+    return sim, sim.reviews.create(AccessReview(label, "Security Administrator", **options))
+
+
+def _still_eligible(sim: Simulation) -> list[str]:
+    return [u for u in _REVIEWED if sim.find(u, "Security Administrator", kind="eligible") is not None]
+
+
+@probe("alice, bob, carol and dave are eligible for Security Administrator and only dave signed in lately; rev "
+       "reviews them for 7 days, approving alice and denying bob, and nobody reviews carol or dave. The review runs "
+       "with each 'If reviewers don't respond' choice, with and without auto-apply.")
+def access_reviews(lab: Lab) -> dict[str, Any]:
+    from pim_sim.reviews import AccessReview
+
+    outcomes: dict[str, list[str]] = {}
+    for choice in ("No change", "Remove access", "Approve access", "Take recommendations"):
+        sim, review = _review_lab(lab, f"no-response-{choice}", no_response=choice, auto_apply=True)
+        review.decide("alice", True, by="rev")
+        review.decide("bob", False, by="rev")
+        sim.advance("P8D")
+        outcomes[choice] = _still_eligible(sim)
+    manual, review = _review_lab(lab, "manual-apply", no_response="No change", auto_apply=False)
+    review.decide("bob", False, by="rev")
+    manual.advance("P3D")
+    during = _still_eligible(manual)
+    manual.run("P8D")
+    completed_status = str(review.instance().status)
+    before_apply = _still_eligible(manual)
+    applied = review.apply()
+    recommendations = {s.principal: str(s.recommendation) for s in review.instance().subjects}
+    manual.advance("PT10M")
+    snap, snap_review = _review_lab(lab, "snapshot")
+    snap.assign("erin", "Security Administrator", kind="eligible")
+    in_snapshot = "erin" in snap_review.instance().principals()
+    _, self_review = _review_lab(lab, "self-review", reviewers="self", selected=())
+    own = refusal(lambda: self_review.decide("alice", True, by="alice"))
+
+    def invalid(**definition) -> bool:
+        try:
+            AccessReview("x", "Security Administrator", **({"selected": ("rev",)} | definition))
+        except ModelError:
+            return True
+        return False
+
+    monthly_ok = [d for d in (20, 27, 28, 30) if not invalid(frequency="monthly", duration_days=d)]
+    default = AccessReview("defaults", "Security Administrator", selected=("rev",))
+    return {
+        "kept_no_change": outcomes["No change"],
+        "kept_remove_access": outcomes["Remove access"],
+        "kept_approve_access": outcomes["Approve access"],
+        "kept_take_recommendations": outcomes["Take recommendations"],
+        "denied_user_kept": "bob" in outcomes["Approve access"],
+        "denied_removed_before_apply": "bob" not in during,
+        "status_after_end_without_auto_apply": completed_status,
+        "denied_removed_before_manual_apply": "bob" not in before_apply,
+        "status_after_apply": str(applied.status),
+        "kept_after_manual_apply": _still_eligible(manual),
+        "recommendation_signed_in": recommendations.get("dave", ""),
+        "recommendation_never_signed_in": recommendations.get("carol", ""),
+        "assignment_after_start_in_snapshot": in_snapshot,
+        "self_review_allowed": own is None,
+        "monthly_longest_days": max(monthly_ok),
+        "default_frequency": str(default.frequency),
+        "default_no_response": str(default.no_response),
+        "group_owner_reviewers_for_role_refused": invalid(reviewers="groupOwners", selected=()),
+        "review_activities": sorted({a.activity for run in (manual,) for a in run.audit
+                                     if a.service == "Access Reviews"}),
+    }
+
+
+# --- alerts ---------------------------------------------------------------------------------------------
+@probe("PIM alerts are watched while: bob is made Global Administrator outside PIM; a role with eligible users "
+       "stops requiring MFA; eligible carol never activates nor signs in for 40 days; thresholds are set out of "
+       "range; then the licence lapses.")
+def alerts(lab: Lab) -> dict[str, Any]:
+    sim = lab.sim("alerts", users=("alice", "bob", "carol", "pat", "sam", "gina"))
+    sim.assign("pat", "Privileged Role Administrator", kind="active", justification="x")
+    sim.assign("sam", "Security Administrator", kind="active", justification="x")
+    sim.assign("gina", "Global Administrator", kind="active", justification="x")
+    sim.assign("carol", "Exchange Administrator", kind="eligible")
+    center = sim.alerts
+    center.configure("redundantAssignment", unused_days=30)
+    center.configure("staleSignIn", stale_days=30)
+    sim.advance("PT10M")
+    sim.assign_outside_pim("bob", "Global Administrator", by="alice")
+    sim.set_settings("Exchange Administrator", require_mfa=False)
+    sim.run("P40D")
+    severity = {i.name: str(i.severity) for i in center.history}
+    outside_resolved_after_days = [(i.resolved - i.raised) / DAY for i in center.history
+                                   if i.alert == "rolesAssignedOutsidePrivilegedIdentityManagement" and i.resolved]
+    outside = center.definition("rolesAssignedOutsidePrivilegedIdentityManagement").name
+    emails = [n for n in sim.notifications if n.rule_id == "RoleAssignedOutsidePim"]
+    recipients = sorted(set(emails[0].recipients.split(";"))) if emails else []
+    role_of = {"pat": "Privileged Role Administrator", "sam": "Security Administrator", "gina": "Global Administrator"}
+    ranges = {}
+    for name, alert, values in (("unused_days", "redundantAssignment", (0, 100, 101)),
+                                ("stale_days", "staleSignIn", (0, 1, 365, 366)),
+                                ("min_global_admins", "tooManyGlobalAdminsAssignedToTenant", (1, 2, 100, 101)),
+                                ("activation_renewals", "sequentialActivationRenewals", (1, 2, 100, 101))):
+        ok = [v for v in values if not setting_refused(lambda a=alert, n=name, v=v: center.configure(a, **{n: v}))]
+        ranges[name] = [min(ok), max(ok)]
+    triggered = first(sim, "Triggered PIM alert").activity
+    sim.set_licence("Free")
+    sim.advance("P2D")
+    return {
+        "outside_pim_severity": severity.get(outside, ""),
+        "no_mfa_severity": severity.get("Roles don't require multifactor authentication for activation", ""),
+        "unused_severity": severity.get("Administrators aren't using their privileged roles", ""),
+        "stale_severity": severity.get("Potential stale accounts in a privileged role", ""),
+        "raised_alerts": sorted(severity),
+        "outside_pim_alert_days": outside_resolved_after_days[0] if outside_resolved_after_days else 0,
+        "outside_pim_email_roles": sorted({role_of[r] for r in recipients if r in role_of}),
+        "unused_days_range": ranges["unused_days"],
+        "stale_days_range": ranges["stale_days"],
+        "min_global_admins_range": ranges["min_global_admins"],
+        "activation_renewals_range": ranges["activation_renewals"],
+        "alert_activity": triggered,
+        "alerts_after_lapse": sorted(d.name for d in center.active()),
+    }
+
+
+@probe("Global Administrator alert thresholds are set to at least 3 Global Administrators making up at least 50% "
+       "of role assignments; the tenant then gets 3 Global Administrators among 4 and among 8 assignments.")
+def too_many_global_admins(lab: Lab) -> dict[str, Any]:
+    def count(label: str, others: int) -> bool:
+        users = ("g1", "g2", "g3", *(f"u{i}" for i in range(others)))
+        sim = lab.sim(label, users=users)
+        center = sim.alerts
+        center.configure("tooManyGlobalAdminsAssignedToTenant", min_global_admins=3, global_admin_percent=50)
+        for g in ("g1", "g2", "g3"):
+            sim.assign(g, "Global Administrator", kind="active", justification="x")
+        for i in range(others):
+            sim.assign(f"u{i}", "Reports Reader", kind="active", justification="x")
+        return bool(center.condition("tooManyGlobalAdminsAssignedToTenant"))
+
+    share_high = count("3-of-4", 1)
+    share_low = count("3-of-8", 5)
+    return {
+        "fires_when_both_met": share_high,
+        "fires_on_count_alone": share_low,
+        "condition": "both thresholds" if share_high and not share_low else "either threshold",
+    }
+
+
+# --- licence seats --------------------------------------------------------------------------------------
+@probe("Fourteen users are eligible for Security Reader and approval needs one of three approvers; erin has a "
+       "permanent active Reports Reader assignment and a service principal a time-bound active one.")
+def licence_seats(lab: Lab) -> dict[str, Any]:
+    from pim_sim.licensing import seats_needed
+
+    eligible = tuple(f"user{i:02d}" for i in range(1, 15))
+    approvers = ("ann", "ben", "cat")
+    sim = lab.sim("seats", users=(*eligible, *approvers, "erin"), service_principals=["deploy-app"])
+    for u in eligible:
+        sim.assign(u, "Security Reader", kind="eligible")
+    sim.set_settings("Security Reader", require_approval=True, approvers=approvers)
+    sim.assign("erin", "Reports Reader", kind="active", justification="x")
+    sim.assign("deploy-app", "Application Administrator", kind="active", justification="pipeline", duration="P30D")
+    report = seats_needed(sim)
+    return {
+        "seats_needed": report.needed,
+        "approvers_need_seats": set(approvers) <= report.people,
+        "permanent_active_needs_seat": "erin" in report.people,
+        "service_principal_needs_p2_seat": "deploy-app" in report.people,
     }
