@@ -15,7 +15,7 @@ import difflib
 import itertools
 import re
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from . import workload as workload_mod
 from .access import Reason
+from .alerts import BY_ID, DEFINITIONS
 from .approvals import ApproverBehaviour, Away
 from .engine import ADMIN, Refusal, Simulation
 from .errors import ModelError, PimRefusal, SettingError
@@ -30,6 +31,7 @@ from .policy import SettingsBook, default_settings
 from .presets import Preset, preset
 from .requests import PENDING, Action, Request, Status
 from .results import Results
+from .reviews import AccessReview, Review, ReviewerBehaviour
 from .roles import CATALOGUE, Surface
 from .roles import role as lookup_role
 from .scenario_spec import (
@@ -43,18 +45,21 @@ from .scenario_spec import (
 )
 from .scenario_yaml import MAX_BYTES, Document, Issue, ScenarioError, read
 from .schedules import Kind, Origin
-from .tenant import Group, Licence, Tenant, User, scope_level
+from .tenant import Group, Licence, PrincipalKind, Tenant, User, scope_level
 
 SCENARIO_DIR = Path(__file__).resolve().parents[1] / "scenarios"
 DEFAULT_SCENARIO = "jit-basics"
-METRICS = ("activations_requested", "activations_provisioned", "requests_denied", "requests_expired", "refusals",
-           "time_to_access_p50_min", "time_to_access_p95_min", "jit_privilege_hours", "standing_privilege_hours",
-           "audit_records")
 REASONS = {r.name.lower(): r for r in Reason}
 _SURFACE_NAMES = {Surface.ENTRA: "Microsoft Entra", Surface.AZURE: "Azure resource", Surface.GROUPS: "PIM for Groups"}
 
 __all__ = ["Observation", "Scenario", "ScenarioError", "ScenarioInfo", "default_scenario", "json_schema",
            "list_scenarios", "load_scenario"]
+
+
+@cache
+def metric_names() -> tuple[str, ...]:
+    """The names of :meth:`Results.metrics`, read from an empty run (so new metrics appear here)."""
+    return tuple(Results(Simulation(Tenant.build())).metrics())
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +153,10 @@ class Scenario:
                 sim.at(a.start, partial(_assign, sim, a))
             else:
                 _assign(sim, a)
+        if spec.alerts is not None and spec.alerts.monitor:
+            for name, setting in spec.alerts.settings.items():
+                sim.alerts.configure(name, enabled=setting.enabled, email=setting.email, **setting.thresholds())
+            sim.alerts.scan()
         for step in spec.timeline:
             sim.at(step.at, partial(perform, sim, step))
         if spec.workload is not None:
@@ -410,7 +419,7 @@ class _Checker:
         # Build with the bad references left out, so the rest of the file is checked too.
         try:
             return Tenant.build(
-                users=[User(u.name, kind=u.kind, manager=u.manager if u.manager in users else None,
+                users=[User(u.name, kind=PrincipalKind(u.kind), manager=u.manager if u.manager in users else None,
                             last_sign_in=u.last_sign_in, display_name=u.display_name) for u in users.values()],
                 service_principals=sps,
                 groups=[Group(g.name, g.role_assignable, tuple(m for m in g.members if m in names),
@@ -478,6 +487,7 @@ class _Checker:
 
     def _timeline(self, tenant: Tenant) -> None:
         horizon = self.spec.horizon
+        reviews: set[str] = set()
         for i, step in enumerate(self.spec.timeline):
             path = ("timeline", i)
             if step.at > horizon:
@@ -486,6 +496,11 @@ class _Checker:
             for field in ("principal", "requester"):
                 self._principal(tenant, (*path, field), getattr(step, field, None))
             self._principal(tenant, (*path, "by"), getattr(step, "by", None), admin_ok=True)
+            if step.do == "review":
+                self._review(tenant, path, step)
+                reviews.add(step.name)
+            if step.do in ("review_decide", "review_apply") and step.review not in reviews:
+                self.fail((*path, "review"), f"no earlier 'review' step is named {step.review!r}")
             if hasattr(step, "role"):
                 ok = self._role(tenant, path, step.role, step.scope)
                 if ok and isinstance(step, SettingFields) and step.do == "set_settings":
@@ -496,6 +511,17 @@ class _Checker:
                         default_settings(surface).with_changes(**step.changes()).validate(surface)
                     except SettingError as e:
                         self.fail((*path, _SETTING_FIELD.get(e.setting, "")), str(e))
+
+    def _review(self, tenant: Tenant, path, step) -> None:
+        for field in ("selected", "fallback"):
+            for j, name in enumerate(getattr(step, field)):
+                self._principal(tenant, (*path, field, j), name)
+        try:
+            review_definition(step)
+        except ModelError as e:
+            field, _, message = str(e).partition(": ")
+            known = field in type(step).model_fields
+            self.fail((*path, field) if known else path, message if known else str(e))
 
     def _workload(self, tenant: Tenant) -> None:
         wl = self.spec.workload
@@ -513,8 +539,13 @@ class _Checker:
             if o.principal is not None:
                 self._principal(tenant, (*path, "principal"), o.principal)
                 self._role(tenant, path, o.role, o.scope)
-            if o.metric is not None and o.metric not in METRICS:
-                self.fail((*path, "metric"), f"{o.metric!r} is not a metric; expected one of: {', '.join(METRICS)}")
+            if o.metric is not None and o.metric not in metric_names():
+                self.fail((*path, "metric"), f"{o.metric!r} is not a metric; expected one of: "
+                                             f"{', '.join(metric_names())}")
+            if o.alert is not None and _alert_id(o.alert) is None:
+                self.fail((*path, "alert"), f"{o.alert!r} is not a PIM alert; expected one of: {', '.join(BY_ID)}")
+            elif o.alert is not None and (self.spec.alerts is None or not self.spec.alerts.monitor):
+                self.fail((*path, "alert"), "alerts are not monitored in this scenario; add 'alerts: {}' to watch them")
             if o.reason is not None and o.reason not in REASONS:
                 self.fail((*path, "reason"), f"{o.reason!r} is not a reason; expected one of: {', '.join(REASONS)}")
             if o.at is not None and o.at > self.spec.horizon:
@@ -524,6 +555,12 @@ class _Checker:
         """Make the starting assignments once: PIM's refusals (a permanent assignment a role's
         settings forbid, a service principal made eligible) become errors in the file."""
         sim = Simulation(scenario.tenant, scenario.settings, lag=False)
+        alerts = self.spec.alerts.settings if self.spec.alerts is not None else {}
+        for name, setting in alerts.items():
+            try:
+                sim.alerts.configure(name, enabled=setting.enabled, email=setting.email, **setting.thresholds())
+            except (ModelError, PimRefusal) as e:
+                self.fail(("alerts", "settings", name), getattr(e, "message", str(e)))
         for k, a in enumerate(scenario.assignments):
             if a.start > 0:
                 continue
@@ -641,7 +678,34 @@ _ACTIONS = {
     "set_settings": lambda sim, s: sim.set_settings(s.role, s.scope, by=s.by, **s.changes()),
     "set_licence": lambda sim, s: sim.set_licence(s.licence),
     "sign_in": lambda sim, s: sim.sign_in(s.principal),
+    "review": lambda sim, s: sim.reviews.create(review_definition(s)),
+    "review_decide": lambda sim, s: _series(sim, s.review).decide(s.principal, s.approve, by=s.by, reason=s.reason),
+    "review_apply": lambda sim, s: _series(sim, s.review).apply(by=s.by),
 }
+
+
+def review_definition(s) -> AccessReview:
+    """The :class:`~pim_sim.reviews.AccessReview` a ``review`` step creates (starting now)."""
+    behaviour = None if s.behaviour is None else ReviewerBehaviour(**s.behaviour.model_dump())
+    return AccessReview(s.name, s.role, s.scope, assignment_type=s.assignment_type,
+                        principal_types=tuple(s.principal_types), inactive_days=s.inactive_days, reviewers=s.reviewers,
+                        selected=tuple(s.selected), fallback=tuple(s.fallback), frequency=s.frequency,
+                        duration_days=s.duration_days, occurrences=s.occurrences, auto_apply=s.auto_apply,
+                        no_response=s.no_response, recommendations=s.recommendations,
+                        require_reason=s.require_reason, behaviour=behaviour, created_by=s.by)
+
+
+def _series(sim: Simulation, name: str) -> Review:
+    found = [r for r in sim.reviews.series.values() if r.definition.name == name]
+    if not found:
+        raise ModelError(f"no access review named {name!r} has been created yet")
+    return found[-1]
+
+
+def _alert_id(name: str) -> str | None:
+    if name in BY_ID:
+        return name
+    return next((d.id for d in DEFINITIONS if d.name == name), None)
 
 
 # ---------------------------------------------------------------------- observations
@@ -654,8 +718,13 @@ def _check(o: ObservationSpec, results: Results) -> Observation:
         parts = [(f"{o.metric} {sign} {bound:g}", test(bound)) for bound, test, sign in tests if bound is not None]
         return Observation(o.text, all(ok for _, ok in parts), " and ".join(p for p, _ in parts),
                            f"{o.metric} = {value:g}")
-    explanation = sim.why_not(o.principal, o.role, o.scope, at=o.at)
     when = f"at minute {o.at:g}"
+    if o.alert is not None:
+        incidents = [i for i in sim.alerts.history if i.alert == _alert_id(o.alert) and i.open_at(o.at)]
+        actual = "; ".join(f"{i.name}: {i.principal} {i.role} {i.scope}".strip() for i in incidents) or "no open incident"
+        return Observation(o.text, bool(incidents) == o.open, f"{o.alert} {'open' if o.open else 'not open'} {when}",
+                           actual)
+    explanation = sim.why_not(o.principal, o.role, o.scope, at=o.at)
     if o.holds is not None:
         held = explanation.reason is Reason.HAS_ACCESS
         expected = f"{o.principal} {'holds' if o.holds else 'lacks'} {o.role} {when}"

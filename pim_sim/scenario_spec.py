@@ -356,20 +356,92 @@ class SignInStep(Step):
     principal: Name
 
 
+class ReviewerSpec(Spec):
+    """How simulated reviewers respond (see :class:`pim_sim.reviews.ReviewerBehaviour`; model choices)."""
+
+    respond_probability: Probability = 0.8
+    median_days: float = Field(3.0, gt=0, le=365)
+    spread: float = Field(1.0, ge=0, le=5)
+    approve_probability: Probability = 0.9
+    follow_recommendation: Probability = 0.7
+
+
+class ReviewStep(Step):
+    """``at P30D an access review starts``: creates an access review (see
+    :class:`pim_sim.reviews.AccessReview`); its first instance starts now. ``behaviour`` simulates
+    the reviewers; without it they decide only through ``review_decide`` steps."""
+
+    do: Literal["review"]
+    name: Name
+    role: Name
+    scope: str = "/"
+    assignment_type: Literal["eligible", "active", "all"] = "all"
+    principal_types: list[Literal["users", "groups", "servicePrincipals"]] = ["users", "groups"]
+    inactive_days: int | None = None
+    reviewers: Literal["selectedUsers", "self", "manager", "groupOwners"] = "selectedUsers"
+    selected: list[Name] = []
+    fallback: list[Name] = []
+    frequency: Literal["oneTime", "weekly", "monthly", "quarterly", "semiAnnually", "annually"] = "oneTime"
+    duration_days: int = Field(30, ge=1)
+    occurrences: int | None = Field(None, ge=1)
+    auto_apply: bool = False
+    no_response: Literal["No change", "Remove access", "Approve access", "Take recommendations"] = "No change"
+    recommendations: bool = True
+    require_reason: bool = False
+    behaviour: ReviewerSpec | None = None
+    by: Name = "admin"
+
+
+class ReviewDecideStep(Step):
+    """A reviewer approves or denies one principal in the latest instance of the named review."""
+
+    do: Literal["review_decide"]
+    review: Name
+    principal: Name
+    approve: bool
+    by: Name
+    reason: Text = ""
+
+
+class ReviewApplyStep(Step):
+    """Apply the results of the named review's latest completed instance (the Apply button)."""
+
+    do: Literal["review_apply"]
+    review: Name
+    by: Name = "admin"
+
+
 TimelineStep = Annotated[
     AssignStep | ActivateStep | ApproveStep | DenyStep | CancelStep | DeactivateStep | RequestExtendStep
     | RequestRenewStep | DecideUpdateStep | RemoveStep | AssignOutsidePimStep | SetSettingsStep | SetLicenceStep
-    | SignInStep,
+    | SignInStep | ReviewStep | ReviewDecideStep | ReviewApplyStep,
     Field(discriminator="do"),
 ]
-ACTIONS = ("assign", "activate", "approve", "deny", "cancel", "deactivate", "request_extend", "request_renew",
-           "decide_update", "remove", "assign_outside_pim", "set_settings", "set_licence", "sign_in")
+
+
+class AlertSettingSpec(Spec):
+    """One alert's settings (PIM > Alerts > Setting); thresholds by name, e.g. ``stale_days: 30``."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    enabled: bool | None = None
+    email: bool | None = None
+
+    def thresholds(self) -> dict[str, float]:
+        return dict(self.model_extra or {})
+
+
+class AlertsSpec(Spec):
+    """PIM security alerts: monitored from the start, with settings by alert id or exact name."""
+
+    monitor: bool = True
+    settings: dict[str, AlertSettingSpec] = {}
 
 
 # ---------------------------------------------------------------------------- observations
 class ObservationSpec(Spec):
     """Something the student should observe, checked by running the scenario: who holds a role at
-    a moment (``holds``), why not (``reason``, a :class:`~pim_sim.Reason` text) or a metric."""
+    a moment (``holds``), why not (``reason``: a :class:`~pim_sim.Reason` name such as
+    ``request_expired``), whether an alert is open at a moment (``alert`` and ``open``) or a metric."""
 
     text: Text
     at: Offset | None = None
@@ -378,6 +450,8 @@ class ObservationSpec(Spec):
     scope: str = "/"
     holds: bool | None = None
     reason: str | None = None
+    alert: str | None = None
+    open: bool | None = None
     metric: str | None = None
     equals: float | None = None
     at_least: float | None = None
@@ -387,11 +461,14 @@ class ObservationSpec(Spec):
     def _one_kind(self):
         about_access = self.holds is not None or self.reason is not None
         bounds = [b for b in (self.equals, self.at_least, self.at_most) if b is not None]
-        if about_access == (self.metric is not None):
-            raise ValueError("an observation checks either access (at, principal, role and holds or reason) "
-                             "or a metric (metric and equals, at_least or at_most)")
+        kinds = about_access + (self.metric is not None) + (self.alert is not None)
+        if kinds != 1:
+            raise ValueError("an observation checks one thing: access (at, principal, role and holds or reason), "
+                             "an alert (at, alert and open) or a metric (metric and equals, at_least or at_most)")
         if about_access and (self.at is None or self.principal is None or self.role is None):
             raise ValueError("an access observation needs at, principal and role")
+        if self.alert is not None and (self.at is None or self.open is None):
+            raise ValueError("an alert observation needs at and open")
         if self.metric is not None and not bounds:
             raise ValueError("a metric observation needs equals, at_least or at_most")
         return self
@@ -422,6 +499,7 @@ class ScenarioSpec(Spec):
     approvers: dict[str, ApproverSpec] = Field({}, description="response models by approver name, '*' for all")
     timeline: list[TimelineStep] = []
     workload: WorkloadSpec | None = None
+    alerts: AlertsSpec | None = Field(None, description="monitor PIM security alerts from the start")
 
     @model_validator(mode="after")
     def _bounded(self):
