@@ -15,6 +15,8 @@ from .requests import Action, Request, Status
 from .results import Results
 from .reviews import AccessReview, AssignmentType, Frequency, NoResponse, ReviewerBehaviour, Reviewers
 from .roles import Surface
+from .runner import Replications, compare, replicate, run, sweep
+from .scenario import Scenario, ScenarioError, default_scenario, list_scenarios, load_scenario
 from .schedules import Kind, Origin, Schedule
 from .tenant import DIRECTORY, Group, Licence, PrincipalKind, Scope, ServicePrincipal, Tenant, User
 
@@ -46,11 +48,14 @@ __all__ = [
     "Place",
     "PrincipalKind",
     "Reason",
+    "Replications",
     "Request",
     "Results",
     "ReviewerBehaviour",
     "Reviewers",
     "RoleSettings",
+    "Scenario",
+    "ScenarioError",
     "Schedule",
     "Scope",
     "Service",
@@ -63,7 +68,14 @@ __all__ = [
     "Surface",
     "Tenant",
     "User",
+    "compare",
+    "default_scenario",
     "default_settings",
+    "list_scenarios",
+    "load_scenario",
     "minutes",
+    "replicate",
+    "run",
+    "sweep",
 ]
 __version__ = "0.1.0"
