@@ -23,6 +23,7 @@ HERE = Path(__file__).resolve().parent
 BANK_DIR = HERE / "bank"
 OUTLINE_DIR = HERE / "outlines"
 MAX_FILE_BYTES = 2_000_000
+DEFAULTABLE = {"last_verified", "difficulty", "outline", "sources"}  # a file's ``defaults`` may set these
 _NOT_RENDERED = {"id", "value", "key", "probe", "observe", "document", "type"}
 
 
@@ -120,6 +121,11 @@ def load_file(path: Path) -> tuple[Question, ...]:
     raw = _read_yaml(path)
     if not isinstance(raw, dict):
         raise BankError(f"{path.name}: expected a mapping with 'topic', 'title' and 'questions'")
+    defaults = raw.pop("defaults", None) or {}
+    if not isinstance(defaults, dict) or set(defaults) - DEFAULTABLE:
+        raise BankError(f"{path.name}: defaults may set only {', '.join(sorted(DEFAULTABLE))}")
+    if isinstance(raw.get("questions"), list):
+        raw["questions"] = [{**defaults, **q} if isinstance(q, dict) else q for q in raw["questions"]]
     rendered = _render_tree(raw, path.name)
     try:
         parsed = BankFile.model_validate(rendered)

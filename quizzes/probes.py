@@ -304,6 +304,7 @@ def activation_requirements(lab: Lab) -> dict[str, Any]:
         "missing_mfa_rule": no_mfa.rule if no_mfa else "accepted",
         "missing_ticket_rule": no_ticket.rule if no_ticket else "accepted",
         "any_ticket_text_accepted": any_ticket is None,
+        "ticket_kept_in_audit": any(a.ticket == "not-a-real-ticket" for a in sim.audit),
         "refusals_written_to_audit_log": bool(audited) or any(a.result != "success" for a in sim.audit),
         "context_without_policy_rule": fallback.rule if fallback else "accepted",
         "mfa_and_context_together_allowed": not both,
