@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from pim_sim import facts
-from pim_sim.scenario import ScenarioError, list_scenarios
+from pim_sim.scenario import DEFAULT_SCENARIO, ScenarioError
 from pim_sim.scenario_yaml import MAX_BYTES
 from ui import charts, state, tables
 
@@ -24,19 +24,14 @@ def forget_settings() -> None:
         st.session_state.pop(key, None)
 
 
-def show_issues(error: ScenarioError) -> None:
-    st.error("This scenario can't be used:\n\n" + "\n".join(
-        f"- {'line ' + str(i.line) + ', ' if i.line else ''}`{i.path or '(top level)'}`: {i.message}" for i in error.issues))
-
-
 st.header("Scenario lab")
 
 # ------------------------------------------------------------------ choose a scenario
-infos = {i.name: i for i in list_scenarios()}
+infos = state.shipped()
 pick_col, upload_col = st.columns([1, 1])
 origin = pick_col.radio("Scenario", [SHIPPED, UPLOAD], key="lab_origin", horizontal=True, on_change=forget_settings)
 if origin == SHIPPED:
-    default = list(infos).index("jit-basics") if "jit-basics" in infos else 0
+    default = list(infos).index(DEFAULT_SCENARIO) if DEFAULT_SCENARIO in infos else 0
     name = pick_col.selectbox("Shipped scenario", list(infos), index=default, key="lab_scenario",
                               format_func=lambda n: f"{infos[n].title} ({n})", on_change=forget_settings)
     raw = infos[name].path.read_text(encoding="utf-8")
@@ -46,18 +41,10 @@ else:
     if upload is None:
         st.info("Choose a scenario file; `pim-sim schema` prints the fields it may use.")
         st.stop()
-    if upload.size > MAX_BYTES:
-        st.error(f"`{upload.name}` is {upload.size:,} bytes; scenario files are limited to {MAX_BYTES:,} bytes.")
-        st.stop()
-    try:
-        raw = upload.getvalue().decode("utf-8")
-    except UnicodeDecodeError:
-        st.error(f"`{upload.name}` is not UTF-8 text.")
-        st.stop()
 try:
-    base = state.parse(raw)
+    base = state.parse(state.read_upload(upload.name, upload.getvalue()) if origin == UPLOAD else raw)
 except ScenarioError as error:
-    show_issues(error)
+    st.error(state.issues_markdown(error))
     st.stop()
 
 st.subheader(base.title)
@@ -113,7 +100,7 @@ else:
 try:
     scenario = state.parse(state.scenario_text(base.from_dict(data, file=base.file)))
 except ScenarioError as error:
-    show_issues(error)
+    st.error(state.issues_markdown(error))
     st.stop()
 text = state.scenario_text(scenario)
 st.session_state[state.LAB_TEXT], st.session_state[state.LAB_SEED] = text, seed

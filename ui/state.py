@@ -12,7 +12,8 @@ import streamlit as st
 import yaml
 
 from pim_sim import ModelError, PimRefusal, Results, Simulation
-from pim_sim.scenario import Scenario, default_scenario
+from pim_sim.scenario import Scenario, ScenarioError, ScenarioInfo, default_scenario, list_scenarios
+from pim_sim.scenario_yaml import MAX_BYTES, Issue
 from ui import sandbox
 
 SANDBOX = "sandbox"
@@ -74,6 +75,12 @@ def scenario_text(scenario: Scenario) -> str:
     return yaml.safe_dump(scenario.to_dict(), sort_keys=False, allow_unicode=True)
 
 
+@st.cache_resource(show_spinner=False)
+def shipped() -> dict[str, ScenarioInfo]:
+    """The classroom scenarios shipped in scenarios/, by name (read once per server)."""
+    return {i.name: i for i in list_scenarios()}
+
+
 @st.cache_resource(max_entries=1, show_spinner=False)
 def default_text() -> str:
     return scenario_text(default_scenario())
@@ -116,6 +123,23 @@ def run(text: str, seed: int, progress: Callable[[float], None] | None = None) -
     """One run of a scenario, keyed on its YAML text and seed, so moving between pages never runs it
     again. Pages read results and never change them."""
     return runs().get(text, seed, progress)
+
+
+def read_upload(name: str, data: bytes) -> str:
+    """The text of an uploaded scenario file, refused before parsing when too big or not UTF-8."""
+    if len(data) > MAX_BYTES:
+        raise ScenarioError([Issue(name, None, "", f"the file is {len(data):,} bytes; scenario files are limited to "
+                                                   f"{MAX_BYTES:,} bytes")])
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ScenarioError([Issue(name, None, "", f"the file is not UTF-8 text (byte {e.start})")]) from None
+
+
+def issues_markdown(error: ScenarioError) -> str:
+    """Every problem of a scenario, one line each, with its line and field path."""
+    return "This scenario can't be used:\n\n" + "\n".join(
+        f"- {f'line {i.line}, ' if i.line else ''}`{i.path or '(top level)'}`: {i.message}" for i in error.issues)
 
 
 def current_text() -> str:

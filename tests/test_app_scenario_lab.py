@@ -1,0 +1,175 @@
+"""The Scenario lab page: opens on the default scenario, turns widgets into a scenario, runs it
+once per (text, seed) and shows what the model produced."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+from streamlit.testing.v1 import AppTest
+
+from pim_sim.scenario import Scenario, ScenarioError, default_scenario
+from ui import charts, state
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def open_lab() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    return at
+
+
+def chart_data(element):
+    """The rows a Vega-Lite chart draws (sent beside the spec as Arrow data)."""
+    return convert_arrow_bytes_to_pandas_df(element.proto.datasets[0].data.data)
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def expected(changes: dict | None = None, seed: int | None = None):
+    """The same scenario, changed and run through the library directly."""
+    base = default_scenario()
+    data = base.to_dict()
+    if changes:
+        data.setdefault("settings", []).append({"role": "Security Administrator", **changes})
+    scenario = Scenario.from_dict(data)
+    return scenario, scenario.run(base.seed if seed is None else seed)
+
+
+def test_the_lab_opens_on_the_default_scenario_and_shows_its_run():
+    at = open_lab()
+    scenario, results = expected()
+    assert at.subheader[0].value == scenario.title
+    m = results.metrics()
+    assert metric(at, "Activations requested") == f"{m['activations_requested']:.0f}"
+    assert metric(at, "Refused by PIM") == f"{m['refusals']:.0f}"
+    assert metric(at, "Time to access, median (min)") == f"{m['time_to_access_p50_min']:.1f}"
+    assert metric(at, "Standing privilege (h)") == f"{m['standing_privilege_hours']:.1f}"
+    observations = next(d.value for d in at.dataframe if "Observation" in d.value.columns)
+    assert list(observations["Observation"]) == [o.text for o in scenario.spec.observe]
+    assert set(observations[""]) == {"✅"}
+    requests = next(d.value for d in at.dataframe if "Request" in d.value.columns)
+    assert list(requests["Request"]) == list(results.requests["id"])
+    assert at.session_state[state.LAB_TEXT] == state.scenario_text(scenario)
+
+
+def test_the_timeline_is_a_gantt_of_every_interval_with_a_colour_blind_safe_palette_and_units():
+    at = open_lab()
+    _, results = expected()
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    enc = spec["encoding"]
+    assert spec["mark"]["type"] == "bar" and enc["x2"]["field"] == "Until"
+    assert enc["x"]["title"] == "Time (UTC)"
+    assert enc["color"]["scale"]["range"] == list(charts.ACCESS_COLOURS)
+    assert set(charts.ACCESS_COLOURS) <= set(charts.OKABE_ITO)
+    rows = chart_data(at.get("vega_lite_chart")[0])
+    assert len(rows) == len(results.intervals[results.intervals["stop"] > results.intervals["start"]])
+    assert set(rows["Access"]) == {"Eligible", "Activated (just in time)", "Permanent active", "Active, time-bound"}
+
+
+def test_a_shorter_activation_maximum_is_enforced_by_the_model():
+    at = open_lab()
+    at.slider(key="lab_activation_max").set_value(1.0).run()
+    assert not at.exception
+    _, results = expected({"activation_max": 60.0})
+    assert metric(at, "Refused by PIM") == f"{results.metrics()['refusals']:.0f}"
+    assert int(metric(at, "Refused by PIM")) > 1  # the 2-hour request is now refused too
+    assert "activation_max: 60.0" in at.session_state[state.LAB_TEXT]
+    refused = next(d.value for d in at.dataframe if "rule" in d.value.columns)
+    assert set(refused["rule"]) == {"ExpirationRule"}
+
+
+def test_approval_without_a_deciding_approver_lets_requests_expire():
+    at = open_lab()
+    at.toggle(key="lab_approval").set_value(True).run()
+    _, results = expected({"require_approval": True})
+    m = results.metrics()
+    assert metric(at, "Denied / expired requests") == f"{m['requests_denied']:.0f} / {m['requests_expired']:.0f}"
+    assert m["requests_expired"] >= 1
+    assert metric(at, "Activations provisioned") == f"{m['activations_provisioned']:.0f}"
+
+
+def test_workload_and_seed_change_the_run_and_the_same_seed_repeats_it():
+    at = open_lab()
+    at.toggle(key="lab_workload").set_value(True).run()
+    at.slider(key="lab_rate").set_value(3.0).run()
+    at.number_input(key="lab_seed").set_value(11).run()
+    first = metric(at, "Activations requested")
+    assert int(first) > 2  # the workload adds activations to the scripted two
+    at.number_input(key="lab_seed").set_value(12).run()
+    at.number_input(key="lab_seed").set_value(11).run()
+    assert metric(at, "Activations requested") == first
+
+
+def test_a_run_is_computed_once_however_often_pages_are_visited(monkeypatch):
+    calls = []
+    original = Scenario.run
+
+    def counting(self, seed=None, **kw):
+        calls.append(seed)
+        return original(self, seed, **kw)
+
+    monkeypatch.setattr(Scenario, "run", counting)
+    at = open_lab()
+    at.number_input(key="lab_seed").set_value(424242).run()
+    for page in ("ui/audit_explorer.py", "ui/why_not.py", "ui/scenario_lab.py", "ui/audit_explorer.py"):
+        at.switch_page(page).run()
+        assert not at.exception
+    assert calls.count(424242) == 1
+    at.switch_page("ui/scenario_lab.py").run()
+    assert at.number_input(key="lab_seed").value == 424242  # the lab's widgets survive the visits
+
+
+def test_every_table_can_be_downloaded():
+    at = open_lab()
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["audit.csv", "requests.csv", "status_changes.csv", "intervals.csv", "effective_access.csv",
+                      "notifications.csv", "refusals.csv", "scenario.yaml"]
+
+
+def test_uploads_are_bounded_and_must_be_text():
+    with pytest.raises(ScenarioError, match="limited to"):
+        state.read_upload("big.yaml", b"#" * (state.MAX_BYTES + 1))
+    with pytest.raises(ScenarioError, match="not UTF-8"):
+        state.read_upload("bin.yaml", b"\xff\xfe\x00")
+    assert state.read_upload("ok.yaml", b"name: x\n") == "name: x\n"
+
+
+def test_scenario_errors_name_line_and_field():
+    text = ("name: broken\nhorizon: P1D\nassignments:\n"
+            "  - principal: alice\n    role: Security Administrator\n    kind: sometimes\n")
+    with pytest.raises(ScenarioError) as info:
+        state.parse(text)
+    shown = state.issues_markdown(info.value)
+    assert "line 6" in shown and "`assignments[0].kind`" in shown
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(hours=st.sampled_from([1.0, 2.5, 4.0, 8.0, 12.0, 24.0]), approval=st.booleans())
+def test_the_page_always_shows_what_the_library_computes(hours, approval):
+    at = open_lab()
+    at.slider(key="lab_activation_max").set_value(hours).run()
+    at.toggle(key="lab_approval").set_value(approval).run()
+    assert not at.exception and not at.error
+    changes = {k: v for k, v in (("activation_max", hours * 60), ("require_approval", approval))
+               if v != {"activation_max": 480.0, "require_approval": False}[k]}
+    _, results = expected(changes or None)
+    m = results.metrics()
+    assert metric(at, "Activations provisioned") == f"{m['activations_provisioned']:.0f}"
+    assert metric(at, "Refused by PIM") == f"{m['refusals']:.0f}"
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in (Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml")))
+def test_every_shipped_scenario_opens_in_the_lab(name):
+    at = open_lab()
+    at.selectbox(key="lab_scenario").set_value(name).run()
+    assert not at.exception and not at.error
+    scenario = state.parse(at.session_state[state.LAB_TEXT])
+    assert scenario.name == name and at.subheader[0].value == scenario.title
