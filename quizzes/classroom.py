@@ -1,0 +1,327 @@
+"""The instructor's kit: quiz sets, one paper per student, the answer key, grading a class's
+answer sheet, and the classroom scenario pack.
+
+A set is described by a :class:`SetSpec` (topics, objectives, count, seed). Its bank questions
+are the same for every student; its generated questions are *variants*: the same templates
+(the same skills, in the same places) drawn with a seed derived from the set's seed and the
+student's name, so a class of 30 gets 30 different but equivalent papers, and anyone holding
+the spec and the roster can rebuild every paper (no paper needs storing).
+
+Class answers come back as CSV (``student,question_id,response``, the response in the text form
+of :func:`quizzes.export.response_text`). Rows that can't be graded are reported with their line
+and field; the rest are graded with :func:`quizzes.grading.grade`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .export import key_text, parse_response, to_csv
+from .grading import ResponseError, grade
+from .session import Item, items, select
+
+MAX_STUDENTS = 500
+MAX_QUESTIONS = 200
+MAX_UPLOAD_BYTES = 2_000_000
+ANSWER_COLUMNS = ("student", "question_id", "response")
+
+
+class ClassroomError(ValueError):
+    """Bad input to the instructor's kit: names the field (or CSV line) and the problem."""
+
+
+@dataclass(frozen=True, slots=True)
+class SetSpec:
+    """What a quiz set is made of. ``objectives`` are outline tags or bullet ids."""
+
+    outline: str
+    count: int
+    seed: int = 0
+    topics: tuple[str, ...] | None = None
+    objectives: tuple[str, ...] | None = None
+    generated: int = 0  # how many of the ``count`` questions are generated variants
+    title: str = "pim-sim quiz"
+
+    def check(self) -> SetSpec:
+        if not isinstance(self.count, int) or not 1 <= self.count <= MAX_QUESTIONS:
+            raise ClassroomError(f"count: a whole number from 1 to {MAX_QUESTIONS}, got {self.count!r}")
+        if not isinstance(self.generated, int) or not 0 <= self.generated <= self.count:
+            raise ClassroomError(f"generated: a whole number from 0 to count ({self.count}), got {self.generated!r}")
+        if not isinstance(self.seed, int) or self.seed < 0:
+            raise ClassroomError(f"seed: a whole number >= 0, got {self.seed!r}")
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """One student's paper: the items in the order they are printed."""
+
+    student: str
+    items: tuple[Item, ...]
+
+    def item(self, question_id: str) -> Item | None:
+        return next((it for it in self.items if it.id == question_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class QuizSet:
+    """The bank part (shared) and the template names of the generated part (varied per student)."""
+
+    spec: SetSpec
+    shared: tuple[Item, ...]
+    templates: tuple[str, ...]
+
+
+def _roster(students: Iterable[str]) -> list[str]:
+    names = [str(s).strip() for s in students]
+    if not names:
+        raise ClassroomError("students: list at least one student")
+    if len(names) > MAX_STUDENTS:
+        raise ClassroomError(f"students: at most {MAX_STUDENTS}, got {len(names)}")
+    empty = [n for n, s in enumerate(names, 1) if not s]
+    if empty:
+        raise ClassroomError(f"students: name {empty[0]} is empty")
+    dupes = sorted({s for s in names if names.count(s) > 1})
+    if dupes:
+        raise ClassroomError(f"students: names must be unique; repeated: {', '.join(dupes)}")
+    return names
+
+
+def _templates_for(spec: SetSpec) -> list[str]:
+    """Templates on the spec's topics whose skill is one of its objectives (in its outline)."""
+    from .generate import TEMPLATES
+
+    out = []
+    for name, t in sorted(TEMPLATES.items()):
+        if spec.topics is not None and t.topic not in spec.topics:
+            continue
+        if spec.objectives is not None:
+            tags = [tag for tag in t.outline if tag.split(":", 1)[0] == spec.outline]
+            if not {x for tag in tags for x in (tag, tag.split(":", 1)[1])} & set(spec.objectives):
+                continue
+        out.append(name)
+    return out
+
+
+def build_set(bank, spec: SetSpec) -> QuizSet:
+    """Choose the set's bank questions and templates, reproducibly from ``spec.seed``."""
+    spec.check()
+    try:
+        outline = bank.outlines[spec.outline]
+    except KeyError:
+        raise ClassroomError(f"outline: no outline {spec.outline!r} (known: {', '.join(sorted(bank.outlines))})") from None
+    rng = random.Random(f"set:{spec.seed}")
+    pool = select(items(bank.questions, outline), topics=spec.topics, objectives=spec.objectives)
+    wanted_bank = spec.count - spec.generated
+    if len(pool) < wanted_bank:
+        raise ClassroomError(f"count: only {len(pool)} bank questions match these topics and objectives; "
+                             f"ask for at most {len(pool)} bank questions (or more generated ones)")
+    shared = sorted(rng.sample(sorted(pool, key=lambda it: it.id), wanted_bank), key=lambda it: it.id)
+    templates: list[str] = []
+    if spec.generated:
+        names = _templates_for(spec)
+        if not names:
+            raise ClassroomError("generated: no question template matches these topics and objectives")
+        rng.shuffle(names)
+        templates = [names[n % len(names)] for n in range(spec.generated)]
+    return QuizSet(spec, tuple(shared), tuple(templates))
+
+
+def student_seed(spec: SetSpec, student: str, slot: int) -> int:
+    """The variant seed of one generated slot of one student's paper (stable across rosters)."""
+    return random.Random(f"{spec.seed}\x1f{student}\x1f{slot}").randrange(1_000_000_000)
+
+
+def papers(quiz: QuizSet, outline, students: Iterable[str]) -> list[Paper]:
+    """One paper per student: the shared questions and this student's variants, in an order
+    shuffled per student."""
+    from .generate import generate
+
+    out = []
+    for student in _roster(students):
+        generated = [generate(name, student_seed(quiz.spec, student, slot)) for slot, name in enumerate(quiz.templates)]
+        paper = list(quiz.shared) + items(generated, outline)
+        random.Random(f"order\x1f{quiz.spec.seed}\x1f{student}").shuffle(paper)
+        out.append(Paper(student, tuple(paper)))
+    return out
+
+
+# ------------------------------------------------------------------------------ the answer key
+def answer_key(class_papers: Sequence[Paper]) -> pd.DataFrame:
+    """Every student's questions with their key, in the text form answer sheets use."""
+    rows = [{"student": p.student, "number": n, "question_id": it.id, "type": it.question.type,
+             "objective": it.objective.tag, "key": key_text(it.question)}
+            for p in class_papers for n, it in enumerate(p.items, 1)]
+    return pd.DataFrame(rows, columns=["student", "number", "question_id", "type", "objective", "key"])
+
+
+def answer_sheet_template(class_papers: Sequence[Paper]) -> str:
+    """A CSV for the class's answers: one row per student and question, response empty."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(ANSWER_COLUMNS)
+    for p in class_papers:
+        for it in p.items:
+            w.writerow([p.student, it.id, ""])
+    return buf.getvalue()
+
+
+def papers_csv(class_papers: Sequence[Paper]) -> dict[str, str]:
+    """Each student's paper as question CSV (file name -> text), for printing or an LMS."""
+    return {f"paper-{p.student}.csv": to_csv(it.question for it in p.items) for p in class_papers}
+
+
+# ------------------------------------------------------------------------------ grading a class
+@dataclass(frozen=True, slots=True)
+class RowIssue:
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}, {self.field}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ClassResults:
+    """A graded class: one row per student answer, and the views built from it."""
+
+    answers: pd.DataFrame  # student, question_id, objective, domain, type, response, score, misconceptions
+    issues: tuple[RowIssue, ...] = ()
+    students: tuple[str, ...] = field(default=())
+
+    def grades(self) -> pd.DataFrame:
+        """Per student: points, questions on the paper, percent. Unanswered questions score 0."""
+        df = self.answers.groupby("student", sort=True).agg(points=("score", "sum"), questions=("score", "size"),
+                                                            answered=("answered", "sum")).reset_index()
+        df["percent"] = (100 * df["points"] / df["questions"]).round(1)
+        return df
+
+    def objectives(self) -> pd.DataFrame:
+        """Per objective: how many answers and the class's mean percent."""
+        df = self.answers.groupby(["objective", "domain"], sort=True).agg(answers=("score", "size"),
+                                                                          mean=("score", "mean")).reset_index()
+        df["percent"] = (100 * df["mean"]).round(1)
+        return df.drop(columns="mean")
+
+    def student_objectives(self) -> pd.DataFrame:
+        """Percent per student (rows) and objective (columns)."""
+        return (100 * self.answers.pivot_table(index="student", columns="objective", values="score",
+                                               aggfunc="mean")).round(1)
+
+    def misconceptions(self) -> pd.DataFrame:
+        """Long form: misconception, objective, students who showed it (for a heatmap)."""
+        rows = [{"misconception": m, "objective": r.objective, "student": r.student}
+                for r in self.answers.itertuples() for m in r.misconceptions]
+        df = pd.DataFrame(rows, columns=["misconception", "objective", "student"])
+        out = df.groupby(["misconception", "objective"]).agg(students=("student", "nunique")).reset_index()
+        return out.sort_values(["students", "misconception"], ascending=[False, True], ignore_index=True)
+
+    def heatmap(self) -> pd.DataFrame:
+        """Misconceptions (rows) by objective (columns): how many students fell for each."""
+        long = self.misconceptions()
+        if long.empty:
+            return pd.DataFrame()
+        return long.pivot_table(index="misconception", columns="objective", values="students", fill_value=0,
+                                aggfunc="sum")
+
+
+def _read_sheet(text: str | bytes) -> list[tuple[int, dict[str, str]]]:
+    if isinstance(text, bytes):
+        if len(text) > MAX_UPLOAD_BYTES:
+            raise ClassroomError(f"answers: the file is {len(text):,} bytes; the limit is {MAX_UPLOAD_BYTES:,}")
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ClassroomError("answers: not UTF-8 text; save the sheet as CSV UTF-8") from None
+    if len(text) > MAX_UPLOAD_BYTES:
+        raise ClassroomError(f"answers: the file is {len(text):,} characters; the limit is {MAX_UPLOAD_BYTES:,}")
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in ANSWER_COLUMNS if c not in header]
+    if missing:
+        raise ClassroomError(f"answers: missing column {', '.join(missing)}; the header must be "
+                             f"{','.join(ANSWER_COLUMNS)} (found {','.join(header) or 'nothing'})")
+    reader.fieldnames = header
+    return [(reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}) for row in reader]
+
+
+def grade_class(class_papers: Sequence[Paper], sheet: str | bytes) -> ClassResults:
+    """Grade a class's answer sheet against their papers. Every question on every paper gets
+    a row (unanswered ones score 0); rows that can't be graded become issues."""
+    by_student = {p.student: p for p in class_papers}
+    given: dict[tuple[str, str], tuple[object, object]] = {}
+    issues: list[RowIssue] = []
+    for line, row in _read_sheet(sheet):
+        student, qid, text = row.get("student", ""), row.get("question_id", ""), row.get("response", "")
+        paper = by_student.get(student)
+        if paper is None:
+            issues.append(RowIssue(line, "student", f"{student!r} has no paper in this set"))
+            continue
+        it = paper.item(qid)
+        if it is None:
+            issues.append(RowIssue(line, "question_id", f"{qid!r} is not on {student}'s paper"))
+            continue
+        if not text:
+            continue
+        if (student, qid) in given:
+            issues.append(RowIssue(line, "question_id", f"{student} answered {qid} twice; the first answer counts"))
+            continue
+        try:
+            response = parse_response(it.question, text)
+            result = grade(it.question, response)
+        except (ValueError, ResponseError) as e:
+            message = str(e)
+            issues.append(RowIssue(line, "response", message if message.startswith(qid) else f"{qid}: {message}"))
+            continue
+        given[(student, qid)] = (text, result)
+    rows = []
+    for p in class_papers:
+        for it in p.items:
+            text, result = given.get((p.student, it.id), ("", None))
+            rows.append({"student": p.student, "question_id": it.id, "objective": it.objective.tag,
+                         "domain": it.objective.domain, "type": it.question.type, "response": text,
+                         "answered": result is not None, "score": result.score if result else 0.0,
+                         "misconceptions": tuple(dict.fromkeys(s.misconception for s in result.slips)) if result else ()})
+    return ClassResults(pd.DataFrame(rows), tuple(issues), tuple(by_student))
+
+
+# ------------------------------------------------------------------------------ scenario pack
+def lesson_notes(scenario) -> str:
+    """Markdown notes for one classroom scenario: what it teaches and what to observe."""
+    s = scenario.spec
+    lines = [f"# {scenario.title}", "", f"Scenario file: `{scenario.name}.yaml` (seed {s.seed}).", ""]
+    if s.lesson:
+        lines += ["## What it teaches", "", s.lesson.strip(), ""]
+    if s.observe:
+        lines += ["## What to observe", ""] + [f"{n}. {o.text}" for n, o in enumerate(s.observe, 1)] + [""]
+    lines += ["## Run it", "", f"- Dashboard: open **Scenario lab** and choose `{scenario.name}`.",
+              f"- Command line: `pim-sim run {scenario.name}.yaml`", ""]
+    return "\n".join(lines)
+
+
+def scenario_pack(directory: str | Path | None = None) -> bytes:
+    """A zip of the classroom scenarios, each with its lesson notes, and an index."""
+    from pim_sim.scenario import list_scenarios, load_scenario
+
+    infos = list_scenarios(directory)
+    if not infos:
+        raise ClassroomError(f"scenarios: none found in {directory or 'the scenarios folder'}")
+    index = ["# pim-sim classroom scenarios", "", "| Scenario | Title | Notes |", "|---|---|---|"]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in infos:
+            scenario = load_scenario(info.path)
+            z.writestr(f"scenarios/{info.path.name}", info.path.read_bytes())
+            z.writestr(f"notes/{info.name}.md", lesson_notes(scenario))
+            index.append(f"| `{info.path.name}` | {scenario.title} | notes/{info.name}.md |")
+        z.writestr("README.md", "\n".join(index) + "\n")
+    return buf.getvalue()

@@ -1,0 +1,208 @@
+"""The instructor's kit: sets, per-student variants, the key, grading a class, the scenario pack."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from quiz_samples import samples
+
+from quizzes.bank import Bank, load_outlines
+from quizzes.classroom import (
+    ClassroomError,
+    SetSpec,
+    answer_key,
+    answer_sheet_template,
+    build_set,
+    grade_class,
+    lesson_notes,
+    papers,
+    scenario_pack,
+)
+from quizzes.export import parse_response, response_text
+from quizzes.grading import grade, key_of
+
+OUTLINE = "SC-500-2026-05"
+BANK = Bank(tuple(samples()), load_outlines())
+CLASS = [f"student{n:02d}" for n in range(30)]
+
+
+@pytest.fixture(scope="module")
+def class_papers():
+    quiz = build_set(BANK, SetSpec(OUTLINE, count=5, generated=2, seed=11))
+    return papers(quiz, BANK.outlines[OUTLINE], CLASS)
+
+
+def _content(question) -> tuple:
+    return (question.stem, response_text(question, key_of(question)))
+
+
+# ------------------------------------------------------------------------------ sets and papers
+def test_a_set_is_reproducible_from_its_spec():
+    spec = SetSpec(OUTLINE, count=4, generated=1, seed=3)
+    a, b = build_set(BANK, spec), build_set(BANK, spec)
+    assert [it.id for it in a.shared] == [it.id for it in b.shared] and a.templates == b.templates
+    assert len(a.shared) == 3 and len(a.templates) == 1
+
+
+def test_topics_and_objectives_filter_the_bank_part():
+    quiz = build_set(BANK, SetSpec(OUTLINE, count=6, topics=("samples",), objectives=("1.1.1",)))
+    assert sorted(it.id for it in quiz.shared) == sorted(q.id for q in BANK)
+    with pytest.raises(ClassroomError, match="count: only 0 bank questions"):
+        build_set(BANK, SetSpec(OUTLINE, count=1, objectives=("1.2.3",)))
+
+
+def test_a_class_of_30_gets_30_different_but_equivalent_papers(class_papers):
+    assert len(class_papers) == 30
+    contents = {frozenset(_content(it.question) for it in p.items) for p in class_papers}
+    assert len(contents) == 30  # no two papers alike
+    shared = {frozenset(it.id for it in p.items if it.seed is None) for p in class_papers}
+    assert len(shared) == 1  # the bank questions are the same for everyone
+    templates = {tuple(sorted(it.template for it in p.items if it.seed is not None)) for p in class_papers}
+    assert len(templates) == 1  # the variants come from the same templates: the same skills
+    assert {len(p.items) for p in class_papers} == {5}
+
+
+def test_a_students_paper_does_not_depend_on_the_roster(class_papers):
+    quiz = build_set(BANK, SetSpec(OUTLINE, count=5, generated=2, seed=11))
+    alone = papers(quiz, BANK.outlines[OUTLINE], ["student07", "newcomer"])[0]
+    assert [it.id for it in alone.items] == [it.id for it in class_papers[7].items]
+
+
+@pytest.mark.parametrize(("spec", "problem"), [
+    (SetSpec(OUTLINE, count=0), "count: a whole number from 1"),
+    (SetSpec(OUTLINE, count=3, generated=4), "generated: a whole number from 0 to count"),
+    (SetSpec(OUTLINE, count=3, seed=-1), "seed: a whole number"),
+    (SetSpec("NOPE", count=3), "outline: no outline 'NOPE'"),
+    (SetSpec(OUTLINE, count=2, generated=2, topics=("no-such-topic",)), "generated: no question template"),
+])
+def test_bad_specs_name_the_field(spec, problem):
+    with pytest.raises(ClassroomError, match=problem):
+        build_set(BANK, spec)
+
+
+@pytest.mark.parametrize(("students", "problem"), [([], "at least one"), (["a", "a"], "repeated: a"), (["a", " "], "empty")])
+def test_bad_rosters_are_refused(students, problem):
+    quiz = build_set(BANK, SetSpec(OUTLINE, count=2))
+    with pytest.raises(ClassroomError, match=f"students: .*{problem}"):
+        papers(quiz, BANK.outlines[OUTLINE], students)
+
+
+# ------------------------------------------------------------------------------ key and grading
+def test_the_answer_key_grades_every_paper_full(class_papers):
+    key = answer_key(class_papers)
+    assert len(key) == 30 * 5
+    items = {(p.student, it.id): it for p in class_papers for it in p.items}
+    for row in key.itertuples():
+        q = items[(row.student, row.question_id)].question
+        assert grade(q, parse_response(q, row.key)).score == 1.0
+
+
+def _sheet(rows) -> str:
+    return "student,question_id,response\n" + "\n".join(",".join(f'"{c}"' for c in r) for r in rows) + "\n"
+
+
+def test_grading_a_class_gives_grades_objectives_and_a_misconception_heatmap():
+    quiz = build_set(BANK, SetSpec(OUTLINE, count=6, seed=1))
+    ps = papers(quiz, BANK.outlines[OUTLINE], ["ana", "ben", "cleo"])
+    key = answer_key(ps)
+    rows = [(r.student, r.question_id, r.key) for r in key.itertuples() if r.student == "ana"]
+    rows += [(r.student, r.question_id, "b" if r.question_id == "sample-single" else r.key)
+             for r in key.itertuples() if r.student == "ben"]
+    rows += [("cleo", "sample-single", "c"), ("cleo", "sample-numeric", "24")]  # the rest unanswered
+    res = grade_class(ps, _sheet(rows))
+    assert res.issues == ()
+    grades = res.grades().set_index("student")
+    assert grades.loc["ana", "percent"] == 100.0 and grades.loc["ana", "answered"] == 6
+    assert grades.loc["ben", "points"] == 5.0
+    assert grades.loc["cleo", "points"] == 0.0 and grades.loc["cleo", "answered"] == 2
+    heat = res.heatmap()
+    assert heat.loc["thinks a = b", "SC-500-2026-05:1.1.1"] == 2  # students: ben, and cleo (twice, counted once)
+    objectives = res.objectives().set_index("objective")
+    assert objectives.loc["SC-500-2026-05:1.1.1", "answers"] == 18
+    assert res.student_objectives().loc["ana"].tolist() == [100.0]
+
+
+def test_rows_that_cannot_be_graded_are_reported_with_line_and_field():
+    quiz = build_set(BANK, SetSpec(OUTLINE, count=6, seed=1))
+    ps = papers(quiz, BANK.outlines[OUTLINE], ["ana"])
+    rows = [("zoe", "sample-single", "a"), ("ana", "no-such-question", "a"), ("ana", "sample-numeric", "eight"),
+            ("ana", "sample-single", "z"), ("ana", "sample-multiple", "a;c"), ("ana", "sample-multiple", "a")]
+    res = grade_class(ps, _sheet(rows))
+    assert [(i.line, i.field) for i in res.issues] == [(2, "student"), (3, "question_id"), (4, "response"), (5, "response"),
+                                                       (7, "question_id")]
+    assert "a number in hours" in str(res.issues[2]) and "choose from a, b, c" in str(res.issues[3])
+    assert all("sample-" in str(i) for i in res.issues[2:4])  # the question is named
+    assert res.grades().loc[0, "points"] == 1.0  # only the multiple-answer row counted
+
+
+def test_a_sheet_without_the_required_columns_is_refused():
+    with pytest.raises(ClassroomError, match="answers: missing column response"):
+        grade_class([], "student,question_id\nana,x\n")
+    with pytest.raises(ClassroomError, match="not UTF-8"):
+        grade_class([], b"\xff\xfe\x00bad")
+
+
+def test_a_sheet_saved_by_a_spreadsheet_with_a_bom_and_upper_case_header_is_read():
+    quiz = build_set(BANK, SetSpec(OUTLINE, count=6, seed=1))
+    ps = papers(quiz, BANK.outlines[OUTLINE], ["ana"])
+    res = grade_class(ps, "\ufeffStudent,Question_ID,Response\r\nana,sample-single,a\r\n".encode())
+    assert res.grades().loc[0, "points"] == 1.0
+
+
+def test_the_answer_sheet_template_lists_every_question_of_every_paper(class_papers):
+    lines = answer_sheet_template(class_papers).splitlines()
+    assert lines[0] == "student,question_id,response" and len(lines) == 1 + 30 * 5
+    assert grade_class(class_papers, "\n".join(lines)).grades()["answered"].sum() == 0
+
+
+RESPONSES = {"single": st.sampled_from(["a", "b", "c"]), "multiple": st.sets(st.sampled_from("abcd"), min_size=1).map(sorted),
+             "yes_no": st.fixed_dictionaries({f"s{n}": st.booleans() for n in (1, 2, 3)}),
+             "ordering": st.permutations(["i1", "i2", "i3", "i4"]),
+             "dropdown": st.fixed_dictionaries({"max": st.sampled_from("abc"), "window": st.sampled_from("ab")}),
+             "numeric": st.sampled_from([8, 24, 1, 8.5, 3])}
+
+
+@settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow])
+@given(st.fixed_dictionaries({q.id: RESPONSES[q.type] for q in samples()}))
+def test_class_grades_add_up_to_the_quiz_grades(answers):
+    quiz = build_set(BANK, SetSpec(OUTLINE, count=6, seed=1))
+    ps = papers(quiz, BANK.outlines[OUTLINE], ["ana"])
+    by_id = {q.id: q for q in BANK}
+    res = grade_class(ps, _sheet([("ana", qid, response_text(by_id[qid], r)) for qid, r in answers.items()]))
+    want = sum(grade(by_id[qid], r).score for qid, r in answers.items())
+    assert res.grades().loc[0, "points"] == pytest.approx(want)
+
+
+# ------------------------------------------------------------------------------ scenario pack
+def test_the_scenario_pack_has_every_scenario_with_its_lesson_notes():
+    from pim_sim.scenario import list_scenarios
+
+    infos = list_scenarios()
+    z = zipfile.ZipFile(io.BytesIO(scenario_pack()))
+    names = set(z.namelist())
+    assert "README.md" in names
+    for info in infos:
+        assert f"scenarios/{info.path.name}" in names
+        assert yaml.safe_load(z.read(f"scenarios/{info.path.name}"))["name"] == info.name
+        notes = z.read(f"notes/{info.name}.md").decode()
+        assert notes.startswith(f"# {info.title}") and " ".join(info.lesson.split()[:5]) in " ".join(notes.split())
+    assert len(names) == 1 + 2 * len(infos)
+
+
+def test_lesson_notes_list_what_to_observe():
+    from pim_sim.scenario import load_scenario
+
+    scenario = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "jit-basics.yaml")
+    notes = lesson_notes(scenario)
+    assert "## What to observe" in notes and "1. Before activating, alice is eligible but holds nothing." in notes
+
+
+def test_an_empty_scenario_folder_is_an_error(tmp_path):
+    with pytest.raises(ClassroomError, match="scenarios: none found"):
+        scenario_pack(tmp_path)
