@@ -148,6 +148,13 @@ class Draw:
         for r in sim.refusals[-1:]:
             self.evidence.append(f"refused {when(r.minute)}: {r.action} by {r.principal} ({r.rule}/{r.code}): {r.message}")
 
+    def outcome(self, sim: Simulation, err: PimRefusal | None, activity: str) -> None:
+        """Keep the refusal, or the last record of ``activity`` showing the action went through."""
+        if err:
+            self.saw_refusal(sim)
+        else:
+            self.saw(sim, [r for r in sim.audit if r.activity == facts_activity(activity)][-1:])
+
     def note(self, text: str) -> None:
         self.evidence.append(text)
 
@@ -364,6 +371,7 @@ def _activation_maximum_range(d: Draw) -> Generated:
         try:
             sim.set_settings(role, activation_max=hours * H)
             ok = True
+            d.note(f"saved: activation maximum {hours:g} hours ({sim.audit[-1].activity})")
         except SettingError as e:
             ok = False
             d.note(f"refused setting: {e}")
@@ -391,8 +399,7 @@ def _deactivate_window(d: Draw) -> Generated:
         sim.activate(user, role, duration="PT2H", justification="incident")
         sim.advance(k)
         err = refused(lambda sim=sim: sim.deactivate(user, role))
-        if err:
-            d.saw_refusal(sim)
+        d.outcome(sim, err, "DEACTIVATE_COMPLETED")
         ok = err is None
         statements.append((f"{user} can deactivate at {when(t0 + k)}.", ok,
                            f"That is {k} minutes after activation; deactivation is refused within 5 minutes.",
@@ -613,8 +620,7 @@ def _extend_window(d: Draw) -> Generated:
         sim.assign(user, role, duration=length * D)
         sim.run(day * D)
         err = refused(lambda sim=sim: sim.request_extend(user, role, duration="P30D", justification="project"))
-        if err:
-            d.saw_refusal(sim)
+        d.outcome(sim, err, "UPDATE_ELIGIBLE_EXTEND_REQUESTED")
         ok = err is None
         left = length - day
         statements.append((f"On day {day} {user} can request an extension.", ok,
@@ -638,8 +644,7 @@ def _renew_window(d: Draw) -> Generated:
         sim.assign(user, role, duration=length * D)
         sim.run((length + k) * D)
         err = refused(lambda sim=sim: sim.request_renew(user, role, duration="P30D", justification="still needed"))
-        if err:
-            d.saw_refusal(sim)
+        d.outcome(sim, err, "ELIGIBLE_REQUESTED_RENEW")
         ok = err is None
         statements.append((f"{k} days after it expired, {user} can request a renewal.", ok,
                            "Renewal is available for up to 30 days after expiry.",
@@ -666,8 +671,7 @@ def _remove_window(d: Draw) -> Generated:
         sch = sim.assign(user, role, kind="active", duration="P30D", justification="project").target_schedule
         sim.advance(k)
         err = refused(lambda sim=sim, sch=sch: sim.remove(sch))
-        if err:
-            d.saw_refusal(sim)
+        d.outcome(sim, err, "REMOVE_ACTIVE_COMPLETED_TIMEBOUND")
         ok = err is None
         statements.append((f"The administrator can remove it at {when(t0 + k)}.", ok,
                            f"{k} minutes after it was made; removal is refused within 5 minutes.",
@@ -690,8 +694,7 @@ def _service_principal(d: Draw) -> Generated:
         sim = d.sim(Tenant.build(users=["admin1"], service_principals=[sp], scopes=AZURE_SCOPES))
         err = refused(lambda sim=sim, kind=kind, dur=dur: sim.assign(sp, role, scope, kind=kind, duration=dur or
                                                                     ("P180D" if azure else None), justification="automation"))
-        if err:
-            d.saw_refusal(sim)
+        d.outcome(sim, err, "ACTIVE_COMPLETED_TIMEBOUND")
         ok = err is None
         length = "for 90 days" if dur else ("for 180 days" if azure else "permanently")
         statements.append((f"PIM accepts an {kind} assignment {length}.", ok,
