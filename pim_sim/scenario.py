@@ -270,6 +270,10 @@ def _pydantic_message(err: dict) -> str:
         return "a timeline step needs 'do:' naming its action (activate, approve, ...)"
     if kind == "literal_error":
         return f"{err.get('input')!r} is not allowed; expected {ctx.get('expected')}"
+    if kind == "string_pattern_mismatch":
+        if tuple(err["loc"]) == ("name",):
+            return f"{err.get('input')!r} is not a scenario name: use lower case letters, digits and dashes, e.g. jit-basics"
+        return f"{err.get('input')!r} is not a valid name: use letters, digits, spaces and . _ @ ' -"
     if kind == "value_error":
         return str(ctx.get("error", msg))
     if kind.endswith("_type") or kind.endswith("_parsing"):

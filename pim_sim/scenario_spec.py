@@ -12,7 +12,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from .clock import DEFAULT_START, minutes
 from .errors import ModelError
@@ -501,11 +510,12 @@ class ScenarioSpec(Spec):
     workload: WorkloadSpec | None = None
     alerts: AlertsSpec | None = Field(None, description="monitor PIM security alerts from the start")
 
-    @model_validator(mode="after")
-    def _bounded(self):
-        if self.horizon > MAX_HORIZON_DAYS * DAY:
-            raise ValueError(f"horizon is limited to {MAX_HORIZON_DAYS} days")
-        return self
+    @field_validator("horizon")
+    @classmethod
+    def _bounded(cls, value: float) -> float:
+        if value > MAX_HORIZON_DAYS * DAY:
+            raise ValueError(f"the horizon is limited to {MAX_HORIZON_DAYS} days")
+        return value
 
 
 def json_schema() -> dict:
