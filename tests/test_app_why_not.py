@@ -1,0 +1,83 @@
+"""The Why / why not page: who holds a role at a scope at a moment, and the first reason access
+is missing, as the model explains it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pim_sim.access import holders
+from pim_sim.presets import RESOURCE_GROUP, SUBSCRIPTION
+from pim_sim.roles import AZURE_ROLES
+from pim_sim.scenario import default_scenario
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@pytest.fixture(scope="module")
+def sim():
+    return default_scenario().run().sim
+
+
+def open_page() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("ui/why_not.py").run()
+    assert not at.exception
+    return at
+
+
+def ask(at: AppTest, user: str, role: str, hours: float, scope: str = "/") -> str:
+    at.selectbox(key="whynot_user").set_value(user).run()
+    at.selectbox(key="whynot_scope").set_value(scope).run()
+    at.selectbox(key="whynot_role").set_value(role).run()
+    at.slider(key="whynot_hours").set_value(hours).run()
+    assert not at.exception
+    return " ".join(x.value for x in (*at.success, *at.warning))
+
+
+@pytest.mark.parametrize(("hours", "reason"), [(32.75, "Eligible but not activated"), (33.5, "Has access"),
+                                               (35.5, "Activation ended"), (57.5, "Has access")])
+def test_the_answer_is_the_models_first_reason(sim, hours, reason):
+    at = open_page()
+    shown = ask(at, "alice", "Security Administrator", hours)
+    answer = sim.why_not("alice", "Security Administrator", at=hours * 60)
+    assert shown.startswith(f"**{reason}.**") and answer.detail in shown
+    assert answer.reason.value.capitalize() == reason
+
+
+def test_holders_at_that_moment_are_listed(sim):
+    at = open_page()
+    ask(at, "alice", "Security Administrator", 33.5)
+    table = next(d.value for d in at.dataframe if "How" in d.value.columns)
+    assert list(table["Person"]) == [h.principal for h in holders(sim, "Security Administrator", "/", 33.5 * 60)]
+    assert list(table["How"]) == ["activated"]
+    ask(at, "alice", "Security Administrator", 30.0)
+    assert next(d.value for d in at.dataframe if "How" in d.value.columns).empty
+
+
+def test_azure_assignments_inherit_down_the_scope_tree(sim):
+    at = open_page()
+    at.selectbox(key="whynot_scope").set_value(RESOURCE_GROUP).run()
+    assert at.selectbox(key="whynot_role").options == sorted(AZURE_ROLES)
+    shown = ask(at, "dave", "Owner", 10.0, RESOURCE_GROUP)
+    assert shown.startswith("**Has access.**") and f"inherited from {SUBSCRIPTION}" in shown
+    table = next(d.value for d in at.dataframe if "How" in d.value.columns)
+    assert table["Inherited"].tolist() == [True] and table["Assigned at"].tolist() == [SUBSCRIPTION]
+
+
+def test_the_persons_assignments_are_drawn_on_a_timeline():
+    at = open_page()
+    ask(at, "alice", "Security Administrator", 60.0)
+    assert len(at.get("vega_lite_chart")) == 1
+    ask(at, "frank", "Security Administrator", 60.0)
+    assert len(at.get("vega_lite_chart")) == 0
+    assert any("never had an assignment" in c.value for c in at.caption)
+
+
+def test_the_portal_sandbox_can_be_asked_too():
+    at = open_page()
+    at.radio(key="whynot_source").set_value("Portal sandbox").run()
+    shown = ask(at, "alice", "Helpdesk Administrator", 40.0)
+    assert shown.startswith("**Assignment ended.**")
