@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from . import scenario_cli
+from . import posture_cli, scenario_cli
 
 app = typer.Typer(
     name="pim-sim",
@@ -24,6 +24,7 @@ def version() -> None:
 
 # One line per area: each module adds its own commands.
 scenario_cli.register(app)  # run, validate, compare, sweep, schema, scenarios
+posture_cli.register(app)  # baseline, import-policy, export-graph, exercise
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True}, add_help_option=False)
