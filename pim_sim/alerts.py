@@ -123,6 +123,18 @@ _AFFECTED = {
 }
 for _kind in ("removed", "expired", "updated"):
     _AFFECTED[_kind] = _AFFECTED["assigned"]
+# Alerts whose incidents belong to one principal: a change to that principal re-evaluates only them.
+_PER_PRINCIPAL = frozenset({"redundantAssignment", "staleSignIn", "rolesAssignedOutsidePrivilegedIdentityManagement",
+                            "azure.rolesAssignedOutsidePrivilegedIdentityManagement", "sequentialActivationRenewals"})
+
+
+def _concerns(alert: str, s: Schedule) -> bool:
+    """Can a change to this schedule change this alert? (Keeps evaluation cheap.)"""
+    if alert.startswith("azure."):
+        return s.surface == Surface.AZURE and (s.role == "Owner" or "Outside" in alert)
+    if alert == "noMfaOnRoleActivation":
+        return s.surface == Surface.ENTRA and s.kind is Kind.ELIGIBLE
+    return s.surface == Surface.ENTRA
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,11 +165,13 @@ class Incident:
         return self.raised <= t and (self.resolved is None or t < self.resolved)
 
 
-def _assignments(sim: Simulation, surface: Surface) -> list[Schedule]:
-    """Role assignments in force now (eligible or active; activations are uses, not assignments)."""
+def _assignments(sim: Simulation, surface: Surface, who: str | None = None) -> list[Schedule]:
+    """Role assignments in force now (eligible or active; activations are uses, not assignments),
+    of everyone or of one principal."""
     t = sim.now
-    return [s for s in sim.schedules.values() if s.surface == surface
-            and s.origin in (Origin.ASSIGNED, Origin.OUTSIDE_PIM) and s.holds_at(t)]
+    pool = sim.schedules.values() if who is None else sim.schedules_of(who)
+    return [s for s in pool if s.surface == surface and s.origin in (Origin.ASSIGNED, Origin.OUTSIDE_PIM)
+            and s.holds_at(t)]
 
 
 class AlertCenter:
@@ -171,15 +185,15 @@ class AlertCenter:
         self.custom_roles: list[CustomRole] = []
         self.history: list[Incident] = []  # every incident ever raised, latest version
         self._open: dict[str, dict[Key, int]] = {d.id: {} for d in DEFINITIONS}  # key -> index in history
-        self._evaluators: dict[str, Callable[[], dict[Key, str]]] = {
+        self._evaluators: dict[str, Callable[[str | None], dict[Key, str]]] = {
             "redundantAssignment": self._unused, "noMfaOnRoleActivation": self._no_mfa,
             "invalidLicense": self._licence, "staleSignIn": self._stale,
-            "rolesAssignedOutsidePrivilegedIdentityManagement": lambda: self._outside(Surface.ENTRA),
+            "rolesAssignedOutsidePrivilegedIdentityManagement": lambda who: self._outside(Surface.ENTRA, who),
             "tooManyGlobalAdminsAssignedToTenant": self._too_many_ga,
             "sequentialActivationRenewals": self._too_frequent, "azure.tooManyOwners": self._too_many_owners,
             "azure.tooManyPermanentOwners": self._too_many_permanent_owners,
             "azure.duplicateRoleCreated": self._duplicate_roles,
-            "azure.rolesAssignedOutsidePrivilegedIdentityManagement": lambda: self._outside(Surface.AZURE),
+            "azure.rolesAssignedOutsidePrivilegedIdentityManagement": lambda who: self._outside(Surface.AZURE, who),
         }
         sim.listeners.append(self._on_event)
         self.scan()
@@ -209,7 +223,7 @@ class AlertCenter:
         d = self.definition(alert)
         if not self._monitoring(d):
             return frozenset()
-        return frozenset(self._evaluators[d.id]())
+        return frozenset(self._evaluators[d.id](None))
 
     # ------------------------------------------------------------------ settings
     def configure(self, alert: str, *, enabled: bool | None = None, email: bool | None = None, by: str = MS_PIM,
@@ -269,19 +283,24 @@ class AlertCenter:
         if kind == "licence":
             self.scan()
             return
+        who = payload[0] if kind == "sign_in" else getattr(payload, "principal", None)
         for alert in _AFFECTED.get(kind, ()):
-            self._evaluate(alert)
+            if isinstance(payload, Schedule) and not _concerns(alert, payload):
+                continue
+            self._evaluate(alert, who if alert in _PER_PRINCIPAL else None)
 
-    def _evaluate(self, alert: str) -> None:
+    def _evaluate(self, alert: str, who: str | None = None) -> None:
+        """Re-evaluate an alert, for everyone or only for one principal's incidents."""
         d = BY_ID[alert]
-        found = self._evaluators[alert]() if self._monitoring(d) else {}
-        self._reconcile(d, found, silent=not self._monitoring(d))
+        found = self._evaluators[alert](who) if self._monitoring(d) else {}
+        self._reconcile(d, found, silent=not self._monitoring(d), who=who)
 
-    def _reconcile(self, d: AlertDefinition, found: dict[Key, str], *, silent: bool) -> None:
+    def _reconcile(self, d: AlertDefinition, found: dict[Key, str], *, silent: bool, who: str | None = None) -> None:
         sim, now = self.sim, self.sim.now
         open_ = self._open[d.id]
         before = {self._alert_scope(d, k) for k in open_}
-        for key in sorted(set(open_) - set(found)):
+        considered = {k for k in open_ if who is None or k[0] == who}
+        for key in sorted(considered - set(found)):
             i = open_.pop(key)
             self.history[i] = replace(self.history[i], resolved=now)
         new = sorted(set(found) - set(open_))
@@ -316,10 +335,10 @@ class AlertCenter:
                                                   f"PIM: {role} assigned to {principal} outside of PIM"))
 
     # ------------------------------------------------------------------ the conditions
-    def _unused(self) -> dict[Key, str]:
+    def _unused(self, who: str | None) -> dict[Key, str]:
         sim, limit = self.sim, self.thresholds["unused_days"] * facts.DAY
         out = {}
-        for s in _assignments(sim, Surface.ENTRA):
+        for s in _assignments(sim, Surface.ENTRA, who):
             if s.kind is not Kind.ELIGIBLE:
                 continue
             uses = [a.start for a in sim.schedules_of(s.principal, s.role, Kind.ACTIVE)
@@ -329,7 +348,7 @@ class AlertCenter:
                 out[(s.principal, s.role, s.scope)] = f"no activation for {(sim.now - since) / facts.DAY:.0f} days"
         return out
 
-    def _no_mfa(self) -> dict[Key, str]:
+    def _no_mfa(self, _who: str | None) -> dict[Key, str]:
         sim = self.sim
         out = {}
         for s in _assignments(sim, Surface.ENTRA):
@@ -338,13 +357,13 @@ class AlertCenter:
                 out[("", s.role, DIRECTORY)] = "activation needs neither MFA nor an authentication context"
         return out
 
-    def _licence(self) -> dict[Key, str]:
+    def _licence(self, _who: str | None) -> dict[Key, str]:
         return {} if self.sim.licence.has_pim else {("", "", DIRECTORY): f"licence is {self.sim.licence.value}"}
 
-    def _stale(self) -> dict[Key, str]:
+    def _stale(self, who: str | None) -> dict[Key, str]:
         sim, limit = self.sim, self.thresholds["stale_days"] * facts.DAY
         out = {}
-        for s in _assignments(sim, Surface.ENTRA):
+        for s in _assignments(sim, Surface.ENTRA, who):
             if sim.tenant.principal(s.principal).kind is PrincipalKind.GROUP:
                 continue
             last = sim.last_sign_in(s.principal)
@@ -353,10 +372,10 @@ class AlertCenter:
                                                        f"last sign-in {(sim.now - last) / facts.DAY:.0f} days ago")
         return out
 
-    def _outside(self, surface: Surface) -> dict[Key, str]:
+    def _outside(self, surface: Surface, who: str | None) -> dict[Key, str]:
         sim, window = self.sim, facts.ALERT_OUTSIDE_PIM_WINDOW_MINUTES.value
         out = {}
-        for s in _assignments(sim, surface):
+        for s in _assignments(sim, surface, who):
             if s.origin is not Origin.OUTSIDE_PIM or sim.now - s.created > window:
                 continue
             if surface is Surface.AZURE and sim.tenant.scope(s.scope).level is not ScopeLevel.SUBSCRIPTION:
@@ -364,7 +383,7 @@ class AlertCenter:
             out[(s.principal, s.role, s.scope)] = f"assigned outside PIM at minute {s.created:g}"
         return out
 
-    def _too_many_ga(self) -> dict[Key, str]:
+    def _too_many_ga(self, _who: str | None) -> dict[Key, str]:
         sim, th = self.sim, self.thresholds
         every = _assignments(sim, Surface.ENTRA)
         ga = [s for s in every if s.role == "Global Administrator"]
@@ -373,11 +392,11 @@ class AlertCenter:
         detail = f"{len(ga)} of {len(every)} role assignments are Global Administrator"
         return {(s.principal, s.role, s.scope): detail for s in ga}
 
-    def _too_frequent(self) -> dict[Key, str]:
+    def _too_frequent(self, who: str | None) -> dict[Key, str]:
         sim, th = self.sim, self.thresholds
         window, limit = th["activation_window_minutes"], th["activation_renewals"]
         counts: dict[Key, int] = {}
-        for s in sim.schedules.values():
+        for s in sim.schedules.values() if who is None else sim.schedules_of(who):
             if (s.origin is Origin.ACTIVATED and s.surface == Surface.ENTRA
                     and sim.now - window < s.start <= sim.now):
                 key = (s.principal, s.role, s.scope)
@@ -394,13 +413,13 @@ class AlertCenter:
         return {(p, "Owner", scope): f"{len(ps)} {what} (maximum {limit:g})"
                 for scope, ps in by_scope.items() if len(ps) > limit for p in ps}
 
-    def _too_many_owners(self) -> dict[Key, str]:
+    def _too_many_owners(self, _who: str | None) -> dict[Key, str]:
         return self._owners(False, self.thresholds["max_owners"])
 
-    def _too_many_permanent_owners(self) -> dict[Key, str]:
+    def _too_many_permanent_owners(self, _who: str | None) -> dict[Key, str]:
         return self._owners(True, self.thresholds["max_permanent_owners"])
 
-    def _duplicate_roles(self) -> dict[Key, str]:
+    def _duplicate_roles(self, _who: str | None) -> dict[Key, str]:
         groups: dict[tuple[str, frozenset[str]], list[str]] = {}
         for r in self.custom_roles:
             groups.setdefault((r.scope, r.actions), []).append(r.name)
