@@ -101,7 +101,8 @@ class Scenario:
         """Validate a scenario given as plain data (the same shape as a file)."""
         if not isinstance(data, dict):
             raise ScenarioError([Issue(file, None, "", "a scenario is a mapping of fields")])
-        return _validate(Document(copy.deepcopy(data), {}, file))
+        data = copy.deepcopy(data)
+        return _validate(Document(data, dict.fromkeys(_paths(data)), file))
 
     def to_dict(self) -> dict[str, Any]:
         """The scenario as plain data (durations in minutes) that :meth:`from_dict` accepts."""
@@ -226,6 +227,14 @@ def list_scenarios(directory: str | Path | None = None) -> list[ScenarioInfo]:
 def default_scenario() -> Scenario:
     """The scenario the dashboard opens with (just-in-time basics)."""
     return load_scenario(SCENARIO_DIR / f"{DEFAULT_SCENARIO}.yaml")
+
+
+def _paths(data, prefix=()):
+    """Every field path in plain data (data built in code has paths but no lines)."""
+    yield prefix
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in items:
+        yield from _paths(value, (*prefix, key))
 
 
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")

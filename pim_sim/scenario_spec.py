@@ -69,12 +69,9 @@ def _named(value):
     return {"name": value} if isinstance(value, str) else value
 
 
-def _names_to_objects(items):
-    return [_named(i) for i in items] if isinstance(items, list) else items
-
-
-def _scope_items(items):
-    return [{"id": i} if isinstance(i, str) else i for i in items] if isinstance(items, list) else items
+def _scope_id(value):
+    """A bare scope id is shorthand for ``{id: value}``."""
+    return {"id": value} if isinstance(value, str) else value
 
 
 class Spec(BaseModel):
@@ -114,10 +111,10 @@ class TenantSpec(Spec):
 
     name: Name | None = None
     licence: LicenceName | None = Field(None, description="Free, P1, P2 or Governance (PIM needs P2 or Governance)")
-    users: Annotated[list[UserSpec], BeforeValidator(_names_to_objects)] = []
+    users: list[Annotated[UserSpec, BeforeValidator(_named, json_schema_input_type=UserSpec | Name)]] = []
     service_principals: list[Name] = []
-    groups: Annotated[list[GroupSpec], BeforeValidator(_names_to_objects)] = []
-    scopes: Annotated[list[ScopeSpec], BeforeValidator(_scope_items)] = []
+    groups: list[Annotated[GroupSpec, BeforeValidator(_named, json_schema_input_type=GroupSpec | Name)]] = []
+    scopes: list[Annotated[ScopeSpec, BeforeValidator(_scope_id, json_schema_input_type=ScopeSpec | str)]] = []
     auth_contexts: list[Name] = Field([], description="Conditional Access authentication contexts that have a policy")
 
 
@@ -495,7 +492,7 @@ class ScenarioSpec(Spec):
     title: Text = ""
     lesson: Text = Field("", description="what the scenario teaches")
     observe: list[ObservationSpec] = Field([], description="what the student should observe (checked by tests)")
-    preset: Annotated[PresetSpec | None, BeforeValidator(_named)] = Field(
+    preset: Annotated[PresetSpec | None, BeforeValidator(_named, json_schema_input_type=PresetSpec | Name | None)] = Field(
         None, description="a named preset tenant to start from (see `pim-sim scenarios --presets`)")
     start: datetime = Field(DEFAULT_START, description="UTC date and time of minute 0")
     horizon: Duration = Field(description="how long to simulate, e.g. P7D")

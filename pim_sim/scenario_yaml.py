@@ -65,12 +65,13 @@ class Document:
     """Plain data read from a file, with the line of each field path."""
 
     data: Any
-    lines: dict[Path, int]
+    lines: dict[Path, int | None]
     file: str
 
     def line_of(self, path) -> int | None:
         """The line of the deepest part of ``path`` that was written in the file."""
-        return self.lines.get(self.written(path)) or self.lines.get(())
+        found = self.lines.get(self.written(path))
+        return found if found is not None else self.lines.get(())
 
     def written(self, path) -> Path:
         """The part of ``path`` that exists in the file (pydantic's union tags are skipped)."""
