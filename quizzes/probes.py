@@ -678,7 +678,7 @@ def audit_trail(lab: Lab) -> dict[str, Any]:
         "entra_audit_log_days_free": lapse_windows.get(str(Place.ENTRA_AUDIT_PIM), 0),
         "pim_blade_after_lapse_days": lapse_windows.get(str(Place.PIM_ENTRA_RESOURCE_AUDIT), 0),
         "resource_audit_reader_roles": roles_reading("Resource audit"),
-        "my_audit_readers": roles_reading("My audit"),
+        "my_audit_readers": ", ".join(roles_reading("My audit")),
         "entra_log_reader_roles": roles_reading("Microsoft Entra audit logs"),
         "activation_service": done.service,
         "activation_category": done.category,
