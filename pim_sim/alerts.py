@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from . import access as access_mod
 from . import facts
 from .audit import Activity, Service
-from .engine import MS_PIM, Notification
+from .engine import ADMIN, MS_PIM, Notification
 from .errors import ModelError, SettingError
 from .roles import Surface
 from .schedules import Kind, Origin, Schedule
@@ -226,7 +226,7 @@ class AlertCenter:
         return frozenset(self._evaluators[d.id](None))
 
     # ------------------------------------------------------------------ settings
-    def configure(self, alert: str, *, enabled: bool | None = None, email: bool | None = None, by: str = MS_PIM,
+    def configure(self, alert: str, *, enabled: bool | None = None, email: bool | None = None, by: str = ADMIN,
                   **thresholds) -> None:
         """Change an alert's settings (Alerts > Setting). Threshold ranges are Learn's."""
         d = self.definition(alert)

@@ -40,7 +40,7 @@ from . import access as access_mod
 from . import facts
 from .audit import Service
 from .clock import minutes
-from .engine import ADMIN, MS_PIM
+from .engine import ADMIN, MS_PIM, Notification
 from .errors import ModelError, PimRefusal
 from .roles import Surface
 from .schedules import Kind, Origin
@@ -185,6 +185,8 @@ class AccessReview:
     no_response: NoResponse = NoResponse.NO_CHANGE
     recommendations: bool = True
     require_reason: bool = False
+    mail_notifications: bool = True
+    reminders: bool = True
     behaviour: ReviewerBehaviour | None = None
     created_by: str = ADMIN
 
@@ -438,11 +440,33 @@ class ReviewBook:
         self.instances[inst.id] = inst
         self._by_review.setdefault(review.id, []).append(inst.id)
         self._final[inst.id] = {}
+        if d.mail_notifications:
+            self._mail(inst, "AccessReviewStarted", sorted({r for s in subjects for r in s.reviewers}),
+                       f"Access review: please review access to {d.role}")
+        if d.reminders:
+            sim._after((inst.end - inst.start) / 2, self._remind, inst.id)
         if d.behaviour is not None:
             self._simulate_reviewers(review, inst)
         sim._after(inst.end - sim.now, self._complete, inst.id, MS_PIM, "ended")
         if d.frequency is not Frequency.ONE_TIME:
             self._at(self._start_of(review, k + 1), self._start_instance, review.id, k + 1)
+
+    # ------------------------------------------------------------------ emails
+    def _mail(self, inst: Instance, rule: str, recipients: list[str], subject: str) -> None:
+        """"Mail notifications": reviewers when an instance starts, administrators when it completes."""
+        if recipients:
+            self.sim.notifications.append(Notification(self.sim.now, rule, ";".join(recipients), subject, inst.id))
+
+    def _remind(self, instance_id: str) -> None:
+        """"Reminders" go to reviewers who haven't decided. Learn gives no time for role reviews; the
+        model sends them halfway through, as generic access reviews do
+        (https://learn.microsoft.com/en-us/entra/id-governance/create-access-review)."""
+        inst = self.instances[instance_id]
+        if inst.status is not InstanceStatus.IN_PROGRESS:
+            return
+        decided = self._final[inst.id]
+        pending = sorted({r for s in inst.subjects if s.principal not in decided for r in s.reviewers})
+        self._mail(inst, "AccessReviewReminder", pending, f"Reminder: access review {self._review(inst).definition.name}")
 
     # ------------------------------------------------------------------ the snapshot
     def _snapshot(self, review: Review) -> tuple[Subject, ...]:
@@ -581,6 +605,8 @@ class ReviewBook:
         d = review.definition
         inst = self._set(inst, status=InstanceStatus.COMPLETED, ended=self.sim.now, ended_by=how)
         self._log(ReviewActivity.ENDED, review, by, d.name, how)
+        if d.mail_notifications:
+            self._mail(inst, "AccessReviewCompleted", [d.created_by], f"Access review {d.name} has completed")
         final = self._final[inst.id]
         defaulted = 0
         for principal in inst.principals():

@@ -356,3 +356,18 @@ def test_a_review_can_start_later_as_a_scenario_timeline_says():
     sim.advance("P31D")
     assert review.instance().start == 30 * DAY
     assert sim.find("alice", SEC, kind=Kind.ELIGIBLE) is not None
+
+
+def test_mail_notifications_and_reminders_halfway_to_reviewers_who_havent_decided():
+    sim = entra_sim()
+    review = sim.reviews.create(AccessReview("r", SEC, reviewers="self", duration_days=10))
+    review.decide("alice", approve=True, by="alice")
+    sim.advance("P11D")
+    mails = [(n.rule_id, n.recipients, n.minute) for n in sim.notifications if n.rule_id.startswith("AccessReview")]
+    assert mails == [("AccessReviewStarted", "alice;carol", 0), ("AccessReviewReminder", "carol", 5 * DAY),
+                     ("AccessReviewCompleted", "admin", 10 * DAY)]
+    quiet = entra_sim()
+    quiet.reviews.create(AccessReview("r", SEC, reviewers="self", duration_days=10, mail_notifications=False,
+                                      reminders=False))
+    quiet.advance("P11D")
+    assert not [n for n in quiet.notifications if n.rule_id.startswith("AccessReview")]
