@@ -269,6 +269,16 @@ def apply_fix(sim, fix: Fix, path: str = "fix") -> None:
             raise ExerciseError(where, e.message) from None
 
 
+def configured(exercise: Exercise, fix: Fix | None = None):
+    """The exercise's simulation at minute 0 with the misconfiguration and the fix's settings applied
+    (to read a role's current settings with ``settings_for``)."""
+    sim = exercise.scenario.simulation()
+    apply_fix(sim, exercise.misconfiguration, "misconfiguration")
+    if fix is not None:
+        apply_fix(sim, Fix(fix.settings))
+    return sim
+
+
 # ------------------------------------------------------------------------------- grading
 def run(exercise: Exercise, fix: Fix | None = None, *, seed: int | None = None):
     """The exercise's simulation with the misconfiguration and the fix applied, run to the horizon.

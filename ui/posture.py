@@ -1,0 +1,161 @@
+"""Posture: a tenant checked against CISA SCuBA MS.AAD.7 (as ScubaGear checks it) and Microsoft's
+deployment plan, and the fix-the-tenant exercises: change settings, re-grade. The checks and the
+grader are the model's (``pim_sim.baseline``, ``pim_sim.exercises``); the page only asks and draws."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from pim_sim import ModelError, baseline, exercises, graph_import
+from pim_sim.roles import ENTRA_ROLES, HIGHLY_PRIVILEGED_ENTRA
+from ui import state
+
+EXERCISE = "Fix-the-tenant exercise"
+PASTE = "A Graph or ScubaGear export"
+FIXES = "posture_fixes"  # the student's fix per exercise, as plain data
+ICONS = {"Pass": "✅", "Fail": "❌", "Warning": "⚠️", "Not checked": "➖", "Meets": "✅", "Recommended": "💡"}
+
+
+def scuba_table(checks) -> pd.DataFrame:
+    return pd.DataFrame([{"": ICONS[c.result], "Control": c.control, "Result": c.result, "Requirement": c.requirement,
+                          "Details": c.details} for c in checks],
+                        columns=["", "Control", "Result", "Requirement", "Details"])
+
+
+def advice_table(tips) -> pd.DataFrame:
+    return pd.DataFrame([{"": ICONS[a.result], "Topic": a.topic, "Role": a.role, "Result": a.result,
+                          "Details": a.details} for a in tips], columns=["", "Topic", "Role", "Result", "Details"])
+
+
+def show_checks(posture: baseline.Posture) -> None:
+    checks, tips = baseline.evaluate(posture)
+    st.subheader("CISA SCuBA MS.AAD.7")
+    st.caption(f"Evaluated on the {posture.source} with ScubaGear's logic. A failed SHALL is a Fail, a failed "
+               f"SHOULD a Warning. [Baseline]({baseline.SCUBA_SOURCE})")
+    st.dataframe(scuba_table(checks), hide_index=True, width="stretch", key="posture_scuba")
+    st.subheader("Microsoft's deployment plan (advisory)")
+    st.dataframe(advice_table(tips), hide_index=True, width="stretch", key="posture_advice")
+
+
+def _recipients(text: str) -> list[str]:
+    return [x.strip() for x in text.replace(";", ",").split(",") if x.strip()]
+
+
+def exercise_page() -> None:
+    all_ex = {ex.id: ex for ex in exercises.list_exercises()}
+    name = st.selectbox("Exercise", list(all_ex), format_func=lambda i: all_ex[i].title, key="posture_exercise")
+    ex = all_ex[name]
+    st.info(ex.goal)
+    if ex.hint:
+        with st.expander("Hint"):
+            st.write(ex.hint)
+    fixes = st.session_state.setdefault(FIXES, {})
+    fix_data = fixes.setdefault(ex.id, {"settings": {}, "make_eligible": []})
+    fix = exercises.Fix.from_dict(fix_data)
+
+    st.subheader("Change the tenant")
+    sim = exercises.configured(ex, fix)
+    roles = [*HIGHLY_PRIVILEGED_ENTRA, *(r for r in ENTRA_ROLES if r not in HIGHLY_PRIVILEGED_ENTRA)]
+    role = st.selectbox("Role", roles, key="posture_role")
+    current = sim.settings_for(role, "/")
+    alert = {n.event.value: n for n in current.notifications if n.recipient.value == "Admin"}
+    users = [u.name for u in sim.tenant.users]
+    prefix = f"posture_{ex.id}_{role}"
+    with st.form(key=f"{prefix}_form"):
+        c1, c2 = st.columns(2)
+        hours = c1.number_input("Activation maximum (hours)", 1.0, 24.0, current.activation_max / 60, 0.5,
+                                key=f"{prefix}_hours")
+        mfa = c1.checkbox("On activation, require Azure MFA", current.require_mfa, key=f"{prefix}_mfa")
+        justification = c1.checkbox("Require justification on activation", current.require_justification,
+                                    key=f"{prefix}_justification")
+        ticket = c1.checkbox("Require ticket information on activation", current.require_ticket, key=f"{prefix}_ticket")
+        approval = c2.checkbox("Require approval to activate", current.require_approval, key=f"{prefix}_approval")
+        approvers = c2.multiselect("Approvers", users, [a for a in current.approvers if a in users],
+                                   key=f"{prefix}_approvers")
+        a1 = c2.text_input("Role assignment alert, eligible (additional recipients)",
+                           ", ".join(alert["Eligibility"].additional_recipients), key=f"{prefix}_alert_eligible")
+        a2 = c2.text_input("Role assignment alert, active (additional recipients)",
+                           ", ".join(alert["Assignment"].additional_recipients), key=f"{prefix}_alert_active")
+        a3 = c2.text_input("Role activation alert (additional recipients)",
+                           ", ".join(alert["Activation"].additional_recipients), key=f"{prefix}_alert_activation")
+        applied = st.form_submit_button(f"Apply to {role}")
+    if applied:
+        changes = {"activation_max": f"PT{hours * 60:g}M", "require_mfa": mfa, "require_justification": justification,
+                   "require_ticket": ticket, "require_approval": approval, "approvers": approvers,
+                   "alerts": {"eligibility": _recipients(a1), "assignment": _recipients(a2),
+                              "activation": _recipients(a3)}}
+        candidate = {**fix_data, "settings": {**fix_data["settings"], role: changes}}
+        try:
+            exercises.configured(ex, exercises.Fix.from_dict(candidate))
+        except ModelError as e:
+            st.error(f"**Not possible:** {e}")
+        else:
+            fixes[ex.id] = fix_data = candidate
+            fix = exercises.Fix.from_dict(fix_data)
+
+    standing = sorted({f"{a.principal} · {a.role}" for a in ex.scenario.assignments
+                       if a.kind == "active" and a.duration is None and not a.outside_pim})
+    chosen = st.multiselect("Make these standing assignments eligible (just-in-time)", standing,
+                            [f"{p} · {r}" for p, r in fix_data["make_eligible"] if f"{p} · {r}" in standing],
+                            key=f"posture_{ex.id}_eligible")
+    fix_data["make_eligible"] = [x.split(" · ", 1) for x in chosen]
+    fix = exercises.Fix.from_dict(fix_data)
+    if st.button("Start over", key="posture_reset"):
+        fixes[ex.id] = {"settings": {}, "make_eligible": []}
+        st.rerun()
+
+    try:
+        grade = exercises.grade(ex, fix)
+    except ModelError as e:
+        st.error(f"**Not possible:** {e}")
+        return
+    st.subheader("Grade")
+    st.metric("Score", f"{grade.score:g} / {grade.max_score:g}")
+    if grade.solved:
+        st.success("Every requirement is met.")
+    st.dataframe(pd.DataFrame([{"": "✅" if r.passed else "❌", "Requirement": r.text, "Points": f"{r.earned:g}/{r.points:g}",
+                                "Why": r.detail} for r in grade.results],
+                              columns=["", "Requirement", "Points", "Why"]),
+                 hide_index=True, width="stretch", key="posture_grade")
+    with st.expander("Your changes"):
+        st.json(fix.to_dict())
+    _, posture = exercises.run(ex, fix)
+    show_checks(posture)
+
+
+def export_page() -> None:
+    text = st.text_area("Paste a policy export (Graph, PowerShell or ARM JSON) or ScubaGear's "
+                        "ProviderSettingsExport.json", key="posture_json", height=200)
+    upload = st.file_uploader("... or upload it", type=["json"], key="posture_upload")
+    data = upload.getvalue() if upload is not None else text.strip()
+    if not data:
+        st.caption("The file is read as data only and never run.")
+        return
+    try:
+        raw = graph_import.load_json(data)
+        if baseline.is_scubagear_export(raw):
+            posture = baseline.posture_from_scubagear(raw)
+        else:
+            imported = graph_import.read_policies(raw)
+            posture = baseline.posture_from_policies(imported)
+            for note in imported.notes:
+                st.caption(f"{note.where}: {note.message}")
+    except ModelError as e:
+        st.error(f"**Can't read this export:** {e}")
+        return
+    show_checks(posture)
+
+
+st.header("Posture")
+st.caption("How a tenant measures up to CISA's SCuBA baseline for privileged access (MS.AAD.7) and to "
+           "Microsoft's PIM deployment plan, and exercises to practise fixing one.")
+source = st.radio("Tenant", (EXERCISE, *state.SOURCES, PASTE), key="posture_source", horizontal=True)
+if source == EXERCISE:
+    exercise_page()
+elif source == PASTE:
+    export_page()
+else:
+    sim = state.simulation_for(source)
+    if sim is not None:
+        show_checks(baseline.posture_from_simulation(sim))
