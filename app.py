@@ -15,6 +15,7 @@ PAGES = {
         st.Page("ui/portal.py", title="Portal sandbox", icon="🖱️", url_path="portal"),
         st.Page("ui/audit_explorer.py", title="Audit explorer", icon="🔎", url_path="audit"),
         st.Page("ui/why_not.py", title="Why / why not", icon="❓", url_path="why-not"),
+        st.Page("ui/posture.py", title="Posture", icon="🛡️", url_path="posture"),
     ],
 }
 
