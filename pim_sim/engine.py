@@ -698,11 +698,17 @@ class Simulation:
         if r.status is not Status.GRANTED:
             return  # canceled before it started
         now = self.env.now
+        eligible = self.schedules.get(r.target_schedule)
+        if eligible is None or not eligible.holds_at(now):
+            # The eligibility ended or was removed while the request waited (approval or a later start):
+            # nothing to activate. Graph status Failed; the reason text is the model's.
+            self._set_status(r, Status.FAILED, MS_PIM, status_reason="EligibilityEnded")
+            return
         lag = 0.0
         if self.lag:  # applications and tokens pick the new role up a little later
             low, high = facts.TOKEN_REFRESH_MINUTES.value
             lag = self.rng["provisioning"].uniform(low, high)
-        end = now + r.duration
+        end = now + r.duration if eligible.end is None else min(now + r.duration, eligible.end)
         s = self._add_schedule(r.principal, r.role, r.scope, Kind.ACTIVE, Origin.ACTIVATED, now, end,
                                request_id=r.id, activated_from=r.target_schedule, usable_from=now + lag)
         self._live_activations[(r.principal, r.role, r.scope)] = s.id

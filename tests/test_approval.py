@@ -215,3 +215,30 @@ def test_approval_requests_are_initiated_by_the_requester_and_completion_by_ms_p
         ("Add member to role approval requested (PIM activation)", "alice"),
         ("Add member to role request approved (PIM activation)", "bob"),
         ("Add member to role completed (PIM activation)", MS_PIM)]
+
+
+def test_an_approval_after_the_eligibility_was_removed_activates_nothing():
+    sim = with_admin(simulation())
+    sim, r = pending(sim)
+    sim.advance(10)
+    sim.remove(sim.find("alice", SEC, kind="eligible").id, by="bob")
+    sim.approve(r.id, by="dave")
+    assert statuses(sim, r.id) == [("PendingApproval", 0), ("Granted", 10), ("Failed", 10)]
+    assert not sim.holds("alice", SEC) and sim.find("alice", SEC, kind="active") is None
+
+
+def test_an_approval_never_stretches_access_past_the_eligibility_end():
+    sim = simulation()
+    sim.set_settings(SEC, require_approval=True, approvers=("bob",))
+    sim.assign("alice", SEC, kind="eligible", duration="PT90M")
+    r = sim.activate("alice", SEC, duration="PT1H", justification="j")
+    sim.advance(60)
+    sim.approve(r.id, by="bob")
+    s = sim.schedules[sim.requests[r.id].target_schedule]
+    assert (s.start, s.end) == (60, 90)
+    late = simulation()
+    late.set_settings(SEC, require_approval=True, approvers=("bob",))
+    late.assign("alice", SEC, kind="eligible", duration="PT30M")
+    r = late.activate("alice", SEC, duration="PT30M", justification="j")
+    late.advance(40)
+    assert late.approve(r.id, by="bob").status.value == "Failed"

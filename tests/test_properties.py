@@ -138,6 +138,7 @@ def test_no_activation_exceeds_its_maximum_or_its_eligibility(script):
         assert s.stop - s.start <= sim.requests[s.request_id].duration + 1e-9
         source = sim.schedules[s.activated_from]
         assert source.kind.value == "eligible" and source.start <= s.start
+        assert source.removed is None or source.removed >= s.start  # the eligibility was in force when access began
 
 
 @PROPS
