@@ -208,3 +208,26 @@ def test_removing_an_unknown_or_ended_schedule_is_a_model_error():
         sim.remove(s)
     with pytest.raises(ModelError, match="'nope' is not a schedule"):
         sim.remove("nope")
+
+
+# --- requests as Microsoft Graph names them ------------------------------------------------------
+def test_request_actions_and_statuses_are_graphs_names():
+    from pim_sim import Action, Status
+
+    assert {a.value for a in Action} == {"adminAssign", "adminUpdate", "adminRemove", "adminExtend", "adminRenew",
+                                         "selfActivate", "selfDeactivate", "selfExtend", "selfRenew"}
+    assert {s.value for s in Status} == {"Canceled", "Denied", "Failed", "Granted", "PendingAdminDecision",
+                                         "PendingApproval", "PendingProvisioning", "PendingScheduleCreation",
+                                         "Provisioned", "Revoked", "ScheduleCreated"}
+
+
+def test_a_refusal_is_raised_with_a_learnable_message_and_recorded_where_and_when():
+    sim = simulation()
+    sim.advance(42)
+    with pytest.raises(PimRefusal) as err:
+        sim.assign("deploy-bot", "Reader", SUB, kind="eligible", duration="P1D", by="admin")
+    (rec,) = sim.refusals
+    assert (rec.minute, rec.principal, rec.action, rec.role, rec.scope, rec.rule, rec.code, rec.message) == (
+        42, "admin", "adminAssign", "Reader", SUB, "EligibilityRule", "ServicePrincipalEligibilityNotSupported",
+        str(err.value))
+    assert err.value.source.startswith("https://learn.microsoft.com/")
