@@ -1,0 +1,143 @@
+"""The instructor's kit: build a quiz set (topics, objectives, count, seed), one paper per
+student from generated variants, the answer key, exports to Moodle GIFT, Moodle XML, QTI 2.1,
+Anki and CSV, grading a class's answer sheet, and the classroom scenario pack."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from quizzes import export
+from quizzes.classroom import (
+    MAX_UPLOAD_BYTES,
+    ClassroomError,
+    SetSpec,
+    answer_key,
+    answer_sheet_template,
+    build_set,
+    grade_class,
+    papers,
+    papers_csv,
+    scenario_pack,
+)
+from ui import quiz_common as qc
+
+PAPERS = "instructor_papers"
+FORMATS = {  # label -> (file name, mime, maker)
+    "Moodle GIFT": ("quiz.gift.txt", "text/plain", lambda qs, t: export.to_gift(qs, category=t).encode()),
+    "Moodle XML": ("quiz.moodle.xml", "application/xml", lambda qs, t: export.to_moodle_xml(qs, category=t).encode()),
+    "QTI 2.1 (zip)": ("quiz.qti21.zip", "application/zip", lambda qs, t: export.to_qti_zip(qs, title=t)),
+    "Anki text": ("quiz.anki.txt", "text/plain", lambda qs, t: export.to_anki(qs, deck=t).encode()),
+    "CSV": ("quiz.csv", "text/csv", lambda qs, t: export.to_csv(qs).encode()),
+}
+
+
+def build(outline: str) -> None:
+    roster = [s.strip() for s in st.session_state["instructor_roster"].splitlines() if s.strip()]
+    spec = SetSpec(outline, int(st.session_state["instructor_count"]), int(st.session_state["instructor_seed"]),
+                   tuple(st.session_state["instructor_topics"]) or None,
+                   tuple(st.session_state["instructor_objectives"]) or None,
+                   int(st.session_state["instructor_generated"]), st.session_state["instructor_title"] or "pim-sim quiz")
+    try:
+        quiz = build_set(qc.bank(), spec)
+        st.session_state[PAPERS] = (spec, papers(quiz, qc.bank().outlines[outline], roster))
+    except ClassroomError as e:
+        st.session_state["instructor_error"] = str(e)
+
+
+@st.cache_data(show_spinner=False)
+def pack() -> bytes:
+    return scenario_pack()
+
+
+def zipped(files: dict[str, str]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in files.items():
+            z.writestr(name, text)
+    return buf.getvalue()
+
+
+st.header("Instructor's kit")
+
+# ---------------------------------------------------------------- 1. build a set
+st.subheader("1. Build a quiz set")
+outline = qc.outline_picker("instructor_outline")
+labels = qc.objective_labels(outline)
+c1, c2 = st.columns(2)
+c1.text_input("Title", value="PIM quiz", key="instructor_title")
+c1.multiselect("Topics (none: all)", list(qc.bank().topics), key="instructor_topics")
+c1.multiselect("Outline objectives (none: all)", list(labels), format_func=labels.get, key="instructor_objectives")
+c2.number_input("Questions per paper", min_value=1, max_value=200, value=6, key="instructor_count")
+c2.number_input("Of which generated variants (different for each student)", min_value=0, max_value=200, value=2,
+                key="instructor_generated")
+c2.number_input("Seed", min_value=0, value=2026, key="instructor_seed")
+st.text_area("Students, one per line", value="student01\nstudent02\nstudent03", key="instructor_roster", height=120)
+st.button("Build the papers", key="instructor_build", type="primary", on_click=build, args=(outline,))
+if "instructor_error" in st.session_state:
+    st.error(st.session_state.pop("instructor_error"))
+if PAPERS not in st.session_state:
+    st.info("Build a set to get the papers, the key and the exports.")
+else:
+    spec, class_papers = st.session_state[PAPERS]
+    key = answer_key(class_papers)
+    distinct = {it.id: it.question for p in class_papers for it in p.items}
+    st.success(f"{len(class_papers)} papers of {spec.count} questions ({spec.count - spec.generated} shared, "
+               f"{spec.generated} varied per student); {len(distinct)} distinct questions.")
+    st.dataframe(key, hide_index=True, width="stretch", key="instructor_key")
+
+    # ------------------------------------------------------------ 2. downloads
+    st.subheader("2. Download")
+    d1, d2, d3 = st.columns(3)
+    d1.download_button("Answer key (CSV)", key.to_csv(index=False).encode(), "answer-key.csv", "text/csv",
+                       key="instructor_dl_key")
+    d2.download_button("Answer sheet for the class (CSV)", answer_sheet_template(class_papers).encode(),
+                       "answer-sheet.csv", "text/csv", key="instructor_dl_sheet")
+    d3.download_button("Every paper (zip of CSV)", zipped(papers_csv(class_papers)), "papers.zip", "application/zip",
+                       key="instructor_dl_papers")
+    fmt = st.selectbox("Export every question of the set to", list(FORMATS), key="instructor_format")
+    name, mime, make = FORMATS[fmt]
+    st.download_button(f"Download {fmt}", make(list(distinct.values()), spec.title), name, mime,
+                       key="instructor_dl_export")
+
+# ---------------------------------------------------------------- 3. grade the class
+st.subheader("3. Grade the class")
+st.caption("Upload the answer sheet (student, question_id, response). Responses: `b` (one answer), `a;c` (several), "
+           "`s1=yes;s2=no` (yes/no), `c>a>b` (order), `when=b;who=a` (dropdowns), `8` (numbers).")
+upload = st.file_uploader("Class answers (CSV)", type=["csv"], key="instructor_answers",
+                          max_upload_size=max(1, MAX_UPLOAD_BYTES // 1_000_000))
+if upload is not None:
+    if PAPERS not in st.session_state:
+        st.warning("Build the same set first (same outline, topics, objectives, counts, seed and students): the papers "
+                   "are rebuilt from them, so nothing needs storing.")
+    else:
+        try:
+            results = grade_class(st.session_state[PAPERS][1], upload.getvalue())
+        except ClassroomError as e:
+            st.error(str(e))
+        else:
+            for issue in results.issues:
+                st.warning(str(issue))
+            grades = results.grades()
+            st.metric("Class mean", f"{grades['percent'].mean():.1f} %")
+            st.dataframe(grades, hide_index=True, width="stretch", key="instructor_grades")
+            st.dataframe(results.objectives(), hide_index=True, width="stretch", key="instructor_objectives_table")
+            heat = results.misconceptions()
+            st.markdown("**Misconceptions in the class** (students who showed each, per objective)")
+            if heat.empty:
+                st.success("No misconception shown.")
+            else:
+                st.altair_chart(alt.Chart(heat).mark_rect().encode(
+                    x=alt.X("objective:N", title="Objective"), y=alt.Y("misconception:N", title=None, sort="-color"),
+                    color=alt.Color("students:Q", title="Students", scale=alt.Scale(scheme="blues")),
+                    tooltip=["misconception", "objective", "students"]), width="stretch")
+                st.dataframe(pd.DataFrame(heat), hide_index=True, width="stretch", key="instructor_heatmap")
+
+# ---------------------------------------------------------------- 4. scenario pack
+st.subheader("4. Classroom scenarios")
+st.download_button("Scenario pack with lesson notes (zip)", pack(), "pim-sim-scenarios.zip", "application/zip",
+                   key="instructor_dl_scenarios")

@@ -1,0 +1,116 @@
+"""Progress: a learner's history, accuracy per objective over time, the misconceptions they keep
+falling for, what is due, and a readiness estimate per outline domain with its uncertainty.
+Everything is read from the progress store, so it survives restarts of the app."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from quizzes.grading import grade
+from quizzes.progress import due, effective, readiness
+from ui import quiz_common as qc
+from ui.charts import OKABE_ITO
+
+
+@st.cache_resource(max_entries=2048, show_spinner=False)
+def generated_question(question_id: str, seed: int):
+    from quizzes.generate import generate
+
+    return generate(question_id.removeprefix("gen-").removesuffix(f"-{seed}"), seed).question
+
+
+def question_of(answer):
+    """The question an answer was given to (bank, or regenerated from its template and seed)."""
+    try:
+        if answer.seed is not None and answer.question_id.startswith("gen-"):
+            return generated_question(answer.question_id, answer.seed)
+        return qc.bank().get(answer.question_id)
+    except (KeyError, ValueError):
+        return None
+
+
+def misconceptions(answers) -> pd.DataFrame:
+    rows = []
+    for a in answers:
+        q, response = question_of(a), qc.response_from_json(a.response)
+        if q is None or response is None or a.correct:
+            continue
+        try:
+            slips = grade(q, response).slips
+        except (ValueError, TypeError):
+            continue
+        rows += [{"Misconception": s.misconception, "Objective": a.skill, "When": a.answered_at} for s in slips]
+    df = pd.DataFrame(rows, columns=["Misconception", "Objective", "When"])
+    return (df.groupby("Misconception").agg(Times=("When", "size"), Last=("When", "max"),
+                                            Objectives=("Objective", lambda s: ", ".join(sorted(set(s)))))
+            .reset_index().sort_values(["Times", "Last"], ascending=False, ignore_index=True))
+
+
+st.header("Progress")
+learner = qc.learner_picker()
+if not learner:
+    st.info("Create a learner profile in the sidebar first.")
+    st.stop()
+answers = effective(qc.history(learner))
+if not answers:
+    st.info(f"No answers yet for {learner}. Practise or take an exam, and your progress appears here.")
+    st.stop()
+
+outline = qc.outline_picker("progress_outline")
+o = qc.bank().outlines[outline]
+labels = qc.objective_labels(outline)
+now = datetime.now(UTC)
+c1, c2, c3 = st.columns(3)
+c1.metric("Answers", len(answers))
+c2.metric("Accuracy", f"{sum(a.score for a in answers) / len(answers):.0%}")
+c3.metric("Skills due today", sum(1 for d in due(answers, now) if d.due <= qc.today_end(now)))
+
+# ---------------------------------------------------------------- readiness per domain
+st.subheader("Readiness per domain")
+domains = {f"{o.id}:{d.id}": d.name for d in o.domains if d.sections}
+ready = pd.DataFrame([{"Domain": domains[r.domain], "Answers": r.answered, "Estimate": r.mean, "Low": r.low,
+                       "High": r.high} for r in readiness(answers, domains)])
+base = alt.Chart(ready).encode(y=alt.Y("Domain:N", title=None))
+chart = (base.mark_rule(strokeWidth=3, color=OKABE_ITO[0]).encode(x=alt.X("Low:Q", title="Chance of answering the "
+                                                                          "next question right (90 % interval)",
+                                                                          scale=alt.Scale(domain=[0, 1]),
+                                                                          axis=alt.Axis(format="%")), x2="High:Q")
+         + base.mark_point(filled=True, size=90, color=OKABE_ITO[5]).encode(
+             x="Estimate:Q", tooltip=["Domain", "Answers", alt.Tooltip("Estimate:Q", format=".0%"),
+                                      alt.Tooltip("Low:Q", format=".0%"), alt.Tooltip("High:Q", format=".0%")]))
+st.altair_chart(chart.properties(height=60 + 40 * len(ready)), width="stretch")
+st.dataframe(ready.round(3), hide_index=True, width="stretch", key="progress_readiness")
+st.caption("A Beta posterior over the domain's last 50 answers (partial credit counts as a fraction); few answers "
+           "give a wide interval.")
+
+# ---------------------------------------------------------------- accuracy per objective over time
+st.subheader("Accuracy per objective over time")
+hist = pd.DataFrame([{"When": a.answered_at, "Objective": labels.get(a.skill, a.skill), "Score": a.score,
+                      "Question": a.question_id, "Mode": a.mode, "Seconds": round(a.seconds, 1)} for a in answers])
+hist["Accuracy so far"] = hist.groupby("Objective")["Score"].transform(lambda s: s.expanding().mean())
+line = (alt.Chart(hist).mark_line(point=True).encode(
+    x=alt.X("When:T", title="Answered (UTC)"), y=alt.Y("Accuracy so far:Q", title="Accuracy so far",
+                                                        scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
+    color=alt.Color("Objective:N", scale=alt.Scale(range=list(OKABE_ITO))),
+    tooltip=["Objective", "Question", alt.Tooltip("Score:Q", format=".0%"), "When:T"]))
+st.altair_chart(line, width="stretch")
+
+# ---------------------------------------------------------------- misconceptions
+st.subheader("Misconceptions you keep falling for")
+mis = misconceptions(answers)
+if mis.empty:
+    st.success("No misconception shown so far.")
+else:
+    st.dataframe(mis, hide_index=True, width="stretch", key="progress_misconceptions")
+
+# ---------------------------------------------------------------- due and history
+st.subheader("Due")
+st.dataframe(pd.DataFrame([{"Objective": labels.get(d.skill, d.skill), "Due (UTC)": f"{d.due:%a %d %b %Y %H:%M}",
+                            "Recall now": round(d.retrievability, 3), "Overdue": d.overdue} for d in due(answers, now)]),
+             hide_index=True, width="stretch", key="progress_due")
+st.subheader("History")
+st.dataframe(hist.drop(columns="Accuracy so far").iloc[::-1], hide_index=True, width="stretch", key="progress_history")

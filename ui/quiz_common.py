@@ -1,0 +1,272 @@
+"""What the quiz pages share: the bank, the learner's profile, the progress store, drawing a
+question of any type as widgets, and the feedback a learner reads after answering.
+
+The store is opened for each use (a SQLite connection belongs to the thread that made it, and
+Streamlit may run a session's reruns on different threads); where it lives comes from
+``PIM_SIM_PROGRESS`` (a file path or a ``postgresql://`` URL), else ``~/.pim-sim``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+
+import pandas as pd
+import streamlit as st
+
+from quizzes import load_bank
+from quizzes.export import response_text
+from quizzes.grading import key_of
+from quizzes.progress import Answer, ProgressError, check_learner, open_store
+from quizzes.schema import BLANK
+from quizzes.session import Feedback, Item, PracticeSession, items, select
+from ui import state
+
+LEARNER = "quiz_learner"
+DEFAULT_OUTLINE = "SC-500-2026-05"
+WORD = re.compile(r"[a-z]{4,}")
+
+
+@st.cache_resource(show_spinner="Loading the question bank…")
+def bank():
+    """The validated bank (read once per server)."""
+    return load_bank()
+
+
+class StorePerCall:
+    """The progress store as a session sees it: each answer is written through a connection
+    opened for that write, so it is committed before the page draws the feedback."""
+
+    def __init__(self, location: str | None = None):
+        self.location = location
+
+    def record(self, answer: Answer) -> Answer:
+        with open_store(self.location) as store:
+            return store.record(answer)
+
+
+def learners() -> list[str]:
+    with open_store() as store:
+        return store.learners()
+
+
+def history(learner: str) -> list[Answer]:
+    with open_store() as store:
+        return store.answers(learner)
+
+
+def learner_picker(where=st.sidebar) -> str | None:
+    """Pick a profile or create one; the choice is kept for every quiz page of this session."""
+    where.markdown("**Learner profile**")
+    known = learners()
+    current = st.session_state.get(LEARNER)
+    options = sorted(set(known) | ({current} if current else set()))
+    if options:
+        chosen = where.selectbox("Profile", options, index=options.index(current) if current in options else 0,
+                                 key="quiz_profile")
+        st.session_state[LEARNER] = chosen
+    new = where.text_input("New profile name", key="quiz_new_profile", max_chars=64)
+    if where.button("Create profile", key="quiz_create_profile"):
+        try:
+            name = check_learner(new.strip())
+            with open_store() as store:
+                store.add_learner(name)
+        except ProgressError as e:
+            where.error(str(e))
+        else:
+            st.session_state[LEARNER] = name
+            st.session_state.pop("quiz_profile", None)
+            st.rerun()
+    return st.session_state.get(LEARNER)
+
+
+def outline_picker(key: str, where=st) -> str:
+    outlines = bank().outlines
+    names = sorted(outlines)
+    default = names.index(DEFAULT_OUTLINE) if DEFAULT_OUTLINE in names else 0
+    return where.selectbox("Exam outline", names, index=default, key=key, format_func=lambda o: outlines[o].title)
+
+
+def objective_labels(outline_id: str) -> dict[str, str]:
+    """Outline tag -> "1.1.1 Implement and configure PIM" for every bullet of the outline."""
+    o = bank().outlines[outline_id]
+    return {f"{o.id}:{b.id}": f"{b.id} {b.text}" for d in o.domains for s in d.sections for b in s.bullets}
+
+
+def pool(outline_id: str, *, topics=None, objectives=None, generated: int = 0, seed: int = 0, strict: bool = False) -> list[Item]:
+    """Bank questions on the topics and objectives, plus ``generated`` fresh variants."""
+    outline = bank().outlines[outline_id]
+    chosen = select(items(bank().questions, outline, strict=strict), topics=topics, objectives=objectives)
+    if generated:
+        from quizzes.generate import generate_set
+
+        try:
+            made = generate_set(seed, generated, topics=topics or None)
+        except ValueError:
+            made = generate_set(seed, generated)
+        chosen += select(items(made, outline, strict=strict), objectives=objectives)
+    return chosen
+
+
+# ------------------------------------------------------------------ a question as widgets
+def ask(q, prefix: str, where=st):
+    """Draw ``q`` as widgets keyed under ``prefix``; the response, or None until complete."""
+    t = q.type
+    if t == "dropdown":
+        where.markdown(BLANK.sub(lambda m: f"**[{m.group(1)}]**", q.stem))
+    else:
+        where.markdown(q.stem)
+    if t == "single":
+        labels = {o.id: f"{o.id}. {o.text}" for o in q.options}
+        return where.radio("Choose one answer", list(labels), index=None, format_func=labels.get, key=f"{prefix}_single")
+    if t == "multiple":
+        where.caption("Choose every right answer.")
+        picked = [o.id for o in q.options if where.checkbox(f"{o.id}. {o.text}", key=f"{prefix}_opt_{o.id}")]
+        return picked or None
+    if t == "yes_no":
+        out = {}
+        for s in q.statements:
+            out[s.id] = where.radio(s.text, ["Yes", "No"], index=None, horizontal=True, key=f"{prefix}_yn_{s.id}")
+        return None if None in out.values() else {k: v == "Yes" for k, v in out.items()}
+    if t == "ordering":
+        labels = {i.id: i.text for i in q.items}
+        order = where.multiselect("Click the items in order, first to last", list(labels), format_func=labels.get,
+                                  key=f"{prefix}_order")
+        return order if len(order) == len(labels) else None
+    if t == "dropdown":
+        out = {}
+        for b in q.blanks:
+            labels = {c.id: c.text for c in b.choices}
+            out[b.id] = where.selectbox(f"[{b.id}]", list(labels), index=None, format_func=labels.get,
+                                        key=f"{prefix}_blank_{b.id}")
+        return None if None in out.values() else out
+    value = where.number_input(f"Your answer (in {q.unit})", value=None, step=1.0, key=f"{prefix}_number")
+    return value
+
+
+def key_in_words(q) -> str:
+    """The right answer as a learner reads it."""
+    key = key_of(q)
+    if q.type == "single":
+        return next(o.text for o in q.options if o.id == key)
+    if q.type == "multiple":
+        return "; ".join(o.text for o in q.options if o.id in key)
+    if q.type == "yes_no":
+        return "; ".join(f"{s.text} **{'Yes' if s.key else 'No'}**" for s in q.statements)
+    if q.type == "ordering":
+        texts = {i.id: i.text for i in q.items}
+        return " → ".join(texts[k] for k in key)
+    if q.type == "dropdown":
+        return "; ".join(f"[{b.id}] {next(c.text for c in b.choices if c.id == b.key)}" for b in q.blanks)
+    return f"{q.key:g} {q.unit}" + (f" (± {q.tolerance:g})" if q.tolerance else "")
+
+
+def related_scenario(q) -> str | None:
+    """The shipped scenario sharing the most words with the question's topic and stem, if any."""
+    words = set(WORD.findall(f"{q.topic} {q.stem}".lower().replace("-", " ")))
+    best, score = None, 0
+    for name, info in state.shipped().items():
+        shared = len(words & set(WORD.findall(f"{name.replace('-', ' ')} {info.title} {info.lesson}".lower())))
+        if shared > score:
+            best, score = name, shared
+    return best
+
+
+def open_in_lab(name: str) -> None:
+    st.session_state["lab_origin"] = "Shipped scenario"
+    st.session_state["lab_scenario"] = name
+    st.switch_page("ui/scenario_lab.py")
+
+
+def audit_rows(item: Item) -> pd.DataFrame | None:
+    """The audit rows that prove a bank question's key (its probe's records)."""
+    q = item.question
+    if item.seed is not None or not q.probe_verified:
+        return None
+    from quizzes.verify import evidence
+
+    try:
+        result = evidence(q)
+    except Exception:  # the timeline already says the probe failed
+        return None
+    return None if result is None else result.evidence
+
+
+def show_feedback(fb: Feedback, prefix: str, where=st) -> None:
+    """Right or wrong, the key, the explanation, each misconception, sources and the evidence."""
+    q = fb.item.question
+    score = fb.grade.score
+    if fb.grade.correct:
+        where.success(f"**Right.** {key_in_words(q)}")
+    elif score > 0:
+        where.warning(f"**Partly right ({score:.0%}).** The answer: {key_in_words(q)}")
+    else:
+        where.error(f"**Not right.** The answer: {key_in_words(q)}")
+    where.markdown(fb.explanation)
+    for slip in fb.grade.slips:
+        where.markdown(f"- **{slip.part}**: {slip.explanation} *Misconception: {slip.misconception}.*")
+    if fb.exam_note:
+        where.info(f"Exam note: {fb.exam_note}")
+    where.markdown("Sources: " + " · ".join(f"[{s.rsplit('/', 1)[-1] or s}]({s})" for s in fb.sources))
+    if fb.evidence:
+        with where.expander("The simulation's evidence", expanded=False):
+            where.markdown("\n".join(f"- {line}" for line in fb.evidence))
+            rows = audit_rows(fb.item)
+            if rows is not None and not rows.empty:
+                where.dataframe(rows, width="stretch", hide_index=True)
+    scenario = related_scenario(q)
+    if scenario and where.button(f"Open the related scenario ({scenario}) in the Scenario lab", key=f"{prefix}_lab"):
+        open_in_lab(scenario)
+
+
+# ------------------------------------------------------------------ a practice loop
+def start_practice(key: str, chosen: list[Item], learner: str) -> None:
+    st.session_state[key] = PracticeSession(list(chosen), learner, StorePerCall())
+    st.session_state.pop(f"{key}_last", None)
+
+
+def practice(key: str) -> None:
+    """Run the practice session kept under ``key``: one question, then its feedback."""
+    session: PracticeSession | None = st.session_state.get(key)
+    if session is None:
+        return
+    last: Feedback | None = st.session_state.get(f"{key}_last")
+    done = len(session.results)
+    st.progress(min(1.0, done / max(1, len(session.items))), text=f"{done} of {len(session.items)} answered, "
+                                                                   f"score {session.score:g}")
+    if last is not None:
+        show_feedback(last, f"{key}_fb{done}")
+        if not session.finished and st.button("Next question", key=f"{key}_next", type="primary"):
+            st.session_state.pop(f"{key}_last")
+            st.rerun()
+        if not session.finished:
+            return
+    if session.finished:
+        st.success(f"Done: {session.score:g} of {len(session.items)} points.")
+        return
+    item = session.current()
+    st.caption(f"Question {done + 1} · {item.objective.tag} · {item.question.type.replace('_', '/')}")
+    response = ask(item.question, f"{key}_q{done}")
+    if st.button("Check my answer", key=f"{key}_check", type="primary", disabled=response is None):
+        st.session_state[f"{key}_last"] = session.answer(response)
+        st.rerun()
+
+
+def response_from_json(text: str):
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def today_end(now: datetime | None = None) -> datetime:
+    now = now or datetime.now(UTC)
+    return now.replace(hour=23, minute=59, second=59, microsecond=0)
+
+
+def response_summary(q, response) -> str:
+    try:
+        return response_text(q, response)
+    except (TypeError, ValueError, KeyError, AttributeError):
+        return str(response)

@@ -1,0 +1,45 @@
+"""Practice: choose topics or outline objectives, a number of questions and whether to mix in
+generated variants; answer one question at a time and read the feedback right away: the key,
+the explanation, the misconception behind a wrong choice, the sources and the simulation's
+evidence."""
+
+from __future__ import annotations
+
+import random
+
+import streamlit as st
+
+from ui import quiz_common as qc
+
+SESSION = "practice_session"
+
+st.header("Practice")
+learner = qc.learner_picker()
+if not learner:
+    st.info("Create a learner profile in the sidebar first: your answers are kept under it.")
+    st.stop()
+
+with st.expander("Choose questions", expanded=SESSION not in st.session_state):
+    outline = qc.outline_picker("practice_outline")
+    labels = qc.objective_labels(outline)
+    topics = st.multiselect("Topics (none: all)", list(qc.bank().topics), key="practice_topics")
+    objectives = st.multiselect("Outline objectives (none: all)", list(labels), format_func=labels.get,
+                                key="practice_objectives")
+    count = st.number_input("Number of questions", min_value=1, max_value=50, value=5, key="practice_count")
+    variants = st.checkbox("Include generated variants (fresh numbers and people each time)", key="practice_generated")
+    seed = st.number_input("Seed", min_value=0, value=0, key="practice_seed",
+                           help="The same seed gives the same questions in the same order.")
+    if st.button("Start practice", key="practice_start", type="primary"):
+        chosen = qc.pool(outline, topics=topics or None, objectives=objectives or None,
+                         generated=int(count) if variants else 0, seed=int(seed))
+        if not chosen:
+            st.warning("No questions match these topics and objectives.")
+        else:
+            random.Random(int(seed)).shuffle(chosen)
+            qc.start_practice(SESSION, chosen[: int(count)], learner)
+            st.rerun()
+
+if SESSION not in st.session_state:
+    st.info("Choose topics or objectives and start.")
+    st.stop()
+qc.practice(SESSION)
