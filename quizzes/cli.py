@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import textwrap
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -22,6 +23,12 @@ quiz_app = typer.Typer(name="quiz", add_completion=False,
                             "see progress.")
 
 DEFAULT_OUTLINE = "SC-300"
+
+
+class Source(StrEnum):
+    BOTH = "both"
+    BANK = "bank"
+    GENERATED = "generated"
 WIDTH = 100
 
 
@@ -66,6 +73,24 @@ def parse_response(question, text: str):
                                 f"got {len(parts)}")
         return {b.id: p for b, p in zip(question.blanks, parts, strict=True)}
     return text
+
+
+def format_response(question, response) -> str:
+    """What to type at the prompt for ``response`` (the inverse of :func:`parse_response`)."""
+    kind = question.type
+    if kind == "multiple":
+        return ",".join(response)
+    if kind == "yes_no":
+        values = response.values() if isinstance(response, dict) else response
+        return ",".join("y" if v else "n" for v in values)
+    if kind == "ordering":
+        number = {i.id: str(n) for n, i in enumerate(question.items, 1)}
+        return ",".join(number[r] for r in response)
+    if kind == "dropdown":
+        return ",".join(response[b.id] for b in question.blanks)
+    if kind == "numeric":
+        return f"{response:g}"
+    return str(response)
 
 
 # ------------------------------------------------------------------ showing questions
@@ -124,17 +149,17 @@ def show_feedback(fb, *, evidence: bool = True) -> None:
 
 
 # ------------------------------------------------------------------ building a quiz
-def build_pool(outline_id: str, *, seed: int, generated: bool, strict: bool):
+def build_pool(outline_id: str, *, seed: int, bank: bool = True, generated: bool = True, strict: bool = False):
     from .bank import load_bank
     from .generate import TEMPLATES, generate
     from .session import items
 
-    bank = load_bank()
-    if outline_id not in bank.outlines:
-        raise typer.BadParameter(f"no outline {outline_id!r}; choose from {', '.join(sorted(bank.outlines))}",
+    loaded = load_bank()
+    if outline_id not in loaded.outlines:
+        raise typer.BadParameter(f"no outline {outline_id!r}; choose from {', '.join(sorted(loaded.outlines))}",
                                  param_hint="--outline")
-    outline = bank.outlines[outline_id]
-    questions = list(bank)
+    outline = loaded.outlines[outline_id]
+    questions = list(loaded) if bank else []
     if generated:
         questions += [generate(name, seed) for name in sorted(TEMPLATES)]
     return outline, items(questions, outline, strict=strict)
@@ -170,7 +195,8 @@ def quiz(ctx: typer.Context,
          seed: Annotated[int | None, typer.Option(help="Seed of the generated variants and of the exam draw "
                                                        "(default: random).")] = None,
          minutes: Annotated[float | None, typer.Option(help="Exam time limit (default: 2 minutes a question).")] = None,
-         generated: Annotated[bool, typer.Option("--generated/--bank-only", help="Mix in generated variants.")] = True,
+         source: Annotated[Source, typer.Option(help="Questions from the bank, generated variants, or both.")]
+         = Source.BOTH,
          review: Annotated[bool, typer.Option("--review/--in-order",
                                               help="Serve missed and unseen questions first.")] = True,
          store: Annotated[str | None, typer.Option(help="Progress store: a path or postgresql:// URL (default: "
@@ -185,7 +211,9 @@ def quiz(ctx: typer.Context,
     from .session import ExamSession, PracticeSession, review_order, select, weighted_exam
 
     seed = random.SystemRandom().randrange(1_000_000) if seed is None else seed
-    the_outline, pool = build_pool(outline, seed=seed, generated=generated, strict=exam)
+    the_outline, pool = build_pool(outline, seed=seed, bank=source is not Source.GENERATED,
+                                   generated=source is not Source.BANK,
+                                   strict=exam)
     if topic or objective:
         pool = select(pool, topics=topic or None, objectives=objective or None)
     if not pool:
