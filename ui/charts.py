@@ -45,3 +45,33 @@ def timeline(intervals: pd.DataFrame, clock: Clock) -> alt.Chart:
         )
         .properties(height=min(60 + 34 * rows, 900), title="Who held what, when")
     )
+
+
+VARIANT_COLOURS = ("#0072B2", "#E69F00")  # blue and orange: the Okabe-Ito pair most often told apart
+
+
+def with_interval(summary: pd.DataFrame, title: str, unit: str) -> alt.LayerChart:
+    """Each variant's mean as a point with its 95% confidence interval as a bar, on one metric.
+    ``summary`` has columns variant, mean, ci_low, ci_high and n."""
+    variants = list(summary["variant"])
+    base = alt.Chart(summary).encode(
+        x=alt.X("variant:N", title=None, sort=variants, axis=alt.Axis(labelAngle=0)),
+        color=alt.Color("variant:N", scale=alt.Scale(domain=variants, range=list(VARIANT_COLOURS)), legend=None),
+        tooltip=["variant", alt.Tooltip("mean:Q", format=".2f", title=f"mean ({unit})"),
+                 alt.Tooltip("ci_low:Q", format=".2f", title=f"95% CI low ({unit})"),
+                 alt.Tooltip("ci_high:Q", format=".2f", title=f"95% CI high ({unit})"), "n"],
+    )
+    bars = base.mark_rule(strokeWidth=3).encode(y=alt.Y("ci_low:Q", title=f"{title} ({unit})"), y2="ci_high:Q")
+    points = base.mark_point(filled=True, size=90).encode(y="mean:Q")
+    return alt.layer(bars, points).properties(title=title, height=240)
+
+
+def replications_strip(values: pd.DataFrame, title: str, unit: str) -> alt.Chart:
+    """Every replication's value, one dot each, per variant (columns variant and value)."""
+    variants = list(dict.fromkeys(values["variant"]))
+    return alt.Chart(values).mark_circle(size=40, opacity=0.6).encode(
+        x=alt.X("value:Q", title=f"{title} ({unit})"),
+        y=alt.Y("variant:N", title=None, sort=variants),
+        color=alt.Color("variant:N", scale=alt.Scale(domain=variants, range=list(VARIANT_COLOURS)), legend=None),
+        tooltip=["variant", alt.Tooltip("value:Q", format=".2f", title=f"{title} ({unit})")],
+    ).properties(height=90)

@@ -12,6 +12,7 @@ import streamlit as st
 import yaml
 
 from pim_sim import ModelError, PimRefusal, Results, Simulation
+from pim_sim.runner import Replications, replicate
 from pim_sim.scenario import Scenario, ScenarioError, ScenarioInfo, default_scenario, list_scenarios
 from pim_sim.scenario_yaml import MAX_BYTES, Issue
 from ui import sandbox
@@ -92,37 +93,41 @@ def parse(text: str) -> Scenario:
     return Scenario.from_yaml(text, file="scenario")
 
 
-class RunCache:
-    """Runs kept by (YAML text, seed), least recently used dropped first. A plain store rather than
-    a cached function, so a progress bar drawn while a run computes is never replayed."""
+class Store:
+    """Computed runs kept by key, least recently used dropped first. A plain store rather than a
+    cached function, so a progress bar drawn while a run computes is never replayed."""
 
     def __init__(self, size: int = 32):
-        self.size, self.runs, self.lock = size, OrderedDict(), Lock()
+        self.size, self.items, self.lock = size, OrderedDict(), Lock()
 
-    def get(self, text: str, seed: int, progress: Callable[[float], None] | None = None) -> Results:
-        key = (text, seed)
+    def get(self, key: tuple, compute: Callable[[], object]):
         with self.lock:
-            if key in self.runs:
-                self.runs.move_to_end(key)
-                return self.runs[key]
-        results = parse(text).run(seed, progress=progress)
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        value = compute()
         with self.lock:
-            self.runs[key] = results
-            while len(self.runs) > self.size:
-                self.runs.popitem(last=False)
-        return results
+            self.items[key] = value
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return value
 
 
 @st.cache_resource(show_spinner=False)
-def runs() -> RunCache:
+def store() -> Store:
     """One store for the server: every page and session shares the runs."""
-    return RunCache()
+    return Store()
 
 
 def run(text: str, seed: int, progress: Callable[[float], None] | None = None) -> Results:
     """One run of a scenario, keyed on its YAML text and seed, so moving between pages never runs it
     again. Pages read results and never change them."""
-    return runs().get(text, seed, progress)
+    return store().get(("run", text, seed), lambda: parse(text).run(seed, progress=progress))
+
+
+def replications(text: str, n: int, progress: Callable[[int, int], None] | None = None) -> Replications:
+    """``n`` replications of a scenario (seeds spawned from its own), keyed on its YAML text and ``n``."""
+    return store().get(("replicate", text, n), lambda: replicate(parse(text), n, frames=True, on_done=progress))
 
 
 def read_upload(name: str, data: bytes) -> str:
@@ -176,6 +181,8 @@ KEPT = {
             "lab_justification", "lab_ticket", "lab_workload", "lab_rate", "lab_seed"),
     "portal": ("portal_persona",),
     "audit": ("audit_source", "audit_view_date", "audit_view_time", "audit_persona", "audit_service"),
+    "what-if": ("whatif_base", "whatif_reps", "whatif_role", *(f"whatif_{v}_{w}" for v in "ab"
+                                                               for w in ("max", "approval", "approvers", "delay", "rate"))),
     "why-not": ("whynot_source", "whynot_user", "whynot_scope", "whynot_role", "whynot_hours"),
 }
 

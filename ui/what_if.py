@@ -1,0 +1,119 @@
+"""What-if: two variants of a scenario's role settings or workload, run side by side with
+replications, compared with 95% confidence intervals. The page turns each column of widgets into
+a scenario; :func:`pim_sim.runner.replicate` runs them (the same replication seeds for both, so
+the difference is the settings, not the luck of the draw) and summarises them."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from pim_sim.runner import summarise
+from pim_sim.scenario import ScenarioError
+from ui import charts, state
+
+DEFAULT_BASE = "standing-vs-jit"
+METRICS = {  # metric: (title, unit)
+    "time_to_access_p50_min": ("Time to access, median", "min"),
+    "jit_privilege_hours": ("Just-in-time privilege", "h"),
+    "standing_privilege_hours": ("Standing privilege", "h"),
+    "approval_decisions": ("Approval load: decisions", "per run"),
+    "requests_expired": ("Requests expired unanswered", "per run"),
+}
+
+
+def forget_variants() -> None:
+    for key in [k for k in st.session_state if str(k).startswith("whatif_") and k not in ("whatif_base", "whatif_reps")]:
+        del st.session_state[key]
+
+
+st.header("What-if: two variants side by side")
+st.caption("Change the role settings or the workload in one column, keep the other as it is, and compare "
+           "the two over many replications. Both variants use the same replication seeds.")
+
+infos = state.shipped()
+names = list(infos)
+b1, b2 = st.columns([2, 1])
+name = b1.selectbox("Scenario to vary", names, index=names.index(DEFAULT_BASE) if DEFAULT_BASE in names else 0,
+                    key="whatif_base", format_func=lambda n: f"{infos[n].title} ({n})", on_change=forget_variants)
+n = b2.slider("Replications per variant", 2, 50, 10, key="whatif_reps")
+base = state.parse(infos[name].path.read_text(encoding="utf-8"))
+pairs = list(dict.fromkeys((a.role, a.scope) for a in base.assignments if a.kind == "eligible"))
+if not pairs:
+    st.info("This scenario has no eligible assignments to vary; choose another.")
+    st.stop()
+labels = [f"{r} at {s}" for r, s in pairs]
+role, scope = pairs[labels.index(st.selectbox("Role whose settings vary", labels, key="whatif_role",
+                                              on_change=forget_variants))]
+current = base.settings.lookup(role, scope, base.tenant.scope(scope).surface)
+people = [u.name for u in base.tenant.users]
+eligible = {a.principal for a in base.assignments if a.kind == "eligible"}
+an_approver = next((p for p in people if p not in eligible), people[0])
+rate_now = base.spec.workload.rate_per_day if base.spec.workload else 0.0
+
+
+def variant(column, tag: str, label: str, approval: bool) -> tuple[str, str]:
+    """One column of widgets -> (label, scenario text)."""
+    column.subheader(label)
+    hours = column.slider("Activation maximum (hours)", 1.0, 24.0, current.activation_max / 60, 0.5,
+                          key=f"whatif_{tag}_max")
+    needs = column.toggle("Require approval", approval, key=f"whatif_{tag}_approval")
+    who = column.multiselect("Approvers", people, list(current.approvers) or [an_approver], key=f"whatif_{tag}_approvers",
+                             disabled=not needs)
+    delay = column.slider("Approvers answer after, median (minutes)", 5, 480, 45, 5, key=f"whatif_{tag}_delay",
+                          disabled=not needs)
+    rate = column.slider("Activations per user per working day", 0.0, 10.0, rate_now, 0.5, key=f"whatif_{tag}_rate")
+    data = base.to_dict()
+    data.setdefault("settings", []).append({"role": role, "scope": scope, "activation_max": hours * 60,
+                                            "require_approval": needs, "approvers": who if needs else []})
+    if needs:
+        data["approvers"] = {**data.get("approvers", {}), "*": {"median_delay": float(delay)}}
+    if base.spec.workload is not None or rate > 0:
+        data["workload"] = {**data.get("workload", {}), "rate_per_day": rate}
+    try:
+        return label, state.scenario_text(base.from_dict(data, file=f"variant {tag.upper()}"))
+    except ScenarioError as error:
+        column.error(state.issues_markdown(error))
+        st.stop()
+
+
+left, right = st.columns(2)
+variants = [variant(left, "a", "Variant A", current.require_approval),
+            variant(right, "b", "Variant B", not current.require_approval)]
+
+st.session_state["whatif_texts"] = dict(variants)
+bar = st.progress(0.0, text="Replicating...")
+runs = {}
+for k, (label, text) in enumerate(variants):
+    runs[label] = state.replications(text, n, lambda done, total, k=k, label=label: bar.progress(
+        (k + done / total) / 2, text=f"{label}: replication {done} of {total}"))
+bar.empty()
+
+tables = []
+for label, reps in runs.items():
+    metrics = reps.metrics
+    requests = reps.frame("requests")
+    decided = requests[(requests["action"] == "selfActivate") & (requests["approver"] != "")]
+    metrics["approval_decisions"] = [int((decided["replication"] == i).sum()) for i in metrics["replication"]]
+    tables.append(metrics.assign(variant=label))
+per_run = pd.concat(tables, ignore_index=True)
+summary = pd.concat([summarise(t.drop(columns=["variant"])).assign(variant=t["variant"].iloc[0]) for t in tables],
+                    ignore_index=True)
+
+cols = st.columns(len(METRICS))
+for col, (metric, (title, unit)) in zip(cols, METRICS.items(), strict=True):
+    col.altair_chart(charts.with_interval(summary[summary["metric"] == metric], title, unit), width="stretch")
+
+st.subheader("Every replication")
+for metric in ("time_to_access_p50_min", "jit_privilege_hours"):
+    title, unit = METRICS[metric]
+    st.altair_chart(charts.replications_strip(per_run.rename(columns={metric: "value"})[["variant", "value"]], title,
+                                              unit), width="stretch")
+
+st.subheader("Means with 95% confidence intervals")
+table = summary[summary["metric"].isin(METRICS)].copy()
+table["metric"] = [f"{METRICS[m][0]} ({METRICS[m][1]})" for m in table["metric"]]
+st.dataframe(table.pivot(index="metric", columns="variant", values=["mean", "ci_low", "ci_high"]).round(2),
+             width="stretch")
+st.caption(f"{n} replications per variant; intervals use Student's t. Overlapping intervals mean the data can't "
+           "tell the variants apart at this number of replications: add replications.")
