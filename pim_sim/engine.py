@@ -824,6 +824,10 @@ class Simulation:
                 "Nobody approves their own extend or renew request.", rule="ApprovalRule",
                 code="SelfApprovalNotAllowed", source=facts.SOURCES["graph_request"]))
         self._authorise(by, r.action, r.principal, r.role, r.scope, Surface(r.surface))
+        if approve and r.action is Action.SELF_EXTEND and not self.schedules[r.target_schedule].holds_at(self.env.now):
+            # The assignment ended while the extension waited; extending it now would bring access back
+            # without a new assignment. Model choice (Learn is silent): the request fails; renew instead.
+            return self._set_status(r, Status.FAILED, by, approver=by, status_reason="AssignmentEnded")
         if not approve:
             r = self._set_status(r, Status.DENIED, by, approver=by, approver_justification=justification)
             self._log(Activity.UPDATE_DENIED_BY_ADMIN, Service.PIM, r.surface, by, r.principal, r.role, r.scope,

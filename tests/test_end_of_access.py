@@ -271,3 +271,13 @@ def test_admin_update_refuses_an_end_that_has_already_passed():
         sim.admin_update(s, end=30, by="bob")
     sim.run("P31D")
     assert sim.find("alice", SEC, kind="eligible") is None
+
+
+def test_an_extension_approved_after_the_assignment_ended_fails_instead_of_reviving_it():
+    sim, s = expiring("active")
+    sim.run(20 * DAY)
+    r = sim.request_extend("alice", SEC, kind="active", duration="P10D", justification="j")
+    sim.run(31 * DAY)
+    assert sim.decide_update(r.id, by="bob", justification="late").status.value == "Failed"
+    assert (sim.holds("alice", SEC), sim.schedules[s].end) == (False, 30 * DAY)
+    assert sim.request_renew("alice", SEC, kind="active", duration="P10D", justification="j").action.value == "selfRenew"
