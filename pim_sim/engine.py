@@ -353,6 +353,9 @@ class Simulation:
         r = self.requests[request_id]
         if r.status is not Status.GRANTED:
             return  # canceled before its start
+        if not self.licence.has_pim:  # the licence lapsed before the start: PIM no longer processes requests
+            self._set_status(r, Status.FAILED, MS_PIM, status_reason="TenantNotLicensed")
+            return
         kind = Kind(r.kind)
         end = None if r.duration is None else self.env.now + r.duration
         s = self._add_schedule(r.principal, r.role, r.scope, kind, Origin.ASSIGNED, self.env.now, end, request_id=r.id)

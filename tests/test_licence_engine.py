@@ -1,7 +1,7 @@
 """What the engine does when the tenant's P2 or ID Governance licence lapses (licensing-fundamentals)."""
 
 import pytest
-from engine_builders import GA, SEC, SUB, simulation
+from engine_builders import GA, SEC, SUB, simulation, statuses
 
 from pim_sim import MS_PIM, Licence, PimRefusal, Reason
 
@@ -82,3 +82,13 @@ def test_the_licence_history_is_kept():
     sim.advance(DAY)
     sim.set_licence("Governance")
     assert [sim.licence_at(t) for t in (0, DAY, 2 * DAY)] == [Licence.P2, Licence.P1, Licence.GOVERNANCE]
+
+
+def test_an_assignment_scheduled_before_a_lapse_never_starts():
+    sim = simulation()
+    r = sim.assign("alice", SEC, kind="eligible", start="P2D", duration="P30D")
+    sim.advance(DAY)
+    sim.set_licence("P1")
+    sim.run(3 * DAY)
+    assert [s for s, _ in statuses(sim, r.id)] == ["Granted", "Failed"]
+    assert sim.find("alice", SEC) is None
