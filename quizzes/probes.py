@@ -1048,22 +1048,47 @@ def too_many_global_admins(lab: Lab) -> dict[str, Any]:
 
 # --- licence seats --------------------------------------------------------------------------------------
 @probe("Fourteen users are eligible for Security Reader and approval needs one of three approvers; erin has a "
-       "permanent active Reports Reader assignment and a service principal a time-bound active one.")
+       "permanent active Reports Reader assignment, a service principal a time-bound active one, and rev reviews "
+       "the role in an access review.")
 def licence_seats(lab: Lab) -> dict[str, Any]:
     from pim_sim.licensing import seats_needed
 
     eligible = tuple(f"user{i:02d}" for i in range(1, 15))
     approvers = ("ann", "ben", "cat")
-    sim = lab.sim("seats", users=(*eligible, *approvers, "erin"), service_principals=["deploy-app"])
+    sim = lab.sim("seats", users=(*eligible, *approvers, "erin", "rev"), service_principals=["deploy-app"])
     for u in eligible:
         sim.assign(u, "Security Reader", kind="eligible")
     sim.set_settings("Security Reader", require_approval=True, approvers=approvers)
     sim.assign("erin", "Reports Reader", kind="active", justification="x")
     sim.assign("deploy-app", "Application Administrator", kind="active", justification="pipeline", duration="P30D")
+    from pim_sim.reviews import AccessReview
+
+    sim.reviews.create(AccessReview("seats", "Security Reader", selected=("rev",), duration_days=7))
     report = seats_needed(sim)
     return {
-        "seats_needed": report.needed,
+        "reviewer_needs_seat": "rev" in report.people,
+        "seats_needed": len(report.assignees | report.approvers),
+        "seats_with_reviewer": report.needed,
         "approvers_need_seats": set(approvers) <= report.people,
         "permanent_active_needs_seat": "erin" in report.people,
         "service_principal_needs_p2_seat": "deploy-app" in report.people,
+    }
+
+
+# --- good practice ------------------------------------------------------------------------------------
+@probe("For one week alice holds Global Administrator as a permanent active assignment while bob is eligible and "
+       "activates it for two hours each working day.")
+def standing_vs_jit(lab: Lab) -> dict[str, Any]:
+    sim = lab.sim("standing-vs-jit")
+    sim.assign("alice", "Global Administrator", kind="active", justification="standing admin")
+    sim.assign("bob", "Global Administrator", kind="eligible")
+    for day in range(5):
+        sim.run(day * DAY + 9 * HOUR)
+        sim.activate("bob", "Global Administrator", duration="PT2H", justification=f"change {day + 1}")
+    sim.run(7 * DAY)
+    access = sim.results().effective_access
+    hours = access.groupby("principal")["hours"].sum()
+    return {
+        "standing_hours": float(hours.get("alice", 0.0)),
+        "jit_hours": float(hours.get("bob", 0.0)),
     }
