@@ -46,6 +46,14 @@ def test_duration_up_to_the_roles_maximum():
     assert refusal_rules(sim) == [("ExpirationRule", "RoleAssignmentRequestPolicyValidationFailed")]
 
 
+def test_no_activation_shorter_than_five_minutes():
+    sim = eligible()
+    with pytest.raises(PimRefusal, match="must last at least 5 minutes") as err:
+        sim.activate("alice", SEC, duration="PT4M", justification="j")
+    assert err.value.source == facts.MIN_ASSIGNMENT_MINUTES.source
+    assert sim.activate("alice", SEC, duration="PT5M", justification="j").duration == 5
+
+
 def test_without_a_duration_the_activation_lasts_the_maximum():
     sim = eligible()
     sim.set_settings(SEC, activation_max="PT3H")
