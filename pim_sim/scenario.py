@@ -467,8 +467,34 @@ class _Checker:
             return False
         return True
 
+    def _settings_from(self, tenant: Tenant) -> SettingsBook:
+        """``settings_from``: role settings read from a policy export beside the scenario file."""
+        src = self.spec.settings_from
+        if src is None:
+            return SettingsBook()
+        from .graph_import import read_policies
+
+        if ".." in Path(src.file).parts:
+            self.fail(("settings_from", "file"), "name a file beside the scenario file (no '..')")
+            return SettingsBook()
+        here = Path(self.doc.file).parent if Path(self.doc.file).is_file() else Path.cwd()
+        try:
+            got = read_policies(here / src.file, names=src.names, role=src.role)
+        except (OSError, ModelError) as e:
+            self.fail(("settings_from", "file"), f"can't use {src.file}: {e}")
+            return SettingsBook()
+        for (role, scope), s in got.settings.items():
+            if scope not in {x.id for x in tenant.scopes}:
+                self.fail(("settings_from", "file"), f"{src.file} has settings for {role} at {scope}, not a scope "
+                                                     "of this tenant")
+            for a in s.approvers:
+                if not tenant.has_principal(a):
+                    self.fail(("settings_from", "names"), f"approver {a!r} of {role} in {src.file} is not in this "
+                                                          "tenant; map its id to a name under settings_from.names")
+        return SettingsBook(dict(got.settings))
+
     def _settings(self, tenant: Tenant) -> SettingsBook:
-        book = SettingsBook()
+        book = self._settings_from(tenant)
         seen = set()
         for i, s in enumerate(self.spec.settings):
             path = ("settings", i)
@@ -484,7 +510,7 @@ class _Checker:
             seen.add(key)
             try:
                 book = book.with_setting(s.role, s.scope, surface,
-                                         default_settings(surface).with_changes(**s.changes()))
+                                         book.lookup(s.role, s.scope, surface).with_changes(**s.changes()))
             except SettingError as e:
                 self.fail((*path, _SETTING_FIELD.get(e.setting, "")), str(e))
         return book

@@ -164,6 +164,17 @@ class SettingSpec(SettingFields):
     scope: str = "/"
 
 
+class SettingsFromSpec(Spec):
+    """Role settings read from a Microsoft Graph, PowerShell or ARM policy export (see
+    :mod:`pim_sim.graph_import`); ``names`` maps the export's object ids (approvers, groups) to
+    the tenant's names. ``settings:`` entries apply on top."""
+
+    file: Annotated[str, StringConstraints(pattern=r"^[^/\\].*\.json$", max_length=260)] = Field(
+        description="a JSON file beside the scenario file")
+    names: dict[str, Name] = {}
+    role: Name | None = Field(None, description="the role a bare policy governs (it doesn't say)")
+
+
 # -------------------------------------------------------------------------------- assignments
 class AssignmentSpec(Spec):
     """An assignment in place at the start (or from ``start``): eligible or active, permanent
@@ -501,6 +512,8 @@ class ScenarioSpec(Spec):
     lag: bool = Field(True, description="model the provisioning and token-refresh delay of activations")
     tenant: TenantSpec = TenantSpec()
     settings: list[SettingSpec] = []
+    settings_from: Annotated[SettingsFromSpec | None, BeforeValidator(lambda v: {"file": v} if isinstance(v, str) else v)] = \
+        Field(None, description="a Graph policy export the role settings start from, e.g. policy.json")
     assignments: list[AssignmentSpec] = []
     approvers: dict[str, ApproverSpec] = Field({}, description="response models by approver name, '*' for all")
     timeline: list[TimelineStep] = []
