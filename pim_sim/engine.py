@@ -637,6 +637,10 @@ class Simulation:
                                      justification, settings.approver_justification_required)
         except PimRefusal as e:
             self._refuse(by, "approve" if approve else "deny", r.role, r.scope, e)
+        # "All approvers are then notified of the decision" (pim-approval-workflow).
+        self._notify(settings, NotificationEvent.ACTIVATED, Recipient.APPROVER,
+                     ";".join(sorted(self.approvers_for(r.id) - {r.principal})),
+                     f"PIM: Request for {r.role} {'approved' if approve else 'denied'} by {by}", r.id)
         if approve:
             r = self._set_status(r, Status.GRANTED, by, approver=by, approver_justification=justification)
             self._log(Activity.ACTIVATION_APPROVED, Service.PIM, r.surface, by, r.principal, r.role, r.scope,

@@ -50,6 +50,14 @@ def test_approvers_are_notified_and_the_requester_is_not_among_them():
         ("Notification_Approver_EndUser_Assignment", "bob;dave")]
 
 
+def test_all_approvers_are_told_the_decision():
+    sim, r = pending(approvers=("alice", "bob", "dave"))
+    sim.advance(8)
+    sim.deny(r.id, by="dave", justification="no ticket")
+    assert [(n.minute, n.recipients, n.subject) for n in sim.notifications if n.request_id == r.id][1:] == [
+        (8, "bob;dave", "PIM: Request for Security Administrator denied by dave")]
+
+
 def test_approvers_need_no_role():
     sim, r = pending(approvers=("dave",))
     assert [s.role for s in sim.schedules_of("dave")] == ["Member"]  # of helpdesk: no admin role at all
