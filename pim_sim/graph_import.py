@@ -25,10 +25,11 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from . import facts
-from .clock import minutes
+from .clock import DEFAULT_START, iso, minutes
 from .errors import ModelError, SettingError
 from .graph import ARM_DOCS, GRAPH_DOCS, ROLE_BY_ID, RULE_IDS, arm_rule_type, odata_type, rule_type, target_of
 from .policy import NOTIFICATION_RULE_IDS, NotificationRule, RoleSettings, default_settings
@@ -465,15 +466,47 @@ class ImportedRequest:
     ticket: str = ""
     status: str = ""
 
-    def to_action(self) -> dict:
-        """The action as a scenario file writes it."""
-        out = {"do": self.action, "kind": self.kind, "principal": self.principal, "role": self.role,
-               "scope": self.scope}
-        for key in ("start", "duration", "justification", "ticket"):
-            value = getattr(self, key)
-            if value:
-                out[key] = value
-        return out
+    def to_step(self, start: datetime = DEFAULT_START, at: str | None = None) -> dict:
+        """The request as a scenario timeline step; ``at`` is its start as an offset from the
+        scenario's ``start`` (a request with no start happens at ``at``, default minute 0)."""
+        if at is None:
+            at = "PT0M"
+            if self.start is not None:
+                offset = (_datetime(self.start) - start).total_seconds() / 60
+                if offset < 0:
+                    raise GraphImportError(f"{self.action} of {self.role} for {self.principal}",
+                                           "scheduleInfo.startDateTime", f"{self.start} is before the scenario's "
+                                           f"start ({start:%Y-%m-%dT%H:%M}Z)")
+                at = iso(offset)
+        do = _STEPS.get(self.action)
+        if do is None:
+            raise GraphImportError(f"{self.action} of {self.role} for {self.principal}", "action",
+                                   f"{self.action} has no scenario step (steps: {', '.join(sorted(_STEPS))})")
+        step = {"at": at, "do": do, "principal": self.principal, "role": self.role, "scope": self.scope}
+        if do in ("assign", "remove", "request_extend", "request_renew"):
+            step["kind"] = self.kind
+        if do in ("assign", "activate", "request_extend", "request_renew") and self.duration:
+            step["duration"] = self.duration
+        if do != "deactivate" and self.justification:
+            step["justification"] = self.justification
+        if do == "activate" and self.ticket:
+            step["ticket"] = self.ticket
+        return step
+
+
+_STEPS = {"adminAssign": "assign", "selfActivate": "activate", "selfDeactivate": "deactivate", "adminRemove": "remove",
+          "selfExtend": "request_extend", "selfRenew": "request_renew"}
+
+
+def _datetime(text: str) -> datetime:
+    return datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+
+
+def timeline_from_requests(data, *, start: datetime = DEFAULT_START, names: Mapping[str, str] | None = None,
+                           kind: str | None = None) -> list[dict]:
+    """Graph schedule requests as a scenario ``timeline`` (sorted by time)."""
+    steps = [r.to_step(start) for r in read_requests(data, names=names, kind=kind)]
+    return sorted(steps, key=lambda st: minutes(st["at"]))
 
 
 _ACTIONS = {a.casefold(): a for a in ("adminAssign", "adminUpdate", "adminRemove", "adminExtend", "adminRenew",
@@ -484,8 +517,6 @@ _EXPIRATIONS = {"notspecified", "noexpiration", "afterdatetime", "afterduration"
 def read_requests(data, *, names: Mapping[str, str] | None = None, kind: str | None = None) -> tuple[ImportedRequest, ...]:
     """Schedule requests (``roleAssignmentScheduleRequests`` or ``roleEligibilityScheduleRequests``,
     https://learn.microsoft.com/en-us/graph/api/resources/unifiedroleassignmentschedulerequest) as actions."""
-    from datetime import datetime
-
     names = dict(names or {})
     out = []
     top = fold(load_json(data))
@@ -515,7 +546,7 @@ def read_requests(data, *, names: Mapping[str, str] | None = None, kind: str | N
         start = info.get("startdatetime")
         if start is not None:
             try:
-                datetime.fromisoformat(str(start).replace("Z", "+00:00"))
+                _datetime(start)
             except ValueError:
                 raise GraphImportError(where, "scheduleInfo.startDateTime", f"{start!r} is not an ISO-8601 date-time") \
                     from None
@@ -532,11 +563,14 @@ def read_requests(data, *, names: Mapping[str, str] | None = None, kind: str | N
             if start is None or not exp.get("enddatetime"):
                 raise GraphImportError(where, "scheduleInfo.expiration.endDateTime", "afterDateTime needs a start and "
                                        "an endDateTime")
-            end = datetime.fromisoformat(str(exp["enddatetime"]).replace("Z", "+00:00"))
-            begin = datetime.fromisoformat(str(start).replace("Z", "+00:00"))
-            from .clock import iso
-
-            duration = iso((end - begin).total_seconds() / 60)
+            try:
+                end = _datetime(exp["enddatetime"])
+            except ValueError:
+                raise GraphImportError(where, "scheduleInfo.expiration.endDateTime", f"{exp['enddatetime']!r} is not an "
+                                       "ISO-8601 date-time") from None
+            if end <= _datetime(start):
+                raise GraphImportError(where, "scheduleInfo.expiration.endDateTime", "must be after startDateTime")
+            duration = iso((end - _datetime(start)).total_seconds() / 60)
         ticket = raw.get("ticketinfo") or {}
         out.append(ImportedRequest(action, this_kind, names.get(raw["principalid"], raw["principalid"]), found.name,
                                    scope, start, duration, str(raw.get("justification") or ""),

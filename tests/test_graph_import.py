@@ -167,9 +167,10 @@ def test_requests_become_actions():
     assert (assign.role, assign.duration, assign.start) == ("User Administrator", "P1D", "2026-01-05T09:00:00Z")
     assert (activate.role, activate.duration, activate.ticket) == ("Global Administrator", "PT2H", "CHG-1042")
     assert remove.duration is None and remove.kind == "active"
-    assert activate.to_action() == {"do": "selfActivate", "kind": "active", "principal": "bob",
-                                    "role": "Global Administrator", "scope": "/", "duration": "PT2H",
-                                    "justification": "Patch Tuesday", "ticket": "CHG-1042"}
+    assert activate.to_step(at="PT10H") == {"at": "PT10H", "do": "activate", "principal": "bob",
+                                            "role": "Global Administrator", "scope": "/", "duration": "PT2H",
+                                            "justification": "Patch Tuesday", "ticket": "CHG-1042"}
+    assert assign.to_step()["at"] == "PT9H"  # 09:00 on the scenario's first day
     (elig,) = read_requests(FIX / "eligibility_requests.json")
     assert elig.kind == "eligible" and elig.duration == "P180D"
 
@@ -181,6 +182,9 @@ def test_requests_become_actions():
     ({"scheduleInfo": {"expiration": {"type": "afterDuration", "duration": "two hours"}}}, "scheduleInfo.expiration.duration"),
     ({"scheduleInfo": {"expiration": {"type": "whenever"}}}, "scheduleInfo.expiration.type"),
     ({"scheduleInfo": {"startDateTime": "yesterday"}}, "scheduleInfo.startDateTime"),
+    ({"scheduleInfo": {"startDateTime": "2026-01-05T10:00:00Z",
+                       "expiration": {"type": "afterDateTime", "endDateTime": "2026-01-05T09:00:00Z"}}},
+     "scheduleInfo.expiration.endDateTime"),
 ])
 def test_malformed_requests_name_the_field(change, field):
     doc = json.loads((FIX / "requests.json").read_text())
@@ -196,3 +200,30 @@ def test_oversized_uploads_are_refused(tmp_path):
     big = b'{"value": [' + b" " * (graph_import.MAX_BYTES + 1) + b"]}"
     with pytest.raises(GraphImportError, match="larger than"):
         read_policies(big)
+
+
+def test_requests_become_a_timeline_that_runs():
+    from pim_sim.graph_import import timeline_from_requests
+    from pim_sim.scenario import Scenario
+
+    steps = timeline_from_requests(FIX / "eligibility_requests.json")
+    steps += [{**st, "at": "PT10H"} for st in timeline_from_requests(FIX / "requests.json")
+              if st["do"] == "activate"]
+    assert [st["do"] for st in steps] == ["assign", "activate"]
+    scenario = Scenario.from_dict({"name": "replayed", "horizon": "PT12H", "lag": False,
+                                   "tenant": {"users": ["bob"]}, "timeline": steps})
+    results = scenario.run()
+    assert list(results.requests["status"]) == ["Provisioned", "Provisioned"]
+    assert list(results.requests["action"]) == ["adminAssign", "selfActivate"]
+
+
+def test_a_request_before_the_scenario_start_or_with_no_step_is_refused():
+    from datetime import UTC, datetime
+
+    reqs = read_requests(FIX / "requests.json")
+    with pytest.raises(GraphImportError, match="before the scenario's start"):
+        reqs[0].to_step(datetime(2026, 2, 1, tzinfo=UTC))
+    doc = json.loads((FIX / "requests.json").read_text())
+    doc["value"][0]["action"] = "adminExtend"
+    with pytest.raises(GraphImportError, match="adminExtend has no scenario step"):
+        read_requests(doc)[0].to_step()
