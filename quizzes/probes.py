@@ -1017,6 +1017,7 @@ def alerts(lab: Lab) -> dict[str, Any]:
         "unused_days_range": ranges["unused_days"],
         "stale_days_range": ranges["stale_days"],
         "min_global_admins_range": ranges["min_global_admins"],
+        "min_global_admins_lowest": ranges["min_global_admins"][0],
         "activation_renewals_range": ranges["activation_renewals"],
         "alert_activity": triggered,
         "alerts_after_lapse": sorted(d.name for d in center.active()),

@@ -131,8 +131,8 @@ def derive_key(q: Question, result: ProbeResult) -> Any:
     if isinstance(q, DropdownQuestion):
         whole = observed(check.observe) if check.observe else None
         out = {}
-        for b in q.blanks:
-            obs = observed(b.observe) if b.observe else (whole or {}).get(b.id)
+        for i, b in enumerate(q.blanks):
+            obs = observed(b.observe) if b.observe else _part(whole, i, b.id)
             hits = [c.id for c in b.choices if same(c.token, obs)]
             if len(hits) != 1:
                 raise Disagreement(f"blank {b.id!r}: observation {obs!r} matches {len(hits)} choices")
@@ -144,6 +144,15 @@ def derive_key(q: Question, result: ProbeResult) -> Any:
             raise Disagreement(f"a numeric question needs a number, got {obs!r}")
         return float(obs)
     raise TypeError(f"unknown question type {type(q).__name__}")
+
+
+def _part(whole: Any, index: int, blank: str) -> Any:
+    """A blank's share of a whole-question observation: by blank id, or by position in a list."""
+    if isinstance(whole, Mapping):
+        return whole.get(blank)
+    if isinstance(whole, list | tuple) and index < len(whole):
+        return whole[index]
+    raise Disagreement(f"blank {blank!r}: the observation {whole!r} has no part for it")
 
 
 def _agrees(q: Question, derived: Any) -> bool:
