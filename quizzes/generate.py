@@ -74,6 +74,7 @@ SKILLS = {
     "audit": ("SC-300:4.4.5", "SC-500-2026-05:1.1.1", "AZ-500-2023:1.3.5"),
     "emergency": ("SC-300:4.4.6", "SC-500-2026-05:1.1.1", "AZ-500-2023:1.3.5"),
     "azure-rbac": ("SC-300:4.4.2", "SC-500-2026-05:1.2.1", "AZ-500-2026-01:1.1.1", "AZ-500-2023:1.3.1"),
+    "reviews": ("SC-300:4.3.2", "AZ-500-2023:1.3.6"),  # SC-500 and AZ-500 (2026) have no access-review bullet
 }
 
 
@@ -1035,6 +1036,86 @@ def _audit_service(d: Draw) -> Generated:
                       "PIM logs its own activities under Service = PIM; approvals also appear under Access Reviews "
                       "('Request approved'); Core Directory logs the resulting role change, initiated by MS-PIM.",
                       [facts.SOURCES["security_operations"], facts.MS_PIM.source, facts.SOURCES["activity_names"]], 3)
+
+
+# ======================================================================== access reviews
+@template("review-no-response", "reviews", "reviews")
+def _review_no_response(d: Draw) -> Generated:
+    from pim_sim import AccessReview, NoResponse
+
+    kept_yes, denied, silent_active, silent_idle, reviewer = d.people(5)
+    role = d.rng.choice(ENTRA_ROLES)
+    option = d.rng.choice(list(NoResponse))
+    days = d.rng.choice([7, 14, 21])
+    sim = d.sim(entra_tenant([kept_yes, denied, silent_active, silent_idle, reviewer]))
+    for who in (kept_yes, denied, silent_active, silent_idle):
+        sim.assign(who, role)
+    sim.advance(1 * D)
+    sim.sign_in(kept_yes)
+    sim.sign_in(silent_active)
+    review = sim.reviews.create(AccessReview(f"{role} review", role, selected=(reviewer,), duration_days=days,
+                                             auto_apply=True, no_response=option))
+    sim.advance(2 * D)
+    review.decide(kept_yes, True, by=reviewer, reason="still on the team")
+    review.decide(denied, False, by=reviewer, reason="moved to finance")
+    sim.run((days + 5) * D)
+    d.saw(sim, [r for r in sim.audit if r.service == "Access Reviews" or "Remove eligible" in r.activity])
+    rows = [(kept_yes, f"approved by {reviewer}"), (denied, f"denied by {reviewer}"),
+            (silent_active, "not reviewed; signed in on day 1"), (silent_idle, "not reviewed; never signed in")]
+    statements = []
+    for who, what in rows:
+        kept = sim.find(who, role, kind="eligible") is not None
+        d.note(f"after the review: {who} {'keeps' if kept else 'lost'} the eligible assignment")
+        reviewed = who in (kept_yes, denied)
+        statements.append((f"{who} ({what}) still has the eligible assignment after the review is applied.", kept,
+                           "Decisions made by reviewers are applied as made." if reviewed else
+                           f"With '{option.value}', an unreviewed user is "
+                           + ("kept." if kept else "removed."),
+                           "the no-response setting overrides reviewers' decisions" if reviewed else
+                           "unreviewed users are always removed" if kept else "unreviewed users are always kept"))
+    return d.yes_no(f"A one-time {days}-day access review of {role} has {reviewer} as reviewer, auto-apply on and "
+                    f"'If reviewers don't respond' set to '{option.value}' (recommendations use 30 days of sign-ins). "
+                    f"All four users are eligible.", statements,
+                    "'If reviewers don't respond' applies only to users nobody reviewed: No change keeps them, Remove "
+                    "access removes them, Approve access keeps them, Take recommendations keeps those who signed in "
+                    "within 30 days and removes the others. Auto-apply applies results when the review ends.",
+                    [facts.REVIEWS, facts.RECOMMENDATION_WINDOW_DAYS.source], 3)
+
+
+@template("time-to-access", "approval", "approval")
+def _time_to_access(d: Draw) -> Generated:
+    user, approver = d.people(2)
+    role = d.rng.choice(ENTRA_ROLES)
+    t0 = d.minute_of_day()
+    waits = [float(d.rng.randrange(5, 240, 5)) for _ in range(2)]
+    sim = d.sim(entra_tenant([user, approver]))
+    sim.assign(user, role)
+    sim.set_settings(role, require_approval=True, approvers=(approver,))
+    sim.run(t0)
+    first = sim.activate(user, role, duration="PT1H", justification="first try")
+    sim.advance(waits[0])
+    sim.deny(first.id, by=approver, justification="use a ticket")
+    sim.advance(10)
+    second = sim.activate(user, role, duration="PT1H", justification="ticket 88")
+    sim.advance(waits[1])
+    sim.approve(second.id, by=approver)
+    sim.advance(2 * H)
+    d.saw(sim, [*_records(sim, first.id), *_records(sim, second.id)])
+    done = _records(sim, second.id, [facts_activity("ACTIVATION_COMPLETED")])[0]
+    key = done.minute - t0
+    return d.numeric(
+        f"At {when(t0)} {user} requests {role} (approval by {approver} required). {approver} denies it "
+        f"{waits[0]:g} minutes later; {user} submits a new request 10 minutes after the denial, which {approver} "
+        f"approves {waits[1]:g} minutes after it was made. How many minutes after the first request does the "
+        "activation begin?", key, "minutes",
+        [(waits[1], "The clock started with the first request; the denial didn't reset it.",
+          "only the last request's wait counts"),
+         (waits[0] + waits[1], "The user waited 10 more minutes before resubmitting.", "a denied request is resubmitted "
+          "automatically"),
+         (waits[0], "A denied request ends; a new request is needed, and waits for its own approval.",
+          "a denied request can be approved later")],
+        f"The first request was denied (a denied request ends), the second was approved at {when(done.minute)}, when "
+        "the activation began.", [APPROVAL_PAGE], 2)
 
 
 # ======================================================================== public API
