@@ -27,7 +27,7 @@ from .alerts import BY_ID, DEFINITIONS
 from .approvals import ApproverBehaviour, Away
 from .engine import ADMIN, Refusal, Simulation
 from .errors import ModelError, PimRefusal, SettingError
-from .policy import SettingsBook, default_settings
+from .policy import SettingsBook
 from .presets import Preset, preset
 from .requests import PENDING, Action, Request, Status
 from .results import Results
@@ -353,6 +353,7 @@ class _Checker:
     def __init__(self, doc: Document, spec: ScenarioSpec, kept: dict[tuple, list[int]] | None = None):
         self.doc, self.spec, self.kept = doc, spec, kept or {}
         self.issues: list[Issue] = []
+        self.book = SettingsBook()
 
     def fail(self, path, message: str) -> None:
         path = tuple(path)
@@ -368,7 +369,7 @@ class _Checker:
         tenant = self._tenant(base)
         if tenant is None:
             raise ScenarioError(self.issues)
-        settings = self._settings(tenant)
+        settings = self.book = self._settings(tenant)
         own = list(enumerate(spec.assignments))
         for i, a in own:
             self._assignment(tenant, ("assignments", i), a)
@@ -547,7 +548,7 @@ class _Checker:
                     for j, a in enumerate(step.approvers or ()):
                         self._principal(tenant, (*path, "approvers", j), a)
                     try:
-                        default_settings(surface).with_changes(**step.changes()).validate(surface)
+                        self.book.lookup(step.role, step.scope, surface).with_changes(**step.changes()).validate(surface)
                     except SettingError as e:
                         self.fail((*path, _SETTING_FIELD.get(e.setting, "")), str(e))
 

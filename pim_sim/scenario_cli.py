@@ -101,9 +101,10 @@ def run(
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise typer.BadParameter(f"can't create {folder}: {e.strerror}", param_hint="--out") from None
-    if n == 1 and scenario.horizon >= LONG_RUN_DAYS * 1440:
-        with _progress(scenario.horizon, "simulating") as bar:
-            task = bar.add_task("run", total=round(scenario.horizon / 1440))
+    if n == 1:  # one run with the scenario's own seed, exactly what run(scenario) gives
+        days = round(scenario.horizon / 1440)
+        with _progress(days, "simulating") as bar:
+            task = bar.add_task("run", total=days, visible=scenario.horizon >= LONG_RUN_DAYS * 1440)
             results = scenario.run(seed, progress=lambda minute: bar.update(task, completed=round(minute / 1440)))
         output = runner.RunOutput(1, scenario.seed if seed is None else seed, results.metrics(),
                                   {name: getattr(results, name) for name in runner.FRAMES})

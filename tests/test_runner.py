@@ -52,7 +52,7 @@ def test_parallel_processes_give_exactly_the_serial_numbers(jit):
 
 def test_a_dask_cluster_gives_exactly_the_serial_numbers(jit):
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
             distributed.Client(cluster) as client:
         on_dask = replicate(jit, client=client)
         swept = sweep(jit, "workload.rate_per_day", [1, 2], replications=2, client=client)

@@ -84,7 +84,7 @@ def test_a_missing_file_is_an_error_not_a_crash(tmp_path):
         load_scenario(tmp_path / "nope.yaml")
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=300))
 def test_any_text_is_a_scenario_or_a_scenario_error(text):
     try:
@@ -101,7 +101,7 @@ _data = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=4) | st.di
                      max_leaves=20)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.dictionaries(_keys, _data, max_size=6))
 def test_any_data_is_a_scenario_or_a_scenario_error(data):
     data = {"name": "x", "horizon": "P1D", **data}
