@@ -41,7 +41,8 @@ from .tenant import DIRECTORY, PrincipalKind
 
 GA = "Global Administrator"
 SCUBA_SOURCE = "https://github.com/cisagov/ScubaGear/blob/main/PowerShell/ScubaGear/baselines/aad.md"
-P2_NOTE = "Your tenant does not have a Microsoft Entra ID P2 license, which is required for this feature"
+P2_NOTE = "**NOTE: Your tenant does not have a Microsoft Entra ID P2 license, which is required for this feature**"
+LIST_MAX = 20  # ScubaGear lists at most this many offenders in a report line
 DEPLOYMENT_PLAN = f"{facts.PIM}/pim-deployment-plan"
 BEST_PRACTICES = f"{facts.LEARN}/entra/identity/role-based-access-control/best-practices"
 
@@ -129,6 +130,11 @@ class CheckResult:
     @property
     def passed(self) -> bool:
         return self.result == "Pass"
+
+    @property
+    def text(self) -> str:
+        """The details without ScubaGear's HTML (``details`` is ScubaGear's report string)."""
+        return self.details.replace(":<br/>", ": ").replace("<br/>", " ").replace("**", "")
 
 
 def rules_from_settings(s: RoleSettings, source: str, source_type: str = "Directory Role") -> tuple[PolicyRule, ...]:
@@ -235,6 +241,8 @@ def posture_from_scubagear(data, *, exclusions: Mapping | None = None) -> Postur
                                     assignments))
     plans = doc.get("service_plans") or ()
     has_p2 = any(str(p.get("serviceplanname")) == "AAD_PREMIUM_P2" for p in plans if isinstance(p, dict))
+    if exclusions is None and isinstance(raw, dict):
+        exclusions = next((v for k, v in raw.items() if str(k).casefold() == "scuba_config"), None)
     return Posture(tuple(roles), users, has_p2, "ScubaGear provider export", exclusions_from_config(exclusions))
 
 
@@ -251,8 +259,21 @@ def _not_checked(control: str, why: str) -> CheckResult:
 
 
 def _listing(items, what: str) -> str:
+    """ScubaGear's report line: ``2 global admin(s) found:<br/>Ann, Bob`` (sorted, at most 20 listed)."""
     items = sorted(items)
-    return f"{len(items)} {what}" + (f": {', '.join(items)}" if items else "")
+    if not items:
+        return f"{len(items)} {what}"
+    line = f"{len(items)} {what}:<br/>{', '.join(items[:LIST_MAX])}"
+    if len(items) > LIST_MAX:
+        line += (" ...<br/>Note: The list of matching items has been truncated. Full details are available in the "
+                 "JSON results.")
+    return line
+
+
+def _score(gas: int, others: int) -> str:
+    """The least privilege score as ScubaGear prints it (Rego's number formatting, four characters)."""
+    ratio = gas / others
+    return str(int(ratio)) if ratio == int(ratio) else repr(ratio)[:4]
 
 
 def scuba(posture: Posture) -> tuple[CheckResult, ...]:
@@ -269,7 +290,7 @@ def scuba(posture: Posture) -> tuple[CheckResult, ...]:
         if not count_ok:
             score = "Policy MS.AAD.7.1 failed so score not computed"
         elif others:
-            score = f"Least Privilege Score = {str(len(gas) / len(others))[:4]} (should be 1 or less)"
+            score = f"Least Privilege Score = {_score(len(gas), len(others))} (should be 1 or less)"
         else:
             score = "All privileged users are Global Admin"
         met = count_ok and len(gas) <= len(others)

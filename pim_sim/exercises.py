@@ -317,7 +317,7 @@ def _check(req: Requirement, sim, posture, checks, tips) -> tuple[bool, str]:
         found = next((c for c in checks if c.control == req.get("control")), None)
         if found is None:
             raise ExerciseError(f"requirement {req.id}.control", f"{req.get('control')!r} is not a SCuBA control")
-        return found.passed, f"{found.result}: {found.details}"
+        return found.passed, f"{found.result}: {found.text}"
     if req.check == "advice":
         found = next((a for a in tips if a.role == req.get("role") and a.topic == req.get("topic", "Role settings")), None)
         if found is None:

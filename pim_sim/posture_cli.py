@@ -79,7 +79,7 @@ def baseline_command(
     for col in ("Control", "Result", "Details"):
         table.add_column(col)
     for c in checks:
-        table.add_row(c.control, c.result, c.details)
+        table.add_row(c.control, c.result, c.text)
     out.print(table)
     table = Table(title="Microsoft deployment-plan recommendations (advisory)")
     for col in ("Topic", "Role", "Result", "Details"):

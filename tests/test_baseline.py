@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -38,8 +39,9 @@ def test_scubagear_export_gives_scubagears_verdicts():
     assert {k: v.result for k, v in r.items()} == {
         "MS.AAD.7.1": "Pass", "MS.AAD.7.2": "Fail", "MS.AAD.7.3": "Fail", "MS.AAD.7.4": "Fail", "MS.AAD.7.5": "Fail",
         "MS.AAD.7.6": "Fail", "MS.AAD.7.7": "Fail", "MS.AAD.7.8": "Pass", "MS.AAD.7.9": "Warning"}
-    assert r["MS.AAD.7.1"].details == "3 global admin(s) found: Break Glass 1, Mariam Sadik, Tier0 Member"
-    assert r["MS.AAD.7.2"].details == "Requirement not met: Least Privilege Score = 3.0 (should be 1 or less)"
+    assert r["MS.AAD.7.1"].details == "3 global admin(s) found:<br/>Break Glass 1, Mariam Sadik, Tier0 Member"
+    assert r["MS.AAD.7.1"].text == "3 global admin(s) found: Break Glass 1, Mariam Sadik, Tier0 Member"
+    assert r["MS.AAD.7.2"].details == "Requirement not met: Least Privilege Score = 3 (should be 1 or less)"
     assert r["MS.AAD.7.3"].offenders == ("Ola Nordmann",)
     assert r["MS.AAD.7.4"].offenders == ("Exchange Administrator", "Global Administrator")
     assert r["MS.AAD.7.5"].offenders == ("Exchange Administrator",)
@@ -171,3 +173,75 @@ def test_deployment_plan_advice():
     assert helpdesk.result == "Recommended" and helpdesk.details == "require ticket information on activation"
     assert items[("Global Administrators", "Global Administrator")].result == "Meets"  # 3 < 5
     assert items[("Standing access", "highly privileged roles")].result == "Recommended"
+
+
+# ScubaGear's report strings, for the cases its own Rego unit tests cover (reimplemented here).
+def users(*people):
+    """privileged_users from (display name, roles) pairs."""
+    return {"privileged_users": {f"id{i}": {"DisplayName": n, "OnPremisesImmutableId": None, "roles": list(r)}
+                                 for i, (n, r) in enumerate(people)}, "privileged_roles": []}
+
+
+GA = "Global Administrator"
+
+
+@pytest.mark.parametrize("people, result, details", [
+    ([("Ann", [GA]), ("Bob", [GA, "User Administrator"])], "Pass", "2 global admin(s) found:<br/>Ann, Bob"),
+    ([("Ann", [GA])], "Fail", "1 global admin(s) found:<br/>Ann"),
+    ([(f"GA{i}", [GA]) for i in range(9)], "Fail", "9 global admin(s) found:<br/>" + ", ".join(f"GA{i}" for i in range(9))),
+])
+def test_7_1_report_strings(people, result, details):
+    r = by_control(scuba(posture_from_scubagear(users(*people))))["MS.AAD.7.1"]
+    assert (r.result, r.details) == (result, details)
+
+
+@pytest.mark.parametrize("people, result, details", [
+    ([("A", [GA]), ("B", [GA]), ("C", ["Application Administrator"]), ("D", ["User Administrator"]),
+      ("E", ["Privileged Role Administrator"])], "Pass", "Requirement met: Least Privilege Score = 0.66 (should be 1 or less)"),
+    ([("A", [GA]), ("B", [GA]), ("C", ["Application Administrator"]), ("D", ["Privileged Role Administrator"])],
+     "Pass", "Requirement met: Least Privilege Score = 1 (should be 1 or less)"),
+    ([("A", [GA]), ("B", [GA]), ("B", ["Privileged Role Administrator"])],  # display names are a set
+     "Fail", "Requirement not met: Least Privilege Score = 2 (should be 1 or less)"),
+    ([("A", [GA]), ("B", [GA]), ("C", [GA])], "Fail", "Requirement not met: All privileged users are Global Admin"),
+    ([(f"GA{i}", [GA]) for i in range(9)] + [("X", ["User Administrator"])], "Fail",
+     "Requirement not met: Policy MS.AAD.7.1 failed so score not computed"),
+])
+def test_7_2_least_privilege_score(people, result, details):
+    r = by_control(scuba(posture_from_scubagear(users(*people))))["MS.AAD.7.2"]
+    assert (r.result, r.details) == (result, details)
+
+
+P2 = [{"ServicePlanName": "AAD_PREMIUM_P2", "ServicePlanId": "x"}]
+
+
+def roles_export(assignments: dict, users_ok=(), groups_ok=()):
+    return {"privileged_roles": [{"DisplayName": role, "Assignments": [{"PrincipalId": p, "EndDateTime": end,
+                                                                        "StartDateTime": "/Date(1660328610000)/"}
+                                                                       for p, end in rows]}
+                                 for role, rows in assignments.items()],
+            "service_plans": P2,
+            "scuba_config": {"Aad": {"MS.AAD.7.4v1": {"RoleExclusions": {"Users": list(users_ok),
+                                                                         "Groups": list(groups_ok)}}}}}
+
+
+@pytest.mark.parametrize("assignments, users_ok, groups_ok, offenders", [
+    ({GA: [("u1", "/Date(1691006065170)/")]}, (), (), ()),
+    ({GA: [("u1", None)]}, ("u1",), (), ()),
+    ({GA: [("u1", None)]}, (), ("u1",), ()),  # an excluded group id matches the principal id
+    ({GA: [("u1", None)]}, ("u9",), (), (GA,)),
+    ({GA: [("u1", None), ("u2", None)], "Application Administrator": [("u3", None)]}, ("u1",), (),
+     ("Application Administrator", GA)),
+    ({GA: [("u1", None)], "Application Administrator": [("u3", "/Date(1691006065170)/")]}, (), ("u3",), (GA,)),
+])
+def test_7_4_permanent_assignments_and_exclusions(assignments, users_ok, groups_ok, offenders):
+    r = by_control(scuba(posture_from_scubagear(roles_export(assignments, users_ok, groups_ok))))["MS.AAD.7.4"]
+    assert r.offenders == offenders
+    assert r.details == (f"{len(offenders)} role(s) that contain users with permanent active assignment"
+                         + (":<br/>" + ", ".join(offenders) if offenders else ""))
+
+
+def test_long_offender_lists_are_truncated_like_scubagears():
+    r = by_control(scuba(posture_from_scubagear(users(*[(f"U{i:02}", [GA]) for i in range(25)]))))["MS.AAD.7.1"]
+    assert r.details.startswith("25 global admin(s) found:<br/>U00, U01")
+    assert ", U19 ...<br/>Note: The list of matching items has been truncated." in r.details
+    assert len(r.offenders) == 25

@@ -19,7 +19,7 @@ ICONS = {"Pass": "✅", "Fail": "❌", "Warning": "⚠️", "Not checked": "➖"
 
 def scuba_table(checks) -> pd.DataFrame:
     return pd.DataFrame([{"": ICONS[c.result], "Control": c.control, "Result": c.result, "Requirement": c.requirement,
-                          "Details": c.details} for c in checks],
+                          "Details": c.text} for c in checks],
                         columns=["", "Control", "Result", "Requirement", "Details"])
 
 
