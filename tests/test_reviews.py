@@ -371,3 +371,21 @@ def test_mail_notifications_and_reminders_halfway_to_reviewers_who_havent_decide
                                       reminders=False))
     quiet.advance("P11D")
     assert not [n for n in quiet.notifications if n.rule_id.startswith("AccessReview")]
+
+
+@pytest.mark.parametrize(("frequency", "months"), [("quarterly", 3), ("semiAnnually", 6), ("annually", 12)])
+def test_longer_recurrences_follow_calendar_months_and_never_end_by_default(frequency, months):
+    sim = entra_sim()
+    review = sim.reviews.create(AccessReview("r", SEC, selected=("dave",), frequency=frequency, duration_days=14))
+    sim.run("P1100D")  # about three years: the series never ends on its own
+    starts = [sim.clock.at(i.start) for i in review.instances]
+    assert starts == [add_months(DEFAULT_START, k * months) for k in range(len(starts))]
+    assert len(starts) == len([k for k in range(40) if sim.clock.minute_of(add_months(DEFAULT_START, k * months))
+                               < 1100 * DAY])
+
+
+def test_a_one_time_review_has_a_single_instance():
+    sim = entra_sim()
+    review = sim.reviews.create(AccessReview("once", SEC, selected=("dave",)))
+    sim.advance("P400D")
+    assert len(review.instances) == 1 and review.instance().end == 30 * DAY
