@@ -78,15 +78,3 @@ def settings_from_file(path, **kwargs):
     from .graph_import import settings_from_file as read
 
     return read(path, **kwargs)
-
-
-def import_policies(data):
-    from .graph_import import read_policies
-
-    return read_policies(data)
-
-
-def export_policies(settings, **kwargs):
-    from .graph_export import policy_assignments
-
-    return policy_assignments(settings, **kwargs)

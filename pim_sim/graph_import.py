@@ -363,7 +363,7 @@ def _read_rule(rid: str, rule: dict, where: str, surface: Surface, names: dict, 
             raise GraphImportError(where, "claimValue", "isEnabled is true but no authentication context (e.g. 'c1') "
                                    "is named")
         return {"auth_context": claim.strip() if enabled else None}
-    return _notification(rid, rule, where)
+    return _notification(rid, rule, where, notes)
 
 
 def _expiration(rid: str, rule: dict, where: str, notes: list) -> dict:
@@ -431,7 +431,7 @@ def _approval(rule: dict, where: str, names: dict) -> dict:
     return {"require_approval": required, "approvers": tuple(approvers), "approver_justification_required": justification}
 
 
-def _notification(rid: str, rule: dict, where: str) -> dict:
+def _notification(rid: str, rule: dict, where: str, notes: list) -> dict:
     event, recipient = _NOTIFICATION_BY_ID[rid]
     kind = rule.get("notificationtype")
     if kind is not None and str(kind).casefold() != "email":
@@ -445,7 +445,8 @@ def _notification(rid: str, rule: dict, where: str) -> dict:
         raise GraphImportError(where, "notificationLevel", f"{raw_level!r} is not None, Critical or All")
     default = _bool(rule.get("isdefaultrecipientsenabled"), where, "isDefaultRecipientsEnabled", default=True)
     extra = _strings(rule.get("notificationrecipients"), where, "notificationRecipients")
-    if level == "None":
+    if level == "None":  # the model has no level setting: nobody is emailed
+        notes.append(ImportNote(where, "notificationLevel None: the model sends this email to nobody"))
         default, extra = False, ()
     return {f"notify:{rid}": NotificationRule(event, recipient, default, extra, level == "Critical")}
 

@@ -60,7 +60,7 @@ def test_powershell_pascal_case_lower_case_enums_and_beta_approvers():
     assert _notify(pra, "Notification_Admin_Admin_Assignment").critical_only
     off = _notify(pra, "Notification_Admin_EndUser_Assignment")  # level None: nobody is emailed
     assert not off.default_recipients and off.additional_recipients == ()
-    assert got.notes == ()
+    assert [n.message for n in got.notes] == ["notificationLevel None: the model sends this email to nobody"]
 
 
 def test_arm_policy_with_rule_type_and_properties_envelope():
