@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
-from quizzes import load_bank
+from quizzes import BankError, load_bank
 from quizzes.export import response_text
 from quizzes.grading import key_of
 from quizzes.progress import Answer, ProgressError, check_learner, open_store
@@ -29,9 +29,17 @@ WORD = re.compile(r"[a-z]{4,}")
 
 
 @st.cache_resource(show_spinner="Loading the question bank…")
-def bank():
-    """The validated bank (read once per server)."""
+def _load_bank():
     return load_bank()
+
+
+def bank():
+    """The validated bank (read once per server); if it doesn't validate, the page says why and stops."""
+    try:
+        return _load_bank()
+    except BankError as e:
+        st.error(f"The question bank doesn't load:\n\n```\n{e}\n```")
+        st.stop()
 
 
 class StorePerCall:

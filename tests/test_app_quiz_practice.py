@@ -1,0 +1,145 @@
+"""The Practice page: every question type answered through its widgets, immediate feedback with
+the key, explanation, misconception, sources and evidence, and answers kept in the store."""
+
+from __future__ import annotations
+
+import pytest
+from quiz_app import OUTLINE, answer, open_page, quiz_store, store_location, texts  # noqa: F401 - quiz_store: a fixture
+from quiz_samples import samples
+from streamlit.testing.v1 import AppTest
+
+from quizzes import load_bank
+from quizzes.grading import grade, key_of
+from quizzes.progress import open_store
+from quizzes.session import items
+from ui.quiz_common import PracticeSession, StorePerCall
+
+PAGE = "ui/quiz_practice.py"
+KEY = "practice_session"
+
+
+def with_session(at: AppTest, questions, learner: str = "ann") -> PracticeSession:
+    outline = load_bank().outlines[OUTLINE]
+    session = PracticeSession(items(questions, outline), learner, StorePerCall())
+    at.session_state[KEY] = session
+    at.run()
+    assert not at.exception
+    return session
+
+
+def test_without_a_profile_the_page_asks_for_one():
+    at = open_page(PAGE, learner=None)
+    assert "Create a learner profile" in at.info[0].value
+    assert KEY not in at.session_state
+
+
+def test_an_empty_profile_name_is_refused():
+    at = open_page(PAGE, learner=None)
+    at.button(key="quiz_create_profile").click().run()
+    assert "learner: must be a non-empty name" in at.sidebar.error[0].value
+
+
+def test_every_question_type_answered_right_scores_and_is_stored():
+    at = open_page(PAGE)
+    qs = samples()
+    with_session(at, qs)
+    for n, q in enumerate(qs):
+        assert at.button(key=f"{KEY}_check").disabled  # nothing answered yet
+        answer(at, f"{KEY}_q{n}", q, key_of(q))
+        at.button(key=f"{KEY}_check").click().run()
+        assert not at.exception
+        assert at.success[0].value.startswith("**Right.**")
+        assert q.explanation in texts(at)
+        assert "Sources: [" in texts(at)
+        if n < len(qs) - 1:
+            at.button(key=f"{KEY}_next").click().run()
+    assert f"Done: {len(qs)} of {len(qs)} points." in texts(at)
+    with open_store(store_location()) as store:
+        got = store.answers("ann")
+    assert [a.question_id for a in got] == [q.id for q in qs] and all(a.score == 1.0 for a in got)
+    assert {a.mode for a in got} == {"practice"}
+
+
+def test_a_wrong_answer_shows_the_key_and_the_misconception():
+    at = open_page(PAGE)
+    q = samples()[0]
+    with_session(at, [q])
+    answer(at, f"{KEY}_q0", q, "b")
+    at.button(key=f"{KEY}_check").click().run()
+    assert at.error[0].value == "**Not right.** The answer: Activate the role"
+    assert "*Misconception: thinks a = b.*" in texts(at)
+    with open_store(store_location()) as store:
+        assert [a.score for a in store.answers("ann")] == [0.0]
+
+
+def test_partial_credit_is_shown_as_such():
+    at = open_page(PAGE)
+    q = samples()[1]  # multiple: a and c are right
+    with_session(at, [q])
+    answer(at, f"{KEY}_q0", q, ["a"])
+    at.button(key=f"{KEY}_check").click().run()
+    assert at.warning[0].value.startswith(f"**Partly right ({grade(q, ['a']).score:.0%}).**")
+
+
+def test_a_probe_question_shows_the_simulations_timeline_and_audit_rows():
+    bank = load_bank()
+    q = next(q for q in bank if q.probe_verified)
+    at = open_page(PAGE)
+    with_session(at, [q])
+    answer(at, f"{KEY}_q0", q, key_of(q))
+    at.button(key=f"{KEY}_check").click().run()
+    assert any(e.label == "The simulation's evidence" for e in at.expander)
+    from quizzes.verify import evidence
+
+    result = evidence(q)
+    assert result.story in texts(at)
+    rows = [d.value for d in at.dataframe]
+    assert rows and len(rows[0]) == len(result.evidence)
+
+
+def test_the_related_scenario_opens_in_the_scenario_lab():
+    at = open_page(PAGE)
+    q = next(q for q in load_bank() if "activat" in q.stem.lower())
+    with_session(at, [q])
+    answer(at, f"{KEY}_q0", q, key_of(q))
+    at.button(key=f"{KEY}_check").click().run()
+    lab = at.button(key=f"{KEY}_fb1_lab")
+    name = lab.label.split("(", 1)[1].split(")", 1)[0]
+    lab.click().run()
+    assert not at.exception
+    assert at.session_state["lab_scenario"] == name
+    assert at.header[0].value == "Scenario lab"
+
+
+def test_choosing_questions_builds_a_session_from_the_bank():
+    at = open_page(PAGE)
+    at.number_input(key="practice_count").set_value(3).run()
+    at.button(key="practice_start").click().run()
+    session = at.session_state[KEY]
+    assert len(session.items) == 3 and all(it.seed is None for it in session.items)
+    at2 = open_page(PAGE, learner=None)
+    at2.number_input(key="practice_count").set_value(2).run()
+    at2.checkbox(key="practice_generated").check().run()
+    at2.button(key="practice_start").click().run()
+    assert len(at2.session_state[KEY].items) == 2
+
+
+def test_profiles_persist_across_restarts_of_the_app():
+    open_page(PAGE, learner="zoe")
+    at = AppTest.from_file(open_page.__globals__["APP"], default_timeout=60).run()
+    at.switch_page(PAGE).run()
+    assert "zoe" in at.sidebar.selectbox(key="quiz_profile").options
+
+
+@pytest.mark.parametrize("qtype", ["ordering", "dropdown", "numeric", "yes_no"])
+def test_incomplete_answers_can_not_be_checked(qtype):
+    at = open_page(PAGE)
+    q = next(q for q in samples() if q.type == qtype)
+    with_session(at, [q])
+    if qtype == "ordering":
+        at.multiselect(key=f"{KEY}_q0_order").set_value(["i1"]).run()
+    elif qtype == "dropdown":
+        at.selectbox(key=f"{KEY}_q0_blank_max").set_value("b").run()
+    elif qtype == "yes_no":
+        at.radio(key=f"{KEY}_q0_yn_s1").set_value("Yes").run()
+    assert at.button(key=f"{KEY}_check").disabled
