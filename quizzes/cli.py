@@ -208,24 +208,25 @@ def quiz(ctx: typer.Context,
     import random
 
     from .progress import open_store
-    from .session import ExamSession, PracticeSession, review_order, select, weighted_exam
+    from .session import ExamSession, PracticeSession, review_order, select, weighted_exam, with_missed_variants
 
     seed = random.SystemRandom().randrange(1_000_000) if seed is None else seed
     the_outline, pool = build_pool(outline, seed=seed, bank=source is not Source.GENERATED,
-                                   generated=source is not Source.BANK,
-                                   strict=exam)
-    if topic or objective:
-        pool = select(pool, topics=topic or None, objectives=objective or None)
-    if not pool:
-        raise typer.BadParameter("no question matches those topics and objectives", param_hint="--topic/--objective")
+                                   generated=source is not Source.BANK, strict=exam)
     with open_store(store) as db:
-        now = datetime.now(UTC)
+        history = db.answers(learner)
+        if review and not exam and source is not Source.BANK:
+            pool = with_missed_variants(pool, history, the_outline)
+        if topic or objective:
+            pool = select(pool, topics=topic or None, objectives=objective or None)
+        if not pool:
+            raise typer.BadParameter("no question matches those topics and objectives",
+                                     param_hint="--topic/--objective")
         if exam:
             chosen = weighted_exam(pool, count, seed)
-            session = ExamSession(chosen, learner, db, minutes=minutes or 2.0 * len(chosen))
-            _run_exam(session, the_outline.title)
+            _run_exam(ExamSession(chosen, learner, db, minutes=minutes or 2.0 * len(chosen)), the_outline.title)
         else:
-            ordered = review_order(pool, db.answers(learner), now) if review else pool
+            ordered = review_order(pool, history, datetime.now(UTC)) if review else pool
             _run_practice(PracticeSession(ordered[:count], learner, db))
     typer.echo(f"(seed {seed}; progress kept for {learner})")
 

@@ -1130,6 +1130,17 @@ def generate(name: str, seed: int) -> Generated:
     return t.build(Draw(name, seed))
 
 
+def regenerate(question_id: str) -> Generated | None:
+    """Rebuild a generated question from its id (``gen-<template>-<seed>``), or None if the id
+    isn't one (or names a template that no longer exists)."""
+    if not question_id.startswith("gen-"):
+        return None
+    name, _, seed = question_id.removeprefix("gen-").rpartition("-")
+    if name not in TEMPLATES or not seed.isdigit():
+        return None
+    return generate(name, int(seed))
+
+
 def generate_set(seed: int, count: int, *, topics: Iterable[str] | None = None,
                  names: Iterable[str] | None = None) -> list[Generated]:
     """``count`` generated questions cycling through the chosen templates, each with its own

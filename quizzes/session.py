@@ -131,6 +131,19 @@ def review_order(pool: Sequence[Item], history: Iterable[Answer], now: datetime)
     return sorted(pool, key=rank)
 
 
+def with_missed_variants(pool: Sequence[Item], history: Iterable[Answer], outline: Outline) -> list[Item]:
+    """The pool plus every generated variant the learner last answered wrongly, rebuilt from its
+    seed, so a missed variant comes back even when today's seed makes other ones."""
+    from .generate import regenerate
+
+    last: dict[str, Answer] = {}
+    for a in effective(history):
+        last[a.question_id] = a
+    have = {it.id for it in pool}
+    missed = [regenerate(qid) for qid, a in last.items() if not a.correct and qid not in have]
+    return [*pool, *items([g for g in missed if g is not None], outline)]
+
+
 def weighted_exam(pool: Sequence[Item], count: int, seed: int) -> list[Item]:
     """``count`` items drawn so each domain's share follows its weight midpoint (largest
     remainder), among the domains that have items; within a domain, objectives take turns."""

@@ -10,7 +10,7 @@ import pytest
 
 from pim_sim import facts
 from quizzes.bank import load_outlines
-from quizzes.generate import TEMPLATES, generate, generate_set
+from quizzes.generate import TEMPLATES, generate, generate_set, regenerate
 from quizzes.grading import grade, key_of
 from quizzes.schema import ID_PATTERN, QUESTION_TYPES
 
@@ -142,3 +142,10 @@ def test_activation_range_keys_follow_the_documented_range(monkeypatch):
         for s in generate("activation-maximum-range", seed).question.statements:
             hours = float(re.search(r"to ([\d.]+) hours", s.text).group(1))
             assert s.key is (0.5 <= hours <= 24)
+
+
+def test_a_generated_question_is_rebuilt_from_its_id():
+    g = generate("who-may-approve", 12)
+    assert _dump(regenerate(g.id)) == _dump(g)
+    for other in ("eligible-vs-active-1", "gen-no-such-template-3", "gen-activation-end-x"):
+        assert regenerate(other) is None

@@ -27,6 +27,7 @@ from quizzes.session import (
     scaled_score,
     select,
     weighted_exam,
+    with_missed_variants,
 )
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -274,3 +275,16 @@ def test_review_serves_missed_then_unseen_then_due_then_the_rest():
     now = T0 + timedelta(minutes=30)
     order = [it.id for it in review_order(list(ids.values()), history, now)]
     assert order == ["A-0", "A-1", "C-0", "B-0"]  # missed, unseen, due (C), not yet due (B)
+
+
+def test_a_missed_generated_variant_comes_back_even_with_another_seed(outline):
+    missed = generate("approval-expiry", 77)
+    history = [Answer("ann", missed.id, "SC-300:4.4.4", "SC-300:4", 0.0, T0, 10.0),
+               Answer("ann", "gen-extend-window-77", "SC-300:4.4.1", "SC-300:4", 1.0, T0, 10.0),
+               Answer("ann", "some-bank-question", "SC-300:4.4.1", "SC-300:4", 0.0, T0, 10.0)]
+    pool = _generated(outline, "approval-expiry", "extend-window", seed=5)
+    grown = with_missed_variants(pool, history, outline)
+    assert [it.id for it in grown] == [*(it.id for it in pool), missed.id]
+    assert grown[-1].evidence == missed.evidence and grown[-1].seed == 77
+    assert review_order(grown, history, T0 + timedelta(hours=1))[0].id == missed.id
+    assert with_missed_variants(grown, history, outline) == grown
