@@ -386,7 +386,7 @@ def approval_rules(lab: Lab) -> dict[str, Any]:
 
     waiting = eligible_alice(lab, "no-answer", **settings)
     r5 = waiting.activate("alice", "Global Administrator", duration="PT1H", justification="x")
-    waiting.run("P1DT6H")
+    waiting.run("P3D")
     expiry = first(waiting, "PIM activation request expired")
     pending_just_before = str(waiting.status_at(r5.id, expiry.minute - 1))
     after = refusal(lambda: waiting.approve(r5.id, by="bob"))
