@@ -62,6 +62,8 @@ def baseline_command(
     format: Annotated[Output, typer.Option("--format", help="table or json")] = Output.table,
     exclude: Annotated[list[str] | None, typer.Option("--exclude", help="emergency access account exempt from "
                                                                         "MS.AAD.7.4 (repeatable)")] = None,
+    compare: Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help="ScubaGear's TestResults.json or "
+                                                  "ScubaResults.json for the same tenant, to compare with")] = None,
 ) -> None:
     """Check a tenant against CISA SCuBA MS.AAD.7.1-7.9 (as ScubaGear does) and Microsoft's
     deployment-plan recommendations."""
@@ -70,9 +72,15 @@ def baseline_command(
     except ModelError as e:
         _fail(str(e))
     checks, tips = baseline.evaluate(posture)
+    try:
+        compared = baseline.compare(checks, compare) if compare is not None else ()
+    except ModelError as e:
+        _fail(f"{compare}: not a ScubaGear TestResults.json or ScubaResults.json ({e})")
     if format is Output.json:
-        typer.echo(json.dumps({"source": posture.source, "scuba": [asdict(c) for c in checks],
-                               "advice": [asdict(a) for a in tips]}, indent=1))
+        doc = {"source": posture.source, "scuba": [asdict(c) for c in checks], "advice": [asdict(a) for a in tips]}
+        if compare is not None:
+            doc["comparison"] = [{**asdict(c), "same": c.same} for c in compared]
+        typer.echo(json.dumps(doc, indent=1))
         return
     out = _console()
     table = Table(title=f"CISA SCuBA MS.AAD.7 on the {posture.source}")
@@ -87,6 +95,13 @@ def baseline_command(
     for a in tips:
         table.add_row(a.topic, a.role, a.result, a.details)
     out.print(table)
+    if compare is not None:
+        table = Table(title=f"Compared with ScubaGear's report ({sum(c.same for c in compared)} of {len(compared)} agree)")
+        for col in ("Control", "pim-sim", "ScubaGear", "Agree"):
+            table.add_column(col)
+        for c in compared:
+            table.add_row(c.control, c.ours, c.theirs, "yes" if c.same else "NO")
+        out.print(table)
 
 
 def _settings_row(s) -> dict:

@@ -245,3 +245,15 @@ def test_long_offender_lists_are_truncated_like_scubagears():
     assert r.details.startswith("25 global admin(s) found:<br/>U00, U01")
     assert ", U19 ...<br/>Note: The list of matching items has been truncated." in r.details
     assert len(r.offenders) == 25
+
+
+def test_comparison_reads_scubaresults_too_and_flags_disagreement():
+    from pim_sim.baseline import compare
+
+    checks = scuba(posture_from_scubagear(SCUBA))
+    report = {"Results": {"AAD": [{"GroupNumber": "7", "Controls": [
+        {"Control ID": "MS.AAD.7.1v1", "Result": "Pass", "Details": "x"},
+        {"Control ID": "MS.AAD.7.6v1", "Result": "Pass", "Details": "y"}]}]}}
+    got = {c.control: c for c in compare(checks, report)}
+    assert set(got) == {"MS.AAD.7.1v1", "MS.AAD.7.6v1"}
+    assert got["MS.AAD.7.1v1"].same and not got["MS.AAD.7.6v1"].same

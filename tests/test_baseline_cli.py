@@ -84,3 +84,16 @@ def test_exercise_list_show_and_grade(tmp_path):
     fix.write_text("settings:\n  Global Administrator: {activation_max: PT99H}\n")
     res = invoke("exercise", "ga-wide-open", "--fix", fix)
     assert res.exit_code == 1 and "fix.settings.Global Administrator" in res.output
+
+
+def test_baseline_compared_with_scubagears_own_results():
+    res = invoke("baseline", FIX / "ProviderSettingsExport.json", "--compare", FIX / "TestResults.json",
+                 "--format", "json")
+    doc = json.loads(res.output)
+    assert [c["control"] for c in doc["comparison"]] == [f"MS.AAD.7.{i}v1" for i in range(1, 10)]
+    assert all(c["same"] for c in doc["comparison"])
+    assert all(c["our_details"] == c["their_details"] for c in doc["comparison"])  # ScubaGear's exact strings
+    table = invoke("baseline", FIX / "ProviderSettingsExport.json", "--compare", FIX / "TestResults.json")
+    assert "9 of 9 agree" in table.output
+    bad = invoke("baseline", FIX / "ProviderSettingsExport.json", "--compare", FIX / "ga_exchange_v1.json")
+    assert bad.exit_code == 1 and "not a ScubaGear" in bad.output
