@@ -125,3 +125,26 @@ def test_a_year_of_monthly_reviews_on_a_500_user_tenant_reconciles():
     applied = [r for r in sim.audit if r.service == Service.ACCESS_REVIEWS and r.activity == "Auto apply review"]
     assert len(applied) == 12
     assert sim.holds("u000", GA)
+
+
+def test_same_seed_same_governance_records():
+    def run(seed: int):
+        users = [User(f"u{i:02d}", manager="u00" if i else None) for i in range(40)]
+        sim = Simulation(Tenant.build(users=[*users, "fb"]), seed=seed)
+        for i in range(1, 40):
+            sim.assign(f"u{i:02d}", SEC if i % 2 else "Security Reader", kind="eligible")
+        _ = sim.alerts
+        for role in (SEC, "Security Reader"):
+            sim.reviews.create(AccessReview(role, role, reviewers="manager", fallback=("fb",), frequency="monthly",
+                                            duration_days=14, auto_apply=True, no_response="Take recommendations",
+                                            behaviour=ReviewerBehaviour()))
+        for k in range(12):
+            sim.at(k * 9 * DAY + 5, lambda k=k: [sim.sign_in(f"u{i:02d}") for i in range(k % 4, 40, 4)])
+        sim.run("P100D")
+        res = sim.results()
+        return sim.audit, sim.notifications, res.review_outcomes, res.alert_incidents
+
+    first, again = run(5), run(5)
+    assert first[:2] == again[:2]
+    assert first[2].equals(again[2]) and first[3].equals(again[3]) and len(first[2]) == 8
+    assert first[0] != run(6)[0]
