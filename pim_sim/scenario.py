@@ -164,8 +164,11 @@ class Scenario:
             wl = spec.workload
             hours = workload_mod.WorkingHours(tuple(WEEKDAYS.index(d) for d in wl.working_hours.days),
                                               wl.working_hours.start_hour, wl.working_hours.end_hour)
-            activation = workload_mod.ActivationWorkload(wl.rate_per_day, tuple(wl.durations), hours, wl.justification)
-            workload_mod.start(sim, activation, self.workload_triples(), spec.horizon)
+            triples = self.workload_triples()
+            for rate in sorted({wl.rates.get(user, wl.rate_per_day) for user, _, _ in triples}):
+                activation = workload_mod.ActivationWorkload(rate, tuple(wl.durations), hours, wl.justification)
+                mine = [t for t in triples if wl.rates.get(t[0], wl.rate_per_day) == rate]
+                workload_mod.start(sim, activation, mine, spec.horizon)
         return sim
 
     def workload_triples(self) -> list[tuple[str, str, str]]:
@@ -569,6 +572,8 @@ class _Checker:
             return
         for j, u in enumerate(wl.users or ()):
             self._principal(tenant, ("workload", "users", j), u)
+        for u in wl.rates:
+            self._principal(tenant, ("workload", "rates", u), u)
         for j, r in enumerate(wl.roles or ()):
             if not any(r in roles for roles in CATALOGUE.values()):
                 self.fail(("workload", "roles", j), f"{r!r} is not a known role")

@@ -238,6 +238,8 @@ class WorkloadSpec(Spec):
     day on average (a Poisson process during working hours), asking for one of ``durations``."""
 
     rate_per_day: float = Field(1.0, ge=0.0, le=100.0)
+    rates: dict[Name, Annotated[float, Field(ge=0.0, le=100.0)]] = Field(
+        {}, description="per-user rates that replace rate_per_day, e.g. {alice: 3}")
     durations: Annotated[list[Duration], Field(min_length=1)] = [60.0, 120.0, 240.0]
     working_hours: WorkingHoursSpec = WorkingHoursSpec()
     justification: Text = "Scheduled administrative work"

@@ -206,3 +206,13 @@ def test_the_schema_accepts_every_shipped_scenario_and_rejects_an_unknown_field(
         assert list(validator.iter_errors(data)) == [], info.name
     assert list(validator.iter_errors({"name": "x", "horizon": "P1D", "colour": "red"}))
     assert list(validator.iter_errors({"name": "x", "horizon": "P1D", "timeline": [{"at": "P1D", "do": "fly"}]}))
+
+
+def test_a_per_user_rate_replaces_the_common_rate():
+    s = scenario(horizon="P28D", assignments=[{"principal": u, "role": SA} for u in ("alice", "bob")],
+                 workload={"rate_per_day": 0.2, "rates": {"alice": 5}, "durations": ["PT1H"]})
+    acts = s.run().requests.query("action == 'selfActivate'")
+    counts = acts["principal"].value_counts()
+    assert counts["alice"] > 5 * counts.get("bob", 0)
+    with pytest.raises(ScenarioError, match="workload.rates.zoe: 'zoe' is not a user"):
+        scenario(workload={"rates": {"zoe": 1}})
