@@ -164,7 +164,9 @@ class AccessReview:
     Azure role, or ``/groups/NAME`` with role ``Member`` or ``Owner`` for PIM for Groups. ``start`` is
     an absolute time (minutes or ISO-8601 from the simulation start; None: at creation); the series
     ends never, at ``end_by`` or after ``occurrences``. ``behaviour`` simulates the reviewers; without
-    it, reviewers decide only when a script calls :meth:`Review.decide`.
+    it, reviewers decide only when a script calls :meth:`Review.decide`. Learn documents the one-time,
+    one-month default; the other defaults (auto-apply off, no change, recommendations, mails and
+    reminders on) are the model's choices.
     """
 
     name: str
