@@ -82,7 +82,8 @@ DEFINITIONS: tuple[AlertDefinition, ...] = (
                     "raises this one at the lapse and nothing else until the licence returns."),
     AlertDefinition("staleSignIn", "Potential stale accounts in a privileged role", Surface.ENTRA, Severity.MEDIUM,
                     "An account in a privileged role hasn't signed in for the set number of days (no longer the "
-                    "password age).", ("stale_days",), True),
+                    "password age).", ("stale_days",), True,
+                    note="An account that never signed in counts as stale (the model's reading)."),
     AlertDefinition("rolesAssignedOutsidePrivilegedIdentityManagement",
                     "Roles are being assigned outside of Privileged Identity Management", Surface.ENTRA, Severity.HIGH,
                     "A role was assigned outside PIM in the last 30 days.", (), True),

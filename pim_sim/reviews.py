@@ -327,7 +327,10 @@ class Review:
             if not found:
                 raise ModelError(f"review {self.id} has no instance yet (it starts at minute {self.first_start:g})")
             return found[-1]
-        return self.book.instance(instance_id)
+        inst = self.book.instance(instance_id)
+        if inst.review_id != self.id:
+            raise ModelError(f"instance {instance_id} belongs to review {inst.review_id}, not {self.id}")
+        return inst
 
     def decide(self, principal: str, approve: bool, *, by: str, reason: str = "", instance_id: str | None = None
                ) -> DecisionRecord:
