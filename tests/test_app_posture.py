@@ -40,6 +40,9 @@ def test_the_page_opens_on_the_first_exercise_graded_as_shipped():
     assert list(grade["Requirement"]) == [r.text for r in ex.requirements]
     scuba = frame_with(at, "Control")
     assert list(scuba["Control"]) == list(baseline.CONTROLS)
+    policy = json.loads(at.json[1].value)  # [0] is the student's changes
+    assert policy["roleDefinitionId"] == "62e90394-69f5-4237-9190-012177145e10"
+    assert len(policy["policy"]["rules"]) == 17
 
 
 def test_changing_settings_regrades_and_the_solution_scores_full_marks():

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pim_sim import ModelError, baseline, exercises, graph_import
+from pim_sim import ModelError, baseline, exercises, graph_export, graph_import
 from pim_sim.roles import ENTRA_ROLES, HIGHLY_PRIVILEGED_ENTRA
 from ui import state
 
@@ -120,8 +120,16 @@ def exercise_page() -> None:
                  hide_index=True, width="stretch", key="posture_grade")
     with st.expander("Your changes"):
         st.json(fix.to_dict())
-    _, posture = exercises.run(ex, fix)
+    replay, posture = exercises.run(ex, fix)
     show_checks(posture)
+    with st.expander(f"What Microsoft Graph shows: {role}'s policy, the replay's requests and refusals"):
+        st.caption("GET /policies/roleManagementPolicyAssignments?$expand=policy($expand=rules): the 17 rules")
+        st.json(graph_export.policy_assignments(replay.settings, tenant=replay.tenant, roles=(role,))["value"][0],
+                expanded=False)
+        st.caption("roleAssignmentScheduleRequests (first 10)")
+        st.json(graph_export.requests_to_graph(replay)["roleAssignmentScheduleRequests"][:10], expanded=False)
+        st.caption("Refused requests as Graph answers them (first 10)")
+        st.json(graph_export.refusals_to_graph(replay)[:10], expanded=False)
 
 
 def export_page() -> None:
