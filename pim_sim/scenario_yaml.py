@@ -129,8 +129,7 @@ class _Walker:
                 if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in PLAIN_TAGS:
                     self.fail(key_node, path, "a key must be plain text")
                     continue
-                key = self.scalars.construct_object(key_node)
-                key = key if isinstance(key, str) else str(key)
+                key = str(key_node.value)
                 if key in out:
                     self.fail(key_node, (*path, key), f"the key {key!r} appears twice in this mapping")
                     continue
@@ -138,7 +137,12 @@ class _Walker:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.walk(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
-        value = self.scalars.construct_object(node)
+        try:
+            value = self.scalars.construct_object(node)
+        except (ValueError, OverflowError, yaml.YAMLError):
+            kind = node.tag.rsplit(":", 1)[-1]
+            self.fail(node, path, f"{node.value!r} looks like a {kind} but isn't a valid one")
+            return None
         if isinstance(value, datetime) and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         elif isinstance(value, date) and not isinstance(value, datetime):
