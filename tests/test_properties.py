@@ -5,7 +5,7 @@ cancel, deactivate, remove, extend, renew, admin update, change settings) and ad
 clock. Refusals are part of the game. After the script, the records must tell a consistent story.
 """
 
-from engine_builders import GA, SEC, simulation
+from engine_builders import GA, OTHER_RG, RG, SEC, SUB, VM, simulation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,12 +14,13 @@ from pim_sim.audit import Activity, Service
 from pim_sim.requests import Action, Status
 
 USERS = ("alice", "bob", "carol", "dave", "admins")
+AZURE_SCOPES = (SUB, RG, OTHER_RG, VM)
 ROLES = (SEC, "Security Reader")
 MAX = {SEC: 120.0, "Security Reader": 480.0}  # activation maximum per role, fixed for the whole script
 APPROVERS = ("bob", "alice", "dave")
 TERMINAL = {Status.PROVISIONED, Status.DENIED, Status.CANCELED, Status.REVOKED, Status.FAILED}
 
-step = st.tuples(st.integers(0, 11), st.integers(0, 4), st.integers(0, 1), st.integers(0, 2000), st.integers(0, 600))
+step = st.tuples(st.integers(0, 13), st.integers(0, 4), st.integers(0, 1), st.integers(0, 2000), st.integers(0, 600))
 scripts = st.lists(step, min_size=1, max_size=30)
 
 
@@ -31,6 +32,8 @@ def play(script, seed=0, lag=False):
         sim.set_settings(role, activation_max=top, require_mfa=False, require_approval=role == SEC, approvers=("bob", "dave"))
         for who in ("alice", "admins", "dave"):
             sim.assign(who, role, kind="eligible", duration="P3D" if who == "dave" else None)
+    sim.assign("alice", "Reader", SUB, kind="eligible", duration="P3D")
+    sim.assign("admins", "Reader", RG, kind="eligible", duration="P2D")
     for op, who_i, role_i, n, wait in script:
         who, role = USERS[who_i], ROLES[role_i]
         pending = [r for r in sim.requests.values() if r.status in (Status.PENDING_APPROVAL, Status.PENDING_ADMIN_DECISION)]
@@ -65,6 +68,11 @@ def play(script, seed=0, lag=False):
                 sim.admin_update(s.id, end=sim.now + wait + 5 if n % 2 else None, by="bob", justification="j")
             elif op == 11:
                 sim.set_settings(role, require_approval=bool(n % 2), approvers=("bob", "dave") if n % 3 else ())
+            elif op == 12:  # an Azure assignment somewhere in the tree
+                sim.assign(who, "Reader", AZURE_SCOPES[n % 3], kind=("eligible", "active")[role_i], duration=n * 30 + 5,
+                           justification="j")
+            elif op == 13:  # an Azure activation, possibly narrower than the eligibility
+                sim.activate(who, "Reader", AZURE_SCOPES[n % 4], duration=5 + n % 480, justification="j")
         except (PimRefusal, ModelError):
             pass
         sim.advance(wait)
@@ -96,6 +104,30 @@ def test_nobody_holds_access_outside_an_interval_the_directory_granted(script, f
             for role in (*ROLES, GA):
                 expected = any((who, role) in granted for who in (user, *groups))
                 assert sim.holds(user, role, at=t) == expected, (user, role, t)
+
+
+def _activity_log_holders(sim, t):
+    """Who holds which Azure role where at t, replaying only the Activity Log's create and delete records."""
+    count: dict[tuple[str, str, str], int] = {}
+    for a in sim.audit:
+        if a.service == Service.AZURE_RESOURCE_MANAGER and a.minute <= t:
+            delta = 1 if a.activity == Activity.ARM_CREATE_ASSIGNMENT else -1
+            count[(a.target, a.role, a.scope)] = count.get((a.target, a.role, a.scope), 0) + delta
+    return {k for k, v in count.items() if v > 0}
+
+
+@PROPS
+@given(scripts, st.lists(st.floats(0, 1), min_size=5, max_size=5))
+def test_azure_access_is_what_the_activity_log_granted_at_or_above_the_scope(script, fractions):
+    sim = play(script)
+    for t in sorted({0.0, sim.now, *(f * sim.now for f in fractions), *(a.minute for a in sim.audit)}):
+        granted = _activity_log_holders(sim, t)
+        for user in ("alice", "bob", "carol", "dave"):
+            groups = {"admins"} if user == "carol" else set()
+            for scope in AZURE_SCOPES:
+                expected = any((who, "Reader", above) in granted for who in (user, *groups)
+                               for above in sim.tenant.ancestors(scope))
+                assert sim.holds(user, "Reader", scope, at=t) == expected, (user, scope, t)
 
 
 @PROPS
@@ -134,7 +166,7 @@ def test_no_activation_exceeds_its_maximum_or_its_eligibility(script):
     for s in sim.schedules.values():
         if s.origin.value != "activated":
             continue
-        assert s.end - s.start <= MAX[s.role] + 1e-9
+        assert s.end - s.start <= MAX.get(s.role, 480.0) + 1e-9
         assert s.stop - s.start <= sim.requests[s.request_id].duration + 1e-9
         source = sim.schedules[s.activated_from]
         assert source.kind.value == "eligible" and source.start <= s.start
