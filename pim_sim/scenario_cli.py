@@ -58,7 +58,11 @@ def _write(frame: pd.DataFrame, path: Path, fmt: Format) -> Path:
     elif fmt is Format.json:
         target.write_text(frame.to_json(orient="records", date_format="iso", indent=1) + "\n")
     else:
-        frame.to_parquet(target, index=False)
+        try:
+            frame.to_parquet(target, index=False)
+        except ImportError:
+            raise typer.BadParameter("parquet needs pyarrow (pip install pyarrow); or use csv or json",
+                                     param_hint="--format") from None
     return target
 
 
