@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -77,10 +77,11 @@ class PolicyImport:
 
     policies: tuple[ImportedPolicy, ...]
     notes: tuple[ImportNote, ...] = ()
-    settings: dict[tuple[str, str], RoleSettings] = field(default_factory=dict, compare=False)
 
-    def __post_init__(self) -> None:
-        self.settings.update({(p.role, p.scope): p.settings for p in self.policies})
+    @property
+    def settings(self) -> dict[tuple[str, str], RoleSettings]:
+        """Role settings by (role, scope), as a scenario's settings book holds them."""
+        return {(p.role, p.scope): p.settings for p in self.policies}
 
 
 # ------------------------------------------------------------------------------- generic shape
@@ -214,10 +215,11 @@ def _one_policy(item: dict, where: str, names: dict, role_hint: str | None, note
     if not isinstance(rules, list):
         raise GraphImportError(where, "rules", "must be a list of rule objects")
     role, scope, surface = _role_and_scope(item, policy, where, names, role_hint)
-    label = f"{role} at {scope}"
     if role is None:
-        notes.append(ImportNote(where, f"skipped: {scope}"))
+        notes.append(ImportNote(where, f"skipped: role {item.get('roledefinitionid')} is not in the model's role "
+                                       "catalogue"))
         return None
+    label = f"{role} at {scope}"
     settings = _settings(rules, label, surface, names, notes)
     try:
         settings.validate(surface)
@@ -263,7 +265,7 @@ def _role_and_scope(item: dict, policy: dict, where: str, names: dict, role_hint
     key = str(role_id).rstrip("/").rsplit("/", 1)[-1].casefold()
     found = ROLE_BY_ID.get(key)
     if found is None or found.surface is not surface:
-        return None, f"role {role_id} is not in the model's role catalogue", surface
+        return None, scope, surface
     return found.name, scope, surface
 
 
