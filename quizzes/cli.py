@@ -100,7 +100,7 @@ def render(question, number: str = "") -> str:
     lines = [wrap(f"{number}{question.stem}")]
     if question.type in ("single", "multiple"):
         if question.type == "multiple":
-            lines.append("  (choose all that apply)")
+            lines.append(f"  (choose {len(question.key)})")
         lines += [wrap(f"{o.id}) {o.text}", "  ") for o in question.options]
     elif question.type == "yes_no":
         lines += [wrap(f"{n}. {s.text}", "  ") for n, s in enumerate(question.statements, 1)]

@@ -7,7 +7,7 @@ stored again; :func:`quizzes.progress.effective` keeps the last one per question
 
 The scaled score follows Microsoft's reporting (1 to 1,000, pass at 700) but not its method,
 which isn't published: the raw share of points is mapped linearly so that ``cut`` (70 % by
-default) lands on 700 (https://learn.microsoft.com/en-us/credentials/support/exam-scoring-reports).
+default) lands on 700 (https://learn.microsoft.com/en-us/credentials/certifications/exam-scoring-reports).
 """
 
 from __future__ import annotations

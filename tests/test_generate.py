@@ -28,7 +28,7 @@ def _wrong_responses(q):
     if q.type == "single":
         return [o.id for o in q.options if o.id != key]
     if q.type == "multiple":
-        return [[*key, o.id] for o in q.options if o.id not in key] + [[k for k in key if k != drop] for drop in key]
+        return [[*key[1:], o.id] for o in q.options if o.id not in key] + [[k for k in key if k != drop] for drop in key]
     if q.type == "yes_no":
         return [{**key, s.id: not key[s.id]} for s in q.statements]
     if q.type == "dropdown":

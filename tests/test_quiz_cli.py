@@ -33,7 +33,7 @@ def _wrong_text(q) -> str:
     if q.type == "single":
         return next(o.id for o in q.options if o.id != q.key)
     if q.type == "multiple":
-        return ",".join(o.id for o in q.options if o.id not in q.key)
+        return next(o.id for o in q.options if o.id not in q.key)
     if q.type == "yes_no":
         return ",".join("n" if s.key else "y" for s in q.statements)
     if q.type == "dropdown":
