@@ -353,7 +353,7 @@ class Simulation:
         r = self.requests[request_id]
         if r.status is not Status.GRANTED:
             return  # canceled before its start
-        if not self.licence.has_pim:  # the licence lapsed before the start: PIM no longer processes requests
+        if not self.licence.has_pim:  # lapsed before the start: nothing is processed (facts.WAITING_REQUEST_FAILS)
             self._set_status(r, Status.FAILED, MS_PIM, status_reason="TenantNotLicensed")
             return
         kind = Kind(r.kind)
@@ -708,7 +708,7 @@ class Simulation:
         eligible = self.schedules.get(r.target_schedule)
         if eligible is None or not eligible.holds_at(now):
             # The eligibility ended or was removed while the request waited (approval or a later start):
-            # nothing to activate. Graph status Failed; the reason text is the model's.
+            # nothing to activate (facts.WAITING_REQUEST_FAILS, undocumented).
             self._set_status(r, Status.FAILED, MS_PIM, status_reason="EligibilityEnded")
             return
         lag = 0.0
@@ -833,7 +833,7 @@ class Simulation:
         self._authorise(by, r.action, r.principal, r.role, r.scope, Surface(r.surface))
         if approve and r.action is Action.SELF_EXTEND and not self.schedules[r.target_schedule].holds_at(self.env.now):
             # The assignment ended while the extension waited; extending it now would bring access back
-            # without a new assignment. Model choice (Learn is silent): the request fails; renew instead.
+            # without a new assignment. The request fails; renew instead (facts.WAITING_REQUEST_FAILS, undocumented).
             return self._set_status(r, Status.FAILED, by, approver=by, status_reason="AssignmentEnded")
         if not approve:
             r = self._set_status(r, Status.DENIED, by, approver=by, approver_justification=justification)

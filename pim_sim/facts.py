@@ -126,6 +126,15 @@ EXPIRY_NOTICE_MINUTES = Fact(
     f"{PIM}/pim-how-to-renew-extend",
     note="PIM emails 14 days and 1 day before expiry, and again at expiry.",
 )
+WAITING_REQUEST_FAILS = Fact(
+    "Failed",
+    f"{LEARN}/graph/api/resources/request",
+    documented=False,
+    note="A request still waiting (for an approver, an administrator's decision or a later start) when the "
+    "eligibility or assignment it depends on has ended, or the licence has lapsed, ends with Graph status "
+    "Failed and grants nothing. Learn doesn't describe this case; the model never creates access that "
+    "nothing grants any more.",
+)
 
 # --- Audit --------------------------------------------------------------------------------
 PIM_AUDIT_VIEW_MINUTES = Fact(
