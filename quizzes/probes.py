@@ -823,7 +823,7 @@ def licence_lapse(lab: Lab) -> dict[str, Any]:
         "permanent_active_kept": sim.holds("carol", "Reports Reader"),
         "approval_setting_kept": sim.settings_for("Global Administrator", "/").require_approval,
         "activation_after_lapse_rule": activation.rule if activation else "accepted",
-        "emails_after_lapse": len(sim.notifications) - emails_before,
+        "emails_after_lapse": len(sim.notifications) > emails_before,
         "why_not_after_lapse": str(sim.why_not("alice", "Global Administrator").reason),
         "pim_licences": sorted(str(lic) for lic in ("Free", "P1", "P2", "Governance") if _has_pim(lab, lic)),
     }
