@@ -231,3 +231,27 @@ def test_a_refusal_is_raised_with_a_learnable_message_and_recorded_where_and_whe
         42, "admin", "adminAssign", "Reader", SUB, "EligibilityRule", "ServicePrincipalEligibilityNotSupported",
         str(err.value))
     assert err.value.source.startswith("https://learn.microsoft.com/")
+
+
+@pytest.mark.parametrize(("kind", "duration", "canceled"), [
+    ("eligible", "P1D", "Add eligible member to role in PIM canceled (timebound)"),
+    ("eligible", None, "Add eligible member to role in PIM canceled (permanent)"),
+    ("active", "P1D", "Add member to role in PIM canceled (timebound)")])
+def test_a_scheduled_assignment_canceled_before_its_start_never_begins(kind, duration, canceled):
+    sim = simulation()
+    r = sim.assign("alice", SEC, kind=kind, start="PT1H", duration=duration, justification="j")
+    sim.advance(10)
+    sim.cancel(r.id, by="admin")
+    sim.run("P2D")
+    assert statuses(sim, r.id) == [("Granted", 0), ("Canceled", 10)]
+    assert activities(sim)[-1] == (canceled, 10)
+    assert sim.find("alice", SEC, at=120) is None
+
+
+def test_a_scripted_action_that_pim_refuses_is_recorded_not_raised():
+    sim = simulation()
+    sim.at(10, lambda: sim.assign("deploy-bot", SEC, kind="eligible"))
+    sim.at("PT20M", lambda: sim.assign("alice", SEC, kind="eligible"))
+    sim.run(30)
+    assert [(r.minute, r.code) for r in sim.refusals] == [(10, "ServicePrincipalEligibilityNotSupported")]
+    assert sim.find("alice", SEC).start == 20
