@@ -105,3 +105,23 @@ def test_the_scenario_lab_run_can_be_checked():
     at.radio(key="posture_source").set_value("Scenario lab run").run()
     assert not at.exception
     assert len(frame_with(at, "Control")) == 9
+
+
+def test_pim_for_groups_settings_can_be_changed_on_the_page():
+    at = open_page()
+    at.selectbox(key="posture_exercise").set_value("tier0-group-backdoor").run()
+    role = "Member@/groups/tier0"
+    at.selectbox(key="posture_role").set_value(role).run()
+    prefix = f"posture_tier0-group-backdoor_{role}"
+    button = f"FormSubmitter:{prefix}_form-Apply to {role}"
+    at.checkbox(key=f"{prefix}_approval").check()
+    at.button(key=button).click().run()
+    assert not at.exception
+    assert "groups roles have no default approvers" in at.error[0].value  # refused, not applied
+    assert at.session_state["posture_fixes"]["tier0-group-backdoor"]["settings"] == {}
+    at.multiselect(key=f"{prefix}_approvers").set_value(["mariam", "olu"])
+    at.text_input(key=f"{prefix}_alert_activation").set_value("secops@contoso.com")
+    at.button(key=button).click().run()
+    assert not at.exception and score(at) == "5 / 5"
+    policy = json.loads(at.json[1].value)
+    assert (policy["scopeType"], policy["roleDefinitionId"]) == ("Group", "member")

@@ -56,9 +56,12 @@ def exercise_page() -> None:
 
     st.subheader("Change the tenant")
     sim = exercises.configured(ex, fix)
-    roles = [*HIGHLY_PRIVILEGED_ENTRA, *(r for r in ENTRA_ROLES if r not in HIGHLY_PRIVILEGED_ENTRA)]
-    role = st.selectbox("Role", roles, key="posture_role")
-    current = sim.settings_for(role, "/")
+    groups = [f"{r}@/groups/{g.name}" for g in sim.tenant.groups for r in ("Member", "Owner")]
+    roles = [*HIGHLY_PRIVILEGED_ENTRA, *(r for r in ENTRA_ROLES if r not in HIGHLY_PRIVILEGED_ENTRA), *groups]
+    role = st.selectbox("Role (PIM for Groups roles are named Member@/groups/NAME)", roles, key="posture_role")
+    role_name, _, scope = role.partition("@")
+    scope = scope or "/"
+    current = sim.settings_for(role_name, scope)
     alert = {n.event.value: n for n in current.notifications if n.recipient.value == "Admin"}
     users = [u.name for u in sim.tenant.users]
     prefix = f"posture_{ex.id}_{role}"
@@ -124,7 +127,10 @@ def exercise_page() -> None:
     show_checks(posture)
     with st.expander(f"What Microsoft Graph shows: {role}'s policy, the replay's requests and refusals"):
         st.caption("GET /policies/roleManagementPolicyAssignments?$expand=policy($expand=rules): the 17 rules")
-        st.json(graph_export.policy_assignments(replay.settings, tenant=replay.tenant, roles=(role,))["value"][0],
+        surface = replay.tenant.scope(scope).surface
+        st.json(graph_export.policy_assignment(role_name, scope, surface, replay.settings_for(role_name, scope),
+                                               tenant_id=graph_export.object_id("tenant", replay.tenant.name),
+                                               groups=frozenset(g.name for g in replay.tenant.groups)),
                 expanded=False)
         st.caption("roleAssignmentScheduleRequests (first 10)")
         st.json(graph_export.requests_to_graph(replay)["roleAssignmentScheduleRequests"][:10], expanded=False)
