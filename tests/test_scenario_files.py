@@ -17,7 +17,7 @@ from pim_sim import default_scenario, list_scenarios, load_scenario
 GOLDEN = Path(__file__).parent / "golden"
 SHIPPED = list_scenarios()
 LESSONS = {"jit-basics", "approval-expiry", "approver-holiday", "standing-vs-jit", "review-no-response",
-           "outside-pim-alert", "azure-settings-not-inherited", "licence-lapse"}
+           "outside-pim-alert", "azure-settings-not-inherited", "licence-lapse", "extend-and-renew"}
 
 
 def key_outcomes(results) -> dict:
