@@ -24,7 +24,7 @@ def version() -> None:
 
 # One line per area: each module adds its own commands.
 scenario_cli.register(app)  # run, validate, compare, sweep, schema, scenarios
-posture_cli.register(app)  # baseline, import-policy, export-graph, exercise
+posture_cli.register(app)  # baseline, import-policy, import-requests, export-graph, exercise
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True}, add_help_option=False)

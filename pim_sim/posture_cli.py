@@ -1,4 +1,4 @@
-"""The posture commands of ``pim-sim``: baseline, import-policy, export-graph and exercise.
+"""The posture commands of ``pim-sim``: baseline, import-policy, import-requests, export-graph and exercise.
 
 :func:`register` adds them to the typer app in :mod:`pim_sim.cli`. Bad input never shows a
 traceback: the problem is printed with the rule and field it concerns, and the exit code is 1.
@@ -140,6 +140,26 @@ def import_policy_command(
         out.print(f"note: {n.where}: {n.message}", markup=False)
 
 
+def import_requests_command(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="roleAssignmentScheduleRequests or "
+                                                                          "roleEligibilityScheduleRequests JSON")],
+    start: Annotated[str | None, typer.Option(help="the scenario's start (UTC ISO date-time); default 2026-01-05")] = None,
+) -> None:
+    """Print Graph schedule requests as a scenario timeline (YAML to paste under ``timeline:``)."""
+    from datetime import UTC, datetime
+
+    from .clock import DEFAULT_START
+
+    try:
+        begin = DEFAULT_START if start is None else datetime.fromisoformat(start.replace("Z", "+00:00"))
+        if begin.tzinfo is None:
+            begin = begin.replace(tzinfo=UTC)
+        steps = graph_import.timeline_from_requests(file, start=begin)
+    except ValueError as e:  # ModelError is a ValueError, and so is a bad --start
+        _fail(str(e))
+    typer.echo(yaml.safe_dump({"timeline": steps}, sort_keys=False, allow_unicode=True), nl=False)
+
+
 def export_graph_command(
     scenario: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="scenario YAML")],
     what: Annotated[str, typer.Option(help="policies, requests or errors")] = "policies",
@@ -196,5 +216,6 @@ def exercise_command(
 def register(app: typer.Typer) -> None:
     app.command("baseline")(baseline_command)
     app.command("import-policy")(import_policy_command)
+    app.command("import-requests")(import_requests_command)
     app.command("export-graph")(export_graph_command)
     app.command("exercise")(exercise_command)

@@ -97,3 +97,15 @@ def test_baseline_compared_with_scubagears_own_results():
     assert "9 of 9 agree" in table.output
     bad = invoke("baseline", FIX / "ProviderSettingsExport.json", "--compare", FIX / "ga_exchange_v1.json")
     assert bad.exit_code == 1 and "not a ScubaGear" in bad.output
+
+
+def test_import_requests_prints_a_timeline():
+    import yaml
+
+    res = invoke("import-requests", FIX / "requests.json")
+    assert res.exit_code == 0, res.output
+    steps = yaml.safe_load(res.output)["timeline"]
+    assert [s["do"] for s in steps] == ["activate", "remove", "assign"]  # sorted by time; no start means minute 0
+    assert steps[2]["at"] == "PT9H"
+    late = invoke("import-requests", FIX / "requests.json", "--start", "2026-02-01T00:00:00Z")
+    assert late.exit_code == 1 and "before the scenario's start" in late.output
