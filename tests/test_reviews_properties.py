@@ -63,3 +63,27 @@ def test_applying_results_twice_changes_nothing(initial, denied, option, seed):
     sim.advance("PT10M")
     review.apply()
     assert (dict(sim.schedules), len(sim.audit), list(sim.reviews.outcomes), review.instance()) == state
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(initial=st.sets(st.sampled_from(USERS), min_size=1), decisions=st.dictionaries(st.sampled_from(USERS), st.booleans()),
+       option=no_response, seed=st.integers(0, 1000))
+def test_only_denied_principals_lose_access_and_every_subject_has_one_outcome(initial, decisions, option, seed):
+    sim = Simulation(Tenant.build(users=[*USERS, "rev"]), seed=seed, lag=False)
+    for u in sorted(initial):
+        sim.assign(u, ROLE, kind="eligible")
+    review = sim.reviews.create(AccessReview("r", ROLE, selected=("rev",), duration_days=5, no_response=option,
+                                             auto_apply=True))
+    for u, approve in sorted(decisions.items()):
+        if u in initial:
+            review.decide(u, approve=approve, by="rev")
+    sim.advance("P6D")
+    final = review.decisions()
+    outcomes = {o.principal: o for o in sim.reviews.outcomes}
+    assert set(outcomes) == set(initial)
+    for u in initial:
+        denied = u in final and final[u].decision.value == "Deny"
+        assert (outcomes[u].result == "removed") is denied
+        assert (sim.find(u, ROLE) is None) is denied
+        if u in decisions:  # a reviewer's decision is never overridden by the no-response option
+            assert final[u].source == "reviewer" and (final[u].decision.value == "Approve") is decisions[u]
