@@ -113,7 +113,9 @@ def run(
         output = runner.RunOutput(1, scenario.seed if seed is None else seed, results.metrics(),
                                   {name: getattr(results, name) for name in runner.FRAMES})
         reps = runner.Replications(scenario.name, (output,))
+        observations = scenario.observe(results)
     else:
+        observations = ()
         with _progress(n, "replications") as bar:
             task = bar.add_task("run", total=n)
             reps = runner.replicate(scenario, n, seed, workers=workers, frames=True,
@@ -124,6 +126,14 @@ def run(
     written.append(_write(summary, folder / "summary", fmt))
     console = _console()
     console.print(_summary_table(summary, f"{scenario.title}: {n} replication(s)"))
+    if observations:
+        table = Table(title="What to observe")
+        table.add_column("")
+        table.add_column("observation")
+        table.add_column("in this run")
+        for o in observations:
+            table.add_row("yes" if o.passed else "NO", o.text, o.actual)
+        console.print(table)
     console.print("wrote " + ", ".join(str(p) for p in written), markup=False)
 
 

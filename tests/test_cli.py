@@ -28,6 +28,7 @@ def test_run_writes_every_table_and_the_same_bytes_every_time(tmp_path, fmt):
     for name in TABLES:
         assert (first / f"{name}.{fmt}").read_bytes() == (second / f"{name}.{fmt}").read_bytes()
     assert "activations_provisioned" in result.output and "Just-in-time basics" in result.output
+    assert "What to observe" in result.output and "NO " not in result.output
 
 
 def test_run_tables_hold_the_records(tmp_path):
