@@ -723,25 +723,27 @@ def audit_categories(lab: Lab) -> dict[str, Any]:
 
 # --- scopes --------------------------------------------------------------------------------------------
 @probe("In a tree corp > prod > web (management group, subscription, resource group), alice is eligible for "
-       "Contributor on prod and bob for Reader on web; carol is User Administrator for an administrative unit; "
-       "approval is required for Contributor on prod only.")
+       "Contributor on prod and bob for Reader on web, erin for Reader on prod (she activates it on vm1 only); "
+       "carol is User Administrator for an administrative unit; approval is required for Contributor on prod only.")
 def scopes(lab: Lab) -> dict[str, Any]:
     mg = "/providers/Microsoft.Management/managementGroups/corp"
     sub, other = "/subscriptions/prod", "/subscriptions/dev"
     rg = f"{sub}/resourceGroups/web"
     vm = f"{rg}/providers/Microsoft.Compute/virtualMachines/vm1"
     au = "/administrativeUnits/sales"
-    sim = lab.sim("scopes", scopes=[(sub, mg), (other, mg), rg, vm, au])
+    sim = lab.sim("scopes", users=("alice", "bob", "carol", "dave", "erin"), scopes=[(sub, mg), (other, mg), rg, vm, au])
     sim.assign("alice", "Contributor", sub, kind="eligible", duration="P90D")
     sim.assign("bob", "Reader", rg, kind="eligible", duration="P90D")
     sim.assign("dave", "Contributor", rg, kind="eligible", duration="P90D")
     sim.assign("carol", "User Administrator", au, kind="active", justification="sales helpdesk", duration="P90D")
+    sim.assign("erin", "Reader", sub, kind="eligible", duration="P90D")
     sim.set_settings("Contributor", sub, require_approval=True, approvers=("carol",))
     sim.advance("PT10M")
     at_sub = sim.activate("alice", "Contributor", sub, duration="PT2H", justification="x")
     sim.approve(at_sub.id, by="carol")
     sim.activate("bob", "Reader", rg, duration="PT2H", justification="x")
     at_rg = sim.activate("dave", "Contributor", rg, duration="PT2H", justification="x")
+    narrowed = refusal(lambda: sim.activate("erin", "Reader", vm, duration="PT2H", justification="only vm1"))
     sim.advance("PT1M")
     return {
         "subscription_activation_status": str(sim.requests[at_sub.id].status),
@@ -758,6 +760,9 @@ def scopes(lab: Lab) -> dict[str, Any]:
         "resource_group_activation_status": str(sim.requests[at_rg.id].status),
         "settings_inherited_by_child": str(sim.requests[at_rg.id].status) != "Provisioned",
         "resource_group_settings_note": sim.why_not("dave", "Contributor", rg).settings_note,
+        "narrowed_activation_allowed": narrowed is None,
+        "narrowed_activation_covers_resource": sim.holds("erin", "Reader", vm),
+        "narrowed_activation_covers_subscription": sim.holds("erin", "Reader", sub),
         "au_holder_has_directory_wide_role": sim.holds("carol", "User Administrator"),
         "au_holder_has_role_in_unit": sim.holds("carol", "User Administrator", au),
     }
@@ -1092,4 +1097,34 @@ def standing_vs_jit(lab: Lab) -> dict[str, Any]:
     return {
         "standing_hours": float(hours.get("alice", 0.0)),
         "jit_hours": float(hours.get("bob", 0.0)),
+    }
+
+
+# --- notifications ----------------------------------------------------------------------------------
+@probe("alice's 30-day eligible assignment runs out while we collect PIM's emails; in two more tenants Global "
+       "Administrator requires approval, once by bob and once with no approver chosen, while pat is Privileged Role "
+       "Administrator.")
+def notifications(lab: Lab) -> dict[str, Any]:
+    sim = lab.sim("expiry-notices")
+    sim.assign("alice", "Security Reader", kind="eligible", duration="P30D")
+    sim.run("P31D")
+    end = 30 * DAY
+    days_before = sorted({round((end - n.minute) / DAY) for n in sim.notifications
+                          if n.rule_id == "ExpiryNotice" and n.minute <= end}, reverse=True)
+
+    def approval_email(label: str, approvers: tuple[str, ...]) -> list[str]:
+        t = lab.sim(label, users=("alice", "bob", "pat"))
+        t.assign("pat", "Privileged Role Administrator", kind="active", justification="PIM admin")
+        t.assign("alice", "Global Administrator", kind="eligible")
+        t.set_settings("Global Administrator", require_approval=True, approvers=approvers)
+        t.activate("alice", "Global Administrator", duration="PT1H", justification="x")
+        sent = [n for n in t.notifications if n.rule_id == "Notification_Approver_EndUser_Assignment"]
+        return sent[0].recipients.split(";") if sent else []
+
+    explicit = approval_email("explicit-approver", ("bob",))
+    default = approval_email("no-approver-chosen", ())
+    return {
+        "expiry_notice_days_before": days_before,
+        "pra_emailed_with_explicit_approvers": "pat" in explicit,
+        "pra_emailed_without_approvers": "pat" in default,
     }

@@ -32,7 +32,7 @@ def test_the_bank_has_at_least_150_questions_of_all_six_types(bank):
 
 def test_the_bank_covers_the_required_breadth(bank):
     assert {"eligible-active", "activation", "approval", "extend-renew", "assignments", "audit", "scopes",
-            "who-manages", "licensing", "graph", "reviews", "alerts", "good-practice"} <= set(bank.topics)
+            "who-manages", "licensing", "notifications", "graph", "reviews", "alerts", "good-practice"} <= set(bank.topics)
     for topic in bank.topics:
         assert len(bank.by_topic(topic)) >= 5, topic
 
