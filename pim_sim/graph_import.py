@@ -15,9 +15,11 @@ Semantics worth knowing:
   activation is still time-bound, so only ``maximumDuration`` is read.
 * Approvers stay listed when approval is off; "approval required" is read only from
   ``isApprovalRequired``.
-* Graph refuses turning MFA on while an authentication context is on (``MfaAndAcrsConflict``),
-  but accepts the opposite order, so real policies can carry both. The model keeps the context
-  (which falls back to MFA when no Conditional Access policy targets it) and notes it.
+* Graph refuses turning MFA on while an authentication context is on (``MfaAndAcrsConflict``);
+  PIM tooling reports that the opposite order is accepted (each rule is its own PATCH), so real
+  policies can carry both. Microsoft doesn't document either (a community report; EasyPIM,
+  https://github.com/kayasax/EasyPIM, strips MFA for it). The model keeps the context (which
+  falls back to MFA when no Conditional Access policy targets it) and notes it.
 """
 
 from __future__ import annotations
@@ -302,8 +304,9 @@ def _settings(rules: list, label: str, surface: Surface, names: dict, notes: lis
     changes["notifications"] = tuple(notifications)
     if changes.get("auth_context", base.auth_context) and changes.get("require_mfa", base.require_mfa):
         notes.append(ImportNote(label, "both MFA and an authentication context are on. Graph refuses turning MFA on "
-                                "while a context is on (MfaAndAcrsConflict) but not the reverse; the model keeps the "
-                                "context, which falls back to MFA when no Conditional Access policy targets it"))
+                                "while a context is on (MfaAndAcrsConflict); PIM tooling reports the reverse order is "
+                                "accepted (not documented by Microsoft). The model keeps the context, which falls back "
+                                "to MFA when no Conditional Access policy targets it"))
         changes["require_mfa"] = False
     return base.with_changes(**changes)
 
