@@ -34,7 +34,7 @@ from . import facts
 from .clock import DEFAULT_START, iso, minutes
 from .errors import ModelError, SettingError
 from .graph import ARM_DOCS, GRAPH_DOCS, ROLE_BY_ID, RULE_IDS, arm_rule_type, odata_type, rule_type, target_of
-from .policy import NOTIFICATION_RULE_IDS, NotificationRule, RoleSettings, default_settings
+from .policy import DEFAULT_PROVENANCE, NOTIFICATION_RULE_IDS, NotificationRule, RoleSettings, default_settings
 from .roles import Surface
 from .roles import role as lookup_role
 from .tenant import DIRECTORY
@@ -288,13 +288,15 @@ def _settings(rules: list, label: str, surface: Surface, names: dict, notes: lis
         _check_type_and_target(rule, canonical, label)
         by_id[canonical] = rule
     base = default_settings(surface)
+    provenance = DEFAULT_PROVENANCE[surface]
+    kind_of_default = "documented" if provenance.documented else f"assumed (not documented: {provenance.note})"
     changes: dict = {}
     for rid in RULE_IDS:
         rule = by_id.get(rid)
         where = f"{label}, rule {rid}"
         if rule is None:
             if rid != "Enablement_Admin_Eligibility":  # no portal setting reads it
-                notes.append(ImportNote(label, f"rule {rid} is missing; the documented {surface.value} default is used"))
+                notes.append(ImportNote(label, f"rule {rid} is missing; the {kind_of_default} {surface.value} default is used"))
             continue
         changes.update(_read_rule(rid, rule, where, surface, names, notes))
     notifications = list(base.notifications)

@@ -85,6 +85,7 @@ def test_group_member_policy():
     member = got.settings[("Member", "/groups/tier0-admins")]
     assert member.activation_max == 300 and member.require_mfa and not member.require_justification
     assert not member.require_approval and member.eligible_max == 90 * 1440
+    assert all("the assumed (not documented" in n.message for n in got.notes)  # Groups defaults aren't on Learn
 
 
 def test_roles_outside_the_catalogue_are_skipped_with_a_note():
