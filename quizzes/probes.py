@@ -1125,6 +1125,7 @@ def notifications(lab: Lab) -> dict[str, Any]:
     default = approval_email("no-approver-chosen", ())
     return {
         "expiry_notice_days_before": days_before,
+        "approval_email_recipients": sorted(explicit),
         "pra_emailed_with_explicit_approvers": "pat" in explicit,
         "pra_emailed_without_approvers": "pat" in default,
     }
