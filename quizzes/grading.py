@@ -1,15 +1,16 @@
 """Grading the six question types, with partial credit, and naming the misconception behind
 each wrong part of an answer.
 
-Credit follows Microsoft's exam scoring where it says something: one point for each correctly
-answered component, nothing deducted for a wrong one, and a multiple-answer question says how
-many answers to choose (https://learn.microsoft.com/en-us/credentials/certifications/exam-scoring-reports).
-Scores here are shares of the question's points, 0 to 1:
+Microsoft's exam scoring gives one point for each correctly answered component and deducts
+nothing for a wrong one; its multiple-answer questions say how many answers to choose
+(https://learn.microsoft.com/en-us/credentials/certifications/exam-scoring-reports). Scores here
+are shares of a question's points, 0 to 1:
 
 - ``single``: all or nothing.
-- ``multiple``: right picks / number of right options; choosing more options than that earns
-  nothing (Microsoft's older wording: you must choose the number of answers the question asks
-  for), so ticking every box can't earn credit.
+- ``multiple``: (right picks - wrong picks) / number of right options, never below zero (a
+  model choice: the real exam stops you choosing more than it asks for; here a wrong pick
+  cancels a right one instead, so ticking every box earns nothing). Exports to LMS formats use
+  the same weights.
 - ``yes_no``: the share of statements answered right (each statement is its own item).
 - ``ordering``: the share of item pairs put in the right relative order (Kendall), so one
   item moved one place still earns most of the credit (a model choice: Microsoft doesn't say
@@ -86,17 +87,13 @@ def grade_single(q: SingleQuestion, response) -> Grade:
 def grade_multiple(q: MultipleQuestion, response) -> Grade:
     picked = _ids(response, "multiple-answer")
     _known(picked, [o.id for o in q.options], "options")
-    if len(picked) > len(q.key):
-        return Grade(0.0, (Slip("count", f"The question asks for {len(q.key)} answers and {len(picked)} were chosen; "
-                                         "more picks than asked earn nothing.",
-                                "choosing extra options to be safe still earns the right ones"),))
     key = set(q.key)
     right = sum(1 for p in picked if p in key)
     wrong = [o for o in q.options if o.id in picked and o.id not in key]
     missed = [o for o in q.options if o.id in key and o.id not in picked]
     slips = [Slip(o.id, o.explanation, o.misconception) for o in wrong]
     slips += [Slip(o.id, f"{o.text} is also right. {o.explanation}".strip(), "missed a right option") for o in missed]
-    return Grade(right / len(key), tuple(slips))
+    return Grade(max(0.0, (right - len(wrong)) / len(key)), tuple(slips))
 
 
 def grade_yes_no(q: YesNoQuestion, response) -> Grade:

@@ -62,16 +62,11 @@ def test_single_is_all_or_nothing_and_names_the_misconception():
 
 
 @pytest.mark.parametrize(("picked", "score"), [
-    (["a", "b"], 1.0), (["a"], 0.5), (["b", "a"], 1.0), (["a", "c"], 0.5), ([], 0.0), (["c"], 0.0), (["c", "d"], 0.0),
+    (["a", "b"], 1.0), (["a"], 0.5), (["b", "a"], 1.0), (["a", "c"], 0.0), (["a", "b", "c"], 0.5),
+    (["a", "b", "c", "d"], 0.0), ([], 0.0), (["c"], 0.0),
 ])
-def test_multiple_gives_a_point_per_right_pick_and_deducts_nothing(picked, score):
+def test_multiple_gives_credit_for_right_picks_less_wrong_ones(picked, score):
     assert grade(MULTIPLE, picked).score == score
-
-
-@pytest.mark.parametrize("picked", [["a", "b", "c"], ["a", "b", "c", "d"]])
-def test_multiple_gives_nothing_for_more_picks_than_asked(picked):
-    g = grade(MULTIPLE, picked)
-    assert g.score == 0.0 and g.slips[0].part == "count" and "asks for 2 answers" in g.slips[0].explanation
 
 
 def test_multiple_reports_wrong_and_missed_options():
