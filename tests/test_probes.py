@@ -5,11 +5,14 @@ from __future__ import annotations
 import io
 import re
 
+import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from quizzes.bank import load_bank
-from quizzes.probes import AUDIT_COLUMNS, PROBES, run_probe
-from quizzes.schema import ProbeCheck
+from quizzes.probes import AUDIT_COLUMNS, PROBES, ProbeResult, run_probe
+from quizzes.schema import MultipleQuestion, OrderingQuestion, ProbeCheck, SingleQuestion
 from quizzes.verify import Disagreement, check_question, derive_key, evidence, print_report, same, verify_bank
 
 
@@ -133,3 +136,54 @@ def test_derive_key_needs_exactly_one_matching_option(bank, results):
 ])
 def test_same_compares_as_the_bank_means(a, b, equal):
     assert same(a, b) is equal and same(b, a) is equal
+
+
+def test_the_readme_quotes_the_current_verify_line(report):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    assert f"# {report.summary_line()}" in readme
+
+
+# --- invariants of key derivation -------------------------------------------------------------------
+tokens = st.lists(st.text(alphabet="abcdefghij ", min_size=1, max_size=8).map(str.strip).filter(bool),
+                  min_size=3, max_size=6, unique_by=str.casefold)
+
+
+def _result(**observations) -> ProbeResult:
+    return ProbeResult("synthetic", "a synthetic probe", observations, pd.DataFrame(columns=AUDIT_COLUMNS), ())
+
+
+def _base(kind: str) -> dict:
+    return {"id": f"h-{kind}", "type": kind, "stem": "A generated question stem.", "explanation": "Generated here.",
+            "sources": ["https://learn.microsoft.com/x"], "outline": ["SC-300:4.4.1"], "difficulty": 2,
+            "last_verified": "2026-11-29", "verify": {"probe": "synthetic", "observe": "seen"}}
+
+
+@given(tokens, st.randoms(use_true_random=False))
+def test_an_ordering_key_follows_the_observed_order(texts, rnd):
+    items = [{"id": f"i{n}", "text": t} for n, t in enumerate(texts)]
+    q = OrderingQuestion.model_validate({**_base("ordering"), "items": items, "key": [i["id"] for i in items],
+                                         "misconception": "any"})
+    observed = list(texts)
+    rnd.shuffle(observed)
+    derived = derive_key(q, _result(seen=observed))
+    assert [texts[int(i[1:])] for i in derived] == observed
+
+
+@given(tokens, st.data())
+def test_a_single_key_is_the_option_the_simulation_names(texts, data):
+    options = [{"id": f"o{n}", "text": t, "explanation": "e", "misconception": "m"} for n, t in enumerate(texts)]
+    q = SingleQuestion.model_validate({**_base("single"), "options": options, "key": "o0"})
+    pick = data.draw(st.integers(0, len(texts) - 1))
+    assert derive_key(q, _result(seen=texts[pick].upper())) == f"o{pick}"
+    assert check_question(q, _result(seen=texts[pick])).agrees is (pick == 0)
+
+
+@given(tokens, st.data())
+def test_a_multiple_key_is_the_set_of_options_observed(texts, data):
+    options = [{"id": f"o{n}", "text": t, "explanation": "e", "misconception": "m"} for n, t in enumerate(texts)]
+    q = MultipleQuestion.model_validate({**_base("multiple"), "options": options, "key": ["o0"]})
+    chosen = data.draw(st.sets(st.integers(0, len(texts) - 1), min_size=1))
+    observed = [texts[i] for i in chosen] + ["something never offered"]
+    assert set(derive_key(q, _result(seen=observed))) == {f"o{i}" for i in chosen}
