@@ -23,6 +23,11 @@ it is absent the option's text is the token. A probe-verified question names the
 ``observe``d observation; the verifier derives the key from that observation, never from the
 question's own text.
 
+A yes/no statement or a dropdown blank may name its own ``observe`` (the statement is true when
+that observation equals its ``value``, true by default); otherwise the question's observation
+is a list of tokens (statements true when listed) or, for dropdowns, a list or mapping with one
+part per blank. A bank file may set ``defaults`` for its questions (see :mod:`quizzes.bank`).
+
 Text may read product constants from :mod:`pim_sim.facts` with placeholders such as
 ``{{APPROVAL_WINDOW_MINUTES|hours}}`` or ``{{ENTRA_AUDIT_RETENTION_MINUTES.Free|days}}``
 (:func:`render`), so a changed fact changes the question text too.

@@ -166,21 +166,17 @@ def _agrees(q: Question, derived: Any) -> bool:
 def check_question(q: Question, result: ProbeResult | Exception) -> Check:
     """Compare a question's declared key with the key its probe implies."""
     if not isinstance(q.verify, ProbeCheck):
-        return Check(q.id, None, None, _declared(q), None, f"cited: {q.verify.document}")
+        return Check(q.id, None, None, q.key, None, f"cited: {q.verify.document}")
     name = q.verify.probe
     if isinstance(result, Exception):
-        return Check(q.id, name, False, _declared(q), None, f"probe failed: {type(result).__name__}: {result}")
+        return Check(q.id, name, False, q.key, None, f"probe failed: {type(result).__name__}: {result}")
     try:
         derived = derive_key(q, result)
     except Disagreement as e:
-        return Check(q.id, name, False, _declared(q), None, str(e))
+        return Check(q.id, name, False, q.key, None, str(e))
     ok = _agrees(q, derived)
-    detail = "" if ok else f"the simulation implies {derived!r}, the bank says {_declared(q)!r}"
-    return Check(q.id, name, ok, _declared(q), derived, detail)
-
-
-def _declared(q: Question) -> Any:
-    return q.key
+    detail = "" if ok else f"the simulation implies {derived!r}, the bank says {q.key!r}"
+    return Check(q.id, name, ok, q.key, derived, detail)
 
 
 def run_probes(names: Iterable[str]) -> dict[str, ProbeResult | Exception]:
