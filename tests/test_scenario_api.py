@@ -216,3 +216,10 @@ def test_a_per_user_rate_replaces_the_common_rate():
     assert counts["alice"] > 5 * counts.get("bob", 0)
     with pytest.raises(ScenarioError, match="workload.rates.zoe: 'zoe' is not a user"):
         scenario(workload={"rates": {"zoe": 1}})
+
+
+def test_the_published_schema_file_is_up_to_date():
+    from pim_sim.scenario import SCENARIO_DIR
+
+    published = json.loads((SCENARIO_DIR / "scenario.schema.json").read_text())
+    assert published == json_schema(), "regenerate it: pim-sim schema --out scenarios/scenario.schema.json"
