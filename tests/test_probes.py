@@ -7,7 +7,7 @@ import re
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quizzes.bank import load_bank
@@ -160,6 +160,7 @@ def _base(kind: str) -> dict:
             "last_verified": "2026-11-29", "verify": {"probe": "synthetic", "observe": "seen"}}
 
 
+@settings(deadline=None, max_examples=60)
 @given(tokens, st.randoms(use_true_random=False))
 def test_an_ordering_key_follows_the_observed_order(texts, rnd):
     items = [{"id": f"i{n}", "text": t} for n, t in enumerate(texts)]
@@ -171,6 +172,7 @@ def test_an_ordering_key_follows_the_observed_order(texts, rnd):
     assert [texts[int(i[1:])] for i in derived] == observed
 
 
+@settings(deadline=None, max_examples=60)
 @given(tokens, st.data())
 def test_a_single_key_is_the_option_the_simulation_names(texts, data):
     options = [{"id": f"o{n}", "text": t, "explanation": "e", "misconception": "m"} for n, t in enumerate(texts)]
@@ -180,6 +182,7 @@ def test_a_single_key_is_the_option_the_simulation_names(texts, data):
     assert check_question(q, _result(seen=texts[pick])).agrees is (pick == 0)
 
 
+@settings(deadline=None, max_examples=60)
 @given(tokens, st.data())
 def test_a_multiple_key_is_the_set_of_options_observed(texts, data):
     options = [{"id": f"o{n}", "text": t, "explanation": "e", "misconception": "m"} for n, t in enumerate(texts)]

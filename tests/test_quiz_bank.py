@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
@@ -213,6 +213,7 @@ BASE = {"stem": "A question stem long enough.", "explanation": "An explanation l
 ids = st.lists(st.sampled_from("abcdefgh"), min_size=3, max_size=6, unique=True)
 
 
+@settings(deadline=None, max_examples=60)
 @given(ids, st.lists(st.sampled_from("abcdefghxyz"), min_size=1, max_size=4, unique=True))
 def test_multiple_keys_must_name_options(option_ids, key):
     options = [{"id": i, "text": f"option {i}", "explanation": "why", "misconception": "what"} for i in option_ids]
@@ -224,6 +225,7 @@ def test_multiple_keys_must_name_options(option_ids, key):
             MultipleQuestion.model_validate(raw)
 
 
+@settings(deadline=None, max_examples=60)
 @given(ids, st.sampled_from("abcdefghxyz"))
 def test_single_key_must_name_an_option(option_ids, key):
     options = [{"id": i, "text": f"option {i}", "explanation": "why", "misconception": "what"} for i in option_ids]
