@@ -866,10 +866,19 @@ class Simulation:
         """adminRenew: an administrator renews an expired assignment from the Expired roles tab."""
         return self._admin_update(Action.ADMIN_RENEW, schedule_id, duration, by, justification)
 
+    def _only_assignments(self, by: str, action: Action, s: Schedule) -> None:
+        """Extend, renew and update apply to eligible and active assignments (pim-how-to-renew-extend); an
+        activation is never lengthened past its role's maximum: it ends, and the user activates again."""
+        if s.origin is Origin.ACTIVATED:
+            self._refuse(by, action, s.role, s.scope, PimRefusal(
+                "An activation can't be extended, renewed or updated; the user activates again when it ends.",
+                rule="ExpirationRule", source=facts.EXTEND_WINDOW_MINUTES.source))
+
     def _admin_update(self, action: Action, schedule_id: str, duration, by: str, justification: str) -> Request:
         s = self.schedules[schedule_id]
         self._require_pim(by, action, s.role, s.scope)
         self._authorise(by, action, s.principal, s.role, s.scope, Surface(s.surface))
+        self._only_assignments(by, action, s)
         if action is Action.ADMIN_RENEW and not (s.end is not None and s.end <= self.env.now
                                                  and self.env.now - s.end <= facts.RENEW_WINDOW_MINUTES.value):
             self._refuse(by, action, s.role, s.scope, PimRefusal(
@@ -892,6 +901,7 @@ class Simulation:
         action = Action.ADMIN_UPDATE
         self._require_pim(by, action, s.role, s.scope)
         self._authorise(by, action, s.principal, s.role, s.scope, Surface(s.surface))
+        self._only_assignments(by, action, s)
         new_end = None if end is None else minutes(end)
         duration = None if new_end is None else new_end - s.start
         if new_end is not None and new_end <= self.env.now:

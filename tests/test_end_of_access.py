@@ -281,3 +281,14 @@ def test_an_extension_approved_after_the_assignment_ended_fails_instead_of_reviv
     assert sim.decide_update(r.id, by="bob", justification="late").status.value == "Failed"
     assert (sim.holds("alice", SEC), sim.schedules[s].end) == (False, 30 * DAY)
     assert sim.request_renew("alice", SEC, kind="active", duration="P10D", justification="j").action.value == "selfRenew"
+
+
+@pytest.mark.parametrize("change", [lambda sim, s: sim.admin_update(s, end=None, by="bob"),
+                                    lambda sim, s: sim.admin_update(s, end="P2D", by="bob"),
+                                    lambda sim, s: sim.admin_extend(s, "P1D", by="bob")])
+def test_an_activation_is_never_updated_or_extended_past_its_maximum(change):
+    sim = with_admin(simulation())
+    s = active_for(sim, 60).target_schedule
+    with pytest.raises(PimRefusal, match="An activation can't be extended, renewed or updated"):
+        change(sim, s)
+    assert sim.schedules[s].end == 60
