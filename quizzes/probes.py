@@ -401,6 +401,7 @@ def approval_rules(lab: Lab) -> dict[str, Any]:
         "approver_needs_a_role": any(first_wins.holds(a, r) for a in ("bob", "carol")
                                      for r in ("Global Administrator", "Privileged Role Administrator")),
         "denied_status": str(denied.requests[r3.id].status),
+        "deny_activity_order": activities(denied, "PIM", r3.id),
         "denied_activity": first(denied, "request denied (PIM activation)").activity,
         "denied_grants_access": denied.holds("alice", "Global Administrator", at=r3.created + 6),
         "after_deny": "new request" if retry.id != r3.id else "same request",
@@ -469,6 +470,7 @@ def extend_renew(lab: Lab) -> dict[str, Any]:
     self_ = refusal(lambda: sim.decide_update(req.id, by="alice"))
     reader = refusal(lambda: sim.decide_update(req.id, by="carol"))
     decided = sim.decide_update(req.id, by="bob", justification="ok")
+    extend_statuses = statuses(sim, req.id)
     new_end = sim.schedules[sid].end
     renew_ok = []
     for days_after in (1, 7, 29, 30, 31, 60, 90):
@@ -488,6 +490,9 @@ def extend_renew(lab: Lab) -> dict[str, Any]:
         "extend_window_days": max(extend_ok),
         "extend_refused_far_from_end": 30 in extend_ok,
         "extend_request_status": pending,
+        "extend_status_order": extend_statuses,
+        "extend_run_activities": activities(sim, "PIM"),
+        "renew_run_activities": activities(s3, "PIM"),
         "extend_needs_admin_decision": pending == "PendingAdminDecision",
         "extend_activity": first(sim, "(extend)").activity,
         "extend_self_approval_refused": self_ is not None,
