@@ -137,11 +137,17 @@ class Simulation:
         return current
 
     def run(self, until) -> Simulation:
-        """Advance the clock to an absolute time (minutes or an ISO duration from the start)."""
+        """Advance the clock to an absolute time (minutes or an ISO duration from the start).
+
+        Everything due at the target time happens too, so an activation ending at 10:00 has
+        expired, with its audit records, once the clock is at 10:00."""
         target = minutes(until)
         if target < self.env.now:
             raise ModelError(f"can't run back in time: now is minute {self.env.now:g}, asked for {target:g}")
-        self.env.run(until=target) if target > self.env.now else None
+        if target > self.env.now:
+            self.env.run(until=target)
+        while self.env.peek() <= target:
+            self.env.step()
         return self
 
     def advance(self, by) -> Simulation:
