@@ -19,10 +19,11 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from pim_sim import (
     DIRECTORY,
+    Activity,
     Group,
     Licence,
     PimRefusal,
@@ -242,10 +243,12 @@ class Draw:
 
 def when(minute: float) -> str:
     """A simulation minute as the wall-clock time a learner reads (the run starts Monday 5 January 2026, 00:00 UTC)."""
-    t = DEFAULT_START.timestamp() + minute * 60
-    from datetime import UTC, datetime
+    return (DEFAULT_START + timedelta(minutes=minute)).strftime("%a %d %b %H:%M UTC")
 
-    return datetime.fromtimestamp(t, UTC).strftime("%a %d %b %H:%M UTC")
+
+def facts_activity(name: str) -> str:
+    """The exact audit activity name of an :class:`pim_sim.Activity` member."""
+    return Activity[name].value
 
 
 def refused(action: Callable[[], object]) -> PimRefusal | None:
@@ -326,12 +329,6 @@ def _activation_end(d: Draw) -> Generated:
                     f"The activation began at {when(completed[0].minute)} and lasts the {_hours(asked)} requested, "
                     f"so PIM removed it at {when(end)} ('Remove member from role (PIM activation expired)').",
                     [facts.DEFAULT_ACTIVATION_MAX_MINUTES.source, SRC["entra_settings"], APPROVAL_PAGE], 2)
-
-
-def facts_activity(name: str) -> str:
-    from pim_sim import Activity
-
-    return Activity[name].value
 
 
 @template("duration-over-maximum", "activation", "entra")

@@ -154,7 +154,7 @@ class Store:
                       (name, _iso(when or datetime.now(UTC))))
 
     def learners(self) -> list[str]:
-        return [row[0] for row in self._execute("SELECT name FROM learners ORDER BY name").fetchall()]
+        return sorted(row[0] for row in self._execute("SELECT name FROM learners").fetchall())  # one order on every backend
 
     # ---------------------------------------------------------------- answers
     def record(self, answer: Answer) -> Answer:

@@ -12,7 +12,6 @@ default) lands on 700 (https://learn.microsoft.com/en-us/credentials/certificati
 
 from __future__ import annotations
 
-import json
 import random
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -20,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from .grading import Grade, grade, key_of
-from .progress import Answer, Store, due, effective
+from .progress import Answer, Store, due, effective, response_json
 from .schema import Outline
 
 Clock = Callable[[], datetime]
@@ -232,8 +231,7 @@ class _Base:
 
     def _record(self, item: Item, response, result: Grade, seconds: float, when: datetime) -> Answer:
         answer = Answer(self.learner, item.id, item.objective.tag, item.objective.domain, result.score, when,
-                        seconds, self.mode, json.dumps(response, sort_keys=True, default=str), self.session_id,
-                        item.seed)
+                        seconds, self.mode, response_json(response), self.session_id, item.seed)
         return self.store.record(answer) if self.store is not None else answer.validate()
 
 

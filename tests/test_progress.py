@@ -161,6 +161,11 @@ WRITER = textwrap.dedent("""
     from quizzes.progress import Answer, open_store
     location, learner, count, mode = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
     store = open_store(location)
+    if len(sys.argv) > 5:                # wait at the starting line so the writers really overlap
+        import pathlib, time
+        print("ready", flush=True)
+        while not pathlib.Path(sys.argv[5]).exists():
+            time.sleep(0.01)
     t0 = datetime(2026, 3, 2, tzinfo=UTC)
     for n in range(count):
         store.record(Answer(learner, f"q-{n}", "SC-300:4.4.4", "SC-300:4", 1.0, t0 + timedelta(seconds=n), 1.0))
@@ -175,8 +180,9 @@ WRITER = textwrap.dedent("""
 """)
 
 
-def _writer(location: str, learner: str, count: int, mode: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", WRITER, location, learner, str(count), mode], cwd=ROOT,
+def _writer(location: str, learner: str, count: int, mode: str, go: Path | None = None) -> subprocess.Popen:
+    extra = [str(go)] if go is not None else []
+    return subprocess.Popen([sys.executable, "-c", WRITER, location, learner, str(count), mode, *extra], cwd=ROOT,
                             stdout=subprocess.PIPE, text=True)
 
 
@@ -199,11 +205,15 @@ def test_answers_survive_the_process_being_killed(location):
         assert [a.question_id for a in store.answers("ann")] == ["q-0", "q-1", "q-2"]
 
 
-def test_two_processes_writing_at_once_lose_nothing(location):
+def test_two_processes_writing_at_once_lose_nothing(location, tmp_path):
     with open_store(location):
         pass  # the schema exists before the race, as after the first run
     count = 80
-    procs = [_writer(location, learner, count, "quiet") for learner in ("ann", "bo")]
+    go = tmp_path / "go"
+    procs = [_writer(location, learner, count, "quiet", go) for learner in ("ann", "bo")]
+    for p in procs:
+        assert p.stdout.readline().strip() == "ready"
+    go.touch()
     for p in procs:
         assert p.wait(timeout=120) == 0
     with open_store(location) as store:
@@ -214,7 +224,7 @@ def test_two_processes_writing_at_once_lose_nothing(location):
 
 
 def test_processes_creating_a_new_store_at_once_all_succeed(location):
-    procs = [_writer(location, learner, 5, "quiet") for learner in ("ann", "bo")]
+    procs = [_writer(location, learner, 5, "quiet") for learner in ("ann", "bo")]  # both create the tables
     for p in procs:
         assert p.wait(timeout=120) == 0
     with open_store(location) as store:

@@ -3,12 +3,13 @@ timer, flags, the weighted draw, the scaled score and the per-objective report."
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quizzes.bank import load_bank
@@ -219,6 +220,7 @@ def test_a_harder_cut_needs_more_points():
         scaled_score(0.5, cut=1.0)
 
 
+@settings(deadline=None, max_examples=50)
 @given(st.floats(0, 1), st.floats(0, 1), st.floats(0.05, 0.95))
 def test_scaled_score_is_monotone_and_bounded(a, b, cut):
     lo, hi = sorted((a, b))
@@ -288,3 +290,28 @@ def test_a_missed_generated_variant_comes_back_even_with_another_seed(outline):
     assert grown[-1].evidence == missed.evidence and grown[-1].seed == 77
     assert review_order(grown, history, T0 + timedelta(hours=1))[0].id == missed.id
     assert with_missed_variants(grown, history, outline) == grown
+
+
+@settings(deadline=None, max_examples=50)
+@given(st.lists(st.sampled_from(["right", "wrong", "skip"]), min_size=1, max_size=6))
+def test_an_exam_report_adds_up(choices):
+    pool = _six_items()[: len(choices)]
+    exam = ExamSession(list(pool), "ann", None, FakeClock(), minutes=30)
+    for i, (it, choice) in enumerate(zip(pool, choices, strict=True)):
+        if choice != "skip":
+            exam.answer(i, key_of(it.question) if choice == "right" else _wrong(it.question))
+    report = exam.finish()
+    assert report.points == sum(c == "right" for c in choices)
+    assert report.answered == sum(c != "skip" for c in choices)
+    assert sum(o.points for o in report.objectives) == sum(d.points for d in report.domains) == report.points
+    assert sum(o.questions for o in report.objectives) == report.questions == len(choices)
+    assert report.scaled == scaled_score(report.points / report.questions)
+    assert report.passed is (report.scaled >= 700)
+    assert [fb is None for fb in report.review] == [c == "skip" for c in choices]
+
+
+@functools.cache
+def _six_items() -> list[Item]:
+    names = ("approval-expiry", "self-approval", "extend-window", "deactivate-window", "time-to-access",
+             "first-decision-wins")
+    return items([generate(n, 2) for n in names], load_bank().outlines["SC-300"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quizzes.grading import ResponseError, grade, key_of
@@ -90,6 +90,7 @@ def test_ordering_credits_pairs_in_the_right_relative_order():
     assert one_swap.slips[0].misconception == "the usual wrong order"
 
 
+@settings(deadline=None, max_examples=50)
 @given(st.permutations(["w", "x", "y", "z"]))
 def test_ordering_score_is_between_zero_and_one_and_one_only_for_the_key(order):
     score = grade(ORDERING, list(order)).score
@@ -97,6 +98,7 @@ def test_ordering_score_is_between_zero_and_one_and_one_only_for_the_key(order):
     assert (score == 1.0) == (list(order) == ["w", "x", "y", "z"])
 
 
+@settings(deadline=None, max_examples=50)
 @given(st.sets(st.sampled_from("abcd")))
 def test_multiple_score_is_bounded_and_full_only_for_the_key(picked):
     score = grade(MULTIPLE, sorted(picked)).score
