@@ -2,7 +2,8 @@
 
 Each user with eligible roles is one SimPy process. Activations arrive as a Poisson process at a
 per-user rate during working hours (thinned outside them); each picks one of the user's eligible
-roles and a requested duration. Draws come from the simulation's ``requesters`` stream only.
+roles and a requested duration; a user whose chosen role is already active carries on under that
+activation instead of asking again. Draws come from the simulation's ``requesters`` stream only.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 
 from .errors import PimRefusal
 from .facts import DAY, HOUR
+from .schedules import Kind, Origin
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,8 @@ def start(sim, workload: ActivationWorkload, eligible: Iterable[tuple[str, str, 
 
 
 def _activations(sim, workload: ActivationWorkload, user: str, roles: list[tuple[str, str]], until: float):
+    if workload.rate_per_day <= 0:
+        return
     rng = sim.rng["requesters"]
     hours = workload.hours
     working_day_minutes = (hours.end_hour - hours.start_hour) * HOUR
@@ -72,9 +76,11 @@ def _activations(sim, workload: ActivationWorkload, user: str, roles: list[tuple
             return
         yield sim.env.timeout(t - sim.now)
         role, scope = roles[rng.randrange(len(roles))] if len(roles) > 1 else roles[0]
+        if sim.find(user, role, scope, Kind.ACTIVE, Origin.ACTIVATED) is not None:
+            continue  # the role is active: the user works under the activation they have
         n += 1
         try:
             sim.activate(user, role, scope, duration=workload.durations[rng.randrange(len(workload.durations))],
                          justification=workload.justification, ticket=f"{workload.ticket_prefix}{n:05d}")
         except PimRefusal:
-            pass  # recorded in sim.refusals (for example: the role is still active)
+            pass  # recorded in sim.refusals (for example: a request for the role is still pending)

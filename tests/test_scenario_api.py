@@ -223,3 +223,13 @@ def test_the_published_schema_file_is_up_to_date():
 
     published = json.loads((SCENARIO_DIR / "scenario.schema.json").read_text())
     assert published == json_schema(), "regenerate it: pim-sim schema --out scenarios/scenario.schema.json"
+
+
+def test_workload_users_do_not_ask_for_a_role_that_is_already_active_and_a_zero_rate_asks_nothing():
+    busy = scenario(horizon="P10D", assignments=[{"principal": "alice", "role": SA}],
+                    workload={"rate_per_day": 20, "durations": ["PT8H"]})
+    r = busy.run()
+    assert len(r.requests.query("action == 'selfActivate'")) > 5
+    assert "RoleAssignmentExists" not in set(r.refusals["code"])
+    idle = busy.with_value("workload.rate_per_day", 0).run()
+    assert idle.requests.query("action == 'selfActivate'").empty
