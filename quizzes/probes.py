@@ -944,6 +944,7 @@ def access_reviews(lab: Lab) -> dict[str, Any]:
     recommendations = {s.principal: str(s.recommendation) for s in review.instance().subjects}
     manual.advance("PT10M")
     snap, snap_review = _review_lab(lab, "snapshot")
+    snap.advance("P1D")
     snap.assign("erin", "Security Administrator", kind="eligible")
     in_snapshot = "erin" in snap_review.instance().principals()
     _, self_review = _review_lab(lab, "self-review", reviewers="self", selected=())
