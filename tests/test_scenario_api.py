@@ -214,7 +214,7 @@ def test_a_per_user_rate_replaces_the_common_rate():
     acts = s.run().requests.query("action == 'selfActivate'")
     counts = acts["principal"].value_counts()
     assert counts["alice"] > 5 * counts.get("bob", 0)
-    with pytest.raises(ScenarioError, match="workload.rates.zoe: 'zoe' is not a user"):
+    with pytest.raises(ScenarioError, match=r"workload\.rates\.zoe: 'zoe' is not a user"):
         scenario(workload={"rates": {"zoe": 1}})
 
 
