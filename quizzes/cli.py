@@ -254,7 +254,9 @@ def _run_exam(session, title: str) -> None:
             typer.echo(f"\n({session.remaining_seconds() / 60:.0f} min left){' [flagged]' if i in session.flags else ''}")
             typer.echo(render(item.question, f"[{i + 1}/{n}] "))
             response, flag = _ask(item.question, "Answer", allow_skip=True)
-            if response is not None and not session.timed_out:
+            if response is not None and session.timed_out:
+                typer.echo("Time is up: that answer came too late to count.")
+            elif response is not None:
                 session.answer(i, response)
             session.flag(i, flag)
         order = sorted(set(session.unanswered()) | session.flags)

@@ -150,3 +150,10 @@ def test_the_command_line_module_of_pim_sim_does_not_import_quizzes():
     code = "import sys, pim_sim.cli; print('quizzes' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "False"
+
+
+def test_an_exam_whose_time_is_up_is_marked_with_what_was_answered(store_path):
+    result = runner.invoke(app, ["quiz", "--exam", "--learner", "cy", "--count", "3", "--seed", "1",
+                                 "--minutes", "0.000001"], input="a\n" * 5)
+    assert result.exit_code == 0, result.output
+    assert "0 answered; time ran out" in result.output and "FAIL" in result.output
