@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 from . import facts
 from .errors import ModelError
-from .graph_import import PolicyImport, fold, load_json
+from .graph_import import GraphImportError, PolicyImport, as_list, as_object, fold, load_json
 from .policy import RoleSettings
 from .roles import ENTRA_ROLES, HIGHLY_PRIVILEGED_ENTRA
 from .schedules import Kind, Origin
@@ -147,10 +147,14 @@ def rules_from_settings(s: RoleSettings, source: str, source_type: str = "Direct
 def exclusions_from_config(config: Mapping | None) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
     """ScubaGear's configuration file shape: ``Aad: {MS.AAD.7.4v1: {RoleExclusions: {Users: [...], Groups: [...]}}}``."""
     out = {}
-    aad = (config or {}).get("Aad", config or {})
+    config = as_object(config, "ScubaGear configuration", "(top level)")
+    aad = as_object(config.get("Aad", config), "ScubaGear configuration", "Aad")
     for control, body in aad.items():
-        ex = (body or {}).get("RoleExclusions") or {}
-        out[control] = (frozenset(u for u in ex.get("Users") or () if u), frozenset(g for g in ex.get("Groups") or () if g))
+        ex = as_object(as_object(body, "ScubaGear configuration", f"Aad.{control}").get("RoleExclusions"),
+                       "ScubaGear configuration", f"Aad.{control}.RoleExclusions")
+        users = as_list(ex.get("Users"), "ScubaGear configuration", f"Aad.{control}.RoleExclusions.Users")
+        groups = as_list(ex.get("Groups"), "ScubaGear configuration", f"Aad.{control}.RoleExclusions.Groups")
+        out[control] = (frozenset(str(u) for u in users if u), frozenset(str(g) for g in groups if g))
     return out
 
 
@@ -218,33 +222,45 @@ def is_scubagear_export(data) -> bool:
 
 def posture_from_scubagear(data, *, exclusions: Mapping | None = None) -> Posture:
     """ScubaGear's ``ProviderSettingsExport.json``: ``privileged_users``, ``privileged_roles`` (with
-    ``Rules`` and ``Assignments``) and ``service_plans``."""
+    ``Rules`` and ``Assignments``) and ``service_plans``. A wrong shape is refused naming the field."""
     raw = load_json(data)
-    doc = fold(raw)
-    users_raw = doc.get("privileged_users") or {}
+    doc = as_object(fold(raw), "ScubaGear export", "(top level)")
+    users_raw = doc.get("privileged_users")
     if isinstance(users_raw, list):
         users_raw = {str(i): u for i, u in enumerate(users_raw)}
-    users = tuple(PrivilegedUser(uid, str(u.get("displayname") or uid), tuple(u.get("roles") or ()),
-                                 u.get("onpremisesimmutableid")) for uid, u in users_raw.items())
+    users = []
+    for uid, u in as_object(users_raw, "ScubaGear export", "privileged_users").items():
+        where = f"privileged_users.{uid}"
+        u = as_object(u, "ScubaGear export", where)
+        immutable = u.get("onpremisesimmutableid")
+        users.append(PrivilegedUser(uid, str(u.get("displayname") or uid),
+                                    tuple(str(x) for x in as_list(u.get("roles"), "ScubaGear export", f"{where}.roles")),
+                                    None if immutable is None else str(immutable)))
     roles = []
-    for r in doc.get("privileged_roles") or ():
+    for n, r in enumerate(as_list(doc.get("privileged_roles"), "ScubaGear export", "privileged_roles", dict)):
+        where = f"privileged_roles[{n}]"
         rules = []
-        for rule in r.get("rules") or ():
-            setting = rule.get("setting") or {}
-            recips = rule.get("notificationrecipients")
+        for m, rule in enumerate(as_list(r.get("rules"), "ScubaGear export", f"{where}.Rules", dict)):
+            setting = as_object(rule.get("setting"), "ScubaGear export", f"{where}.Rules[{m}].Setting")
+            approval = setting.get("isapprovalrequired")
+            if approval is not None and not isinstance(approval, bool):
+                raise GraphImportError("ScubaGear export", f"{where}.Rules[{m}].Setting.IsApprovalRequired",
+                                       f"{approval!r} is not true or false")
+            recips = as_list(rule.get("notificationrecipients"), "ScubaGear export",
+                             f"{where}.Rules[{m}].NotificationRecipients")
             rules.append(PolicyRule(str(rule.get("id")), str(rule.get("rulesource") or r.get("displayname")),
-                                    str(rule.get("rulesourcetype") or "Directory Role"),
-                                    approval_required=setting.get("isapprovalrequired") if setting else None,
-                                    recipients=tuple(recips or ()), notification_type=str(rule.get("notificationtype") or "")))
+                                    str(rule.get("rulesourcetype") or "Directory Role"), approval_required=approval,
+                                    recipients=tuple(str(x) for x in recips),  # counted as exported, [""] is one
+                                    notification_type=str(rule.get("notificationtype") or "")))
         assignments = tuple(RoleAssignment(str(a.get("principalid")), a.get("startdatetime"), a.get("enddatetime"))
-                            for a in r.get("assignments") or ())
+                            for a in as_list(r.get("assignments"), "ScubaGear export", f"{where}.Assignments", dict))
         roles.append(PrivilegedRole(str(r.get("displayname")), str(r.get("roletemplateid") or ""), tuple(rules),
                                     assignments))
-    plans = doc.get("service_plans") or ()
-    has_p2 = any(str(p.get("serviceplanname")) == "AAD_PREMIUM_P2" for p in plans if isinstance(p, dict))
+    plans = as_list(doc.get("service_plans"), "ScubaGear export", "service_plans", dict)
+    has_p2 = any(str(p.get("serviceplanname")) == "AAD_PREMIUM_P2" for p in plans)
     if exclusions is None and isinstance(raw, dict):
         exclusions = next((v for k, v in raw.items() if str(k).casefold() == "scuba_config"), None)
-    return Posture(tuple(roles), users, has_p2, "ScubaGear provider export", exclusions_from_config(exclusions))
+    return Posture(tuple(roles), tuple(users), has_p2, "ScubaGear provider export", exclusions_from_config(exclusions))
 
 
 # ------------------------------------------------------------------------------- the checks

@@ -136,6 +136,27 @@ def items_of(data, where: str = "export") -> list:
     raise GraphImportError(where, "(top level)", "expected a JSON object or a list of objects")
 
 
+def as_object(value, where: str, name: str) -> dict:
+    """A JSON object (``null`` reads as empty), or an error naming the field."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise GraphImportError(where, name, f"must be an object, not {type(value).__name__} {value!r:.40}")
+    return value
+
+
+def as_list(value, where: str, name: str, of: type | tuple = object) -> list:
+    """A JSON array (``null`` reads as empty) whose items are of type ``of``, or an error naming the field."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise GraphImportError(where, name, f"must be a list, not {type(value).__name__} {value!r:.40}")
+    for i, item in enumerate(value):
+        if not isinstance(item, of):
+            raise GraphImportError(where, f"{name}[{i}]", f"{item!r:.40} is not {getattr(of, '__name__', 'valid')}")
+    return value
+
+
 def _bool(value, where: str, name: str, default: bool | None = None) -> bool:
     if value is None and default is not None:
         return default
@@ -548,9 +569,7 @@ def read_requests(data, *, names: Mapping[str, str] | None = None, kind: str | N
             raise GraphImportError(where, "roleDefinitionId", f"{raw['roledefinitionid']!r} is not a role template id "
                                    "in the model's catalogue")
         scope = raw.get("directoryscopeid") or DIRECTORY
-        info = raw.get("scheduleinfo") or {}
-        if not isinstance(info, dict):
-            raise GraphImportError(where, "scheduleInfo", "must be an object")
+        info = as_object(raw.get("scheduleinfo"), where, "scheduleInfo")
         start = info.get("startdatetime")
         if start is not None:
             try:
@@ -558,7 +577,7 @@ def read_requests(data, *, names: Mapping[str, str] | None = None, kind: str | N
             except ValueError:
                 raise GraphImportError(where, "scheduleInfo.startDateTime", f"{start!r} is not an ISO-8601 date-time") \
                     from None
-        exp = info.get("expiration") or {}
+        exp = as_object(info.get("expiration"), where, "scheduleInfo.expiration")
         exp_type = str(exp.get("type") or "notSpecified").casefold()
         if exp_type not in _EXPIRATIONS:
             raise GraphImportError(where, "scheduleInfo.expiration.type", f"{exp.get('type')!r} is not noExpiration, "
@@ -579,7 +598,7 @@ def read_requests(data, *, names: Mapping[str, str] | None = None, kind: str | N
             if end <= _datetime(start):
                 raise GraphImportError(where, "scheduleInfo.expiration.endDateTime", "must be after startDateTime")
             duration = iso((end - _datetime(start)).total_seconds() / 60)
-        ticket = raw.get("ticketinfo") or {}
+        ticket = as_object(raw.get("ticketinfo"), where, "ticketInfo")
         out.append(ImportedRequest(action, this_kind, names.get(raw["principalid"], raw["principalid"]), found.name,
                                    scope, start, duration, str(raw.get("justification") or ""),
                                    str(ticket.get("ticketnumber") or "") if isinstance(ticket, dict) else "",

@@ -257,3 +257,29 @@ def test_comparison_reads_scubaresults_too_and_flags_disagreement():
     got = {c.control: c for c in compare(checks, report)}
     assert set(got) == {"MS.AAD.7.1v1", "MS.AAD.7.6v1"}
     assert got["MS.AAD.7.1v1"].same and not got["MS.AAD.7.6v1"].same
+
+
+def places(node) -> list:
+    """Every (container, key) in a JSON document."""
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    return [spot for key, value in items for spot in ((node, key), *places(value))]
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.data())
+def test_a_corrupted_scubagear_export_is_checked_or_refused_with_a_named_field(data):
+    from pim_sim.errors import ModelError
+
+    doc = json.loads(SCUBA.read_text())
+    for _ in range(data.draw(st.integers(1, 3))):
+        spots = places(doc)
+        parent, key = data.draw(st.sampled_from(spots))
+        parent[key] = data.draw(st.none() | st.booleans() | st.integers() | st.text(max_size=4)
+                                | st.lists(st.text(max_size=3), max_size=2) | st.just({}))
+    try:
+        posture = posture_from_scubagear(doc)
+    except ModelError as e:
+        assert "ScubaGear" in str(e)
+    else:
+        assert len(scuba(posture)) == 9
+        advice(posture)

@@ -4,6 +4,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pim_sim import Simulation, Tenant
 from pim_sim.graph import RULE_IDS, settings_from_file
@@ -228,3 +230,49 @@ def test_a_request_before_the_scenario_start_or_with_no_step_is_refused():
     doc["value"][0]["action"] = "adminExtend"
     with pytest.raises(GraphImportError, match="adminExtend has no scenario step"):
         read_requests(doc)[0].to_step()
+
+
+json_values = st.recursive(st.none() | st.booleans() | st.integers(-5, 5) | st.text(max_size=6)
+                           | st.sampled_from(["PT8H", "P1D", "All", "Email", "Admin", "", "2026-01-05T09:00:00Z"]),
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+                           max_leaves=6)
+
+
+def places(node) -> list:
+    """Every (container, key) in a JSON document."""
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    return [spot for key, value in items for spot in ((node, key), *places(value))]
+
+
+def corrupt(data, doc) -> None:
+    """Replace one to three values anywhere in a JSON document with arbitrary JSON."""
+    for _ in range(data.draw(st.integers(1, 3))):
+        spots = places(doc)
+        if spots:
+            parent, key = data.draw(st.sampled_from(spots))
+            parent[key] = data.draw(json_values)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), name=st.sampled_from(["ga_exchange_v1.json", "pra_powershell.json", "group_member.json"]))
+def test_any_corruption_of_a_real_export_is_read_or_refused_with_a_named_field(data, name):
+    doc = json.loads((FIX / name).read_text())
+    corrupt(data, doc)
+    try:
+        got = read_policies(doc)
+    except GraphImportError as e:
+        assert e.where and e.field and e.problem
+    else:
+        for s in got.settings.values():
+            assert 60 <= s.activation_max <= 24 * 60
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_corruption_of_requests_is_read_or_refused_with_a_named_field(data):
+    doc = json.loads((FIX / "requests.json").read_text())
+    corrupt(data, doc)
+    try:
+        read_requests(doc)
+    except GraphImportError as e:
+        assert e.where and e.field and e.problem
