@@ -21,7 +21,7 @@ from . import access as access_mod
 from . import approvals, facts
 from .audit import CATEGORY, Activity, AuditRecord, Service, canceled_activity
 from .clock import DEFAULT_START, Clock, minutes
-from .errors import ModelError, PimRefusal
+from .errors import ModelError, PimRefusal, SettingError
 from .policy import NotificationEvent, Recipient, RoleSettings, SettingsBook
 from .records import evolve
 from .requests import PENDING, Action, Request, Status, StatusChange, check_activation, check_assignment
@@ -940,6 +940,10 @@ class Simulation:
         elif by != ADMIN:
             self._authorise(by, Action.ADMIN_UPDATE, by, "Privileged Role Administrator", DIRECTORY, Surface.ENTRA)
         new = self.settings_for(role, scope).with_changes(**changes)
+        for approver in new.approvers:  # approvers are users or groups of this tenant (pim-approval-workflow)
+            if not self.tenant.has_principal(approver) or isinstance(self.tenant.principal(approver), ServicePrincipal):
+                raise SettingError("Approvers", approver, "select users or groups of this tenant; service principals "
+                                   "can't approve", facts.SELF_APPROVAL_ALLOWED.source)
         self.settings = self.settings.with_setting(role, scope, surface, new)
         self._log(Activity.UPDATE_ROLE_SETTING, Service.PIM, surface, by, role, role, scope)
         self._emit("settings", (role, scope))

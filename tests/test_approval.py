@@ -5,7 +5,7 @@ import random
 import pytest
 from engine_builders import GA, PRA, SEC, activities, refusal_rules, simulation, statuses, tenant, with_admin
 
-from pim_sim import MS_PIM, ApproverBehaviour, Away, PimRefusal, RoleSettings, Simulation, facts
+from pim_sim import MS_PIM, ApproverBehaviour, Away, PimRefusal, RoleSettings, SettingError, Simulation, facts
 from pim_sim.audit import Service
 
 DAY = 24 * 60
@@ -90,10 +90,17 @@ def test_someone_who_is_not_an_approver_cannot_decide():
     assert err.value.code == "NotAnApprover"
 
 
-def test_service_principals_cannot_approve():
-    sim, r = pending(approvers=("deploy-bot", "bob"))
+def test_service_principals_cannot_approve_nor_be_chosen_as_approvers():
+    sim, r = pending(approvers=("bob",))
     with pytest.raises(PimRefusal, match="Service principals can't approve"):
         sim.approve(r.id, by="deploy-bot")
+    with pytest.raises(SettingError, match=r"^Approvers: 'deploy-bot' is not allowed; select users or groups"):
+        sim.set_settings(SEC, approvers=("deploy-bot", "bob"))
+
+
+def test_approvers_must_exist_in_the_tenant():
+    with pytest.raises(SettingError, match=r"^Approvers: 'zoe' is not allowed"):
+        simulation().set_settings(SEC, require_approval=True, approvers=("zoe",))
 
 
 def test_the_approver_must_justify_a_decision_by_default():
