@@ -113,7 +113,7 @@ class _Walker:
                                        f"the file expands to more than {MAX_VALUES:,} values; anchors and aliases "
                                        "that repeat each other are not allowed to grow a file this way")])
         if depth > MAX_DEPTH:
-            raise ScenarioError([Issue(self.file, node.start_mark.line + 1, path_text(path),
+            raise ScenarioError([Issue(self.file, node.start_mark.line + 1, path_text(path[:4]) + "...",
                                        f"values are nested more than {MAX_DEPTH} levels deep (a recursive alias?)")])
         self.lines.setdefault(path, node.start_mark.line + 1)
         if node.tag not in PLAIN_TAGS:
