@@ -67,6 +67,8 @@ class Fix:
 
     @classmethod
     def from_dict(cls, data: Mapping | None, path: str = "fix") -> Fix:
+        if data is not None and not isinstance(data, Mapping):
+            raise ExerciseError(path, "a fix is a mapping with settings and make_eligible")
         data = dict(data or {})
         unknown = set(data) - {"settings", "make_eligible"}
         if unknown:
@@ -216,6 +218,8 @@ def settings_changes(current: RoleSettings, changes, path: str) -> dict:
             if name in DURATION_FIELDS:
                 out[name] = minutes(value)
             elif name == "approvers":
+                if isinstance(value, str) or not isinstance(value, tuple | list | type(None)):
+                    raise ExerciseError(where, f"{value!r} is not a list of approver names")
                 out[name] = tuple(str(a) for a in (value or ()))
             elif name == "auth_context":
                 out[name] = value or None

@@ -201,6 +201,8 @@ def exercise_command(
         g = exercises.grade(ex, chosen)
     except ModelError as e:
         _fail(str(e))
+    except yaml.YAMLError as e:
+        _fail(f"{fix}: not YAML or JSON ({e})")
     if format is Output.json:
         typer.echo(json.dumps({"exercise": g.exercise, "score": g.score, "max_score": g.max_score,
                                "results": [asdict(r) for r in g.results]}, indent=1))

@@ -84,6 +84,9 @@ def test_exercise_list_show_and_grade(tmp_path):
     fix.write_text("settings:\n  Global Administrator: {activation_max: PT99H}\n")
     res = invoke("exercise", "ga-wide-open", "--fix", fix)
     assert res.exit_code == 1 and "fix.settings.Global Administrator" in res.output
+    fix.write_text("settings: [unclosed\n")
+    res = invoke("exercise", "ga-wide-open", "--fix", fix)
+    assert res.exit_code == 1 and "not YAML or JSON" in res.output
 
 
 def test_baseline_compared_with_scubagears_own_results():

@@ -69,6 +69,10 @@ def test_a_fix_that_pim_refuses_names_the_setting():
         grade(ex, {"make_eligible": [["alice", "Global Administrator"]]})
     with pytest.raises(ExerciseError, match="unknown field"):
         grade(ex, {"setting": {}})
+    with pytest.raises(ExerciseError, match="a fix is a mapping"):
+        grade(ex, ["settings"])
+    with pytest.raises(ExerciseError, match="not a list of approver names"):
+        grade(ex, {"settings": {"Global Administrator": {"approvers": "mariam"}}})
 
 
 def test_making_an_assignment_eligible_removes_the_standing_access():
