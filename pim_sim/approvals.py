@@ -54,7 +54,7 @@ def check_decision(request_principal: str, approver: str, approver_is_service_pr
                    eligible_approvers: frozenset[str], justification: str, justification_required: bool) -> None:
     """Refuse a decision PIM would refuse."""
     src = facts.SELF_APPROVAL_ALLOWED.source
-    if approver == request_principal:
+    if approver == request_principal and not facts.SELF_APPROVAL_ALLOWED.value:
         raise PimRefusal("Approvers aren't able to approve their own role activation requests.",
                          rule="ApprovalRule", code="SelfApprovalNotAllowed", source=src)
     if approver_is_service_principal:

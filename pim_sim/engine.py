@@ -188,10 +188,10 @@ class Simulation:
             return  # no PIM emails without the licence
         rule = settings.notification(event, recipient)
         if rule.default_recipients or rule.additional_recipients:
-            extra = ";".join(rule.additional_recipients)
-            who = recipients if rule.default_recipients else ""
-            self.notifications.append(Notification(self.env.now, rule.rule_id, ";".join(p for p in (who, extra) if p),
-                                                   subject, request_id))
+            who = [p for p in recipients.split(";") if p] if rule.default_recipients else []
+            # At most 1000 recipients per PIM event; the rest get no email (and keep their permissions).
+            to = [*who, *rule.additional_recipients][:facts.MAX_NOTIFICATION_RECIPIENTS.value]
+            self.notifications.append(Notification(self.env.now, rule.rule_id, ";".join(to), subject, request_id))
 
     def _refuse(self, principal: str, action: Action | str, role: str, scope: str, error: PimRefusal) -> None:
         self.refusals.append(Refusal(self.env.now, principal, str(action), role, scope, error.rule, error.code,

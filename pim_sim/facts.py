@@ -107,7 +107,11 @@ ENTRA_DEFAULT_APPROVER_ROLES = Fact(
     note="If no specific approvers are selected, Privileged Role Administrators and Global "
     "Administrators become the default approvers (Microsoft Entra roles only).",
 )
-MAX_NOTIFICATION_RECIPIENTS = Fact(1000, f"{PIM}/pim-how-to-change-default-settings")
+MAX_NOTIFICATION_RECIPIENTS = Fact(
+    1000, f"{PIM}/pim-how-to-change-default-settings",
+    note="At most 1000 recipients get an email per PIM event; recipients beyond that get no email "
+    "but keep their permissions.",
+)
 
 # --- Extend and renew -----------------------------------------------------------------------
 EXTEND_WINDOW_MINUTES = Fact(

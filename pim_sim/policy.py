@@ -128,11 +128,6 @@ class RoleSettings:
         if len(self.notifications) != 9 or len(seen) != 9:
             raise SettingError("Notifications", len(self.notifications),
                                "there are exactly nine notification rules, one per event and recipient")
-        cap = facts.MAX_NOTIFICATION_RECIPIENTS
-        for n in self.notifications:
-            if len(n.additional_recipients) > cap.value:
-                raise SettingError(f"{n.rule_id} additional recipients", len(n.additional_recipients),
-                                   f"at most {cap.value} recipients per event", cap.source)
         return self
 
     def notification(self, event: NotificationEvent, recipient: Recipient) -> NotificationRule:

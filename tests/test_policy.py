@@ -216,11 +216,18 @@ def test_notification_rules_must_be_nine():
         simulation().set_settings(SEC, notifications=rules[:8])
 
 
-def test_at_most_1000_additional_recipients_per_event():
+def test_at_most_1000_recipients_get_an_email_per_event_and_the_setting_is_accepted():
     rules = list(default_settings(Surface.ENTRA).notifications)
-    rules[0] = NotificationRule(rules[0].event, rules[0].recipient, additional_recipients=tuple(f"u{i}" for i in range(1001)))
-    with pytest.raises(SettingError, match="at most 1000 recipients per event"):
-        simulation().set_settings(SEC, notifications=tuple(rules))
+    i = next(k for k, n in enumerate(rules) if n.rule_id == "Notification_Admin_Admin_Eligibility")
+    rules[i] = NotificationRule(rules[i].event, rules[i].recipient, default_recipients=False,
+                                additional_recipients=tuple(f"u{k}@contoso.com" for k in range(1001)))
+    sim = simulation()
+    sim.set_settings(SEC, notifications=tuple(rules))
+    sim.assign("alice", SEC, kind="eligible")
+    sent = [n for n in sim.notifications if n.rule_id == "Notification_Admin_Admin_Eligibility"]
+    assert len(sent) == 1
+    to = sent[0].recipients.split(";")
+    assert len(to) == 1000 and "u999@contoso.com" in to and "u1000@contoso.com" not in to
 
 
 def _everything(sim):
