@@ -533,9 +533,9 @@ class _Checker:
         reviews: set[str] = set()
         for i, step in enumerate(self.spec.timeline):
             path = ("timeline", i)
-            if step.at > horizon:
-                self.fail((*path, "at"), f"this step is after the horizon ({_hours(step.at)} > {_hours(horizon)}); "
-                                         "it would never happen")
+            if step.at >= horizon:
+                self.fail((*path, "at"), f"this step is at or after the horizon ({_hours(step.at)} >= "
+                                         f"{_hours(horizon)}); it would never happen")
             for field in ("principal", "requester"):
                 self._principal(tenant, (*path, field), getattr(step, field, None))
             self._principal(tenant, (*path, "by"), getattr(step, "by", None), admin_ok=True)
