@@ -20,7 +20,7 @@ import yaml
 
 from . import baseline
 from .clock import minutes
-from .errors import ModelError, PimRefusal, SettingError
+from .errors import ModelError, PimRefusal
 from .policy import NotificationEvent, NotificationRule, Recipient, RoleSettings
 from .requests import Action
 from .roles import surface_of
@@ -86,7 +86,10 @@ class Fix:
                                         f"not a role setting; choose from {', '.join(SETTING_FIELDS)}")
             out.append((str(role), tuple((str(k), _freeze(v)) for k, v in changes.items())))
         eligible = []
-        for i, item in enumerate(data.get("make_eligible") or ()):
+        listed = data.get("make_eligible") or ()
+        if not isinstance(listed, list | tuple):
+            raise ExerciseError(f"{path}.make_eligible", "a list of [principal, role] pairs")
+        for i, item in enumerate(listed):
             if not (isinstance(item, list | tuple) and len(item) == 2 and all(isinstance(x, str) for x in item)):
                 raise ExerciseError(f"{path}.make_eligible[{i}]", "write [principal, role]")
             eligible.append((item[0], item[1]))
@@ -222,9 +225,14 @@ def settings_changes(current: RoleSettings, changes, path: str) -> dict:
                     raise ExerciseError(where, f"{value!r} is not a list of approver names")
                 out[name] = tuple(str(a) for a in (value or ()))
             elif name == "auth_context":
+                if value is not None and not isinstance(value, str):
+                    raise ExerciseError(where, f"{value!r} is not the name of an authentication context, e.g. c1")
                 out[name] = value or None
             elif name == "alerts":
-                out["notifications"] = _alerts(current, dict(_thaw(value) or {}), where)
+                alerts = _thaw(value) if value != () else {}
+                if not isinstance(alerts, Mapping):
+                    raise ExerciseError(where, "a mapping of eligibility, assignment or activation to e-mail addresses")
+                out["notifications"] = _alerts(current, dict(alerts), where)
             else:
                 if not isinstance(value, bool):
                     raise ExerciseError(where, f"{value!r} is not true or false")
@@ -240,7 +248,10 @@ def _alerts(current: RoleSettings, alerts: dict, path: str) -> tuple[Notificatio
     for key in alerts:
         if key not in ALERT_EVENTS:
             raise ExerciseError(f"{path}.{key}", f"choose from {', '.join(ALERT_EVENTS)}")
-    wanted = {ALERT_EVENTS[k]: tuple(str(x) for x in (v or ()) if x) for k, v in alerts.items()}
+    for key, value in alerts.items():
+        if value is not None and (not isinstance(value, list | tuple) or not all(isinstance(x, str) for x in value)):
+            raise ExerciseError(f"{path}.{key}", f"{value!r} is not a list of e-mail addresses")
+    wanted = {ALERT_EVENTS[k]: tuple(x for x in (v or ()) if x) for k, v in alerts.items()}
     return tuple(NotificationRule(n.event, n.recipient, n.default_recipients, wanted[n.event], n.critical_only)
                  if n.recipient is Recipient.ADMIN and n.event in wanted else n for n in current.notifications)
 
@@ -257,7 +268,11 @@ def apply_fix(sim, fix: Fix, path: str = "fix") -> None:
             raise ExerciseError(where, str(e.args[0])) from None
         try:
             sim.set_settings(role, scope, **settings_changes(sim.settings_for(role, scope), changes, where))
-        except SettingError as e:
+        except KeyError as e:  # a role that doesn't exist at that scope, e.g. Owner at '/'
+            raise ExerciseError(where, str(e.args[0])) from None
+        except ModelError as e:
+            if isinstance(e, ExerciseError):
+                raise
             raise ExerciseError(where, str(e)) from None
     for principal, role in fix.make_eligible:
         where = f"{path}.make_eligible[{principal}, {role}]"

@@ -1,8 +1,19 @@
 """Fix-the-tenant exercises: shipped files, the grader's partial credit, and fix validation."""
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from pim_sim.exercises import ExerciseError, Fix, exercise_from_dict, get_exercise, grade, list_exercises, run
+from pim_sim.exercises import (
+    SETTING_FIELDS,
+    ExerciseError,
+    Fix,
+    exercise_from_dict,
+    get_exercise,
+    grade,
+    list_exercises,
+    run,
+)
 
 EXERCISES = {ex.id: ex for ex in list_exercises()}
 
@@ -97,3 +108,22 @@ def test_malformed_exercise_files_are_refused_with_the_field():
 def test_unknown_exercise_lists_the_choices():
     with pytest.raises(ExerciseError, match="ga-wide-open"):
         get_exercise("nope")
+
+
+values = st.none() | st.booleans() | st.integers(-2, 30) | st.sampled_from(["", "c1", "PT1H", "P2D", "mariam"]) \
+    | st.lists(st.sampled_from(["mariam", "olu", "", "x@y.z"]), max_size=2) | st.just({"activation": ["x@y.z"]}) \
+    | st.just({"sms": []}) | st.just({"activation": "x@y.z"})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(role=st.sampled_from(["Global Administrator", "Owner", "Member@/groups/none", "Galactic Administrator"]),
+       changes=st.dictionaries(st.sampled_from(SETTING_FIELDS), values, min_size=1, max_size=3),
+       eligible=st.none() | st.just(True) | st.just([["mallory", "Global Administrator"]]) | st.just([["x"]]))
+def test_any_fix_is_graded_or_refused_with_its_field(role, changes, eligible):
+    fix = {"settings": {role: changes}, **({} if eligible is None else {"make_eligible": eligible})}
+    try:
+        g = grade(EXERCISES["ga-wide-open"], fix)
+    except ExerciseError as e:
+        assert e.path.startswith("fix")
+    else:
+        assert 0 <= g.score <= g.max_score
