@@ -74,7 +74,7 @@ st.subheader("Readiness per domain")
 domains = {f"{o.id}:{d.id}": d.name for d in o.domains if d.sections}
 ready = pd.DataFrame([{"Domain": domains[r.domain], "Answers": r.answered, "Estimate": r.mean, "Low": r.low,
                        "High": r.high} for r in readiness(answers, domains)])
-base = alt.Chart(ready).encode(y=alt.Y("Domain:N", title=None))
+base = alt.Chart(ready).encode(y=alt.Y("Domain:N", title=None, axis=alt.Axis(labelLimit=360)))
 chart = (base.mark_rule(strokeWidth=3, color=OKABE_ITO[0]).encode(x=alt.X("Low:Q", title="Chance of answering the "
                                                                           "next question right (90 % interval)",
                                                                           scale=alt.Scale(domain=[0, 1]),

@@ -64,28 +64,32 @@ def history(learner: str) -> list[Answer]:
         return store.answers(learner)
 
 
+def _create_profile() -> None:
+    """Create the profile typed in the sidebar and switch to it (runs before the next draw)."""
+    try:
+        name = check_learner(st.session_state.get("quiz_new_profile", "").strip())
+        with open_store() as store:
+            store.add_learner(name)
+    except ProgressError as e:
+        st.session_state["quiz_profile_error"] = str(e)
+    else:
+        st.session_state[LEARNER] = st.session_state["quiz_profile"] = name
+        st.session_state["quiz_new_profile"] = ""
+
+
 def learner_picker(where=st.sidebar) -> str | None:
     """Pick a profile or create one; the choice is kept for every quiz page of this session."""
     where.markdown("**Learner profile**")
-    known = learners()
     current = st.session_state.get(LEARNER)
-    options = sorted(set(known) | ({current} if current else set()))
+    options = sorted(set(learners()) | ({current} if current else set()))
     if options:
-        chosen = where.selectbox("Profile", options, index=options.index(current) if current in options else 0,
-                                 key="quiz_profile")
-        st.session_state[LEARNER] = chosen
-    new = where.text_input("New profile name", key="quiz_new_profile", max_chars=64)
-    if where.button("Create profile", key="quiz_create_profile"):
-        try:
-            name = check_learner(new.strip())
-            with open_store() as store:
-                store.add_learner(name)
-        except ProgressError as e:
-            where.error(str(e))
-        else:
-            st.session_state[LEARNER] = name
-            st.session_state.pop("quiz_profile", None)
-            st.rerun()
+        if st.session_state.get("quiz_profile") not in options:
+            st.session_state["quiz_profile"] = current if current in options else options[0]
+        st.session_state[LEARNER] = where.selectbox("Profile", options, key="quiz_profile")
+    where.text_input("New profile name", key="quiz_new_profile", max_chars=64)
+    where.button("Create profile", key="quiz_create_profile", on_click=_create_profile)
+    if "quiz_profile_error" in st.session_state:
+        where.error(st.session_state.pop("quiz_profile_error"))
     return st.session_state.get(LEARNER)
 
 
