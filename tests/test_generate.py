@@ -116,7 +116,7 @@ def test_approval_expiry_key_follows_the_models_approval_window(monkeypatch):
 @pytest.mark.parametrize(("template", "fact", "value", "pattern", "rule"), [
     ("deactivate-window", "NO_DEACTIVATE_WITHIN_MINUTES", 12.0, r"That is (\d+) minutes", lambda k: k >= 12),
     ("remove-within-5-minutes", "NO_REMOVE_WITHIN_MINUTES", 12.0, r"(\d+) minutes after", lambda k: k >= 12),
-    ("renew-window", "RENEW_WINDOW_MINUTES", 90 * facts.DAY, r"^(\d+) days after", lambda k: k <= 90),
+    ("renew-window", "RENEW_WINDOW_MINUTES", 90 * facts.DAY, r"^(\d+) days? after", lambda k: k <= 90),
 ])
 def test_yes_no_keys_follow_a_changed_rule(monkeypatch, template, fact, value, pattern, rule):
     _patch(monkeypatch, fact, value)
