@@ -34,6 +34,8 @@ ENV_VAR = "PIM_SIM_PROGRESS"
 DEFAULT_LOCATION = Path("~/.pim-sim/progress.sqlite3")
 SCHEMA_VERSION = 1
 MAX_NAME = 64
+MAX_ID = 200  # question ids, skills, domains, modes and session ids
+MAX_RESPONSE = 20_000
 
 
 class ProgressError(ValueError):
@@ -62,11 +64,19 @@ class Answer:
         return self.score >= 1.0
 
     def validate(self) -> Answer:
-        for name in ("learner", "question_id", "skill", "domain"):
+        for name in ("learner", "question_id", "skill", "domain", "mode"):
             value = getattr(self, name)
             if not isinstance(value, str) or not value.strip():
                 raise ProgressError(f"answer.{name}: must be a non-empty string, got {value!r}")
         check_learner(self.learner)
+        for name, limit in (("question_id", MAX_ID), ("skill", MAX_ID), ("domain", MAX_ID), ("mode", MAX_ID),
+                            ("session", MAX_ID), ("response", MAX_RESPONSE)):
+            value = getattr(self, name)
+            if not isinstance(value, str) or len(value) > limit:
+                raise ProgressError(f"answer.{name}: text of at most {limit} characters, got {str(value)[:40]!r}...")
+        if self.seed is not None and (not isinstance(self.seed, int) or isinstance(self.seed, bool)
+                                      or not 0 <= self.seed < 2**63):
+            raise ProgressError(f"answer.seed: a whole number from 0, got {self.seed!r}")
         if not (isinstance(self.score, int | float) and 0.0 <= self.score <= 1.0):
             raise ProgressError(f"answer.score: must be between 0 and 1, got {self.score!r}")
         if not (isinstance(self.seconds, int | float) and self.seconds >= 0 and math.isfinite(self.seconds)):

@@ -116,6 +116,8 @@ def test_reopening_the_store_keeps_everything(location):
     ({"learner": ""}, "answer.learner"), ({"learner": "x" * 65}, "learner"), ({"score": 1.5}, "answer.score"),
     ({"score": -0.1}, "answer.score"), ({"seconds": -1}, "answer.seconds"), ({"seconds": math.inf}, "answer.seconds"),
     ({"skill": " "}, "answer.skill"), ({"answered_at": datetime(2026, 1, 1)}, "answer.answered_at"),
+    ({"question_id": "q" * 201}, "answer.question_id"), ({"response": "x" * 20_001}, "answer.response"),
+    ({"mode": ""}, "answer.mode"), ({"seed": -1}, "answer.seed"), ({"seed": True}, "answer.seed"),
 ])
 def test_bad_answers_are_refused_naming_the_field_and_nothing_is_stored(tmp_path, change, field):
     from dataclasses import replace
