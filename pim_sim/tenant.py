@@ -213,7 +213,7 @@ class Tenant:
         if dupes:
             raise ModelError(f"principal names must be unique; repeated: {', '.join(dupes)}")
         for u in self.users:
-            if u.manager is not None and u.manager not in self._index["principals"]:
+            if u.manager is not None and not isinstance(self._index["principals"].get(u.manager), User):
                 raise ModelError(f"user {u.name!r}: manager {u.manager!r} is not a user in this tenant")
         for g in self.groups:
             for m in (*g.members, *g.owners):

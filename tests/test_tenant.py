@@ -50,6 +50,8 @@ def test_a_manager_must_be_a_user_of_the_tenant():
     assert tenant().principal("alice").manager == "bob"
     with pytest.raises(ModelError, match="user 'alice': manager 'zoe' is not a user"):
         Tenant.build(users=[User("alice", manager="zoe")])
+    with pytest.raises(ModelError, match="manager 'ops' is not a user"):
+        Tenant.build(users=[User("alice", manager="ops")], groups=[Group("ops")])
 
 
 def test_principal_names_are_unique_and_group_members_must_exist():
