@@ -478,10 +478,16 @@ class _Checker:
             return SettingsBook()
         from .graph_import import read_policies
 
-        if ".." in Path(src.file).parts:
-            self.fail(("settings_from", "file"), "name a file beside the scenario file (no '..')")
+        if Path(src.file).name != src.file or src.file in ("", ".", ".."):
+            self.fail(("settings_from", "file"), "name a file beside the scenario file (a bare file name: no "
+                                                 "folders, no '..', no absolute path)")
             return SettingsBook()
-        here = Path(self.doc.file).parent if Path(self.doc.file).is_file() else Path.cwd()
+        if not Path(self.doc.file).is_file():
+            # An uploaded or pasted scenario has no folder of its own and never reads the server's files.
+            self.fail(("settings_from", "file"), "settings_from works only for a scenario file on disk; an uploaded "
+                                                 "or pasted scenario can't read other files")
+            return SettingsBook()
+        here = Path(self.doc.file).parent
         try:
             got = read_policies(here / src.file, names=src.names, role=src.role)
         except (OSError, ModelError) as e:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from pim_sim.scenario import ScenarioError, load_scenario
+from pim_sim.scenario import Scenario, ScenarioError, load_scenario
 
 FIX = Path(__file__).parent / "fixtures" / "graph"
 NAMES = {"0d2a1b90-1f2c-4f55-9d0e-6bd8c1f0b1aa": "mariam", "5c6e8a3f-93a4-4a0e-8f3e-1c2b7d9e0f11": "tier0"}
@@ -57,10 +57,19 @@ def test_unmapped_approver_ids_are_reported(tmp_path):
 
 
 @pytest.mark.parametrize("value, problem", [("../policy.json", "no '..'"), ("missing.json", "can't use missing.json"),
-                                            ("policy.yaml", "settings_from")])
+                                            ("policy.yaml", "settings_from"), ("/etc/hostname", "no absolute path"),
+                                            ("sub/policy.json", "no folders")])
 def test_bad_settings_from_paths(tmp_path, value, problem):
     with pytest.raises(ScenarioError, match=problem.replace("(", r"\(").replace(".", r"\.")):
         load_scenario(scenario(tmp_path, value))
+
+
+def test_an_uploaded_scenario_never_reads_server_files(tmp_path, monkeypatch):
+    shutil.copy(FIX / "ga_exchange_v1.json", tmp_path / "policy.json")
+    monkeypatch.chdir(tmp_path)  # the file sits in the server's working directory
+    text = scenario(tmp_path, "policy.json").read_text()
+    with pytest.raises(ScenarioError, match="uploaded or pasted scenario can't read other files"):
+        Scenario.from_yaml(text)
 
 
 def test_a_malformed_export_names_the_rule(tmp_path):
