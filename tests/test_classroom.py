@@ -168,7 +168,7 @@ RESPONSES = {"single": st.sampled_from(["a", "b", "c"]), "multiple": st.sets(st.
              "numeric": st.sampled_from([8, 24, 1, 8.5, 3])}
 
 
-@settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.fixed_dictionaries({q.id: RESPONSES[q.type] for q in samples()}))
 def test_class_grades_add_up_to_the_quiz_grades(answers):
     quiz = build_set(BANK, SetSpec(OUTLINE, count=6, seed=1))

@@ -74,6 +74,7 @@ def test_gift_round_trip_of_generated_and_bank_questions(real_questions):
     assert E.parse_gift(E.to_gift(real_questions)) == [E.keyed(q) for q in real_questions]
 
 
+@settings(deadline=None)
 @given(st.text(max_size=60))
 def test_gift_escape_is_undone_by_unescape(text):
     escaped = E.gift_escape(text)
@@ -95,7 +96,7 @@ def _gift_score(g: E.GiftQuestion, picked: set[str]) -> float:
     return max(0.0, sum(a.weight for a in g.answers if a.text in picked)) / 100
 
 
-@settings(max_examples=60)
+@settings(max_examples=60, deadline=None)
 @given(st.sets(st.sampled_from(["a", "b", "c", "d"])))
 def test_gift_multiple_response_weights_score_like_the_quiz(picked):
     q = BY_TYPE["multiple"]
