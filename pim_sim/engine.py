@@ -25,10 +25,10 @@ from .errors import ModelError, PimRefusal, SettingError
 from .policy import NotificationEvent, Recipient, RoleSettings, SettingsBook
 from .records import evolve
 from .requests import PENDING, Action, Request, Status, StatusChange, check_activation, check_assignment
-from .roles import Surface
+from .roles import AU_SCOPABLE, Surface
 from .roles import role as lookup_role
 from .schedules import Kind, Origin, Schedule
-from .tenant import DIRECTORY, Group, Licence, PrincipalKind, ServicePrincipal, Tenant
+from .tenant import DIRECTORY, Group, Licence, PrincipalKind, ScopeLevel, ServicePrincipal, Tenant
 
 STREAMS = ("provisioning", "approvers", "requesters", "reviewers", "workload", "spare")
 ADMIN = "admin"  # an unnamed, authorised administrator (scripts that don't care who)
@@ -271,9 +271,12 @@ class Simulation:
         return self.settings.lookup(role, scope, self.tenant.scope(scope).surface)
 
     def _surface(self, role: str, scope: str) -> Surface:
-        surface = self.tenant.scope(scope).surface
-        lookup_role(surface, role)
-        return surface
+        where = self.tenant.scope(scope)
+        lookup_role(where.surface, role)
+        if where.level is ScopeLevel.ADMINISTRATIVE_UNIT and role not in AU_SCOPABLE:
+            raise ModelError(f"{role} can't be assigned with administrative unit scope; of the modelled roles only "
+                             f"{', '.join(sorted(AU_SCOPABLE))} can (admin-units-assign-roles)")
+        return where.surface
 
     def _require_pim(self, principal: str, action: Action, role: str, scope: str) -> None:
         if not self.licence.has_pim:

@@ -64,6 +64,12 @@ CATALOGUE = {Surface.ENTRA: ENTRA_ROLES, Surface.AZURE: AZURE_ROLES, Surface.GRO
 
 HIGHLY_PRIVILEGED_ENTRA = tuple(r.name for r in ENTRA_ROLES.values() if r.highly_privileged)
 
+# The catalogue's roles that can be assigned with administrative unit scope; the others (Global
+# Administrator among them) are directory-wide only
+# (https://learn.microsoft.com/en-us/entra/identity/role-based-access-control/admin-units-assign-roles).
+AU_SCOPABLE = frozenset({"Helpdesk Administrator", "Privileged Authentication Administrator", "SharePoint Administrator",
+                         "User Administrator"})
+
 
 def role(surface: Surface, name: str) -> RoleDefinition:
     """Look a role up by surface and display name, with an error that lists the choices."""

@@ -65,8 +65,6 @@ def assignment_ended(sim):
     sim.advance(61)
 
 
-def scope_not_covered(sim):
-    sim.assign("alice", SEC, "/administrativeUnits/paris", kind="active", justification="j")
 
 
 def licence(sim):
@@ -80,7 +78,7 @@ def licence(sim):
     (request_denied, Reason.REQUEST_DENIED), (request_expired, Reason.REQUEST_EXPIRED),
     (request_canceled, Reason.REQUEST_CANCELED), (activation_not_started, Reason.ACTIVATION_NOT_STARTED),
     (activation_ended, Reason.ACTIVATION_ENDED), (assignment_not_started, Reason.ASSIGNMENT_NOT_STARTED),
-    (assignment_ended, Reason.ASSIGNMENT_ENDED), (scope_not_covered, Reason.SCOPE_NOT_COVERED),
+    (assignment_ended, Reason.ASSIGNMENT_ENDED),
     (licence, Reason.LICENCE)])
 def test_why_not_names_the_first_missing_step(setup, reason):
     sim = simulation()
@@ -88,6 +86,14 @@ def test_why_not_names_the_first_missing_step(setup, reason):
     why = sim.why_not("alice", SEC)
     assert why.reason is reason
     assert sim.holds("alice", SEC) is (reason is Reason.HAS_ACCESS)
+
+
+def test_a_role_held_at_a_scope_that_does_not_cover_the_question():
+    sim = simulation()
+    sim.assign("alice", "User Administrator", "/administrativeUnits/paris", kind="active", justification="j")
+    sim.assign("alice", "Reader", RG, kind="active", duration="P1D", justification="j")
+    assert sim.why_not("alice", "User Administrator").reason is Reason.SCOPE_NOT_COVERED
+    assert sim.why_not("alice", "Reader", SUB).reason is Reason.SCOPE_NOT_COVERED
 
 
 def test_provisioning_lag_is_its_own_reason():

@@ -216,3 +216,12 @@ def test_without_p2_or_governance_pim_refuses_every_request(licence):
     with pytest.raises(PimRefusal, match="P2 or Microsoft Entra ID Governance") as err:
         sim.assign("alice", GA, kind="eligible")
     assert (err.value.rule, err.value.code) == ("LicenseRule", "TenantNotLicensed")
+
+
+def test_only_some_roles_can_be_scoped_to_an_administrative_unit():
+    sim = simulation()
+    with pytest.raises(ModelError, match="Global Administrator can't be assigned with administrative unit scope"):
+        sim.assign("alice", GA, AU, kind="eligible")
+    for role_name in ("User Administrator", "Helpdesk Administrator", "SharePoint Administrator",
+                      "Privileged Authentication Administrator"):
+        assert sim.assign("alice", role_name, AU, kind="eligible").status.value == "Provisioned"
