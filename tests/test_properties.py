@@ -9,7 +9,7 @@ from engine_builders import GA, OTHER_RG, RG, SEC, SUB, VM, simulation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pim_sim import ModelError, PimRefusal
+from pim_sim import ModelError, PimRefusal, Reason
 from pim_sim.audit import Activity, Service
 from pim_sim.requests import Action, Status
 
@@ -104,6 +104,7 @@ def test_nobody_holds_access_outside_an_interval_the_directory_granted(script, f
             for role in (*ROLES, GA):
                 expected = any((who, role) in granted for who in (user, *groups))
                 assert sim.holds(user, role, at=t) == expected, (user, role, t)
+                assert (sim.why_not(user, role, at=t).reason is Reason.HAS_ACCESS) == expected, (user, role, t)
 
 
 def _activity_log_holders(sim, t):
