@@ -106,17 +106,23 @@ def objective_labels(outline_id: str) -> dict[str, str]:
     return {f"{o.id}:{b.id}": f"{b.id} {b.text}" for d in o.domains for s in d.sections for b in s.bullets}
 
 
-def pool(outline_id: str, *, topics=None, objectives=None, generated: int = 0, seed: int = 0, strict: bool = False) -> list[Item]:
-    """Bank questions on the topics and objectives, plus ``generated`` fresh variants."""
+@st.cache_resource(max_entries=64, show_spinner="Generating question variants…")
+def generated(seed: int, count: int, topics: tuple[str, ...] | None) -> tuple:
+    """``count`` generated variants (each runs a small simulation, so they are made once per server)."""
+    from quizzes.generate import TEMPLATES, generate_set
+
+    if topics is not None and not any(t.topic in topics for t in TEMPLATES.values()):
+        return ()
+    return tuple(generate_set(seed, count, topics=topics))
+
+
+def pool(outline_id: str, *, topics=None, objectives=None, generated_count: int = 0, seed: int = 0,
+         strict: bool = False) -> list[Item]:
+    """Bank questions on the topics and objectives, plus fresh generated variants on them."""
     outline = bank().outlines[outline_id]
     chosen = select(items(bank().questions, outline, strict=strict), topics=topics, objectives=objectives)
-    if generated:
-        from quizzes.generate import generate_set
-
-        try:
-            made = generate_set(seed, generated, topics=topics or None)
-        except ValueError:
-            made = generate_set(seed, generated)
+    if generated_count:
+        made = generated(seed, generated_count, tuple(topics) if topics else None)
         chosen += select(items(made, outline, strict=strict), objectives=objectives)
     return chosen
 

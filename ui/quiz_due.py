@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
+from quizzes.generate import TEMPLATES
 from quizzes.progress import due
 from quizzes.session import review_order
 from ui import quiz_common as qc
@@ -39,7 +40,10 @@ st.caption("Recall now is FSRS's estimate of the chance you remember the skill t
 
 if today and SESSION not in st.session_state:
     wanted = {d.skill for d in today}
-    queue = [it for it in review_order(qc.pool(outline), answers, now) if it.objective.tag in wanted]
+    # bank questions and one fresh variant per template (new variants each day) on the due skills
+    fresh = len(TEMPLATES)
+    queue = [it for it in review_order(qc.pool(outline, generated_count=fresh, seed=now.toordinal()), answers, now)
+             if it.objective.tag in wanted]
     count = st.number_input("Questions to review", min_value=1, max_value=max(1, len(queue)), value=min(10, max(1, len(queue))),
                             key="due_count")
     if not queue:

@@ -19,7 +19,7 @@ def start(learner: str) -> None:
         int(st.session_state["exam_seed"])
     generated = int(st.session_state["exam_generated"])
     try:
-        chosen = weighted_exam(qc.pool(outline, generated=generated, seed=seed, strict=True), count, seed)
+        chosen = weighted_exam(qc.pool(outline, generated_count=generated, seed=seed, strict=True), count, seed)
         st.session_state[SESSION] = ExamSession(chosen, learner, qc.StorePerCall(), minutes=minutes)
     except SessionError as e:
         st.session_state["exam_error"] = str(e)

@@ -26,12 +26,12 @@ with st.expander("Choose questions", expanded=SESSION not in st.session_state):
     objectives = st.multiselect("Outline objectives (none: all)", list(labels), format_func=labels.get,
                                 key="practice_objectives")
     count = st.number_input("Number of questions", min_value=1, max_value=50, value=5, key="practice_count")
-    variants = st.checkbox("Include generated variants (fresh numbers and people each time)", key="practice_generated")
+    variants = st.checkbox("Include generated variants (the seed picks the numbers and people)", key="practice_generated")
     seed = st.number_input("Seed", min_value=0, value=0, key="practice_seed",
                            help="The same seed gives the same questions in the same order.")
     if st.button("Start practice", key="practice_start", type="primary"):
         chosen = qc.pool(outline, topics=topics or None, objectives=objectives or None,
-                         generated=int(count) if variants else 0, seed=int(seed))
+                         generated_count=int(count) if variants else 0, seed=int(seed))
         if not chosen:
             st.warning("No questions match these topics and objectives.")
         else:
