@@ -96,30 +96,32 @@ def _roster(students: Iterable[str]) -> list[str]:
 
 
 def _templates_for(spec: SetSpec) -> list[str]:
-    """Templates on the spec's topics whose skill is one of its objectives (in its outline)."""
+    """Templates on the spec's topics whose skill is in the spec's outline (and among its objectives)."""
     from .generate import TEMPLATES
 
     out = []
     for name, t in sorted(TEMPLATES.items()):
         if spec.topics is not None and t.topic not in spec.topics:
             continue
-        if spec.objectives is not None:
-            tags = [tag for tag in t.outline if tag.split(":", 1)[0] == spec.outline]
-            if not {x for tag in tags for x in (tag, tag.split(":", 1)[1])} & set(spec.objectives):
-                continue
+        tags = [tag for tag in t.outline if tag.split(":", 1)[0] == spec.outline]
+        if not tags:
+            continue  # the template's skill isn't in this outline
+        if spec.objectives is not None and not {x for tag in tags for x in (tag, tag.split(":", 1)[1])} & set(spec.objectives):
+            continue
         out.append(name)
     return out
 
 
 def build_set(bank, spec: SetSpec) -> QuizSet:
-    """Choose the set's bank questions and templates, reproducibly from ``spec.seed``."""
+    """Choose the set's bank questions and templates, reproducibly from ``spec.seed``. Only
+    questions tagged for the spec's outline are used, so results per objective stay in one outline."""
     spec.check()
     try:
         outline = bank.outlines[spec.outline]
     except KeyError:
         raise ClassroomError(f"outline: no outline {spec.outline!r} (known: {', '.join(sorted(bank.outlines))})") from None
     rng = random.Random(f"set:{spec.seed}")
-    pool = select(items(bank.questions, outline), topics=spec.topics, objectives=spec.objectives)
+    pool = select(items(bank.questions, outline, strict=True), topics=spec.topics, objectives=spec.objectives)
     wanted_bank = spec.count - spec.generated
     if len(pool) < wanted_bank:
         raise ClassroomError(f"count: only {len(pool)} bank questions match these topics and objectives; "

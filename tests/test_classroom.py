@@ -57,6 +57,18 @@ def test_topics_and_objectives_filter_the_bank_part():
         build_set(BANK, SetSpec(OUTLINE, count=1, objectives=("1.2.3",)))
 
 
+def test_only_questions_and_templates_of_the_outline_are_used():
+    other = samples()[0].model_copy(update={"id": "sample-sc300-only", "outline": ("SC-300:4.4.1",)})
+    bank = Bank((*samples(), other), load_outlines())
+    quiz = build_set(bank, SetSpec(OUTLINE, count=6, generated=4, seed=5))
+    assert "sample-sc300-only" not in {it.id for it in quiz.shared}
+    with pytest.raises(ClassroomError, match="count: only 6 bank questions"):
+        build_set(bank, SetSpec(OUTLINE, count=7))
+    from quizzes.generate import TEMPLATES
+
+    assert all(any(t.startswith(OUTLINE + ":") for t in TEMPLATES[name].outline) for name in quiz.templates)
+
+
 def test_a_class_of_30_gets_30_different_but_equivalent_papers(class_papers):
     assert len(class_papers) == 30
     contents = {frozenset(_content(it.question) for it in p.items) for p in class_papers}
