@@ -177,8 +177,8 @@ def answer_sheet_template(class_papers: Sequence[Paper]) -> str:
 
 
 def papers_csv(class_papers: Sequence[Paper]) -> dict[str, str]:
-    """Each student's paper as question CSV (file name -> text), for printing or an LMS."""
-    return {f"paper-{p.student}.csv": to_csv(it.question for it in p.items) for p in class_papers}
+    """Each student's paper as question CSV without the answers (file name -> text), to hand out."""
+    return {f"paper-{p.student}.csv": to_csv((it.question for it in p.items), with_key=False) for p in class_papers}
 
 
 # ------------------------------------------------------------------------------ grading a class

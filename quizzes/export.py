@@ -687,14 +687,17 @@ def choices_text(q) -> str:
     return f"number in {q.unit}, tolerance {_number(q.tolerance)}"
 
 
-def to_csv(questions: Iterable) -> str:
-    """One row per question, the key in the same text form a class answer sheet uses."""
+def to_csv(questions: Iterable, *, with_key: bool = True) -> str:
+    """One row per question, the key in the same text form a class answer sheet uses. Without
+    the key (a paper to hand out) the key, explanation and sources columns are left out."""
+    columns = CSV_COLUMNS if with_key else CSV_COLUMNS[:CSV_COLUMNS.index("key")]
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(CSV_COLUMNS)
+    w.writerow(columns)
     for q in questions:
-        w.writerow([q.id, q.type, q.topic, " ".join(q.outline), q.difficulty, q.stem, choices_text(q), key_text(q),
-                    q.explanation, " ".join(str(s) for s in q.sources)])
+        row = [q.id, q.type, q.topic, " ".join(q.outline), q.difficulty, q.stem, choices_text(q), key_text(q),
+               q.explanation, " ".join(str(s) for s in q.sources)]
+        w.writerow(row[:len(columns)])
     return buf.getvalue()
 
 

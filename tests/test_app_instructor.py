@@ -29,7 +29,7 @@ def test_building_papers_shows_the_key_and_the_downloads():
     key = frame(at, "key")
     assert len(key) == 3 * 4 and set(key["student"]) == {"amy", "bo", "cy"}
     labels = {b.label for b in at.get("download_button")}
-    assert {"Answer key (CSV)", "Answer sheet for the class (CSV)", "Every paper (zip of CSV)",
+    assert {"Answer key (CSV)", "Answer sheet for the class (CSV)", "Every paper, without answers (zip of CSV)",
             "Download Moodle GIFT", "Scenario pack with lesson notes (zip)"} <= labels
     at.selectbox(key="instructor_format").set_value("QTI 2.1 (zip)").run()
     assert "Download QTI 2.1 (zip)" in {b.label for b in at.get("download_button")}

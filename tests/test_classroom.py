@@ -167,6 +167,18 @@ def test_a_sheet_saved_by_a_spreadsheet_with_a_bom_and_upper_case_header_is_read
     assert res.grades().loc[0, "points"] == 1.0
 
 
+def test_papers_to_hand_out_carry_no_answers(class_papers):
+    import csv
+
+    from quizzes.classroom import papers_csv
+
+    files = papers_csv(class_papers)
+    assert sorted(files) == sorted(f"paper-{s}.csv" for s in CLASS)
+    rows = list(csv.DictReader(io.StringIO(files["paper-student03.csv"])))
+    assert [r["id"] for r in rows] == [it.id for it in class_papers[3].items]
+    assert not {"key", "explanation", "sources"} & set(rows[0])
+
+
 def test_the_answer_sheet_template_lists_every_question_of_every_paper(class_papers):
     lines = answer_sheet_template(class_papers).splitlines()
     assert lines[0] == "student,question_id,response" and len(lines) == 1 + 30 * 5

@@ -97,8 +97,8 @@ else:
                        key="instructor_dl_key")
     d2.download_button("Answer sheet for the class (CSV)", answer_sheet_template(class_papers).encode(),
                        "answer-sheet.csv", "text/csv", key="instructor_dl_sheet")
-    d3.download_button("Every paper (zip of CSV)", zipped(papers_csv(class_papers)), "papers.zip", "application/zip",
-                       key="instructor_dl_papers")
+    d3.download_button("Every paper, without answers (zip of CSV)", zipped(papers_csv(class_papers)), "papers.zip",
+                       "application/zip", key="instructor_dl_papers")
     fmt = st.selectbox("Export every question of the set to", list(FORMATS), key="instructor_format")
     name, mime, make = FORMATS[fmt]
     st.download_button(f"Download {fmt}", make(list(distinct.values()), spec.title), name, mime,
