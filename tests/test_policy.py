@@ -261,3 +261,21 @@ def test_clearing_default_recipients_silences_a_rule_and_additional_recipients_s
 
     assert configured(()) == []
     assert configured(("soc@contoso.com",)) and set(configured(("soc@contoso.com",))) == {"soc@contoso.com"}
+
+
+# --- durations as Graph writes them -------------------------------------------------------------------
+@pytest.mark.parametrize(("text", "mins"), [("PT8H", 480), ("P1D", 1440), ("PT1H45M", 105), ("P1DT9H30M", 2010), (90, 90)])
+def test_durations_are_iso_8601_or_minutes(text, mins):
+    from pim_sim import minutes
+
+    assert minutes(text) == mins
+
+
+@pytest.mark.parametrize(("bad", "message"), [
+    ("P1M", "uses months or years; write days instead"), ("8 hours", "is not an ISO-8601 duration such as PT8H"),
+    (True, "is not a duration")])
+def test_a_bad_duration_says_what_is_wrong(bad, message):
+    from pim_sim import ModelError
+
+    with pytest.raises(ModelError, match=message):
+        simulation().set_settings(SEC, activation_max=bad)
