@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from . import facts
 from .clock import minutes
-from .errors import SettingError
+from .errors import ModelError, SettingError
 from .roles import Surface
 
 DAY = facts.DAY
@@ -97,7 +97,10 @@ class RoleSettings:
             if name not in known:
                 raise SettingError(name, changes[name], "no such role setting; known settings: " + ", ".join(sorted(known)))
         for name in _DURATIONS & changes.keys():
-            changes[name] = minutes(changes[name])
+            try:
+                changes[name] = minutes(changes[name])
+            except ModelError as e:
+                raise SettingError(name, changes[name], str(e)) from None
         return replace(self, **changes)
 
     def validate(self, surface: Surface) -> RoleSettings:

@@ -277,5 +277,5 @@ def test_durations_are_iso_8601_or_minutes(text, mins):
 def test_a_bad_duration_says_what_is_wrong(bad, message):
     from pim_sim import ModelError
 
-    with pytest.raises(ModelError, match=message):
+    with pytest.raises(ModelError, match=f"^activation_max: {bad!r} is not allowed; .*{message}"):
         simulation().set_settings(SEC, activation_max=bad)
