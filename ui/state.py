@@ -60,10 +60,12 @@ def attempt(action: Callable[[], object], success: Callable[[object], str]) -> N
 
 
 def show_flash() -> None:
-    """Draw the outcome of the last action, once."""
+    """Draw the outcome of the last action, once, in a box that is always there (so the elements
+    below keep their place, and their identity, whether or not there is a message)."""
+    box = st.container()
     kind, text = st.session_state.pop(FLASH, (None, ""))
     if kind:
-        {"error": st.error, "success": st.success, "info": st.info}[kind](text)
+        {"error": box.error, "success": box.success, "info": box.info}[kind](text)
 
 
 # ------------------------------------------------------------------ scenario runs, cached by text and seed
@@ -177,7 +179,8 @@ def simulation_for(source: str) -> Simulation | None:
 # Widgets whose values outlive a visit to another page, by page. Streamlit forgets a widget's value
 # when a run doesn't draw it; writing the value back makes it the user's own and keeps it.
 KEPT = {
-    "lab": ("lab_origin", "lab_scenario", "lab_role", "lab_activation_max", "lab_approval", "lab_approvers", "lab_mfa",
+    # the Scenario lab is the default page, at the root URL ""
+    "": ("lab_origin", "lab_scenario", "lab_role", "lab_activation_max", "lab_approval", "lab_approvers", "lab_mfa",
             "lab_justification", "lab_ticket", "lab_workload", "lab_rate", "lab_seed"),
     "portal": ("portal_persona",),
     "audit": ("audit_source", "audit_view_date", "audit_view_time", "audit_persona", "audit_service"),

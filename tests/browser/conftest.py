@@ -1,0 +1,93 @@
+"""Real-browser tests: Debian's chromium driven by Playwright against ``streamlit run app.py``.
+
+Locally they skip, saying why, when chromium or Playwright is missing. In CI (``CI=true`` or
+``PIM_SIM_REQUIRE_BROWSER=1``) a missing browser fails them instead. Screenshots go to
+``artifacts/screenshots`` (ignored by git)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM = ("/usr/lib/chromium/chromium", "/usr/bin/chromium")  # the real binary first: the wrapper prints noise
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def browser_required() -> bool:
+    return os.environ.get("PIM_SIM_REQUIRE_BROWSER") == "1" or os.environ.get("CI", "").lower() == "true"
+
+
+def unavailable(reason: str):
+    if browser_required():
+        pytest.fail(f"browser tests are required here (CI or PIM_SIM_REQUIRE_BROWSER=1) but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    found = next((p for p in CHROMIUM if Path(p).exists()), None) or shutil.which("chromium")
+    if found is None:
+        unavailable("chromium is not installed (apt-get install -y chromium)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        unavailable("Playwright is not installed (pip install -e '.[test]')")
+    return found
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args, chromium_path):
+    return {**browser_type_launch_args, "executable_path": chromium_path, "args": ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # Streamlit scrolls an inner container, so full-page screenshots need a tall viewport.
+    return {**browser_context_args, "viewport": {"width": 1400, "height": 2000}}
+
+
+@pytest.fixture(scope="session")
+def app_url(chromium_path, tmp_path_factory):
+    # The server keeps learner progress in a store of its own, never the user's ~/.pim-sim.
+    env = {**os.environ, "PIM_SIM_PROGRESS": str(tmp_path_factory.mktemp("progress") / "progress.sqlite3")}
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 60
+    while True:
+        try:
+            if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
+                break
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise RuntimeError("streamlit did not start:\n" + proc.stdout.read().decode()) from None
+            time.sleep(0.2)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="session")
+def shots() -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return SHOTS
