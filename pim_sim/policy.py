@@ -19,6 +19,9 @@ from .roles import Surface
 
 DAY = facts.DAY
 _DURATIONS = frozenset({"activation_max", "eligible_max", "active_max"})
+_FLAGS = frozenset({"require_mfa", "require_justification", "require_ticket", "require_approval",
+                    "approver_justification_required", "eligible_permanent_allowed", "active_permanent_allowed",
+                    "mfa_on_active_assignment", "justification_on_active_assignment"})
 
 
 class NotificationEvent(StrEnum):
@@ -96,6 +99,13 @@ class RoleSettings:
         for name in changes:
             if name not in known:
                 raise SettingError(name, changes[name], "no such role setting; known settings: " + ", ".join(sorted(known)))
+        for name in _FLAGS & changes.keys():
+            if not isinstance(changes[name], bool):
+                raise SettingError(name, changes[name], "must be true or false")
+        if "approvers" in changes:
+            if isinstance(changes["approvers"], str) or not all(isinstance(a, str) for a in changes["approvers"]):
+                raise SettingError("approvers", changes["approvers"], "give a list of user or group names")
+            changes["approvers"] = tuple(changes["approvers"])
         for name in _DURATIONS & changes.keys():
             try:
                 changes[name] = minutes(changes[name])

@@ -279,3 +279,16 @@ def test_a_bad_duration_says_what_is_wrong(bad, message):
 
     with pytest.raises(ModelError, match=f"^activation_max: {bad!r} is not allowed; .*{message}"):
         simulation().set_settings(SEC, activation_max=bad)
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"require_mfa": "no"}, r"^require_mfa: 'no' is not allowed; must be true or false"),
+    ({"approvers": "bob"}, r"^approvers: 'bob' is not allowed; give a list of user or group names"),
+    ({"approvers": ["bob", 3]}, r"^approvers: \['bob', 3\] is not allowed")])
+def test_a_setting_of_the_wrong_type_is_refused_by_name(change, message):
+    with pytest.raises(SettingError, match=message):
+        simulation().set_settings(SEC, **change)
+
+
+def test_approvers_given_as_a_list_are_stored_immutably():
+    assert simulation().set_settings(SEC, require_approval=True, approvers=["bob", "dave"]).approvers == ("bob", "dave")
