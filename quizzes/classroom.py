@@ -19,7 +19,7 @@ import io
 import random
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -137,6 +137,40 @@ def build_set(bank, spec: SetSpec) -> QuizSet:
     return QuizSet(spec, tuple(shared), tuple(templates))
 
 
+LABELS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _relabel(parts, rng: random.Random, ids: str | None = None) -> tuple[tuple, dict[str, str]]:
+    """The parts in a random order, renamed a, b, c (or ``ids`` + 1, 2, 3) in that order."""
+    order = list(parts)
+    rng.shuffle(order)
+    names = [f"{ids}{n + 1}" if ids else LABELS[n] for n in range(len(order))]
+    return tuple(p.model_copy(update={"id": name}) for p, name in zip(order, names, strict=True)), \
+        {p.id: name for p, name in zip(order, names, strict=True)}
+
+
+def shuffled(question, rng: random.Random):
+    """The same question with its options (statements, items, choices) in a new order and renamed
+    in that order, so on a printed paper the right answer isn't always the same letter."""
+    q = question
+    if q.type in ("single", "multiple"):
+        options, names = _relabel(q.options, rng)
+        key = names[q.key] if q.type == "single" else tuple(sorted(names[k] for k in q.key))
+        return q.model_copy(update={"options": options, "key": key})
+    if q.type == "yes_no":
+        return q.model_copy(update={"statements": _relabel(q.statements, rng, "s")[0]})
+    if q.type == "ordering":
+        items_, names = _relabel(q.items, rng, "i")
+        return q.model_copy(update={"items": items_, "key": tuple(names[k] for k in q.key)})
+    if q.type == "dropdown":
+        blanks = []
+        for b in q.blanks:
+            choices, names = _relabel(b.choices, rng)
+            blanks.append(b.model_copy(update={"choices": choices, "key": names[b.key]}))
+        return q.model_copy(update={"blanks": tuple(blanks)})
+    return q
+
+
 def student_seed(spec: SetSpec, student: str, slot: int) -> int:
     """The variant seed of one generated slot of one student's paper (stable across rosters)."""
     return random.Random(f"{spec.seed}\x1f{student}\x1f{slot}").randrange(1_000_000_000)
@@ -144,14 +178,16 @@ def student_seed(spec: SetSpec, student: str, slot: int) -> int:
 
 def papers(quiz: QuizSet, outline, students: Iterable[str]) -> list[Paper]:
     """One paper per student: the shared questions and this student's variants, in an order
-    shuffled per student."""
+    shuffled per student, each question's options shuffled and relettered per student too."""
     from .generate import generate
 
     out = []
     for student in _roster(students):
         generated = [generate(name, student_seed(quiz.spec, student, slot)) for slot, name in enumerate(quiz.templates)]
         paper = list(quiz.shared) + items(generated, outline)
-        random.Random(f"order\x1f{quiz.spec.seed}\x1f{student}").shuffle(paper)
+        rng = random.Random(f"order\x1f{quiz.spec.seed}\x1f{student}")
+        rng.shuffle(paper)
+        paper = [replace(it, question=shuffled(it.question, rng)) for it in paper]
         out.append(Paper(student, tuple(paper)))
     return out
 

@@ -24,7 +24,7 @@ from quizzes.classroom import (
     papers,
     scenario_pack,
 )
-from quizzes.export import parse_response, response_text
+from quizzes.export import key_text, keyed, parse_response, response_text
 from quizzes.grading import grade, key_of
 
 OUTLINE = "SC-500-2026-05"
@@ -119,14 +119,19 @@ def _sheet(rows) -> str:
     return "student,question_id,response\n" + "\n".join(",".join(f'"{c}"' for c in r) for r in rows) + "\n"
 
 
+def _wrong(paper, qid: str) -> str:
+    q = paper.item(qid).question
+    return next(o.id for o in q.options if o.id != q.key)
+
+
 def test_grading_a_class_gives_grades_objectives_and_a_misconception_heatmap():
     quiz = build_set(BANK, SetSpec(OUTLINE, count=6, seed=1))
     ps = papers(quiz, BANK.outlines[OUTLINE], ["ana", "ben", "cleo"])
     key = answer_key(ps)
     rows = [(r.student, r.question_id, r.key) for r in key.itertuples() if r.student == "ana"]
-    rows += [(r.student, r.question_id, "b" if r.question_id == "sample-single" else r.key)
+    rows += [(r.student, r.question_id, _wrong(ps[1], r.question_id) if r.question_id == "sample-single" else r.key)
              for r in key.itertuples() if r.student == "ben"]
-    rows += [("cleo", "sample-single", "c"), ("cleo", "sample-numeric", "24")]  # the rest unanswered
+    rows += [("cleo", "sample-single", _wrong(ps[2], "sample-single")), ("cleo", "sample-numeric", "24")]  # rest blank
     res = grade_class(ps, _sheet(rows))
     assert res.issues == ()
     grades = res.grades().set_index("student")
@@ -143,8 +148,9 @@ def test_grading_a_class_gives_grades_objectives_and_a_misconception_heatmap():
 def test_rows_that_cannot_be_graded_are_reported_with_line_and_field():
     quiz = build_set(BANK, SetSpec(OUTLINE, count=6, seed=1))
     ps = papers(quiz, BANK.outlines[OUTLINE], ["ana"])
+    multiple = ps[0].item("sample-multiple").question
     rows = [("zoe", "sample-single", "a"), ("ana", "no-such-question", "a"), ("ana", "sample-numeric", "eight"),
-            ("ana", "sample-single", "z"), ("ana", "sample-multiple", "a;c"), ("ana", "sample-multiple", "a")]
+            ("ana", "sample-single", "z"), ("ana", "sample-multiple", key_text(multiple)), ("ana", "sample-multiple", "a")]
     res = grade_class(ps, _sheet(rows))
     assert [(i.line, i.field) for i in res.issues] == [(2, "student"), (3, "question_id"), (4, "response"), (5, "response"),
                                                        (7, "question_id")]
@@ -163,8 +169,28 @@ def test_a_sheet_without_the_required_columns_is_refused():
 def test_a_sheet_saved_by_a_spreadsheet_with_a_bom_and_upper_case_header_is_read():
     quiz = build_set(BANK, SetSpec(OUTLINE, count=6, seed=1))
     ps = papers(quiz, BANK.outlines[OUTLINE], ["ana"])
-    res = grade_class(ps, "\ufeffStudent,Question_ID,Response\r\nana,sample-single,a\r\n".encode())
+    right = ps[0].item("sample-single").question.key
+    res = grade_class(ps, f"\ufeffStudent,Question_ID,Response\r\nana,sample-single,{right}\r\n".encode())
     assert res.grades().loc[0, "points"] == 1.0
+
+
+@pytest.mark.parametrize("q", samples(), ids=lambda q: q.type)
+def test_a_shuffled_question_keeps_its_key_in_words(q):
+    import random
+
+    from quizzes.classroom import shuffled
+
+    for seed in range(5):
+        s = shuffled(q, random.Random(seed))
+        a, b = keyed(q), keyed(s)
+        assert (a.id, a.type, a.stem) == (b.id, b.type, b.stem)
+        assert (sorted(a.key) == sorted(b.key)) if q.type == "yes_no" else (a.key == b.key)
+        assert grade(s, key_of(s)).score == 1.0
+
+
+def test_printed_papers_do_not_always_put_the_answer_at_the_same_letter(class_papers):
+    keys = {p.item("sample-single").question.key for p in class_papers}
+    assert len(keys) == 3  # a, b and c all occur among 30 papers
 
 
 def test_papers_to_hand_out_carry_no_answers(class_papers):
@@ -197,7 +223,7 @@ RESPONSES = {"single": st.sampled_from(["a", "b", "c"]), "multiple": st.sets(st.
 def test_class_grades_add_up_to_the_quiz_grades(answers):
     quiz = build_set(BANK, SetSpec(OUTLINE, count=6, seed=1))
     ps = papers(quiz, BANK.outlines[OUTLINE], ["ana"])
-    by_id = {q.id: q for q in BANK}
+    by_id = {it.id: it.question for it in ps[0].items}  # the questions as printed on ana's paper
     res = grade_class(ps, _sheet([("ana", qid, response_text(by_id[qid], r)) for qid, r in answers.items()]))
     want = sum(grade(by_id[qid], r).score for qid, r in answers.items())
     assert res.grades().loc[0, "points"] == pytest.approx(want)
