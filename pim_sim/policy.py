@@ -102,6 +102,9 @@ class RoleSettings:
         for name in _FLAGS & changes.keys():
             if not isinstance(changes[name], bool):
                 raise SettingError(name, changes[name], "must be true or false")
+        if changes.get("auth_context") is not None and not isinstance(changes["auth_context"], str):
+            raise SettingError("auth_context", changes["auth_context"], "name a Conditional Access authentication context "
+                               "such as 'c1', or None")
         if "approvers" in changes:
             if isinstance(changes["approvers"], str) or not all(isinstance(a, str) for a in changes["approvers"]):
                 raise SettingError("approvers", changes["approvers"], "give a list of user or group names")

@@ -284,7 +284,8 @@ def test_a_bad_duration_says_what_is_wrong(bad, message):
 @pytest.mark.parametrize(("change", "message"), [
     ({"require_mfa": "no"}, r"^require_mfa: 'no' is not allowed; must be true or false"),
     ({"approvers": "bob"}, r"^approvers: 'bob' is not allowed; give a list of user or group names"),
-    ({"approvers": ["bob", 3]}, r"^approvers: \['bob', 3\] is not allowed")])
+    ({"approvers": ["bob", 3]}, r"^approvers: \['bob', 3\] is not allowed"),
+    ({"require_mfa": False, "auth_context": 1}, r"^auth_context: 1 is not allowed; name a Conditional Access")])
 def test_a_setting_of_the_wrong_type_is_refused_by_name(change, message):
     with pytest.raises(SettingError, match=message):
         simulation().set_settings(SEC, **change)
