@@ -3,7 +3,7 @@
 import pytest
 from engine_builders import GA, RG, SEC, SUB, VM, simulation, with_admin
 
-from pim_sim import Reason
+from pim_sim import PimRefusal, Reason
 from pim_sim.access import holders
 
 
@@ -137,7 +137,7 @@ def _run():
     sim.assign("bob", GA, kind="active", justification="standing")
     sim.assign("alice", SEC, kind="eligible")
     sim.activate("alice", SEC, duration="PT2H", justification="j")
-    with pytest.raises(Exception):  # noqa: B017 - a refusal, recorded
+    with pytest.raises(PimRefusal, match="already active"):  # refused, and recorded
         sim.activate("alice", SEC, duration="PT2H", justification="j")
     sim.run("PT4H")
     return sim.results()
@@ -168,3 +168,14 @@ def test_intervals_include_standing_group_membership_but_effective_access_does_n
     assert sorted(zip(res.intervals["principal"], res.intervals["origin"], strict=True)) == [
         ("carol", "standing"), ("dave", "standing")]
     assert res.effective_access.empty
+
+
+def test_why_not_at_a_past_time_ignores_what_was_created_later():
+    sim = simulation()
+    with_admin(sim)
+    sim.assign("alice", SEC, kind="eligible", duration="P10D")
+    sim.run("P15D")
+    renewal = sim.request_renew("alice", SEC, justification="still needed")
+    sim.decide_update(renewal.id, by="bob", justification="ok")
+    assert sim.why_not("alice", SEC, at="P12D").reason is Reason.ASSIGNMENT_ENDED
+    assert sim.why_not("alice", SEC, at="P15D").reason is Reason.ELIGIBLE_NOT_ACTIVATED
