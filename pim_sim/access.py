@@ -134,7 +134,7 @@ def why_not(sim: Simulation, principal: str, role: str, scope: str, t: float) ->
         return Explanation(Reason.HAS_ACCESS, f"{principal} holds {role} ({first.how.value}{where}{via}).", found, note)
     covering = set(_covering(sim, scope))
     whos = {principal, *member_groups(sim, principal, t)}
-    mine = [s for w in whos for s in sim.schedules_of(w, role)]
+    mine = [s for w in whos for s in sim.schedules_of(w, role) if s.created <= t]  # what existed at t
     here = [s for s in mine if s.scope in covering]
     requests = sorted((r for r in sim.requests.values() if r.principal == principal and r.role == role
                        and r.scope in covering and r.action is Action.SELF_ACTIVATE and r.created <= t),

@@ -6,6 +6,7 @@ licence after a lapse, sign-ins) lives in the :class:`~pim_sim.engine.Simulation
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -209,7 +210,7 @@ class Tenant:
 
     def validate(self) -> None:
         names = [p.name for p in (*self.users, *self.service_principals, *self.groups)]
-        dupes = sorted({n for n in names if names.count(n) > 1})
+        dupes = sorted(n for n, k in Counter(names).items() if k > 1)
         if dupes:
             raise ModelError(f"principal names must be unique; repeated: {', '.join(dupes)}")
         for u in self.users:
