@@ -54,7 +54,7 @@ def test_the_lab_opens_on_the_default_scenario_and_shows_its_run():
     assert metric(at, "Standing privilege (h)") == f"{m['standing_privilege_hours']:.1f}"
     observations = next(d.value for d in at.dataframe if "Observation" in d.value.columns)
     assert list(observations["Observation"]) == [o.text for o in scenario.spec.observe]
-    assert set(observations[""]) == {"✅"}
+    assert observations["Seen"].all() and list(observations["Seen"]) == [o.passed for o in scenario.observe(results)]
     requests = next(d.value for d in at.dataframe if "Request" in d.value.columns)
     assert list(requests["Request"]) == list(results.requests["id"])
     assert at.session_state[state.LAB_TEXT] == state.scenario_text(scenario)
@@ -66,6 +66,7 @@ def test_the_timeline_is_a_gantt_of_every_interval_with_a_colour_blind_safe_pale
     spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
     enc = spec["encoding"]
     assert spec["mark"]["type"] == "bar" and enc["x2"]["field"] == "Until"
+    assert enc["y"]["title"] == "Person · role"
     assert enc["x"]["title"] == "Time (UTC)"
     assert enc["color"]["scale"]["range"] == list(charts.ACCESS_COLOURS)
     assert set(charts.ACCESS_COLOURS) <= set(charts.OKABE_ITO)

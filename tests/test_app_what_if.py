@@ -55,7 +55,7 @@ def test_approval_adds_waiting_time_beyond_the_confidence_intervals(compared):
     table = summary(compared)
     row = "Time to access, median (min)"
     assert table.loc[row, ("ci_low", "Variant B")] > table.loc[row, ("ci_high", "Variant A")]
-    decisions = "Approval load: decisions (per run)"
+    decisions = "Approval decisions (per run)"
     assert table.loc[decisions, ("mean", "Variant A")] == 0 < table.loc[decisions, ("mean", "Variant B")]
 
 
@@ -91,6 +91,6 @@ WHAT_IF_METRICS = {
     "time_to_access_p50_min": ("Time to access, median", "min"),
     "jit_privilege_hours": ("Just-in-time privilege", "h"),
     "standing_privilege_hours": ("Standing privilege", "h"),
-    "approval_decisions": ("Approval load: decisions", "per run"),
-    "requests_expired": ("Requests expired unanswered", "per run"),
+    "approval_decisions": ("Approval decisions", "per run"),
+    "requests_expired": ("Expired requests", "per run"),
 }

@@ -30,6 +30,7 @@ def timeline(intervals: pd.DataFrame, clock: Clock) -> alt.Chart:
     df["From"] = [clock.at(m) for m in df["start"]]
     df["Until"] = [clock.at(m) for m in df["stop"]]
     df["Hours"] = df["hours"].round(2)
+    df["Layer"] = [ACCESS.index(a) for a in df["Access"]]  # eligible underneath, what grants access on top
     rows = max(1, df["Who and role"].nunique())
     return (
         alt.Chart(df)
@@ -37,13 +38,14 @@ def timeline(intervals: pd.DataFrame, clock: Clock) -> alt.Chart:
         .encode(
             x=alt.X("From:T", title="Time (UTC)"),
             x2="Until:T",
-            y=alt.Y("Who and role:N", title="Person · role", sort="ascending"),
-            yOffset=alt.YOffset("Access:N", sort=list(ACCESS)),
+            y=alt.Y("Who and role:N", title="Person · role", sort="ascending", axis=alt.Axis(labelLimit=320)),
             color=alt.Color("Access:N", title="Access", scale=alt.Scale(domain=list(ACCESS), range=list(ACCESS_COLOURS))),
+            size=alt.Size("Access:N", scale=alt.Scale(domain=list(ACCESS), range=[6, 16, 16, 16]), legend=None),
+            order=alt.Order("Layer:Q"),
             tooltip=["principal", "role", "scope", "Access", alt.Tooltip("From:T", format="%a %d %b %H:%M"),
                      alt.Tooltip("Until:T", format="%a %d %b %H:%M"), alt.Tooltip("Hours:Q", title="Hours (h)")],
         )
-        .properties(height=min(60 + 34 * rows, 900), title="Who held what, when")
+        .properties(height=min(40 + 30 * rows, 1000))
     )
 
 
@@ -63,7 +65,7 @@ def with_interval(summary: pd.DataFrame, title: str, unit: str) -> alt.LayerChar
     )
     bars = base.mark_rule(strokeWidth=3).encode(y=alt.Y("ci_low:Q", title=f"{title} ({unit})"), y2="ci_high:Q")
     points = base.mark_point(filled=True, size=90).encode(y="mean:Q")
-    return alt.layer(bars, points).properties(title=title, height=240)
+    return alt.layer(bars, points).properties(title=title, height=260)
 
 
 def replications_strip(values: pd.DataFrame, title: str, unit: str) -> alt.Chart:
@@ -74,4 +76,4 @@ def replications_strip(values: pd.DataFrame, title: str, unit: str) -> alt.Chart
         y=alt.Y("variant:N", title=None, sort=variants),
         color=alt.Color("variant:N", scale=alt.Scale(domain=variants, range=list(VARIANT_COLOURS)), legend=None),
         tooltip=["variant", alt.Tooltip("value:Q", format=".2f", title=f"{title} ({unit})")],
-    ).properties(height=90)
+    ).properties(height=alt.Step(40))

@@ -9,6 +9,7 @@ Streamlit may run a session's reruns on different threads); where it lives comes
 from __future__ import annotations
 
 import json
+import random
 import re
 from datetime import UTC, datetime
 
@@ -128,6 +129,14 @@ def pool(outline_id: str, *, topics=None, objectives=None, generated_count: int 
 
 
 # ------------------------------------------------------------------ a question as widgets
+def _in_display_order(parts, q, prefix: str) -> list:
+    """Options in an order of their own for this question and session: the bank writes the right
+    option first, and a learner must not learn the position instead of the fact."""
+    out = list(parts)
+    random.Random(f"{prefix}\x1f{q.id}").shuffle(out)
+    return out
+
+
 def ask(q, prefix: str, where=st):
     """Draw ``q`` as widgets keyed under ``prefix``; the response, or None until complete."""
     t = q.type
@@ -136,31 +145,43 @@ def ask(q, prefix: str, where=st):
     else:
         where.markdown(q.stem)
     if t == "single":
-        labels = {o.id: f"{o.id}. {o.text}" for o in q.options}
+        labels = {o.id: o.text for o in _in_display_order(q.options, q, prefix)}
         return where.radio("Choose one answer", list(labels), index=None, format_func=labels.get, key=f"{prefix}_single")
     if t == "multiple":
         where.caption("Choose every right answer.")
-        picked = [o.id for o in q.options if where.checkbox(f"{o.id}. {o.text}", key=f"{prefix}_opt_{o.id}")]
-        return picked or None
+        picked = [o.id for o in _in_display_order(q.options, q, prefix) if where.checkbox(o.text, key=f"{prefix}_opt_{o.id}")]
+        return sorted(picked) or None
     if t == "yes_no":
         out = {}
         for s in q.statements:
             out[s.id] = where.radio(s.text, ["Yes", "No"], index=None, horizontal=True, key=f"{prefix}_yn_{s.id}")
         return None if None in out.values() else {k: v == "Yes" for k, v in out.items()}
     if t == "ordering":
-        labels = {i.id: i.text for i in q.items}
+        labels = {i.id: i.text for i in _in_display_order(q.items, q, prefix)}
         order = where.multiselect("Click the items in order, first to last", list(labels), format_func=labels.get,
                                   key=f"{prefix}_order")
         return order if len(order) == len(labels) else None
     if t == "dropdown":
         out = {}
         for b in q.blanks:
-            labels = {c.id: c.text for c in b.choices}
+            labels = {c.id: c.text for c in _in_display_order(b.choices, q, f"{prefix}_{b.id}")}
             out[b.id] = where.selectbox(f"[{b.id}]", list(labels), index=None, format_func=labels.get,
                                         key=f"{prefix}_blank_{b.id}")
         return None if None in out.values() else out
-    value = where.number_input(f"Your answer (in {q.unit})", value=None, step=1.0, key=f"{prefix}_number")
-    return value
+    return where.number_input(f"Your answer (in {q.unit})", value=None, step=1.0, key=f"{prefix}_number")
+
+
+def part_in_words(q, part: str) -> str:
+    """A graded part (an option id, ``blank=choice``, a statement id) as the learner saw it."""
+    if q.type in ("single", "multiple"):
+        return next((o.text for o in q.options if o.id == part), part)
+    if q.type == "yes_no":
+        return next((s.text for s in q.statements if s.id == part), part)
+    if q.type == "dropdown" and "=" in part:
+        blank, choice = part.split("=", 1)
+        b = next((b for b in q.blanks if b.id == blank), None)
+        return f"[{blank}] " + next((c.text for c in b.choices if c.id == choice), choice) if b else part
+    return part
 
 
 def key_in_words(q) -> str:
@@ -223,7 +244,7 @@ def show_feedback(fb: Feedback, prefix: str, where=st) -> None:
         where.error(f"**Not right.** The answer: {key_in_words(q)}")
     where.markdown(fb.explanation)
     for slip in fb.grade.slips:
-        where.markdown(f"- **{slip.part}**: {slip.explanation} *Misconception: {slip.misconception}.*")
+        where.markdown(f"- **{part_in_words(q, slip.part)}**: {slip.explanation} *Misconception: {slip.misconception}.*")
     if fb.exam_note:
         where.info(f"Exam note: {fb.exam_note}")
     where.markdown("Sources: " + " · ".join(f"[{s.rsplit('/', 1)[-1] or s}]({s})" for s in fb.sources))

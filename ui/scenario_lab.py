@@ -133,7 +133,7 @@ cols[3].metric("Standing privilege (h)", f"{m['standing_privilege_hours']:.1f}")
 observations = scenario.observe(results)
 if observations:
     st.subheader("What to observe")
-    st.dataframe(pd.DataFrame([{"": "✅" if o.passed else "❌", "Observation": o.text, "Expected": o.expected,
+    st.dataframe(pd.DataFrame([{"Seen": o.passed, "Observation": o.text, "Expected": o.expected,
                                 "In this run": o.actual} for o in observations]), hide_index=True, width="stretch")
 
 st.subheader("Who held what, when")

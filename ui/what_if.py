@@ -17,8 +17,8 @@ METRICS = {  # metric: (title, unit)
     "time_to_access_p50_min": ("Time to access, median", "min"),
     "jit_privilege_hours": ("Just-in-time privilege", "h"),
     "standing_privilege_hours": ("Standing privilege", "h"),
-    "approval_decisions": ("Approval load: decisions", "per run"),
-    "requests_expired": ("Requests expired unanswered", "per run"),
+    "approval_decisions": ("Approval decisions", "per run"),
+    "requests_expired": ("Expired requests", "per run"),
 }
 
 
@@ -100,8 +100,9 @@ per_run = pd.concat(tables, ignore_index=True)
 summary = pd.concat([summarise(t.drop(columns=["variant"])).assign(variant=t["variant"].iloc[0]) for t in tables],
                     ignore_index=True)
 
-cols = st.columns(len(METRICS))
-for col, (metric, (title, unit)) in zip(cols, METRICS.items(), strict=True):
+st.subheader("Means with 95% confidence intervals")
+cols = st.columns(3) + st.columns(3)
+for col, (metric, (title, unit)) in zip(cols, METRICS.items(), strict=False):
     col.altair_chart(charts.with_interval(summary[summary["metric"] == metric], title, unit), width="stretch")
 
 st.subheader("Every replication")
@@ -110,7 +111,7 @@ for metric in ("time_to_access_p50_min", "jit_privilege_hours"):
     st.altair_chart(charts.replications_strip(per_run.rename(columns={metric: "value"})[["variant", "value"]], title,
                                               unit), width="stretch")
 
-st.subheader("Means with 95% confidence intervals")
+st.subheader("The numbers")
 table = summary[summary["metric"].isin(METRICS)].copy()
 table["metric"] = [f"{METRICS[m][0]} ({METRICS[m][1]})" for m in table["metric"]]
 st.dataframe(table.pivot(index="metric", columns="variant", values=["mean", "ci_low", "ci_high"]).round(2),
