@@ -23,7 +23,7 @@ from .audit import CATEGORY, Activity, AuditRecord, Service, canceled_activity
 from .clock import DEFAULT_START, Clock, minutes
 from .errors import ModelError, PimRefusal, SettingError
 from .policy import NotificationEvent, Recipient, RoleSettings, SettingsBook
-from .records import evolve
+from .records import evolve, maker, record
 from .requests import PENDING, Action, Request, Status, StatusChange, check_activation, check_assignment
 from .roles import AU_SCOPABLE, Surface
 from .roles import role as lookup_role
@@ -74,6 +74,12 @@ class LicenceChange:
     licence: Licence
 
 
+# The records a run makes most often, built slot by slot (pim_sim.records.maker): all fields, in order.
+_audit_record = maker(AuditRecord)
+_notification = maker(Notification)
+_status_change = maker(StatusChange)
+
+
 class Simulation:
     """One replication of a PIM tenant.
 
@@ -90,6 +96,7 @@ class Simulation:
                  lag: bool = True, auth_contexts: tuple[str, ...] = ()):
         self.env = simpy.Environment()
         self.tenant = tenant
+        self._surfaces = {s.id: s.surface for s in tenant.scopes}
         self.settings = settings or SettingsBook()
         self.clock = Clock(start)
         self.seed = seed
@@ -178,9 +185,9 @@ class Simulation:
         if now != self._stamp[0]:
             self._stamp = (now, self.clock.at(now))
         category = category or ("UserManagement" if service is Service.ACCESS_REVIEWS else CATEGORY[surface])
-        self.audit.append(AuditRecord(len(self.audit), now, self._stamp[1], activity, service,
-                                      category, surface, initiator, target, role, scope, result, justification,
-                                      ticket, request_id, reason))
+        self.audit.append(_audit_record(len(self.audit), now, self._stamp[1], activity, service,
+                                        category, surface, initiator, target, role, scope, result, justification,
+                                        ticket, request_id, reason))
 
     def _notify(self, settings: RoleSettings, event: NotificationEvent, recipient: Recipient, recipients: str,
                 subject: str, request_id: str = "") -> None:
@@ -191,7 +198,7 @@ class Simulation:
             who = [p for p in recipients.split(";") if p] if rule.default_recipients else []
             # At most 1000 recipients per PIM event; the rest get no email (and keep their permissions).
             to = [*who, *rule.additional_recipients][:facts.MAX_NOTIFICATION_RECIPIENTS.value]
-            self.notifications.append(Notification(self.env.now, rule.rule_id, ";".join(to), subject, request_id))
+            self.notifications.append(_notification(self.env.now, rule.rule_id, ";".join(to), subject, request_id))
 
     def _refuse(self, principal: str, action: Action | str, role: str, scope: str, error: PimRefusal) -> None:
         self.refusals.append(Refusal(self.env.now, principal, str(action), role, scope, error.rule, error.code,
@@ -208,8 +215,8 @@ class Simulation:
         return f"{kind[0]}{self._counter[kind]:06d}"
 
     def _add_schedule(self, principal, role, scope, kind, origin, start, end, **extra) -> Schedule:
-        s = Schedule(self._next("schedule"), principal, role, scope, self.tenant.scope(scope).surface, kind,
-                     origin, start, end, self.env.now, **extra)
+        s = record(Schedule, self._next("schedule"), principal, role, scope, self._surface_of(scope), kind,
+                   origin, start, end, self.env.now, **extra)
         self.schedules[s.id] = s
         self._by_principal.setdefault(principal, []).append(s.id)
         self._by_principal_role.setdefault((principal, role, kind), []).append(s.id)
@@ -225,7 +232,7 @@ class Simulation:
         done = status not in PENDING and status is not Status.GRANTED
         new = evolve(r, status=status, completed=self.env.now if done else r.completed, **changes)
         self.requests[r.id] = new
-        self.status_log.append(StatusChange(r.id, self.env.now, status, by))
+        self.status_log.append(_status_change(r.id, self.env.now, status, by))
         self._track_open(new)
         return new
 
@@ -241,10 +248,10 @@ class Simulation:
 
     def _new_request(self, action: Action, principal: str, role: str, scope: str, kind: Kind, status: Status,
                      start: float, duration: float | None, by: str, **extra) -> Request:
-        r = Request(self._next("request"), action, principal, role, scope, self.tenant.scope(scope).surface,
-                    kind, status, self.env.now, start, duration, created_by=by, **extra)
+        r = record(Request, self._next("request"), action, principal, role, scope, self._surface_of(scope),
+                   kind, status, self.env.now, start, duration, created_by=by, **extra)
         self.requests[r.id] = r
-        self.status_log.append(StatusChange(r.id, self.env.now, status, by))
+        self.status_log.append(_status_change(r.id, self.env.now, status, by))
         self._track_open(r)
         return r
 
@@ -267,8 +274,26 @@ class Simulation:
                 status = change.status
         return status
 
+    @property
+    def settings(self) -> SettingsBook:
+        """The role settings in force; a new book clears the per-(role, scope) look-ups made from the old one."""
+        return self._settings
+
+    @settings.setter
+    def settings(self, book: SettingsBook) -> None:
+        self._settings = book
+        self._settings_for: dict[tuple[str, str], RoleSettings] = {}
+
     def settings_for(self, role: str, scope: str) -> RoleSettings:
-        return self.settings.lookup(role, scope, self.tenant.scope(scope).surface)
+        try:
+            return self._settings_for[role, scope]
+        except KeyError:
+            found = self._settings_for[role, scope] = self._settings.lookup(role, scope, self._surface_of(scope))
+            return found
+
+    def _surface_of(self, scope: str) -> Surface:
+        """The surface of a scope of this (immutable) tenant; an unknown scope raises ModelError."""
+        return self._surfaces.get(scope) or self.tenant.scope(scope).surface
 
     def _surface(self, role: str, scope: str) -> Surface:
         where = self.tenant.scope(scope)
@@ -502,6 +527,12 @@ class Simulation:
              origin: Origin | None = None, at: float | None = None) -> Schedule | None:
         """The principal's schedule of ``role`` at exactly ``scope`` in force at ``at`` (default now)."""
         t = self.env.now if at is None else at
+        if origin is Origin.ACTIVATED and at is None and kind in (None, Kind.ACTIVE):
+            # Only the latest activation can be in force now: activate() refuses while one holds or one is
+            # pending, and an activation is never lengthened. The index saves scanning every past activation.
+            live = self._live_activations.get((principal, role, scope))
+            s = None if live is None else self.schedules[live]
+            return s if s is not None and s.holds_at(t) else None
         for s in reversed(self.schedules_of(principal, role, None if kind is None else Kind(kind))):
             if s.scope == scope and (origin is None or s.origin is origin) and s.holds_at(t):
                 return s

@@ -1,9 +1,19 @@
-"""Immutable records: how the model changes one (a new version) and tabulates many."""
+"""Immutable records: how the model makes one cheaply, changes one (a new version) and tabulates many.
+
+Records are frozen slotted dataclasses. A frozen dataclass's own ``__init__`` sets every field
+through ``object.__setattr__`` (a name look-up per field); a run of a large tenant makes hundreds
+of thousands of records, so the hot ones are built by :func:`maker`, which writes each slot
+through its member descriptor instead. The result is an ordinary instance of the class: equal,
+hashable, printable and as frozen as one the class's ``__init__`` made.
+"""
 
 from __future__ import annotations
 
-from dataclasses import fields
+from collections import deque
+from dataclasses import MISSING, fields
 from functools import cache
+from itertools import repeat
+from operator import attrgetter, call
 
 import pandas as pd
 
@@ -13,9 +23,77 @@ def field_names(cls) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
 
 
+@cache
+def maker(cls):
+    """A positional constructor for the frozen slotted dataclass ``cls`` that takes every field, in
+    declaration order, and writes the slots directly. For plain records only: a class with a
+    ``__post_init__`` or a field outside ``__init__`` is refused (its own constructor does more)."""
+    if not all(f.init for f in fields(cls)) or hasattr(cls, "__post_init__") or "__slots__" not in vars(cls):
+        raise TypeError(f"{cls.__name__} is not a plain slotted record; build it with its own constructor")
+    setters = tuple(getattr(cls, name).__set__ for name in field_names(cls))
+    count = len(setters)
+    new = object.__new__
+
+    def make(*values):
+        if len(values) != count:
+            raise TypeError(f"{cls.__name__} takes {count} values, {len(values)} given")
+        record = new(cls)
+        deque(map(call, setters, repeat(record), values), maxlen=0)  # setter(record, value) for each field, in C
+        return record
+
+    make.__doc__ = f"Make a {cls.__name__} from all {count} field values, in order."
+    return make
+
+
+@cache
+def _defaults(cls) -> tuple:
+    """The default values of the fields that have one (they come last), in order."""
+    found = []
+    for f in fields(cls):
+        if f.default_factory is not MISSING:
+            raise TypeError(f"{cls.__name__}.{f.name} has a default factory; build it with its own constructor")
+        if f.default is not MISSING:
+            found.append(f.default)
+    return tuple(found)
+
+
+@cache
+def _reader(cls):
+    names = field_names(cls)
+    get = attrgetter(*names)
+    return get if len(names) > 1 else lambda r: (get(r),)
+
+
+@cache
+def _positions(cls) -> dict[str, int]:
+    return {name: i for i, name in enumerate(field_names(cls))}
+
+
+def _made(cls, values: list, changes: dict):
+    positions = _positions(cls)
+    for name, value in changes.items():
+        try:
+            values[positions[name]] = value
+        except KeyError:
+            raise TypeError(f"{cls.__name__} has no field {name!r}") from None
+    return maker(cls)(*values)
+
+
+def record(cls, *values, **named):
+    """A plain record from its leading fields in order and any others by name; the rest take their
+    defaults (``record(Request, id, ...)`` is ``Request(id, ...)``, made by :func:`maker`)."""
+    given = len(values)
+    rest = _defaults(cls)
+    missing = len(field_names(cls)) - len(rest)
+    if given < missing:
+        raise TypeError(f"{cls.__name__} needs its first {missing} fields in order, {given} given")
+    return _made(cls, [*values, *rest[given - missing:]], named)
+
+
 def evolve(record, **changes):
     """A new version of a frozen record with some fields changed (a fast ``dataclasses.replace``)."""
-    return type(record)(*[changes[n] if n in changes else getattr(record, n) for n in field_names(type(record))])
+    cls = type(record)
+    return _made(cls, list(_reader(cls)(record)), changes)
 
 
 def frame(records: list, cls) -> pd.DataFrame:
