@@ -68,6 +68,7 @@ def test_a_wrong_answer_shows_the_key_and_the_misconception():
     at.button(key=f"{KEY}_check").click().run()
     assert at.error[0].value == "**Not right.** The answer: Activate the role"
     assert "*Misconception: thinks a = b.*" in texts(at)
+    assert '- **Nothing; "always" active**: Not so' in texts(at)  # the option as the learner saw it, not its id
     with open_store(store_location()) as store:
         assert [a.score for a in store.answers("ann")] == [0.0]
 
@@ -143,3 +144,16 @@ def test_incomplete_answers_can_not_be_checked(qtype):
     elif qtype == "yes_no":
         at.radio(key=f"{KEY}_q0_yn_s1").set_value("Yes").run()
     assert at.button(key=f"{KEY}_check").disabled
+
+
+def test_options_are_shown_by_text_in_an_order_that_does_not_give_the_key_away():
+    from ui.quiz_common import _in_display_order
+
+    singles = [q for q in load_bank() if q.type == "single"]
+    positions = [[o.id for o in _in_display_order(q.options, q, "p")].index(q.key) for q in singles]
+    assert len(set(positions)) > 1  # the bank writes the key first; the page doesn't show it first every time
+    at = open_page(PAGE)
+    q = samples()[0]
+    with_session(at, [q])
+    radio = at.radio(key=f"{KEY}_q0_single")
+    assert sorted(radio.options) == sorted(o.text for o in q.options)  # texts only, no letters
