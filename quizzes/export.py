@@ -33,6 +33,7 @@ import csv
 import html
 import io
 import json
+import random
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -706,8 +707,28 @@ def _html(text: str) -> str:
     return html.escape(text, quote=True).replace("\t", " ").replace("\n", "<br>")
 
 
-def _anki_listed(rows) -> str:
-    return "<ul>" + "".join(f'<li data-id="{_html(r.id)}"><b>{_html(r.id)}</b>. {_html(r.text)}</li>' for r in rows) + "</ul>"
+def _anki_listed(rows, shuffle_by: str | None = None) -> str:
+    """A list of options by text; with ``shuffle_by`` in an order of their own (the bank writes
+    the right option first, and a card must not teach a position)."""
+    rows = list(rows)
+    if shuffle_by is not None:
+        random.Random(shuffle_by).shuffle(rows)
+    return "<ul>" + "".join(f'<li data-id="{_html(r.id)}">{_html(r.text)}</li>' for r in rows) + "</ul>"
+
+
+def key_in_words(q) -> str:
+    """The right answer as a learner reads it (texts, not ids)."""
+    if q.type == "single":
+        return _option(q.options, q.key).text
+    if q.type == "multiple":
+        return "; ".join(o.text for o in q.options if o.id in q.key)
+    if q.type == "yes_no":
+        return "; ".join(f"{s.text} {'Yes' if s.key else 'No'}" for s in q.statements)
+    if q.type == "ordering":
+        return " → ".join(_option(q.items, k).text for k in q.key)
+    if q.type == "dropdown":
+        return "; ".join(f"[{b.id}] {_option(b.choices, b.key).text}" for b in q.blanks)
+    return f"{_number(q.key)} {q.unit}" + (f" (± {_number(q.tolerance)})" if q.tolerance else "")
 
 
 def _anki_front(q) -> str:
@@ -715,10 +736,11 @@ def _anki_front(q) -> str:
         stem, listed = _html(f"{q.stem} (in {q.unit})"), ""
     elif q.type == "dropdown":
         stem = BLANK.sub(lambda m: f"<b>[{m.group(1)}]</b>", _html(q.stem))
-        listed = "".join(f'<div data-blank="{_html(b.id)}">[{_html(b.id)}]: {_anki_listed(b.choices)}</div>' for b in q.blanks)
+        listed = "".join(f'<div data-blank="{_html(b.id)}">[{_html(b.id)}]: {_anki_listed(b.choices, f"{q.id}/{b.id}")}</div>'
+                         for b in q.blanks)
     else:
         rows = {"single": "options", "multiple": "options", "yes_no": "statements", "ordering": "items"}[q.type]
-        stem, listed = _html(q.stem), _anki_listed(getattr(q, rows))
+        stem, listed = _html(q.stem), _anki_listed(getattr(q, rows), None if q.type == "yes_no" else q.id)
     hint = {"multiple": "Choose every right answer.", "yes_no": "Yes or no for each statement.",
             "ordering": "Put the items in order."}.get(q.type, "")
     return f'<div class="stem" data-type="{q.type}">{stem}</div>{listed}' + (f"<p><i>{hint}</i></p>" if hint else "")
@@ -729,8 +751,8 @@ def _anki_back(q) -> str:
     tolerance = ""
     if q.type == "numeric":
         tol = _number(q.tolerance)
-        tolerance = f' <span class="tolerance" data-value="{tol}">{_html(q.unit)}, within ±{tol}</span>'
-    return (f'<p class="key"><b>Answer:</b> <code>{_html(key_text(q))}</code>{tolerance}</p>'
+        tolerance = f' <span class="tolerance" data-value="{tol}"></span>'
+    return (f'<p class="key" data-key="{_html(key_text(q))}"><b>Answer:</b> {_html(key_in_words(q))}{tolerance}</p>'
             f"<p>{_html(q.explanation)}</p><p><small>{sources}</small></p>")
 
 
@@ -775,7 +797,7 @@ def parse_anki_notes(text: str) -> tuple[dict[str, str], list[AnkiNote]]:
     return headers, notes
 
 
-_LISTED = re.compile(r'<li data-id="([^"]*)"><b>[^<]*</b>\. (.*?)</li>')
+_LISTED = re.compile(r'<li data-id="([^"]*)">(.*?)</li>')
 
 
 def _listed(fragment: str) -> dict[str, str]:
@@ -789,7 +811,7 @@ def parse_anki(text: str) -> list[Keyed]:
     out = []
     for note in notes:
         m = re.search(r'<div class="stem" data-type="([a-z_]+)">(.*?)</div>', note.front)
-        k = re.search(r'<p class="key"><b>Answer:</b> <code>(.*?)</code>', note.back)
+        k = re.search(r'<p class="key" data-key="([^"]*)">', note.back)
         if not m or not k:
             raise ExportError(f"Anki note {note.guid}: no stem or no answer")
         qtype, stem, key = m.group(1), m.group(2), html.unescape(k.group(1))

@@ -148,6 +148,15 @@ def test_anki_file_has_the_headers_anki_reads_and_four_fields_per_note():
     assert all(ln.count("\t") == 3 for ln in body)
 
 
+def test_anki_cards_show_texts_in_an_order_that_does_not_give_the_key_away(real_questions):
+    singles = [q for q in real_questions if q.type == "single"]
+    _, notes = E.parse_anki_notes(E.to_anki(singles))
+    first = [E.re.search(r'<li data-id="([^"]*)"', n.front).group(1) for n in notes]
+    assert len(set(first) - {None}) > 1 or len(singles) < 5  # not always the same option first
+    single = E.parse_anki_notes(E.to_anki([BY_TYPE["single"]]))[1][0]
+    assert "<b>Answer:</b> Activate the role" in single.back and "<b>a</b>" not in single.front
+
+
 # ------------------------------------------------------------------------------ Moodle XML
 def test_moodle_xml_is_well_formed_with_declaration_and_category():
     text = E.to_moodle_xml(QS, category="PIM")
