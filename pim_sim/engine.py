@@ -348,6 +348,11 @@ class Simulation:
                 "Service principals can't be made eligible; they can only get a time-limited active assignment.",
                 rule="EligibilityRule", code="ServicePrincipalEligibilityNotSupported",
                 source=facts.SERVICE_PRINCIPAL_ELIGIBLE.source))
+        if isinstance(p, ServicePrincipal) and duration is None:
+            self._refuse(by, action, role, scope, PimRefusal(
+                "Service principals can only get a time-limited active assignment in PIM; set an end date.",
+                rule="ExpirationRule", code="ServicePrincipalPermanentNotSupported",
+                source=facts.SERVICE_PRINCIPAL_ELIGIBLE.source))
         if isinstance(p, Group) and surface is Surface.ENTRA and not p.role_assignable:
             self._refuse(by, action, role, scope, PimRefusal(
                 f"Group {principal} isn't role-assignable; only role-assignable groups can hold Microsoft Entra roles.",
@@ -540,7 +545,7 @@ class Simulation:
 
     # ------------------------------------------------------------------ activation
     def _eligibility(self, principal: str, role: str, scope: str) -> Schedule | None:
-        covering = set(self.tenant.ancestors(scope))
+        covering = self.tenant.ancestors(scope)
         t = self.env.now
         for who in (principal, *access_mod.member_groups(self, principal, t)):
             for s in self.schedules_of(who, role, Kind.ELIGIBLE):
@@ -671,15 +676,15 @@ class Simulation:
                 "settles a request.", rule="ApprovalRule", code="RequestNotPending",
                 source=facts.SOURCES["graph_status"]))
         settings = self.settings_for(r.role, r.scope)
+        approvers = self.approvers_for(r.id)
         try:
             p = self.tenant.principal(by)
-            approvals.check_decision(r.principal, by, isinstance(p, ServicePrincipal), self.approvers_for(r.id),
+            approvals.check_decision(r.principal, by, isinstance(p, ServicePrincipal), approvers,
                                      justification, settings.approver_justification_required)
         except PimRefusal as e:
             self._refuse(by, "approve" if approve else "deny", r.role, r.scope, e)
         # "All approvers are then notified of the decision" (pim-approval-workflow).
-        self._notify(settings, NotificationEvent.ACTIVATED, Recipient.APPROVER,
-                     ";".join(sorted(self.approvers_for(r.id) - {r.principal})),
+        self._notify(settings, NotificationEvent.ACTIVATED, Recipient.APPROVER, ";".join(sorted(approvers - {r.principal})),
                      f"PIM: Request for {r.role} {'approved' if approve else 'denied'} by {by}", r.id)
         if approve:
             r = self._set_status(r, Status.GRANTED, by, approver=by, approver_justification=justification)

@@ -105,6 +105,9 @@ def test_service_principals_cannot_be_eligible_only_active():
         sim.assign("deploy-bot", "Contributor", SUB, kind="eligible", duration="P30D")
     assert (err.value.rule, err.value.code, err.value.source) == (
         "EligibilityRule", "ServicePrincipalEligibilityNotSupported", facts.SERVICE_PRINCIPAL_ELIGIBLE.source)
+    with pytest.raises(PimRefusal, match="only get a time-limited active assignment") as err:
+        sim.assign("deploy-bot", "Contributor", SUB, kind="active", justification="pipeline")
+    assert err.value.code == "ServicePrincipalPermanentNotSupported"
     sim.assign("deploy-bot", "Contributor", SUB, kind="active", duration="P30D", justification="pipeline")
     assert sim.holds("deploy-bot", "Contributor", VM)
 
