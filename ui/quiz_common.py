@@ -17,8 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from quizzes import BankError, load_bank
-from quizzes.export import response_text
-from quizzes.grading import key_of
+from quizzes.export import key_in_words, response_text
 from quizzes.progress import Answer, ProgressError, check_learner, open_store
 from quizzes.schema import BLANK
 from quizzes.session import Feedback, Item, PracticeSession, items, select
@@ -182,23 +181,6 @@ def part_in_words(q, part: str) -> str:
         b = next((b for b in q.blanks if b.id == blank), None)
         return f"[{blank}] " + next((c.text for c in b.choices if c.id == choice), choice) if b else part
     return part
-
-
-def key_in_words(q) -> str:
-    """The right answer as a learner reads it."""
-    key = key_of(q)
-    if q.type == "single":
-        return next(o.text for o in q.options if o.id == key)
-    if q.type == "multiple":
-        return "; ".join(o.text for o in q.options if o.id in key)
-    if q.type == "yes_no":
-        return "; ".join(f"{s.text} **{'Yes' if s.key else 'No'}**" for s in q.statements)
-    if q.type == "ordering":
-        texts = {i.id: i.text for i in q.items}
-        return " → ".join(texts[k] for k in key)
-    if q.type == "dropdown":
-        return "; ".join(f"[{b.id}] {next(c.text for c in b.choices if c.id == b.key)}" for b in q.blanks)
-    return f"{q.key:g} {q.unit}" + (f" (± {q.tolerance:g})" if q.tolerance else "")
 
 
 def related_scenario(q) -> str | None:
