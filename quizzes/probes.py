@@ -311,7 +311,6 @@ def activation_requirements(lab: Lab) -> dict[str, Any]:
         "context_policy_unmet_rule": unmet.rule if unmet else "accepted",
         "admin_role_needed_to_activate_own_role": own is not None,
         "not_eligible_rule": other.rule if other else "accepted",
-        "not_eligible_code": other.code if other else "accepted",
     }
 
 
@@ -370,7 +369,12 @@ def approval_rules(lab: Lab) -> dict[str, Any]:
     r2 = own.activate("alice", "Global Administrator", duration="PT1H", justification="x")
     self_ = refusal(lambda: own.approve(r2.id, by="alice"))
     outsider = refusal(lambda: own.approve(r2.id, by="dave"))
-    own_deciders = sorted(own.approvers_for(r2.id) - {"alice"})
+    deciders_of_own_request = []
+    for who in ("alice", "bob", "carol", "dave"):  # each tries to approve alice's request in a fresh tenant
+        t = eligible_alice(lab, f"{who}-decides", **settings)
+        req = t.activate("alice", "Global Administrator", duration="PT1H", justification="x")
+        if refusal(lambda t=t, req=req, who=who: t.approve(req.id, by=who)) is None:
+            deciders_of_own_request.append(who)
 
     denied = eligible_alice(lab, "deny", **settings)
     r3 = denied.activate("alice", "Global Administrator", duration="PT1H", justification="x")
@@ -393,11 +397,9 @@ def approval_rules(lab: Lab) -> dict[str, Any]:
     return {
         "first_decision_final_status": str(first_wins.requests[r1.id].status),
         "second_decision_refused": late is not None,
-        "second_decision_code": late.code if late else "",
         "self_approval_refused": self_ is not None,
-        "self_approval_code": self_.code if self_ else "",
         "non_approver_refused": outsider is not None,
-        "deciders_exclude_requester": "alice" not in own_deciders,
+        "deciders_of_own_request": deciders_of_own_request,
         "approver_needs_a_role": any(first_wins.holds(a, r) for a in ("bob", "carol")
                                      for r in ("Global Administrator", "Privileged Role Administrator")),
         "denied_status": str(denied.requests[r3.id].status),
@@ -440,8 +442,9 @@ def default_approvers(lab: Lab) -> dict[str, Any]:
         "azure_approval_without_approvers_allowed": not azure_refused,
         "groups_approval_without_approvers_allowed": not group_refused,
         "surfaces_with_default_approvers": sorted(
-            name for name, refused in (("Microsoft Entra roles", False), ("Azure resource roles", azure_refused),
-                                       ("Groups", group_refused)) if not refused),
+            name for name, has_default in (("Microsoft Entra roles", bool(deciders)),
+                                           ("Azure resource roles", not azure_refused),
+                                           ("Groups", not group_refused)) if has_default),
     }
 
 
@@ -559,7 +562,6 @@ def assignment_rules(lab: Lab) -> dict[str, Any]:
         "shortest_assignment_minutes": min(shortest),
         "earliest_removal_minutes": removable_after[0] if removable_after else None,
         "service_principal_eligible_refused": sp_eligible is not None,
-        "service_principal_eligible_code": sp_eligible.code if sp_eligible else "",
         "service_principal_timebound_active_allowed": sp_active_timebound is None,
         "last_global_admin_removal_refused": last is not None,
         "other_global_admin_removal_refused": not_last is not None,
