@@ -567,7 +567,7 @@ class Simulation:
         if eligible is None:
             self._refuse(principal, action, role, scope, PimRefusal(
                 f"{principal} has no eligible assignment of {role} covering {scope}; only eligible roles can be "
-                "activated.", rule="EligibilityRule", code="RoleAssignmentDoesNotExist", source=facts.SOURCES["scope"]))
+                "activated.", rule="EligibilityRule", source=facts.SOURCES["scope"]))
         open_id = self._open_activations.get((principal, role, scope))
         if open_id is not None:
             self._refuse(principal, action, role, scope, PimRefusal(

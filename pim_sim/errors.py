@@ -17,6 +17,22 @@ class SettingError(ModelError):
         super().__init__(message + (f" (source: {source})" if source else ""))
 
 
+_GOVERNANCE_API = "https://learn.microsoft.com/en-us/graph/api/governanceroleassignmentrequest-post?view=graph-rest-beta"
+
+GRAPH_ERROR_CODES = {
+    # The PIM error codes Microsoft documents (the error table of its PIM request API) or that real
+    # responses show, with where each was seen. Any other code a refusal carries is the model's own
+    # name for a refusal Microsoft documents without a code; the Graph export labels it as such.
+    "RoleAssignmentRequestPolicyValidationFailed": "https://github.com/MicrosoftDocs/azure-docs/issues/80426",
+    "RoleAssignmentDoesNotExist": _GOVERNANCE_API,
+    "RoleAssignmentExists": _GOVERNANCE_API,
+    "PendingRoleAssignmentRequest": _GOVERNANCE_API,
+    "ActiveDurationTooShort": "https://github.com/DanielChronlund/DCToolbox/issues/50",
+    "MfaAndAcrsConflict": "https://github.com/kayasax/EasyPIM",
+    "AuthorizationFailed": "https://learn.microsoft.com/en-us/azure/role-based-access-control/troubleshooting",
+}
+
+
 class PimRefusal(Exception):
     """PIM refused a request, as the portal or Microsoft Graph would.
 

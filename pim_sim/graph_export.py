@@ -16,6 +16,7 @@ from __future__ import annotations
 import uuid
 
 from .clock import iso
+from .errors import GRAPH_ERROR_CODES
 from .graph import GRAPH_NS, RULE_IDS, odata_type, rule_type, target_of
 from .policy import RoleSettings, SettingsBook
 from .requests import Request, Status
@@ -226,7 +227,9 @@ def error_body(sim, refusal) -> dict:
             "message": message,
             "innerError": {"date": _when(sim, refusal.minute), "request-id": object_id("refusal", str(refusal.minute),
                                                                                          refusal.principal, refusal.rule),
-                           "rule": refusal.rule, "explanation": refusal.message},
+                           "rule": refusal.rule, "explanation": refusal.message,
+                           "codeSource": GRAPH_ERROR_CODES.get(
+                               refusal.code, "modelled: Microsoft documents this refusal but no error code for it")},
         },
     }
 

@@ -124,7 +124,7 @@ def test_only_eligible_roles_can_be_activated():
     sim.assign("alice", SEC, kind="active", justification="standing")
     with pytest.raises(PimRefusal, match="no eligible assignment of Security Administrator") as err:
         sim.activate("alice", SEC, duration="PT1H", justification="j")
-    assert (err.value.rule, err.value.code) == ("EligibilityRule", "RoleAssignmentDoesNotExist")
+    assert (err.value.rule, err.value.code) == ("EligibilityRule", "RoleAssignmentRequestPolicyValidationFailed")
 
 
 def test_an_active_activation_cannot_be_activated_again():
