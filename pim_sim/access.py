@@ -84,6 +84,8 @@ def member_groups(sim: Simulation, principal: str, t: float, depth: int = 0) -> 
     for s in sim.schedules_of(principal, "Member", Kind.ACTIVE):
         if s.usable_at(t):
             found.append(s.scope.removeprefix("/groups/"))
+    if not found:
+        return ()  # most principals are in no group
     if depth < 4:
         for g in list(found):
             found.extend(member_groups(sim, g, t, depth + 1))

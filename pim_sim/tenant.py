@@ -206,7 +206,7 @@ class Tenant:
     def __post_init__(self) -> None:
         index = {p.name: p for p in (*self.users, *self.service_principals, *self.groups)}
         self._index.update(principals=index, scopes={s.id: s for s in self.scopes},
-                           groups={g.name: g for g in self.groups})
+                           groups={g.name: g for g in self.groups}, ancestors={})
 
     def validate(self) -> None:
         names = [p.name for p in (*self.users, *self.service_principals, *self.groups)]
@@ -244,13 +244,16 @@ class Tenant:
             raise ModelError(f"{scope_id!r} is not a scope in this tenant") from None
 
     def ancestors(self, scope_id: str) -> tuple[str, ...]:
-        """The scope and every scope above it, nearest first."""
-        chain = []
-        current: str | None = scope_id
-        while current is not None:
-            chain.append(current)
-            current = self.scope(current).parent
-        return tuple(chain)
+        """The scope and every scope above it, nearest first (worked out once per scope: the tenant is frozen)."""
+        known = self._index["ancestors"]
+        if scope_id not in known:
+            chain = []
+            current: str | None = scope_id
+            while current is not None:
+                chain.append(current)
+                current = self.scope(current).parent
+            known[scope_id] = tuple(chain)
+        return known[scope_id]
 
     def groups_of(self, name: str) -> tuple[str, ...]:
         """Groups that list the principal as a standing member."""
