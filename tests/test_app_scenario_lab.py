@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -25,8 +26,10 @@ def open_lab() -> AppTest:
 
 
 def chart_data(element):
-    """The rows a Vega-Lite chart draws (sent beside the spec as Arrow data)."""
-    return convert_arrow_bytes_to_pandas_df(element.proto.datasets[0].data.data)
+    """The rows a Vega-Lite chart draws: inline in its spec, or sent beside it as Arrow data."""
+    if element.proto.datasets:
+        return convert_arrow_bytes_to_pandas_df(element.proto.datasets[0].data.data)
+    return pd.DataFrame(next(iter(json.loads(element.proto.spec)["datasets"].values())))
 
 
 def metric(at: AppTest, label: str) -> str:

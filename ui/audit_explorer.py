@@ -41,15 +41,22 @@ licence = sim.licence_at(view)
 st.markdown(f"Looking on **{state.when(sim, view)}**, {(view - sim.now) / facts.DAY:+.1f} days after the end of the run. "
             f"Licence then: **{licence.value}** (Entra audit log retention tier {licence.audit_tier}).")
 
-seen = results.where_visible(view).merge(
-    tables.audit(sim, sim.audit).rename(columns={"#": "seq"}).drop(columns=["Activity"]), on="seq")
-COLUMNS = ["seq", "Date (UTC)", "activity", "Initiated by", "Target", "Role", "Resource", "Justification", "visible_until"]
+COLUMNS = ["#", "Date (UTC)", "Activity", "Initiated by", "Target", "Role", "Resource", "Justification", "Visible until"]
+
+
+def visible_rows() -> pd.DataFrame:
+    """Every (record, place) pair visible at the chosen moment, ready to show."""
+    rows = results.where_visible(view).rename(columns={"seq": "#", "activity": "Activity"})
+    rows["Visible until"] = [state.when(sim, m) for m in rows["visible_until"]]
+    return rows.merge(tables.audit(sim, sim.audit).drop(columns=["Activity"]), on="#")
+
+
+run_key = state.run_key(source)
+seen = state.cached(None if run_key is None else ("visible", *run_key, view), visible_rows)
 
 
 def show(rows: pd.DataFrame, key: str) -> None:
-    out = rows[COLUMNS].rename(columns={"seq": "#", "activity": "Activity", "visible_until": "Visible until"})
-    out["Visible until"] = [state.when(sim, m) for m in out["Visible until"]]
-    st.dataframe(out, hide_index=True, width="stretch", key=key)
+    st.dataframe(rows[COLUMNS], hide_index=True, width="stretch", key=key)
 
 
 resource_places = [Place.PIM_ENTRA_RESOURCE_AUDIT, Place.PIM_AZURE_RESOURCE_AUDIT, Place.PIM_GROUPS_RESOURCE_AUDIT]

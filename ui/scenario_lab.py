@@ -98,11 +98,10 @@ if workload_on:
 else:
     data.pop("workload", None)
 try:
-    scenario = state.parse(state.scenario_text(base.from_dict(data, file=base.file)))
+    scenario, text = state.variant(data)
 except ScenarioError as error:
     st.error(state.issues_markdown(error))
     st.stop()
-text = state.scenario_text(scenario)
 st.session_state[state.LAB_TEXT], st.session_state[state.LAB_SEED] = text, seed
 
 # ------------------------------------------------------------------ run (cached by text and seed)
@@ -111,7 +110,8 @@ results = state.run(text, seed, progress=lambda minute: bar.progress(min(1.0, mi
                                                                         text=f"Simulating: minute {minute:,.0f}"))
 bar.empty()
 sim = results.sim
-m = results.metrics()
+key = (text, seed)
+m = state.cached(("metrics", *key), results.metrics)
 
 
 def minutes(value: float) -> str:
@@ -130,7 +130,7 @@ cols[1].metric("Time to access, 95th percentile (min)", minutes(m["time_to_acces
 cols[2].metric("Just-in-time privilege (h)", f"{m['jit_privilege_hours']:.1f}")
 cols[3].metric("Standing privilege (h)", f"{m['standing_privilege_hours']:.1f}")
 
-observations = scenario.observe(results)
+observations = state.cached(("observe", *key), lambda: scenario.observe(results))
 if observations:
     st.subheader("What to observe")
     st.dataframe(pd.DataFrame([{"Seen": o.passed, "Observation": o.text, "Expected": o.expected,
@@ -142,7 +142,8 @@ rows = intervals["principal"] + " · " + intervals["role"]
 shown = intervals[rows.isin(rows.drop_duplicates().head(MAX_ROWS))]
 if len(shown) < len(intervals):
     st.caption(f"The first {MAX_ROWS} people and roles of {rows.nunique()}; download the intervals for all.")
-st.altair_chart(charts.timeline(shown, sim.clock), width="stretch")
+st.vega_lite_chart(spec=state.cached(("timeline", *key), lambda: charts.timeline(shown, sim.clock).to_dict()),
+                   width="stretch")
 
 st.subheader("Requests and approvals")
 st.dataframe(tables.requests(sim, sim.requests.values()), hide_index=True, width="stretch")

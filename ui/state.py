@@ -121,6 +121,19 @@ def store() -> Store:
     return Store()
 
 
+def cached(key: tuple | None, compute: Callable[[], object]):
+    """A value derived from a run (its metrics, tables, chart specs), computed once per key for the
+    whole server. ``key=None`` (the sandbox, which changes as it is used) computes every time."""
+    return compute() if key is None else store().get(key, compute)
+
+
+def variant(data: dict) -> tuple[Scenario, str]:
+    """A scenario from plain data a page assembled, and its YAML text (validated once per content)."""
+    raw = yaml.safe_dump(data, sort_keys=True, allow_unicode=True)
+    scenario = parse(raw)
+    return scenario, cached(("text", raw), lambda: scenario_text(scenario))
+
+
 def run(text: str, seed: int, progress: Callable[[float], None] | None = None) -> Results:
     """One run of a scenario, keyed on its YAML text and seed, so moving between pages never runs it
     again. Pages read results and never change them."""
@@ -167,6 +180,11 @@ def current_results() -> Results:
 SCENARIO_RUN = "Scenario lab run"
 SANDBOX_TENANT = "Portal sandbox"
 SOURCES = (SCENARIO_RUN, SANDBOX_TENANT)
+
+
+def run_key(source: str) -> tuple | None:
+    """The cache key of what a page looks at: the lab's run, or None for the ever-changing sandbox."""
+    return None if source == SANDBOX_TENANT else (current_text(), current_seed())
 
 
 def simulation_for(source: str) -> Simulation | None:

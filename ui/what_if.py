@@ -71,7 +71,7 @@ def variant(column, tag: str, label: str, approval: bool) -> tuple[str, str]:
     if base.spec.workload is not None or rate > 0:
         data["workload"] = {**data.get("workload", {}), "rate_per_day": rate}
     try:
-        return label, state.scenario_text(base.from_dict(data, file=f"variant {tag.upper()}"))
+        return label, state.variant(data)[1]
     except ScenarioError as error:
         column.error(state.issues_markdown(error))
         st.stop()
@@ -89,27 +89,35 @@ for k, (label, text) in enumerate(variants):
         (k + done / total) / 2, text=f"{label}: replication {done} of {total}"))
 bar.empty()
 
-tables = []
-for label, reps in runs.items():
-    metrics = reps.metrics
-    requests = reps.frame("requests")
-    decided = requests[(requests["action"] == "selfActivate") & (requests["approver"] != "")]
-    metrics["approval_decisions"] = [int((decided["replication"] == i).sum()) for i in metrics["replication"]]
-    tables.append(metrics.assign(variant=label))
-per_run = pd.concat(tables, ignore_index=True)
-summary = pd.concat([summarise(t.drop(columns=["variant"])).assign(variant=t["variant"].iloc[0]) for t in tables],
-                    ignore_index=True)
+def compare() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each replication's metrics (with the approval decisions it took) and each variant's summary."""
+    tables = []
+    for label, reps in runs.items():
+        metrics = reps.metrics
+        requests = reps.frame("requests")
+        decided = requests[(requests["action"] == "selfActivate") & (requests["approver"] != "")]
+        metrics["approval_decisions"] = [int((decided["replication"] == i).sum()) for i in metrics["replication"]]
+        tables.append(metrics.assign(variant=label))
+    summary = pd.concat([summarise(t.drop(columns=["variant"])).assign(variant=t["variant"].iloc[0]) for t in tables],
+                        ignore_index=True)
+    return pd.concat(tables, ignore_index=True), summary
+
+
+key = ("what-if", *(text for _, text in variants), n)
+per_run, summary = state.cached(key, compare)
 
 st.subheader("Means with 95% confidence intervals")
 cols = st.columns(3) + st.columns(3)
 for col, (metric, (title, unit)) in zip(cols, METRICS.items(), strict=False):
-    col.altair_chart(charts.with_interval(summary[summary["metric"] == metric], title, unit), width="stretch")
+    col.vega_lite_chart(spec=state.cached((*key, metric), lambda metric=metric, title=title, unit=unit: charts.with_interval(
+        summary[summary["metric"] == metric], title, unit).to_dict()), width="stretch")
 
 st.subheader("Every replication")
 for metric in ("time_to_access_p50_min", "jit_privilege_hours"):
     title, unit = METRICS[metric]
-    st.altair_chart(charts.replications_strip(per_run.rename(columns={metric: "value"})[["variant", "value"]], title,
-                                              unit), width="stretch")
+    st.vega_lite_chart(spec=state.cached((*key, "strip", metric), lambda metric=metric, title=title, unit=unit: (
+        charts.replications_strip(per_run.rename(columns={metric: "value"})[["variant", "value"]], title, unit).to_dict())),
+        width="stretch")
 
 st.subheader("The numbers")
 table = summary[summary["metric"].isin(METRICS)].copy()
