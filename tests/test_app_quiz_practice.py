@@ -157,3 +157,11 @@ def test_options_are_shown_by_text_in_an_order_that_does_not_give_the_key_away()
     with_session(at, [q])
     radio = at.radio(key=f"{KEY}_q0_single")
     assert sorted(radio.options) == sorted(o.text for o in q.options)  # texts only, no letters
+
+
+def test_a_store_that_cannot_be_opened_is_reported_not_crashed(monkeypatch):
+    monkeypatch.setenv("PIM_SIM_PROGRESS", "mysql://nowhere/db")
+    at = AppTest.from_file(open_page.__globals__["APP"], default_timeout=60).run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert "PIM_SIM_PROGRESS = mysql://nowhere/db" in at.error[0].value and "mysql:// is not supported" in at.error[0].value

@@ -9,8 +9,10 @@ Streamlit may run a session's reruns on different threads); where it lives comes
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
+import sqlite3
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -18,7 +20,7 @@ import streamlit as st
 
 from quizzes import BankError, load_bank
 from quizzes.export import key_in_words, response_text
-from quizzes.progress import Answer, ProgressError, check_learner, open_store
+from quizzes.progress import ENV_VAR, Answer, ProgressError, check_learner, open_store
 from quizzes.schema import BLANK
 from quizzes.session import Feedback, Item, PracticeSession, items, select
 from ui import state
@@ -54,9 +56,23 @@ class StorePerCall:
             return store.record(answer)
 
 
+def _store_errors() -> tuple[type[BaseException], ...]:
+    errors: tuple[type[BaseException], ...] = (ProgressError, OSError, sqlite3.Error)
+    try:
+        import psycopg
+    except ImportError:
+        return errors
+    return (*errors, psycopg.Error)
+
+
 def learners() -> list[str]:
-    with open_store() as store:
-        return store.learners()
+    """The profiles in the store; if the store can't be opened, the page says where and why and stops."""
+    try:
+        with open_store() as store:
+            return store.learners()
+    except _store_errors() as e:
+        st.error(f"The progress store can't be opened ({ENV_VAR} = {os.environ.get(ENV_VAR) or 'not set'}): {e}")
+        st.stop()
 
 
 def history(learner: str) -> list[Answer]:
