@@ -985,6 +985,48 @@ def access_reviews(lab: Lab) -> dict[str, Any]:
     }
 
 
+@probe("dan holds Contributor on a subscription only through the security group devs; in a review of that role "
+       "rev denies dan and the results are applied.")
+def azure_group_review(lab: Lab) -> dict[str, Any]:
+    from pim_sim.access import group_members
+    from pim_sim.reviews import AccessReview
+
+    sub = "/subscriptions/prod"
+    sim = lab.sim("azure-group-member-denied", users=("dan", "rev", "bob"), scopes=[sub],
+                  groups=[Group("devs", members=("dan",))])
+    sim.assign("bob", "Owner", sub, kind="active", justification="subscription owner", duration="P90D")
+    sim.assign("devs", "Contributor", sub, kind="active", justification="developers", duration="P90D")
+    review = sim.reviews.create(AccessReview("devs-contributors", "Contributor", sub, selected=("rev",),
+                                             duration_days=3))
+    reviewed = sorted(s.principal for s in review.instance().subjects)
+    review.decide("dan", False, by="rev")
+    sim.advance("P4D")
+    review.apply()
+    group_keeps_role = sim.find("devs", "Contributor", sub, kind="active") is not None
+    still_member = "dan" in group_members(sim, "devs", sim.now)
+    return {
+        "reviewed_principals": reviewed,
+        "denied_group_member_after_apply": ("group loses the role" if not group_keeps_role
+                                            else "stays in the group" if still_member else "removed from the group"),
+        "denied_group_member_holds_role": sim.holds("dan", "Contributor", sub),
+    }
+
+
+@probe("Global Administrator's settings are changed (approval by bob), then every role's settings are exported as "
+       "Microsoft Graph role management policies.")
+def graph_policy_export(lab: Lab) -> dict[str, Any]:
+    from pim_sim.graph_export import policy_assignments
+
+    sim = eligible_alice(lab, "policy-export", require_approval=True, approvers=("bob",))
+    doc = policy_assignments(sim.settings, tenant=sim.tenant)
+    counts = sorted({len(a["policy"]["rules"]) for a in doc["value"]})
+    return {
+        "rules_per_policy": counts[0] if len(counts) == 1 else counts,
+        "rule_kinds": sorted({r["@odata.type"].rsplit("Policy", 1)[-1].removesuffix("Rule")
+                              for a in doc["value"] for r in a["policy"]["rules"]}),
+    }
+
+
 # --- alerts ---------------------------------------------------------------------------------------------
 @probe("PIM alerts are watched while: bob is made Global Administrator outside PIM; a role with eligible users "
        "stops requiring MFA; eligible carol never activates nor signs in for 40 days; thresholds are set out of "

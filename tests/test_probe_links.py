@@ -1,0 +1,54 @@
+"""More mutation tests: the probe-verified keys added in the audit follow the model, not their own text.
+
+Each test changes one modelled behaviour and checks that exactly the questions built on it
+disagree (the style of ``tests/test_mutation.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from pim_sim import facts, graph_export
+from pim_sim.reviews import ReviewBook
+from quizzes.bank import Bank, load_bank
+from quizzes.schema import ProbeCheck
+from quizzes.verify import verify_bank
+
+
+@pytest.fixture(scope="module")
+def bank():
+    return load_bank()
+
+
+def failing(bank: Bank, *probes: str) -> set[str]:
+    subset = Bank(tuple(q for q in bank if isinstance(q.verify, ProbeCheck) and q.verify.probe in probes),
+                  bank.outlines)
+    assert len(subset) > 0
+    return {c.question_id for c in verify_bank(subset).failures}
+
+
+def test_unmutated_the_questions_agree(bank):
+    assert failing(bank, "approval_rules", "azure_group_review", "graph_policy_export") == set()
+
+
+def test_allowing_self_approval_breaks_the_self_approval_questions(bank, monkeypatch):
+    old = facts.SELF_APPROVAL_ALLOWED
+    monkeypatch.setattr(facts, "SELF_APPROVAL_ALLOWED", facts.Fact(True, old.source, old.documented, "mutated"))
+    assert {"apr-self-approval", "apr-own-request-deciders"} <= failing(bank, "approval_rules")
+
+
+def test_a_review_that_removes_azure_group_members_breaks_the_group_member_question(bank, monkeypatch):
+    real = ReviewBook._remove
+
+    def remove_the_group_assignment(self, review, subject):
+        return real(self, review, replace(subject, principal=subject.assigned_to))  # the group loses the role
+
+    monkeypatch.setattr(ReviewBook, "_remove", remove_the_group_assignment)
+    assert failing(bank, "azure_group_review") == {"rv-azure-group-member"}
+
+
+def test_an_export_with_sixteen_rules_breaks_the_rule_count_question(bank, monkeypatch):
+    monkeypatch.setattr(graph_export, "RULE_IDS", graph_export.RULE_IDS[:-1])
+    assert failing(bank, "graph_policy_export") == {"gx-policy-rules"}
