@@ -179,3 +179,24 @@ def test_reset_rebuilds_the_tenant(at):
     at.button(key="portal_plus1d").click().run()
     at.button(key="portal_reset").click().run()
     assert sim(at).now == 3420.0 and "reset" in at.info[0].value
+
+
+def test_an_access_review_decided_by_its_reviewer_removes_a_denied_assignment_when_applied(at):
+    sign_in(at, "bob")
+    at.button(key="review_deny").click().run()
+    assert "Refused** (AccessReviewRule, NotAReviewer)" in errors(at)
+    assert not any(w.key == "review_apply" for w in at.button)  # only administrators stop and apply reviews
+    sign_in(at, "carol")
+    subjects = next(d.value for d in at.dataframe if "Recommendation" in d.value.columns)
+    assert list(subjects["Person"]) == ["alice"] and list(subjects["Reviewers"]) == ["carol"]
+    at.text_input(key="review_reason").set_value("No longer on the security team").run()
+    at.button(key="review_deny").click().run()
+    assert "Deny recorded for alice" in at.success[0].value
+    assert sim(at).holds("alice", "Security Administrator") is False
+    assert sim(at).find("alice", "Security Administrator", kind="eligible") is not None  # nothing changes yet
+    at.button(key="review_apply").click().run()
+    assert "Refused** (AccessReviewRule, AccessReviewNotCompleted)" in errors(at)
+    at.button(key="review_stop").click().run()
+    at.button(key="review_apply").click().run()
+    assert "**Applied**" in at.success[0].value
+    assert sim(at).find("alice", "Security Administrator", kind="eligible") is None

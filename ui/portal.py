@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
+import pandas as pd
 import streamlit as st
 
 from pim_sim import Kind, Origin, Status, facts
@@ -63,8 +64,8 @@ eligible = [s for s in mine if s.kind is Kind.ELIGIBLE and s.holds_at(now)]
 active = [s for s in mine if s.kind is Kind.ACTIVE and s.holds_at(now)]
 expired = [s for s in mine if s.origin is Origin.ASSIGNED and s.removed is None and s.end is not None and s.end <= now]
 
-roles_tab, requests_tab, approve_tab, admin_tab, audit_tab = st.tabs(
-    ["My roles", "My requests", "Approve requests", "Extend and renew requests (admin)", "Recent audit"])
+roles_tab, requests_tab, approve_tab, admin_tab, review_tab, audit_tab = st.tabs(
+    ["My roles", "My requests", "Approve requests", "Extend and renew requests (admin)", "Access reviews", "Recent audit"])
 
 
 # ------------------------------------------------------------------ My roles
@@ -212,6 +213,49 @@ with admin_tab:
         a, d = st.columns(2)
         a.button("Approve", key="admin_approve", on_click=admin_decide, args=(True,), width="stretch")
         d.button("Deny", key="admin_deny", on_click=admin_decide, args=(False,), width="stretch")
+
+# ------------------------------------------------------------------ access reviews
+def review_decide(approve: bool) -> None:
+    inst, who = st.session_state["review_instance"], st.session_state["review_subject"]
+    why = st.session_state.get("review_reason", "")
+    state.attempt(lambda: sim.reviews.decide(inst, who, approve, by=me(), reason=why),
+                  lambda d: f"{d.decision.value} recorded for {d.principal}; nothing changes until the results are applied.")
+
+
+def review_close(step: str) -> None:
+    inst = st.session_state["review_instance"]
+    act = sim.reviews.stop if step == "stop" else sim.reviews.apply
+    state.attempt(lambda: act(inst, by=me()), lambda i: f"Review {i.id}: **{i.status.value}**.")
+
+
+with review_tab:
+    st.caption("Reviewers approve or deny each person's continued access; denied assignments are removed when "
+               f"the results are applied ([source]({facts.REVIEWS})).")
+    instances = list(sim.reviews.instances.values())
+    if not instances:
+        st.info("No access reviews in this tenant.")
+    else:
+        pick = st.selectbox("Review", [i.id for i in instances], key="review_instance",
+                            format_func=lambda i: f"{sim.reviews.series[sim.reviews.instances[i].review_id].definition.name}"
+                            f" ({sim.reviews.instances[i].status.value})")
+        inst = sim.reviews.instances[pick]
+        decided = sim.reviews.decisions(inst.id)
+        st.markdown(f"**{inst.status.value}**, from {state.when(sim, inst.start)} to {state.when(sim, inst.end)}")
+        st.dataframe(pd.DataFrame([{"Person": x.principal, "Assignment": x.assignment, "Reviewers": ", ".join(x.reviewers),
+                                    "Recommendation": x.recommendation,
+                                    "Decision": decided[x.principal].decision.value if x.principal in decided else "",
+                                    "Decided by": decided[x.principal].by if x.principal in decided else ""}
+                                   for x in inst.subjects]), hide_index=True, width="stretch")
+        if inst.subjects:
+            st.selectbox("Person", list(inst.principals()), key="review_subject")
+            st.text_input("Reason", key="review_reason")
+        a, d, s_, p_ = st.columns(4)
+        if inst.subjects:
+            a.button("Approve", key="review_approve", on_click=review_decide, args=(True,), width="stretch")
+            d.button("Deny", key="review_deny", on_click=review_decide, args=(False,), width="stretch")
+        if sim.holds(persona, "Privileged Role Administrator"):  # who manages reviews of Microsoft Entra roles
+            s_.button("Stop review", key="review_stop", on_click=review_close, args=("stop",), width="stretch")
+            p_.button("Apply results", key="review_apply", on_click=review_close, args=("apply",), width="stretch")
 
 with audit_tab:
     st.caption("The last ten audit records, newest first. The Audit explorer shows where each one is visible.")

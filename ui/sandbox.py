@@ -6,7 +6,8 @@
   to renew it within 30 days).
 - bob, an approver: holds no role; approvers need none
   (https://learn.microsoft.com/en-us/entra/id-governance/privileged-identity-management/pim-approval-workflow).
-- carol, a Privileged Role Administrator: decides extend and renew requests.
+- carol, a Privileged Role Administrator: decides extend and renew requests, and reviews who
+  should keep Security Administrator in a two-week access review that is in progress.
 - dave, an auditor: Security Reader, which reads the PIM Resource audit and the Entra audit logs.
 
 Everything is built through the engine's public API, so every rule applies as in any run.
@@ -15,6 +16,7 @@ Everything is built through the engine's public API, so every rule applies as in
 from __future__ import annotations
 
 from pim_sim import Simulation, Tenant
+from pim_sim.reviews import AccessReview
 
 PERSONAS = {
     "alice": "Requester",
@@ -26,6 +28,7 @@ APPROVAL_ROLE = "Security Administrator"
 EXTEND_ROLE = "User Administrator"
 RENEW_ROLE = "Helpdesk Administrator"
 SETUP = "Portal sandbox setup"
+REVIEW = "Security Administrator: who still needs it?"
 
 
 def build(seed: int = 0) -> Simulation:
@@ -38,5 +41,6 @@ def build(seed: int = 0) -> Simulation:
     sim.assign("alice", APPROVAL_ROLE, kind="eligible", justification=SETUP)
     sim.assign("alice", EXTEND_ROLE, kind="eligible", duration="P12D", justification=SETUP)
     sim.assign("alice", RENEW_ROLE, kind="eligible", duration="P1D", justification=SETUP)
+    sim.reviews.create(AccessReview(REVIEW, APPROVAL_ROLE, selected=("carol",), duration_days=14))
     sim.advance("P2DT9H")
     return sim
