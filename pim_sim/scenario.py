@@ -32,7 +32,7 @@ from .presets import Preset, preset
 from .requests import PENDING, Action, Request, Status
 from .results import Results
 from .reviews import AccessReview, Review, ReviewerBehaviour
-from .roles import CATALOGUE, Surface
+from .roles import AU_SCOPABLE, CATALOGUE, Surface
 from .roles import role as lookup_role
 from .scenario_spec import (
     WEEKDAYS,
@@ -45,7 +45,7 @@ from .scenario_spec import (
 )
 from .scenario_yaml import MAX_BYTES, Document, Issue, ScenarioError, read
 from .schedules import Kind, Origin
-from .tenant import Group, Licence, PrincipalKind, Tenant, User, scope_level
+from .tenant import Group, Licence, PrincipalKind, ScopeLevel, Tenant, User, scope_level
 
 SCENARIO_DIR = Path(__file__).resolve().parents[1] / "scenarios"
 DEFAULT_SCENARIO = "jit-basics"
@@ -374,17 +374,20 @@ class _Checker:
             raise ScenarioError(self.issues)
         settings = self.book = self._settings(tenant)
         own = list(enumerate(spec.assignments))
+        unusable = set()
         for i, a in own:
+            before = len(self.issues)
             self._assignment(tenant, ("assignments", i), a)
+            if len(self.issues) > before:
+                unusable.add(i)
         self._approvers(tenant)
         self._timeline(tenant)
         self._workload(tenant)
         self._observations(tenant)
-        if self.issues:
-            raise ScenarioError(_unique(self.issues))
         inherited = base.assignments if base else ()
         scenario = Scenario(spec, tenant, settings, (*inherited, *spec.assignments), self.doc.file)
-        self._dry_run(scenario, len(inherited))
+        # Made even when other parts failed, so PIM's refusals are reported with every other problem at once.
+        self._dry_run(scenario, len(inherited), skip={len(inherited) + i for i in unusable})
         if self.issues:
             raise ScenarioError(_unique(self.issues))
         return scenario
@@ -527,7 +530,10 @@ class _Checker:
 
     def _assignment(self, tenant: Tenant, path, a) -> None:
         self._principal(tenant, (*path, "principal"), a.principal)
-        self._role(tenant, path, a.role, a.scope)
+        if (self._role(tenant, path, a.role, a.scope) and a.role not in AU_SCOPABLE
+                and tenant.scope(a.scope).level is ScopeLevel.ADMINISTRATIVE_UNIT):
+            self.fail((*path, "scope"), f"{a.role} can't be assigned with administrative unit scope; only "
+                                        f"{', '.join(sorted(AU_SCOPABLE))} can (admin-units-assign-roles)")
 
     def _approvers(self, tenant: Tenant) -> None:
         for name in self.spec.approvers:
@@ -602,7 +608,7 @@ class _Checker:
             if o.at is not None and o.at > self.spec.horizon:
                 self.fail((*path, "at"), "this observation is after the horizon")
 
-    def _dry_run(self, scenario: Scenario, inherited: int) -> None:
+    def _dry_run(self, scenario: Scenario, inherited: int, skip: set[int]) -> None:
         """Make the starting assignments once: PIM's refusals (a permanent assignment a role's
         settings forbid, a service principal made eligible) become errors in the file."""
         sim = Simulation(scenario.tenant, scenario.settings, lag=False)
@@ -613,7 +619,7 @@ class _Checker:
             except (ModelError, PimRefusal) as e:
                 self.fail(("alerts", "settings", name), getattr(e, "message", str(e)))
         for k, a in enumerate(scenario.assignments):
-            if a.start > 0:
+            if a.start > 0 or k in skip:
                 continue
             try:
                 _assign(sim, a)
