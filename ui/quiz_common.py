@@ -132,6 +132,12 @@ def generated(seed: int, count: int, topics: tuple[str, ...] | None) -> tuple:
     return tuple(generate_set(seed, count, topics=topics))
 
 
+def domain_labels(outline_id: str) -> dict[str, str]:
+    """Domain tag -> "1 Manage identity, access, and governance"."""
+    o = bank().outlines[outline_id]
+    return {f"{o.id}:{d.id}": f"{d.id} {d.name}" for d in o.domains}
+
+
 def pool(outline_id: str, *, topics=None, objectives=None, generated_count: int = 0, seed: int = 0,
          strict: bool = False) -> list[Item]:
     """Bank questions on the topics and objectives, plus fresh generated variants on them."""

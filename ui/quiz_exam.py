@@ -11,10 +11,11 @@ from quizzes.session import ExamSession, SessionError, weighted_exam
 from ui import quiz_common as qc
 
 SESSION = "exam_session"
+OUTLINE = "exam_outline_of_session"
 
 
 def start(learner: str) -> None:
-    outline = st.session_state["exam_outline"]
+    outline = st.session_state[OUTLINE] = st.session_state["exam_outline"]  # kept after the picker is gone
     count, minutes, seed = int(st.session_state["exam_count"]), float(st.session_state["exam_minutes"]), \
         int(st.session_state["exam_seed"])
     generated = int(st.session_state["exam_generated"])
@@ -62,20 +63,22 @@ def report_view(exam: ExamSession) -> None:
         st.warning("Time ran out; unanswered questions score nothing.")
     st.caption("Pass mark 700. The scaled score maps 70 % of the points to 700 linearly; Microsoft doesn't publish "
                "its method ([exam scoring](https://learn.microsoft.com/en-us/credentials/support/exam-scoring-reports)).")
-    labels = qc.objective_labels(st.session_state.get("exam_outline", qc.DEFAULT_OUTLINE))
+    outline = st.session_state.get(OUTLINE, qc.DEFAULT_OUTLINE)
+    labels, domains = qc.objective_labels(outline), qc.domain_labels(outline)
     st.subheader("By objective")
-    st.dataframe(pd.DataFrame([{"Objective": labels.get(o.tag, o.tag), "Domain": o.domain, "Questions": o.questions,
+    st.dataframe(pd.DataFrame([{"Objective": labels.get(o.tag, o.tag), "Domain": domains.get(o.domain, o.domain),
+                                "Questions": o.questions,
                                 "Points": o.points, "Percent": round(o.percent, 1)} for o in r.objectives]),
                  hide_index=True, width="stretch", key="exam_objectives")
     st.subheader("By domain")
-    st.dataframe(pd.DataFrame([{"Domain": d.domain, "Questions": d.questions, "Points": d.points,
+    st.dataframe(pd.DataFrame([{"Domain": domains.get(d.domain, d.domain), "Questions": d.questions, "Points": d.points,
                                 "Percent": round(d.percent, 1)} for d in r.domains]),
                  hide_index=True, width="stretch", key="exam_domains")
     st.subheader("Review")
     for i, (item, fb) in enumerate(zip(exam.items, r.review, strict=True)):
         mark = "unanswered" if fb is None else f"{fb.grade.score:.0%}"
         flag = " ⚑" if i in r.flagged else ""
-        with st.expander(f"Question {i + 1}{flag}: {mark} · {item.objective.tag}"):
+        with st.expander(f"Question {i + 1}{flag}: {mark} · {labels.get(item.objective.tag, item.objective.tag)}"):
             st.markdown(item.question.stem)
             if fb is None:
                 st.error(f"Not answered. The answer: {qc.key_in_words(item.question)}")

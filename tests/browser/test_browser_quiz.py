@@ -22,6 +22,14 @@ def learner(page: Page, app_url: str, path: str, heading: str) -> str:
     return name
 
 
+def tables(page: Page) -> None:
+    """Wait until every table has drawn its grid (a canvas), so screenshots show the data."""
+    frames = page.get_by_test_id("stDataFrame")
+    for n in range(frames.count()):
+        expect(frames.nth(n).locator("canvas").first).to_be_visible(timeout=LONG)
+    page.wait_for_timeout(300)  # the grid paints its cells just after the canvas appears
+
+
 def answer_current(page: Page, prefix: str) -> None:
     """Answer whatever question is showing, through its widgets (right or wrong doesn't matter)."""
     expect(page.locator(f"[class*='st-key-{prefix}_']").first).to_be_visible(timeout=LONG)
@@ -95,6 +103,7 @@ def test_an_exam_gives_no_feedback_until_submitted_then_a_report(page: Page, app
     click(page, "exam_submit")
     expect(page.get_by_test_id("stMetricLabel").filter(has_text="Scaled score")).to_be_visible(timeout=LONG)
     expect(page.get_by_text("By objective")).to_be_visible()
+    tables(page)
     shoot(page, shots, "quiz-exam-2-report")
 
 
@@ -110,6 +119,7 @@ def test_progress_shows_readiness_after_practice(page: Page, app_url: str, shots
     idle(page)
     expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible(timeout=LONG)
     expect(page.get_by_test_id("stMetricValue").first).to_have_text("1")
+    tables(page)
     shoot(page, shots, "quiz-progress")
 
 
@@ -118,6 +128,7 @@ def test_the_instructor_builds_papers_and_grades_a_class(page: Page, app_url: st
     click(page, "instructor_build")
     expect(page.get_by_test_id("stAlert").filter(has_text="3 papers")).to_be_visible(timeout=LONG)
     expect(page.get_by_role("button", name="Download Moodle GIFT")).to_be_visible()
+    tables(page)
     shoot(page, shots, "quiz-instructor-1-papers")
     sheet = tmp_path / "answers.csv"
     sheet.write_text("student,question_id,response\nstudent01,no-such-question,a\n")
@@ -125,4 +136,5 @@ def test_the_instructor_builds_papers_and_grades_a_class(page: Page, app_url: st
     idle(page)
     expect(page.get_by_test_id("stAlert").filter(has_text="is not on student01's paper")).to_be_visible(timeout=LONG)
     expect(page.get_by_test_id("stMetricLabel").filter(has_text="Class mean")).to_be_visible()
+    tables(page)
     shoot(page, shots, "quiz-instructor-2-graded")
