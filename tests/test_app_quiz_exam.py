@@ -70,6 +70,8 @@ def test_submitting_gives_the_report_per_objective_and_a_review_of_every_answer(
     assert metrics["Result"] == ("Pass" if report.passed else "Fail")
     by_objective = at.dataframe[0].value
     assert list(by_objective["Questions"]) == [o.questions for o in report.objectives]
+    assert list(by_objective["Objective"]) == ["1.1.1 Implement and configure Privileged Identity Management (PIM)"]
+    assert list(at.dataframe[1].value["Domain"]) == ["1 Manage identity, access, and governance"]
     assert len(at.expander) >= len(qs)
     assert "Not answered. The answer: 8 hours (± 0.5)" in texts(at)
 
