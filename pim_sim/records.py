@@ -87,6 +87,10 @@ def record(cls, *values, **named):
     missing = len(field_names(cls)) - len(rest)
     if given < missing:
         raise TypeError(f"{cls.__name__} needs its first {missing} fields in order, {given} given")
+    positions = _positions(cls)
+    for name in named:
+        if positions.get(name, given) < given:
+            raise TypeError(f"{cls.__name__} got {name!r} both in order and by name")
     return _made(cls, [*values, *rest[given - missing:]], named)
 
 
