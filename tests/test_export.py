@@ -384,3 +384,20 @@ def test_csv_has_one_row_per_question_with_a_key_that_grades_full():
         assert row["type"] == q.type and row["outline"].split() == list(q.outline)
         assert grade(q, E.parse_response(q, row["key"])).score == 1.0
         assert row["stem"] == q.stem  # newlines and quotes survive CSV quoting
+
+
+# ------------------------------------------------------------------------------ any generated variant
+@settings(max_examples=30, deadline=None)
+@given(st.integers(min_value=0, max_value=10**6), st.integers(min_value=0, max_value=10**3))
+def test_every_format_keeps_any_generated_variant(seed, pick):
+    from quizzes.generate import TEMPLATES, generate
+
+    q = generate(sorted(TEMPLATES)[pick % len(TEMPLATES)], seed).question
+    want = [E.keyed(q)]
+    assert E.parse_gift(E.to_gift([q])) == want
+    assert E.parse_anki(E.to_anki([q])) == want
+    assert len(_keyed_from_moodle(ET.fromstring(E.to_moodle_xml([q]).encode()))) == 1
+    _, docs = _qti([q])
+    assert _qti_score(docs[f"items/{E._qti_ident(q.id)}.xml"], _qti_response(q, key_of(q))) == pytest.approx(1.0, abs=1e-5)
+    row = next(csv.DictReader(io.StringIO(E.to_csv([q]))))
+    assert grade(q, E.parse_response(q, row["key"])).score == 1.0
