@@ -28,6 +28,7 @@ GRAPH_ERROR_CODES = {
     "RoleAssignmentExists": _GOVERNANCE_API,
     "PendingRoleAssignmentRequest": _GOVERNANCE_API,
     "ActiveDurationTooShort": "https://github.com/DanielChronlund/DCToolbox/issues/50",
+    "RoleAssignmentRequestAcrsValidationFailed": "https://github.com/Azure/azure-powershell/issues/25421",
     "MfaAndAcrsConflict": "https://github.com/kayasax/EasyPIM",
     "AuthorizationFailed": "https://learn.microsoft.com/en-us/azure/role-based-access-control/troubleshooting",
 }

@@ -103,7 +103,7 @@ def check_activation(settings: RoleSettings, duration: float, justification: str
     if settings.auth_context is not None and context_has_policy and not context_satisfied:
         raise PimRefusal(
             f"The Conditional Access policy for authentication context {settings.auth_context!r} was not satisfied.",
-            rule="AuthenticationContextRule", source=src)
+            rule="AuthenticationContextRule", code="RoleAssignmentRequestAcrsValidationFailed", source=src)
 
 
 def check_assignment(settings: RoleSettings, active: bool, duration: float | None, justification: str,

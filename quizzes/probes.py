@@ -309,6 +309,7 @@ def activation_requirements(lab: Lab) -> dict[str, Any]:
         "context_without_policy_rule": fallback.rule if fallback else "accepted",
         "mfa_and_context_together_allowed": not both,
         "context_policy_unmet_rule": unmet.rule if unmet else "accepted",
+        "context_policy_unmet_code": unmet.code if unmet else "accepted",
         "admin_role_needed_to_activate_own_role": own is not None,
         "not_eligible_rule": other.rule if other else "accepted",
     }

@@ -56,3 +56,14 @@ def test_no_question_teaches_an_error_code_of_the_models_own():
     assert {"SelfApprovalNotAllowed", "RequestNotPending"} <= modelled  # the scan finds the engine's codes
     taught = {q.id: sorted(c for c in modelled if c in q.model_dump_json()) for q in load_bank()}
     assert {qid: codes for qid, codes in taught.items() if codes} == {}
+
+
+def test_an_unmet_authentication_context_is_the_acrs_validation_failure_real_responses_show():
+    sim = Simulation(Tenant.build(users=["alice"]), seed=1, auth_contexts=("c1",))
+    sim.assign("alice", "Security Administrator", kind="eligible")
+    sim.set_settings("Security Administrator", require_mfa=False, auth_context="c1")
+    with pytest.raises(PimRefusal) as err:
+        sim.activate("alice", "Security Administrator", duration="PT1H", justification="x", context_satisfied=False)
+    assert err.value.code == "RoleAssignmentRequestAcrsValidationFailed" and err.value.code in GRAPH_ERROR_CODES
+    (body,) = refusals_to_graph(sim)
+    assert body["httpStatus"] == 400 and body["error"]["code"] == "RoleAssignmentRequestAcrsValidationFailed"
