@@ -177,3 +177,22 @@ def test_every_shipped_scenario_opens_in_the_lab(name):
     assert not at.exception and not at.error
     scenario = state.parse(at.session_state[state.LAB_TEXT])
     assert scenario.name == name and at.subheader[0].value == scenario.title
+
+
+def test_review_options_change_what_happens_to_unreviewed_people():
+    at = open_lab()
+    at.selectbox(key="lab_scenario").set_value("review-no-response").run()
+    assert at.selectbox(key="lab_review_no_response").value == "Remove access"
+
+    def alice_still_eligible() -> bool:
+        scenario = state.parse(at.session_state[state.LAB_TEXT])
+        sim = scenario.run(int(at.number_input(key="lab_seed").value)).sim
+        return sim.find("alice", "Security Administrator", kind="eligible") is not None
+
+    assert not alice_still_eligible()  # nobody reviewed her: removed when the results were applied
+    at.selectbox(key="lab_review_no_response").set_value("No change").run()
+    assert not at.exception and "no_response: Remove access" not in at.session_state[state.LAB_TEXT]  # the default
+    assert alice_still_eligible()
+    at.toggle(key="lab_review_auto_apply").set_value(False).run()
+    at.selectbox(key="lab_review_no_response").set_value("Remove access").run()
+    assert alice_still_eligible()  # decided, but never applied

@@ -8,13 +8,15 @@ import pandas as pd
 import streamlit as st
 
 from pim_sim import facts
+from pim_sim.reviews import NoResponse
 from pim_sim.scenario import DEFAULT_SCENARIO, ScenarioError
 from pim_sim.scenario_yaml import MAX_BYTES
 from ui import charts, state, tables
 
 SHIPPED, UPLOAD = "Shipped scenario", "Upload a YAML file"
 SETTING_KEYS = ("lab_role", "lab_activation_max", "lab_approval", "lab_approvers", "lab_mfa", "lab_justification",
-                "lab_ticket", "lab_workload", "lab_rate", "lab_seed")
+                "lab_ticket", "lab_workload", "lab_rate", "lab_seed", "lab_review_no_response", "lab_review_auto_apply",
+                "lab_review_duration")
 MAX_ROWS = 30  # timeline rows drawn; every row is in the downloads
 
 
@@ -78,6 +80,20 @@ with st.expander("Change the key settings", expanded=True):
         changes = {k: v for k, v in wanted.items() if getattr(current, k) != v}
     else:
         st.caption("This scenario has no eligible assignments to configure.")
+    reviews = [(i, step) for i, step in enumerate(base.spec.timeline) if step.do == "review"]
+    review_changes: dict = {}
+    if reviews:
+        i, step = reviews[0]
+        st.markdown(f"**Access review** “{step.name}” (starts {state.when_offset(base, step.at)})")
+        r1, r2, r3 = st.columns(3)
+        wanted_review = {
+            "no_response": r1.selectbox("If reviewers don't respond", [n.value for n in NoResponse],
+                                        index=[n.value for n in NoResponse].index(step.no_response),
+                                        key="lab_review_no_response"),
+            "auto_apply": r2.toggle("Auto apply results to resource", step.auto_apply, key="lab_review_auto_apply"),
+            "duration_days": r3.slider("Duration (days)", 1, 90, step.duration_days, key="lab_review_duration"),
+        }
+        review_changes = {k: v for k, v in wanted_review.items() if getattr(step, k) != v}
     w1, w2, w3 = st.columns(3)
     workload_on = w1.toggle("Stochastic workload (users activate at random in working hours)",
                             base.spec.workload is not None, key="lab_workload")
@@ -93,6 +109,8 @@ if changes:
     if entry is None:
         entries.append(entry := {"role": role, "scope": scope})
     entry.update({k: list(v) if isinstance(v, tuple) else v for k, v in changes.items()})
+if review_changes:
+    data["timeline"][i].update(review_changes)
 if workload_on:
     data["workload"] = {**data.get("workload", {}), "rate_per_day": rate}
 else:

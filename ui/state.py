@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from threading import Lock
 
 import streamlit as st
@@ -36,6 +36,11 @@ def reset_sandbox() -> None:
 def when(sim: Simulation, minute: float) -> str:
     """A simulation minute as a student reads it."""
     return f"{sim.clock.at(minute):%a %d %b %Y %H:%M} UTC"
+
+
+def when_offset(scenario: Scenario, offset: float) -> str:
+    """A moment given as minutes from a scenario's start."""
+    return f"{scenario.spec.start + timedelta(minutes=offset):%a %d %b %Y %H:%M} UTC"
 
 
 def when_opt(sim: Simulation, minute: float | None) -> str:
@@ -199,7 +204,8 @@ def simulation_for(source: str) -> Simulation | None:
 KEPT = {
     # the Scenario lab is the default page, at the root URL ""
     "": ("lab_origin", "lab_scenario", "lab_role", "lab_activation_max", "lab_approval", "lab_approvers", "lab_mfa",
-            "lab_justification", "lab_ticket", "lab_workload", "lab_rate", "lab_seed"),
+            "lab_justification", "lab_ticket", "lab_workload", "lab_rate", "lab_seed", "lab_review_no_response",
+            "lab_review_auto_apply", "lab_review_duration"),
     "portal": ("portal_persona",),
     "audit": ("audit_source", "audit_view_date", "audit_view_time", "audit_persona", "audit_service"),
     "what-if": ("whatif_base", "whatif_reps", "whatif_role", *(f"whatif_{v}_{w}" for v in "ab"
