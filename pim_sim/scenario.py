@@ -458,6 +458,14 @@ class _Checker:
         extra = " (or 'admin' for an unnamed administrator)" if admin_ok else ""
         self.fail(path, f"{name!r} is not a user, group or service principal in this scenario{extra}")
 
+    def _approver(self, tenant: Tenant, path, name: str) -> None:
+        """Approvers are users or groups of the tenant; service principals can't approve (pim-approval-workflow)."""
+        if tenant.has_principal(name) and tenant.principal(name).kind is PrincipalKind.SERVICE_PRINCIPAL:
+            self.fail(path, f"{name!r} is a service principal; approvers are users or groups (service principals "
+                            "can't approve)")
+        else:
+            self._principal(tenant, path, name)
+
     def _role(self, tenant: Tenant, path, role: str, scope: str) -> bool:
         """Check the scope exists and the role belongs to its surface."""
         try:
@@ -514,7 +522,7 @@ class _Checker:
             if not self._role(tenant, path, s.role, s.scope):
                 continue
             for j, a in enumerate(s.approvers or ()):
-                self._principal(tenant, (*path, "approvers", j), a)
+                self._approver(tenant, (*path, "approvers", j), a)
             surface = tenant.scope(s.scope).surface
             key = (s.role, "/" if surface is Surface.ENTRA else s.scope)
             if key in seen:
@@ -561,7 +569,7 @@ class _Checker:
                 if ok and isinstance(step, SettingFields) and step.do == "set_settings":
                     surface = tenant.scope(step.scope).surface
                     for j, a in enumerate(step.approvers or ()):
-                        self._principal(tenant, (*path, "approvers", j), a)
+                        self._approver(tenant, (*path, "approvers", j), a)
                     try:
                         self.book.lookup(step.role, step.scope, surface).with_changes(**step.changes()).validate(surface)
                     except SettingError as e:
