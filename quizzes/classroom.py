@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import random
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
 import pandas as pd
@@ -78,6 +79,48 @@ class QuizSet:
     spec: SetSpec
     shared: tuple[Item, ...]
     templates: tuple[str, ...]
+
+
+SET_FILE_VERSION = 1
+
+
+def set_file(spec: SetSpec, students: Sequence[str]) -> str:
+    """The set and its roster as JSON: everything needed to rebuild every paper later (to grade
+    a class after the server restarted, or on another machine with the same bank)."""
+    body = {"pim_sim_quiz_set": SET_FILE_VERSION, **asdict(spec), "students": list(_roster(students))}
+    return json.dumps(body, indent=2)
+
+
+def read_set_file(text: str | bytes) -> tuple[SetSpec, list[str]]:
+    """A set file back to its spec and roster; a bad file raises naming the field."""
+    if len(text) > MAX_UPLOAD_BYTES:
+        raise ClassroomError(f"set file: larger than {MAX_UPLOAD_BYTES:,} bytes")
+    try:
+        raw = json.loads(text)
+    except (ValueError, UnicodeDecodeError) as e:
+        raise ClassroomError(f"set file: not JSON ({e})") from None
+    if not isinstance(raw, dict) or raw.get("pim_sim_quiz_set") != SET_FILE_VERSION:
+        raise ClassroomError(f"set file: not a pim-sim quiz set (expected pim_sim_quiz_set: {SET_FILE_VERSION})")
+    known = {f.name for f in fields(SetSpec)}
+    unknown = sorted(set(raw) - known - {"pim_sim_quiz_set", "students"})
+    if unknown:
+        raise ClassroomError(f"set file: unknown field {', '.join(unknown)}")
+    for name, kinds in (("outline", str), ("count", int), ("seed", int), ("generated", int), ("title", str)):
+        if name in raw and (not isinstance(raw[name], kinds) or isinstance(raw[name], bool)):
+            raise ClassroomError(f"set file: {name}: expected {kinds.__name__}, got {raw[name]!r}")
+    for name in ("topics", "objectives"):
+        value = raw.get(name)
+        if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            raise ClassroomError(f"set file: {name}: expected a list of names or null, got {value!r}")
+    students = raw.get("students")
+    if not isinstance(students, list) or not all(isinstance(s, str) for s in students):
+        raise ClassroomError("set file: students: expected a list of names")
+    try:
+        spec = SetSpec(**{k: (tuple(v) if k in ("topics", "objectives") and v is not None else v)
+                          for k, v in raw.items() if k in known})
+    except TypeError as e:
+        raise ClassroomError(f"set file: {e}") from None
+    return spec.check(), _roster(students)
 
 
 def _roster(students: Iterable[str]) -> list[str]:

@@ -72,3 +72,24 @@ def test_a_sheet_with_the_wrong_columns_is_refused():
     build(at, generated=0)
     at.file_uploader(key="instructor_answers").set_value(("a.csv", b"name,answer\nx,y\n", "text/csv")).run()
     assert "answers: missing column student, question_id, response" in at.error[0].value
+
+
+def test_a_set_file_rebuilds_the_papers_in_a_new_session_for_grading():
+    from quizzes.classroom import SetSpec, set_file
+
+    spec = SetSpec("SC-500-2026-05", count=3, seed=9)
+    at = open_page(PAGE, learner=None)  # a fresh session: nothing built here
+    at.file_uploader(key="instructor_set_file").set_value(("quiz-set.json", set_file(spec, ["amy", "bo"]).encode(),
+                                                           "application/json")).run()
+    _, papers = at.session_state["instructor_papers"]
+    rows = ["student,question_id,response"] + [f"amy,{it.id},{export_key(it.question)}" for it in papers[0].items]
+    at.file_uploader(key="instructor_answers").set_value(("answers.csv", "\n".join(rows).encode(), "text/csv")).run()
+    assert not at.exception
+    grades = frame(at, "percent").set_index("student")
+    assert grades.loc["amy", "percent"] == 100.0 and grades.loc["bo", "answered"] == 0
+
+
+def export_key(question) -> str:
+    from quizzes.export import key_text
+
+    return key_text(question)

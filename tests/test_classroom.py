@@ -105,6 +105,33 @@ def test_bad_rosters_are_refused(students, problem):
         papers(quiz, BANK.outlines[OUTLINE], students)
 
 
+def test_a_set_file_rebuilds_every_paper(class_papers):
+    from quizzes.classroom import read_set_file, set_file
+
+    spec = SetSpec(OUTLINE, count=5, generated=2, seed=11)
+    again_spec, roster = read_set_file(set_file(spec, CLASS).encode())
+    assert again_spec == spec and roster == CLASS
+    again = papers(build_set(BANK, again_spec), BANK.outlines[OUTLINE], roster)
+    assert [[(it.id, key_text(it.question)) for it in p.items] for p in again] == \
+        [[(it.id, key_text(it.question)) for it in p.items] for p in class_papers]
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("not json", "set file: not JSON"), ('{"count": 3}', "not a pim-sim quiz set"),
+    ('{"pim_sim_quiz_set": 1, "outline": "X", "count": 3, "students": ["a"], "colour": 1}', "unknown field colour"),
+    ('{"pim_sim_quiz_set": 1, "outline": "X", "count": "3", "students": ["a"]}', "count: expected int"),
+    ('{"pim_sim_quiz_set": 1, "outline": "X", "count": 3, "topics": "a", "students": ["a"]}', "topics: expected a list"),
+    ('{"pim_sim_quiz_set": 1, "outline": "X", "count": 3}', "students: expected a list"),
+    ('{"pim_sim_quiz_set": 1, "count": 3, "students": ["a"]}', "outline"),
+    ('{"pim_sim_quiz_set": 1, "outline": "X", "count": 0, "students": ["a"]}', "count: a whole number from 1"),
+])
+def test_a_bad_set_file_is_refused_naming_the_field(text, problem):
+    from quizzes.classroom import read_set_file
+
+    with pytest.raises(ClassroomError, match=problem):
+        read_set_file(text)
+
+
 # ------------------------------------------------------------------------------ key and grading
 def test_the_answer_key_grades_every_paper_full(class_papers):
     key = answer_key(class_papers)

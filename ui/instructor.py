@@ -22,7 +22,9 @@ from quizzes.classroom import (
     grade_class,
     papers,
     papers_csv,
+    read_set_file,
     scenario_pack,
+    set_file,
 )
 from ui import quiz_common as qc
 
@@ -99,6 +101,8 @@ else:
                        "answer-sheet.csv", "text/csv", key="instructor_dl_sheet")
     d3.download_button("Every paper, without answers (zip of CSV)", zipped(papers_csv(class_papers)), "papers.zip",
                        "application/zip", key="instructor_dl_papers")
+    st.download_button("Quiz set file (JSON): rebuilds every paper for grading later", set_file(spec, [p.student for p in
+                       class_papers]).encode(), "quiz-set.json", "application/json", key="instructor_dl_set")
     fmt = st.selectbox("Export every question of the set to", list(FORMATS), key="instructor_format")
     name, mime, make = FORMATS[fmt]
     st.download_button(f"Download {fmt}", make(list(distinct.values()), spec.title), name, mime,
@@ -108,12 +112,22 @@ else:
 st.subheader("3. Grade the class")
 st.caption("Upload the answer sheet (student, question_id, response). Responses: `b` (one answer), `a;c` (several), "
            "`s1=yes;s2=no` (yes/no), `c>a>b` (order), `when=b;who=a` (dropdowns), `8` (numbers).")
+saved = st.file_uploader("Quiz set file (JSON), if the papers were built in another session", type=["json"],
+                         key="instructor_set_file", max_upload_size=max(1, MAX_UPLOAD_BYTES // 1_000_000))
+if saved is not None:
+    try:
+        spec, roster = read_set_file(saved.getvalue())
+        st.session_state[PAPERS] = (spec, papers(build_set(qc.bank(), spec), qc.bank().outlines[spec.outline], roster))
+    except ClassroomError as e:
+        st.error(str(e))
+    else:
+        st.caption(f"Papers rebuilt from {saved.name}: {spec.title}, {len(roster)} students.")
 upload = st.file_uploader("Class answers (CSV)", type=["csv"], key="instructor_answers",
                           max_upload_size=max(1, MAX_UPLOAD_BYTES // 1_000_000))
 if upload is not None:
     if PAPERS not in st.session_state:
-        st.warning("Build the same set first (same outline, topics, objectives, counts, seed and students): the papers "
-                   "are rebuilt from them, so nothing needs storing.")
+        st.warning("Build the set first, or upload its quiz set file: the papers are rebuilt from the set and the "
+                   "students, so nothing else needs storing.")
     else:
         try:
             results = grade_class(st.session_state[PAPERS][1], upload.getvalue())
