@@ -279,7 +279,8 @@ def _role_and_scope(item: dict, policy: dict, where: str, names: dict, role_hint
         raise GraphImportError(where, "scopeType", f"{scope_type!r} is not DirectoryRole, Directory or Group")
     if role_id is None and role_hint is None:
         raise GraphImportError(where, "roleDefinitionId", "missing: a bare policy doesn't say which role it governs; "
-                               "export policy assignments with $expand=policy($expand=rules) or name the role")
+                               "export policy assignments with $expand=policy($expand=rules) or name the role "
+                               "(pim-sim import-policy --role, read_policies(role=...))")
     if role_id is None:
         try:
             return lookup_role(surface, role_hint).name, scope, surface
