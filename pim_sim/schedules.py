@@ -9,12 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .errors import ModelError
+
 _NEVER = float("inf")
 
 
 class Kind(StrEnum):
     ELIGIBLE = "eligible"
     ACTIVE = "active"
+
+    @classmethod
+    def _missing_(cls, value):
+        raise ModelError(f"kind: {value!r} is not an assignment kind; expected 'eligible' or 'active'")
 
 
 class Origin(StrEnum):

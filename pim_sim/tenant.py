@@ -102,6 +102,11 @@ class Licence(StrEnum):
     P2 = "P2"
     GOVERNANCE = "Governance"
 
+    @classmethod
+    def _missing_(cls, value):
+        raise ModelError(f"licence: {value!r} is not a licence; expected one of "
+                         f"{', '.join(repr(m.value) for m in cls)}")
+
     @property
     def has_pim(self) -> bool:
         return self in (Licence.P2, Licence.GOVERNANCE)

@@ -258,3 +258,10 @@ def test_a_scripted_action_that_pim_refuses_is_recorded_not_raised():
     sim.run(30)
     assert [(r.minute, r.code) for r in sim.refusals] == [(10, "ServicePrincipalEligibilityNotSupported")]
     assert sim.find("alice", SEC).start == 20
+
+
+def test_an_unknown_assignment_kind_is_refused_naming_the_choices():
+    sim = simulation()
+    with pytest.raises(ModelError, match="kind: 'eligable' is not an assignment kind; expected 'eligible' or 'active'"):
+        sim.assign("alice", SEC, kind="eligable")
+    assert sim.requests == {} and sim.audit == []

@@ -3,7 +3,7 @@
 import pytest
 from engine_builders import GA, SEC, SUB, simulation, statuses
 
-from pim_sim import MS_PIM, Licence, PimRefusal, Reason
+from pim_sim import MS_PIM, Licence, ModelError, PimRefusal, Reason
 
 DAY = 24 * 60
 
@@ -92,3 +92,10 @@ def test_an_assignment_scheduled_before_a_lapse_never_starts():
     sim.run(3 * DAY)
     assert [s for s, _ in statuses(sim, r.id)] == ["Granted", "Failed"]
     assert sim.find("alice", SEC) is None
+
+
+def test_an_unknown_licence_is_refused_naming_the_choices():
+    sim = licensed_tenant()
+    with pytest.raises(ModelError, match="licence: 'P3' is not a licence; expected one of 'Free', 'P1', 'P2', 'Governance'"):
+        sim.set_licence("P3")
+    assert sim.licence.has_pim and len(sim.licence_log) == 1
