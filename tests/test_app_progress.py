@@ -55,3 +55,18 @@ def test_progress_is_read_back_from_the_store():
     specs = [json.loads(c.proto.spec) for c in at.get("arrow_vega_lite_chart")] or \
         [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
     assert len(specs) == 2
+
+
+def test_misconceptions_of_generated_questions_come_from_the_rebuilt_variant():
+    from quizzes.generate import generate
+
+    g = next(g for g in (generate("self-approval", seed) for seed in range(50)) if g.question.type == "single")
+    q = g.question
+    wrong = next(o for o in q.options if o.id != q.key)
+    tag = next(t for t in q.outline if t.startswith(OUTLINE + ":"))
+    with open_store(store_location()) as store:
+        store.record(Answer("ann", q.id, tag, f"{OUTLINE}:1", 0.0, datetime.now(UTC) - timedelta(hours=1), 12.0,
+                            response=json.dumps(wrong.id), seed=g.seed))
+    at = open_page(PAGE)
+    mis = next(d.value for d in at.dataframe if "Misconception" in d.value.columns)
+    assert list(mis["Misconception"]) == [wrong.misconception]
