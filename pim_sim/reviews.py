@@ -218,8 +218,11 @@ class AccessReview:
         if self.frequency is not Frequency.ONE_TIME:
             limit = facts.REVIEW_MAX_DURATION_DAYS.value[self.frequency.value]
             if self.duration_days > limit:
+                why = (f"source: {facts.REVIEWS}" if self.frequency is Frequency.MONTHLY else
+                       "Learn states only the monthly limit; the model applies the same rule, one day less than "
+                       "the shortest interval")
                 raise ModelError(f"duration_days: a {self.frequency.value} review lasts at most {limit} days so that "
-                                 f"instances don't overlap (got {self.duration_days}; source: {facts.REVIEWS})")
+                                 f"instances don't overlap (got {self.duration_days}; {why})")
         if self.inactive_days is not None and not 1 <= self.inactive_days <= facts.REVIEW_INACTIVE_DAYS_MAX.value:
             raise ModelError(f"inactive_days: {self.inactive_days!r} must be between 1 and 730 days")
         if self.reviewers is Reviewers.SELECTED and not self.selected:

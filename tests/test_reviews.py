@@ -178,6 +178,17 @@ def test_duration_limits_keep_instances_from_overlapping(frequency, limit):
         AccessReview("too long", SEC, selected=("dave",), frequency=frequency, duration_days=limit + 1)
 
 
+def test_only_the_monthly_limit_is_cited_as_learns_the_others_say_they_are_the_models_reading():
+    with pytest.raises(ModelError) as monthly:
+        AccessReview("too long", SEC, selected=("dave",), frequency="monthly", duration_days=28)
+    assert "pim-create-roles-and-resource-roles-review" in str(monthly.value) and "model" not in str(monthly.value)
+    for frequency, limit in (("weekly", 6), ("quarterly", 88)):
+        with pytest.raises(ModelError) as other:
+            AccessReview("too long", SEC, selected=("dave",), frequency=frequency, duration_days=limit + 1)
+        assert "Learn states only the monthly limit" in str(other.value)
+        assert "source:" not in str(other.value)
+
+
 def test_the_snapshot_is_taken_when_an_instance_starts():
     sim = entra_sim()
     review = sim.reviews.create(AccessReview("monthly", SEC, selected=("dave",), frequency="monthly", duration_days=20))
