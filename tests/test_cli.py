@@ -103,3 +103,19 @@ def test_scenarios_lists_the_lessons_and_the_presets():
 def test_every_command_has_help_with_an_example(command):
     result = invoke(command, "--help")
     assert result.exit_code == 0 and "Example" in result.output and "pim-sim " in result.output
+
+
+@pytest.mark.parametrize(("name", "shown"), [("standing-vs-jit", True), ("jit-basics", False)])
+def test_a_long_run_shows_a_progress_bar_on_a_terminal_and_a_short_one_does_not(tmp_path, monkeypatch, name, shown):
+    from io import StringIO
+
+    from rich.console import Console
+
+    import pim_sim.scenario_cli as scenario_cli
+
+    screen, plain = StringIO(), scenario_cli._console
+    monkeypatch.setattr(scenario_cli, "_console", lambda stderr=False: Console(file=screen, force_terminal=True, width=120)
+                        if stderr else plain(stderr))
+    result = invoke("run", str(SCENARIO_DIR / f"{name}.yaml"), "--replications", "1", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert ("simulating" in screen.getvalue() and "30/30" in screen.getvalue()) is shown
