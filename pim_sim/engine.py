@@ -659,10 +659,10 @@ class Simulation:
         r = self.requests[request_id]
         if r.status is not Status.PENDING_APPROVAL:
             return
-        # Graph has no "Expired" status; the model reports Canceled with reason ApprovalExpired (unverified).
-        r = self._set_status(r, Status.CANCELED, MS_PIM, status_reason="ApprovalExpired")
+        status, reason = facts.APPROVAL_EXPIRED_STATUS.value  # Graph names no "Expired" status (undocumented)
+        r = self._set_status(r, Status(status), MS_PIM, status_reason=reason)
         self._log(Activity.ACTIVATION_REQUEST_EXPIRED, Service.PIM, r.surface, MS_PIM, r.principal, r.role, r.scope,
-                  request_id=r.id, reason="ApprovalExpired")
+                  request_id=r.id, reason=reason)
         self._emit("request_expired", r)
 
     def _decide(self, request_id: str, by: str, justification: str, approve: bool) -> Request:

@@ -91,6 +91,14 @@ APPROVAL_WINDOW_MINUTES = Fact(
     note="Approvers have 24 hours; the window isn't configurable. After it the request "
     "expires and must be resubmitted.",
 )
+APPROVAL_EXPIRED_STATUS = Fact(
+    ("Canceled", "ApprovalExpired"),
+    f"{LEARN}/graph/api/resources/request",
+    documented=False,
+    note="The audit log writes 'PIM activation request expired', but Graph's request statuses have no "
+    "'Expired' and Learn doesn't say which status an expired request shows. The model reports Canceled "
+    "with status reason ApprovalExpired; the quiz never keys a question on it.",
+)
 SELF_APPROVAL_ALLOWED = Fact(
     False,
     f"{PIM}/pim-approval-workflow",

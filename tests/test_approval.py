@@ -142,6 +142,9 @@ def test_an_undecided_request_expires_after_exactly_24_hours():
     assert statuses(sim, r.id) == [("PendingApproval", 0), ("Canceled", DAY)]
     assert activities(sim, Service.PIM, r.id)[-1] == ("PIM activation request expired", DAY)
     assert sim.requests[r.id].status_reason == "ApprovalExpired"
+    # Graph names no "Expired" status: the model's Canceled + ApprovalExpired is marked as undocumented.
+    assert facts.APPROVAL_EXPIRED_STATUS.value == ("Canceled", "ApprovalExpired")
+    assert not facts.APPROVAL_EXPIRED_STATUS.documented
     assert sim.why_not("alice", SEC).reason.value == "activation request expired (no approver decided within 24 hours)"
     with pytest.raises(PimRefusal, match="no longer pending"):
         sim.approve(r.id, by="bob")
