@@ -7,6 +7,8 @@ import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -200,3 +202,24 @@ def test_an_access_review_decided_by_its_reviewer_removes_a_denied_assignment_wh
     at.button(key="review_apply").click().run()
     assert "**Applied**" in at.success[0].value
     assert sim(at).find("alice", "Security Administrator", kind="eligible") is None
+
+
+BUTTONS = ["portal_plus5m", "portal_plus1h", "portal_plus1d", "activate_submit", "deactivate_submit", "extend_submit",
+           "renew_submit", "cancel_submit"]
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(clicks=st.lists(st.sampled_from(BUTTONS), min_size=1, max_size=6), persona=st.sampled_from(["alice", "bob"]))
+def test_any_sequence_of_clicks_keeps_the_page_and_the_model_in_step(clicks, persona):
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.switch_page("ui/portal.py").run()
+    sign_in(at, persona)
+    for key in clicks:
+        if not any(b.key == key for b in at.button):
+            continue  # the page doesn't offer this action now
+        before = len(sim(at).refusals)
+        at.button(key=key).click().run()
+        assert not at.exception
+        refused = [e.value for e in at.error if e.value.startswith("**Refused**")]
+        assert len(refused) == len(sim(at).refusals) - before  # every refusal shown was recorded, and vice versa
+        assert f"minute {sim(at).now:g} of the simulation" in " ".join(m.value for m in at.markdown)
