@@ -17,14 +17,17 @@ from pim_sim import Place, facts
 from pim_sim.audit import sightings, visible
 from ui import state, tables
 
+ENTRA = facts.ENTRA_AUDIT_RETENTION_MINUTES.value
+
 st.header("Audit explorer: where do PIM audit logs live?")
 st.caption(
     "Not in one separate log. PIM's **Resource audit** and **My audit** blades show the past "
-    f"{facts.PIM_AUDIT_VIEW_MINUTES.value / facts.DAY:g} days ([source]({facts.PIM_AUDIT_VIEW_MINUTES.source})); the "
-    "same events are in the **Microsoft Entra audit logs** with *Service = PIM* (7 days on Free, 30 days on P1 or P2, "
+    f"{state.days(facts.PIM_AUDIT_VIEW_MINUTES.value)} ([source]({facts.PIM_AUDIT_VIEW_MINUTES.source})); the "
+    "same events are in the **Microsoft Entra audit logs** with *Service = PIM* "
+    f"({state.days(ENTRA['Free'])} on Free, {state.days(ENTRA['P1'])} on P1 or P2, "
     f"[source]({facts.ENTRA_AUDIT_RETENTION_MINUTES.source})), the role change itself is logged again under *Core "
     "Directory* by MS-PIM, and Azure role changes reach the **Azure Activity Log** "
-    f"({facts.ACTIVITY_LOG_RETENTION_MINUTES.value / facts.DAY:g} days, "
+    f"({state.days(facts.ACTIVITY_LOG_RETENTION_MINUTES.value)}, "
     f"[source]({facts.ACTIVITY_LOG_RETENTION_MINUTES.source})).")
 
 source = st.radio("Tenant", state.SOURCES, key="audit_source", horizontal=True)

@@ -79,7 +79,7 @@ def activate() -> None:
         lambda r: f"Request {r.id} for {r.role}: **{r.status.value}**{NEXT.get(r.status, '.').format(approvers(r.id))}")
 
 
-NEXT = {Status.PENDING_APPROVAL: ", waiting for {} (approvers have 24 hours).",
+NEXT = {Status.PENDING_APPROVAL: ", waiting for {} (approvers have " + state.hours(facts.APPROVAL_WINDOW_MINUTES.value) + ").",
         Status.GRANTED: ". PIM creates the active assignment within seconds: advance the clock to see it."}
 
 
@@ -118,7 +118,7 @@ with roles_tab:
             needs = [f"maximum {rules.activation_max / 60:g} hours"]
             if rules.require_approval:
                 who = ", ".join(rules.approvers) or " and ".join(facts.ENTRA_DEFAULT_APPROVER_ROLES.value)
-                needs.append(f"approval by {who} (they have 24 hours)")
+                needs.append(f"approval by {who} (they have {state.hours(facts.APPROVAL_WINDOW_MINUTES.value)})")
             needs += [n for n, on in (("multifactor authentication", rules.require_mfa or rules.auth_context),
                                       ("a justification", rules.require_justification),
                                       ("a ticket number", rules.require_ticket)) if on]
@@ -141,7 +141,8 @@ with roles_tab:
             st.button("Deactivate", key="deactivate_submit", on_click=deactivate)
         bounded = [s for s in (*eligible, *active) if s.origin is Origin.ASSIGNED and s.end is not None]
         if bounded:
-            st.markdown("**Extend** a time-bound assignment (possible once it ends within 14 days)")
+            st.markdown("**Extend** a time-bound assignment (possible once it ends within "
+                        f"{state.days(facts.EXTEND_WINDOW_MINUTES.value)})")
             st.selectbox("Assignment", [s.id for s in bounded], key="extend_pick",
                          format_func=lambda i: f"{sim.schedules[i].role} ({sim.schedules[i].kind.value}, ends "
                          f"{state.when(sim, sim.schedules[i].end)})")

@@ -64,8 +64,9 @@ with st.expander("Change the key settings", expanded=True):
                                                       on_change=forget_settings))]
         current = base.settings.lookup(role, scope, base.tenant.scope(scope).surface)
         c1, c2, c3 = st.columns(3)
-        hours = c1.slider("Activation maximum duration (hours)", 1.0, 24.0, current.activation_max / 60, 0.5,
-                          key="lab_activation_max", help=f"1 to 24 hours ([source]({facts.ACTIVATION_MAX_RANGE_MINUTES.source}))")
+        hours = c1.slider("Activation maximum duration (hours)", *state.ACTIVATION_RANGE_HOURS, current.activation_max / 60, 0.5,
+                          key="lab_activation_max", help=f"{' to '.join(f'{h:g}' for h in state.ACTIVATION_RANGE_HOURS)} hours "
+                          f"([source]({facts.ACTIVATION_MAX_RANGE_MINUTES.source}))")
         wanted = {"activation_max": hours * 60,
                   "require_mfa": c2.toggle("Require MFA on activation", current.require_mfa, key="lab_mfa"),
                   "require_justification": c2.toggle("Require justification", current.require_justification,

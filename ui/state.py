@@ -11,7 +11,7 @@ from threading import Lock
 import streamlit as st
 import yaml
 
-from pim_sim import ModelError, PimRefusal, Results, Simulation
+from pim_sim import ModelError, PimRefusal, Results, Simulation, facts
 from pim_sim.runner import Replications, replicate
 from pim_sim.scenario import Scenario, ScenarioError, ScenarioInfo, default_scenario, list_scenarios
 from pim_sim.scenario_yaml import MAX_BYTES, Issue
@@ -36,6 +36,18 @@ def reset_sandbox() -> None:
 def when(sim: Simulation, minute: float) -> str:
     """A simulation minute as a student reads it."""
     return f"{sim.clock.at(minute):%a %d %b %Y %H:%M} UTC"
+
+
+def days(fact) -> str:
+    """A duration fact (minutes) in days, as the text around it says it."""
+    return f"{fact / (24 * 60):g} days"
+
+
+def hours(fact) -> str:
+    return f"{fact / 60:g} hours"
+
+
+ACTIVATION_RANGE_HOURS = tuple(m / 60 for m in facts.ACTIVATION_MAX_RANGE_MINUTES.value)  # the portal slider's ends
 
 
 def when_offset(scenario: Scenario, offset: float) -> str:

@@ -55,7 +55,7 @@ rate_now = base.spec.workload.rate_per_day if base.spec.workload else 0.0
 def variant(column, tag: str, label: str, approval: bool) -> tuple[str, str]:
     """One column of widgets -> (label, scenario text)."""
     column.subheader(label)
-    hours = column.slider("Activation maximum (hours)", 1.0, 24.0, current.activation_max / 60, 0.5,
+    hours = column.slider("Activation maximum (hours)", *state.ACTIVATION_RANGE_HOURS, current.activation_max / 60, 0.5,
                           key=f"whatif_{tag}_max")
     needs = column.toggle("Require approval", approval, key=f"whatif_{tag}_approval")
     who = column.multiselect("Approvers", people, list(current.approvers) or [an_approver], key=f"whatif_{tag}_approvers",
