@@ -358,7 +358,8 @@ def _fresh_activation(lab: Lab, mins: float) -> None:
 
 # --- approval --------------------------------------------------------------------------------
 @probe("Global Administrator requires approval by bob and carol. In separate runs: bob approves then carol denies; "
-       "alice tries to approve her own request; carol denies; alice cancels; nobody answers for 30 hours.")
+       "alice tries to approve her own request; alice, bob, carol and dave (no approver) each try to approve it; "
+       "carol denies; alice cancels; nobody answers for 30 hours.")
 def approval_rules(lab: Lab) -> dict[str, Any]:
     settings = {"require_approval": True, "approvers": ("alice", "bob", "carol")}
     first_wins = eligible_alice(lab, "first-decision-wins", **settings)
