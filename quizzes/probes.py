@@ -357,7 +357,7 @@ def _fresh_activation(lab: Lab, mins: float) -> None:
 
 
 # --- approval --------------------------------------------------------------------------------
-@probe("Global Administrator requires approval by bob and carol. In separate runs: bob approves then carol denies; "
+@probe("Global Administrator requires approval by alice, bob or carol. In separate runs: bob approves then carol denies; "
        "alice tries to approve her own request; alice, bob, carol and dave (no approver) each try to approve it; "
        "carol denies; alice cancels; nobody answers for 30 hours.")
 def approval_rules(lab: Lab) -> dict[str, Any]:
