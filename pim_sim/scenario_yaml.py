@@ -150,6 +150,21 @@ class _Walker:
         return value
 
 
+def _check_depth(text: str, file: str) -> None:
+    """PyYAML composes nested lists and mappings recursively, so thousands of '[' would exhaust Python's
+    stack before the walk's depth limit is reached. The event stream is read without recursion: refuse
+    deep nesting there first (aliases are single events; the walk bounds what they expand to)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH + 1:  # the walk allows values inside MAX_DEPTH + 1 collections
+                raise ScenarioError([Issue(file, event.start_mark.line + 1, "",
+                                           f"values are nested more than {MAX_DEPTH} levels deep")])
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
 def read(text: str | bytes, file: str = "<text>") -> Document:
     """Parse scenario text into plain data with line numbers, or raise :class:`ScenarioError`."""
     size = len(text.encode("utf-8") if isinstance(text, str) else text)
@@ -162,6 +177,7 @@ def read(text: str | bytes, file: str = "<text>") -> Document:
         except UnicodeDecodeError as e:
             raise ScenarioError([Issue(file, None, "", f"the file is not UTF-8 text ({e.reason})")]) from None
     try:
+        _check_depth(text, file)
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
