@@ -203,6 +203,8 @@ def exercise_command(
         _fail(str(e))
     except yaml.YAMLError as e:
         _fail(f"{fix}: not YAML or JSON ({e})")
+    except RecursionError:  # PyYAML composes nested values recursively
+        _fail(f"{fix}: lists or mappings nested too deeply")
     if format is Output.json:
         typer.echo(json.dumps({"exercise": g.exercise, "score": g.score, "max_score": g.max_score,
                                "results": [asdict(r) for r in g.results]}, indent=1))
