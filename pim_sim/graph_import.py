@@ -121,6 +121,8 @@ def load_json(source) -> object:
         return json.loads(source)
     except json.JSONDecodeError as e:
         raise GraphImportError("upload", f"line {e.lineno} column {e.colno}", f"not valid JSON ({e.msg})") from None
+    except RecursionError:
+        raise GraphImportError("upload", "file", "lists or objects nested too deeply to read") from None
 
 
 def items_of(data, where: str = "export") -> list:

@@ -276,3 +276,11 @@ def test_any_corruption_of_requests_is_read_or_refused_with_a_named_field(data):
         read_requests(doc)
     except GraphImportError as e:
         assert e.where and e.field and e.problem
+
+
+def test_json_nested_past_pythons_recursion_limit_is_refused_by_name(tmp_path):
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    for source in (deep, deep.read_text(), deep.read_bytes()):
+        with pytest.raises(GraphImportError, match="nested too deeply"):
+            read_policies(source)
