@@ -196,3 +196,18 @@ def test_review_options_change_what_happens_to_unreviewed_people():
     at.toggle(key="lab_review_auto_apply").set_value(False).run()
     at.selectbox(key="lab_review_no_response").set_value("Remove access").run()
     assert alice_still_eligible()  # decided, but never applied
+
+
+def test_choosing_another_role_keeps_the_choice_and_shows_that_roles_settings():
+    at = open_lab()
+    at.selectbox(key="lab_scenario").set_value("azure-settings-not-inherited").run()
+    labels = at.selectbox(key="lab_role").options
+    assert len(labels) > 1
+    scenario = state.parse(at.session_state[state.LAB_TEXT])
+    for label in labels:
+        at.selectbox(key="lab_role").set_value(label).run()
+        assert at.selectbox(key="lab_role").value == label
+        role, scope = label.split(" at ")
+        current = scenario.settings.lookup(role, scope, scenario.tenant.scope(scope).surface)
+        assert at.toggle(key="lab_approval").value == current.require_approval
+        assert at.slider(key="lab_activation_max").value == current.activation_max / 60

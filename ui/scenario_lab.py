@@ -14,15 +14,15 @@ from pim_sim.scenario_yaml import MAX_BYTES
 from ui import charts, state, tables
 
 SHIPPED, UPLOAD = "Shipped scenario", "Upload a YAML file"
-SETTING_KEYS = ("lab_role", "lab_activation_max", "lab_approval", "lab_approvers", "lab_mfa", "lab_justification",
-                "lab_ticket", "lab_workload", "lab_rate", "lab_seed", "lab_review_no_response", "lab_review_auto_apply",
-                "lab_review_duration")
+ROLE_KEYS = ("lab_activation_max", "lab_approval", "lab_approvers", "lab_mfa", "lab_justification", "lab_ticket")
+SCENARIO_KEYS = ("lab_role", *ROLE_KEYS, "lab_workload", "lab_rate", "lab_seed", "lab_review_no_response",
+                 "lab_review_auto_apply", "lab_review_duration")
 MAX_ROWS = 30  # timeline rows drawn; every row is in the downloads
 
 
-def forget_settings() -> None:
-    """A different scenario starts from its own settings, not the previous one's widgets."""
-    for key in SETTING_KEYS:
+def forget(keys: tuple[str, ...]) -> None:
+    """Another scenario (or role) starts from its own settings, not the previous one's widgets."""
+    for key in keys:
         st.session_state.pop(key, None)
 
 
@@ -31,15 +31,15 @@ st.header("Scenario lab")
 # ------------------------------------------------------------------ choose a scenario
 infos = state.shipped()
 pick_col, upload_col = st.columns([1, 1])
-origin = pick_col.radio("Scenario", [SHIPPED, UPLOAD], key="lab_origin", horizontal=True, on_change=forget_settings)
+origin = pick_col.radio("Scenario", [SHIPPED, UPLOAD], key="lab_origin", horizontal=True, on_change=forget, args=(SCENARIO_KEYS,))
 if origin == SHIPPED:
     default = list(infos).index(DEFAULT_SCENARIO) if DEFAULT_SCENARIO in infos else 0
     name = pick_col.selectbox("Shipped scenario", list(infos), index=default, key="lab_scenario",
-                              format_func=lambda n: f"{infos[n].title} ({n})", on_change=forget_settings)
+                              format_func=lambda n: f"{infos[n].title} ({n})", on_change=forget, args=(SCENARIO_KEYS,))
     raw = infos[name].path.read_text(encoding="utf-8")
 else:
     upload = upload_col.file_uploader(f"Scenario file (YAML, at most {MAX_BYTES // 1024} KB)", type=["yaml", "yml"],
-                                      key="lab_upload", max_upload_size=1, on_change=forget_settings)
+                                      key="lab_upload", max_upload_size=1, on_change=forget, args=(SCENARIO_KEYS,))
     if upload is None:
         st.info("Choose a scenario file; `pim-sim schema` prints the fields it may use.")
         st.stop()
@@ -61,7 +61,7 @@ with st.expander("Change the key settings", expanded=True):
     if pairs:
         labels = [f"{r} at {s}" for r, s in pairs]
         role, scope = pairs[labels.index(st.selectbox("Role settings to change", labels, key="lab_role",
-                                                      on_change=forget_settings))]
+                                                      on_change=forget, args=(ROLE_KEYS,)))]
         current = base.settings.lookup(role, scope, base.tenant.scope(scope).surface)
         c1, c2, c3 = st.columns(3)
         hours = c1.slider("Activation maximum duration (hours)", *state.ACTIVATION_RANGE_HOURS, current.activation_max / 60, 0.5,

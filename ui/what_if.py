@@ -22,8 +22,9 @@ METRICS = {  # metric: (title, unit)
 }
 
 
-def forget_variants() -> None:
-    for key in [k for k in st.session_state if str(k).startswith("whatif_") and k not in ("whatif_base", "whatif_reps")]:
+def forget_variants(keep: tuple[str, ...]) -> None:
+    """Another scenario or role starts both variants from its own settings."""
+    for key in [k for k in st.session_state if str(k).startswith("whatif_") and k not in keep]:
         del st.session_state[key]
 
 
@@ -35,7 +36,8 @@ infos = state.shipped()
 names = list(infos)
 b1, b2 = st.columns([2, 1])
 name = b1.selectbox("Scenario to vary", names, index=names.index(DEFAULT_BASE) if DEFAULT_BASE in names else 0,
-                    key="whatif_base", format_func=lambda n: f"{infos[n].title} ({n})", on_change=forget_variants)
+                    key="whatif_base", format_func=lambda n: f"{infos[n].title} ({n})", on_change=forget_variants,
+                    args=(("whatif_base", "whatif_reps"),))
 n = b2.slider("Replications per variant", 2, 50, 10, key="whatif_reps")
 base = state.parse(infos[name].path.read_text(encoding="utf-8"))
 pairs = list(dict.fromkeys((a.role, a.scope) for a in base.assignments if a.kind == "eligible"))
@@ -44,7 +46,8 @@ if not pairs:
     st.stop()
 labels = [f"{r} at {s}" for r, s in pairs]
 role, scope = pairs[labels.index(st.selectbox("Role whose settings vary", labels, key="whatif_role",
-                                              on_change=forget_variants))]
+                                              on_change=forget_variants,
+                                              args=(("whatif_base", "whatif_reps", "whatif_role"),)))]
 current = base.settings.lookup(role, scope, base.tenant.scope(scope).surface)
 people = [u.name for u in base.tenant.users]
 eligible = {a.principal for a in base.assignments if a.kind == "eligible"}
