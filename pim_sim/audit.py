@@ -102,6 +102,7 @@ class Service(StrEnum):
 
 
 CATEGORY = {Surface.ENTRA: "RoleManagement", Surface.AZURE: "ResourceManagement", Surface.GROUPS: "GroupManagement"}
+SERVICE_CATEGORY = {Service.ACCESS_REVIEWS: "UserManagement"}  # a service whose records have one category
 
 
 @dataclass(frozen=True, slots=True)

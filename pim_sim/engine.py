@@ -19,12 +19,12 @@ import simpy
 
 from . import access as access_mod
 from . import approvals, facts
-from .audit import CATEGORY, Activity, AuditRecord, Service, canceled_activity
+from .audit import CATEGORY, SERVICE_CATEGORY, Activity, AuditRecord, Service, canceled_activity
 from .clock import DEFAULT_START, Clock, minutes
 from .errors import ModelError, PimRefusal, SettingError
 from .policy import NotificationEvent, Recipient, RoleSettings, SettingsBook
 from .records import evolve, maker, record
-from .requests import PENDING, Action, Request, Status, StatusChange, check_activation, check_assignment
+from .requests import OPEN, PENDING, Action, Request, Status, StatusChange, check_activation, check_assignment
 from .roles import AU_SCOPABLE, Surface
 from .roles import role as lookup_role
 from .schedules import Kind, Origin, Schedule
@@ -184,7 +184,7 @@ class Simulation:
         now = self.env.now
         if now != self._stamp[0]:
             self._stamp = (now, self.clock.at(now))
-        category = category or ("UserManagement" if service is Service.ACCESS_REVIEWS else CATEGORY[surface])
+        category = category or SERVICE_CATEGORY.get(service) or CATEGORY[surface]
         self.audit.append(_audit_record(len(self.audit), now, self._stamp[1], activity, service,
                                         category, surface, initiator, target, role, scope, result, justification,
                                         ticket, request_id, reason))
@@ -229,7 +229,7 @@ class Simulation:
         return new
 
     def _set_status(self, r: Request, status: Status, by: str = "", **changes) -> Request:
-        done = status not in PENDING and status is not Status.GRANTED
+        done = status not in OPEN
         new = evolve(r, status=status, completed=self.env.now if done else r.completed, **changes)
         self.requests[r.id] = new
         self.status_log.append(_status_change(r.id, self.env.now, status, by))
@@ -241,7 +241,7 @@ class Simulation:
         if r.action is not Action.SELF_ACTIVATE:
             return
         key = (r.principal, r.role, r.scope)
-        if r.status in PENDING or r.status is Status.GRANTED:
+        if r.status in OPEN:
             self._open_activations[key] = r.id
         elif self._open_activations.get(key) == r.id:
             del self._open_activations[key]

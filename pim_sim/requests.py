@@ -40,6 +40,7 @@ class Status(StrEnum):
 
 
 PENDING = frozenset({Status.PENDING_APPROVAL, Status.PENDING_ADMIN_DECISION})
+OPEN = PENDING | {Status.GRANTED}  # not settled yet: waiting for a decision, or granted and not yet provisioned
 
 
 @dataclass(frozen=True, slots=True)
