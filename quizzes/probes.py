@@ -493,7 +493,7 @@ def extend_renew(lab: Lab) -> dict[str, Any]:
     return {
         "extend_allowed_days_before_end": extend_ok,
         "extend_window_days": max(extend_ok),
-        "extend_refused_far_from_end": 30 in extend_ok,
+        "extend_allowed_far_from_end": 30 in extend_ok,
         "extend_request_status": pending,
         "extend_status_order": extend_statuses,
         "extend_run_activities": activities(sim, "PIM"),

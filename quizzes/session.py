@@ -209,7 +209,29 @@ def bank_evidence(question) -> tuple[str, ...]:
         return (f"(the probe could not be run: {type(e).__name__}: {e})",)
     if result is None:
         return tuple(f"cited: {s}" for s in question.sources)
-    return (result.story, *result.timeline)
+    return (result.story, *_key_runs_first(question, result.timeline))
+
+
+def _key_runs_first(question, timeline: Sequence[str]) -> list[str]:
+    """The timeline with the runs whose records name the right answer first (a probe runs several
+    small tenants; the learner should see the one that decides this question before the others)."""
+    tokens = [str(t).casefold() for t in _key_tokens(question) if isinstance(t, str) and len(t) > 3]
+    runs = [line.split(" | ", 1)[0] for line in timeline]
+    shown = {run for run, line in zip(runs, timeline, strict=True) if any(t in line.casefold() for t in tokens)}
+    return sorted(timeline, key=lambda line: line.split(" | ", 1)[0] not in shown)  # stable: order kept within
+
+
+def _key_tokens(question) -> list:
+    kind = question.type
+    if kind == "single":
+        return [o.token for o in question.options if o.id == question.key]
+    if kind == "multiple":
+        return [o.token for o in question.options if o.id in question.key]
+    if kind == "ordering":
+        return [i.token for i in question.items]
+    if kind == "dropdown":
+        return [c.token for b in question.blanks for c in b.choices if c.id == b.key]
+    return []
 
 
 def feedback(item: Item, response, result: Grade, *, with_evidence: bool = True) -> Feedback:
