@@ -10,6 +10,7 @@ from .audit import Activity, AuditRecord, Place, Service
 from .clock import Clock, minutes
 from .engine import ADMIN, MS_PIM, Simulation
 from .errors import ModelError, PimRefusal, SettingError
+from .lag import Lag
 from .policy import RoleSettings, SettingsBook, default_settings
 from .requests import Action, Request, Status
 from .results import Results
@@ -40,6 +41,7 @@ __all__ = [
     "How",
     "Incident",
     "Kind",
+    "Lag",
     "Licence",
     "ModelError",
     "NoResponse",

@@ -22,6 +22,7 @@ from . import approvals, facts
 from .audit import CATEGORY, SERVICE_CATEGORY, Activity, AuditRecord, Service, canceled_activity
 from .clock import DEFAULT_START, Clock, minutes
 from .errors import ModelError, PimRefusal, SettingError
+from .lag import Lag
 from .policy import NotificationEvent, Recipient, RoleSettings, SettingsBook
 from .records import evolve, maker, record
 from .requests import OPEN, PENDING, Action, Request, Status, StatusChange, check_activation, check_assignment
@@ -93,14 +94,14 @@ class Simulation:
 
     def __init__(self, tenant: Tenant, settings: SettingsBook | None = None, *, seed: int = 0,
                  start: datetime = DEFAULT_START, approvers: dict[str, approvals.ApproverBehaviour] | None = None,
-                 lag: bool = True, auth_contexts: tuple[str, ...] = ()):
+                 lag: bool | Lag = True, auth_contexts: tuple[str, ...] = ()):
         self.env = simpy.Environment()
         self.tenant = tenant
         self._surfaces = {s.id: s.surface for s in tenant.scopes}
         self.settings = settings or SettingsBook()
         self.clock = Clock(start)
         self.seed = seed
-        self.lag = lag
+        self.lag = Lag() if lag is True else (lag or None)  # None: access is usable at once
         self.auth_contexts = frozenset(auth_contexts)
         self.behaviours = dict(approvers or {})
         seqs = np.random.SeedSequence(seed).spawn(len(STREAMS))
@@ -738,7 +739,7 @@ class Simulation:
         # PIM creates the assignment "within seconds" of the (approved or scheduled) start.
         delay = max(0.0, r.start - self.env.now)
         if self.lag:
-            low, high = facts.PROVISIONING_SECONDS.value
+            low, high = self.lag.provisioning_seconds
             delay += self.rng["provisioning"].uniform(low, high) / 60.0
         if delay > 0:
             self._after(delay, self._provision, r.id)
@@ -758,7 +759,7 @@ class Simulation:
             return
         lag = 0.0
         if self.lag:  # applications and tokens pick the new role up a little later
-            low, high = facts.TOKEN_REFRESH_MINUTES.value
+            low, high = self.lag.token_refresh_minutes
             lag = self.rng["provisioning"].uniform(low, high)
         end = now + r.duration if eligible.end is None else min(now + r.duration, eligible.end)
         s = self._add_schedule(r.principal, r.role, r.scope, Kind.ACTIVE, Origin.ACTIVATED, now, end,

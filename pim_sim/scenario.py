@@ -148,7 +148,8 @@ class Scenario:
         spec = self.spec
         behaviours = {name: _behaviour(a) for name, a in spec.approvers.items()}
         sim = Simulation(self.tenant, self.settings, seed=spec.seed if seed is None else seed, start=spec.start,
-                         approvers=behaviours, lag=spec.lag, auth_contexts=tuple(spec.tenant.auth_contexts))
+                         approvers=behaviours, lag=False if spec.lag is None else spec.lag.lag(),
+                         auth_contexts=tuple(spec.tenant.auth_contexts))
         for a in self.assignments:
             if a.start > 0:
                 sim.at(a.start, partial(_assign, sim, a))

@@ -25,7 +25,8 @@ from pydantic import (
 
 from .clock import DEFAULT_START, minutes
 from .errors import ModelError
-from .facts import DAY
+from .facts import DAY, PROVISIONING_SECONDS, TOKEN_REFRESH_MINUTES
+from .lag import Lag
 
 MAX_HORIZON_DAYS = 5 * 365
 MAX_REPLICATIONS = 1000
@@ -67,6 +68,11 @@ LicenceName = Literal["Free", "P1", "P2", "Governance"]
 def _named(value):
     """A bare name is shorthand for ``{name: value}``."""
     return {"name": value} if isinstance(value, str) else value
+
+
+def _lag(value):
+    """``lag: true`` is the model's ranges, ``lag: false`` no delay, a mapping its own ranges."""
+    return {} if value is True else None if value is False else value
 
 
 def _scope_id(value):
@@ -231,6 +237,24 @@ class WorkingHoursSpec(Spec):
         if not self.days:
             raise ValueError("name at least one working day")
         return self
+
+
+class LagSpec(Spec):
+    """The delay from a granted activation to usable access, as uniform ranges (``pim_sim.lag.Lag``).
+    Learn says only "within seconds" and that applications may cache role state: model choices."""
+
+    provisioning_seconds: tuple[float, float] = Field(PROVISIONING_SECONDS.value,
+                                                      description="[low, high] seconds until PIM provisions the role")
+    token_refresh_minutes: tuple[float, float] = Field(TOKEN_REFRESH_MINUTES.value,
+                                                       description="[low, high] minutes until tokens and apps see it")
+
+    @model_validator(mode="after")
+    def _ranges(self):
+        Lag(self.provisioning_seconds, self.token_refresh_minutes)  # ModelError names the field
+        return self
+
+    def lag(self) -> Lag:
+        return Lag(self.provisioning_seconds, self.token_refresh_minutes)
 
 
 class WorkloadSpec(Spec):
@@ -511,7 +535,9 @@ class ScenarioSpec(Spec):
     horizon: Duration = Field(description="how long to simulate, e.g. P7D")
     seed: int = Field(0, ge=0, lt=2**63)
     replications: int = Field(1, ge=1, le=MAX_REPLICATIONS)
-    lag: bool = Field(True, description="model the provisioning and token-refresh delay of activations")
+    lag: Annotated[LagSpec | None, BeforeValidator(_lag, json_schema_input_type=bool | LagSpec)] = Field(
+        LagSpec(), description="the provisioning and token-refresh delay of activations: true (the model's ranges), "
+                               "false (none) or its ranges")
     tenant: TenantSpec = TenantSpec()
     settings: list[SettingSpec] = []
     settings_from: Annotated[SettingsFromSpec | None, BeforeValidator(lambda v: {"file": v} if isinstance(v, str) else v)] = \

@@ -3,7 +3,7 @@
 import pytest
 from engine_builders import GA, RG, SEC, SUB, VM, activities, refusal_rules, simulation, statuses
 
-from pim_sim import MS_PIM, PimRefusal, facts
+from pim_sim import MS_PIM, Lag, ModelError, PimRefusal, facts
 from pim_sim.audit import Service
 
 
@@ -195,6 +195,24 @@ def test_provisioning_and_token_refresh_lag_before_access_is_usable():
     sim.run(s.usable_from)
     assert sim.holds("alice", SEC)
     assert sim.results().time_to_access().tolist() == [s.usable_from - r.created]
+
+
+def test_the_provisioning_and_token_refresh_lag_is_configurable():
+    sim = eligible(simulation(lag=Lag(provisioning_seconds=(60, 60), token_refresh_minutes=(5, 5))))
+    r = sim.activate("alice", SEC, duration="PT1H", justification="j")
+    sim.run(3)
+    s = sim.find("alice", SEC, kind="active")
+    assert (s.start, s.usable_from) == (1.0, 6.0)
+    assert sim.why_not("alice", SEC).reason.value == "activated, but not yet usable (provisioning and token refresh)"
+    sim.run(6)
+    assert sim.holds("alice", SEC) and sim.results().time_to_access().tolist() == [6.0 - r.created]
+
+
+@pytest.mark.parametrize(("field", "value"), [("provisioning_seconds", (30, 2)), ("token_refresh_minutes", (-1, 5)),
+                                              ("provisioning_seconds", (1,))])
+def test_a_lag_range_must_be_two_ordered_non_negative_numbers(field, value):
+    with pytest.raises(ModelError, match=f"lag.{field}: "):
+        Lag(**{field: value})
 
 
 def test_no_admin_role_is_needed_to_activate_ones_own_eligible_role():

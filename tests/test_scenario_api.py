@@ -233,3 +233,13 @@ def test_workload_users_do_not_ask_for_a_role_that_is_already_active_and_a_zero_
     assert "RoleAssignmentExists" not in set(r.refusals["code"])
     idle = busy.with_value("workload.rate_per_day", 0).run()
     assert idle.requests.query("action == 'selfActivate'").empty
+
+
+def test_a_scenario_sets_the_activation_lag_ranges():
+    s = scenario(lag={"provisioning_seconds": [60, 60], "token_refresh_minutes": [5, 5]},
+                 assignments=[{"principal": "alice", "role": SA}],
+                 timeline=[step("PT1H", "activate", principal="alice", role=SA, duration="PT1H", justification="j")])
+    assert s.run().time_to_access().tolist() == [6.0]
+    assert scenario(lag=True).simulation().lag and not scenario(lag=False).simulation().lag
+    with pytest.raises(ScenarioError, match=r"lag.token_refresh_minutes: .*low <= high"):
+        scenario(lag={"token_refresh_minutes": [5, 1]})
