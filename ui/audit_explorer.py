@@ -31,8 +31,8 @@ st.caption(
     f"[source]({facts.ACTIVITY_LOG_RETENTION_MINUTES.source})).")
 
 source = st.radio("Tenant", state.SOURCES, key="audit_source", horizontal=True)
-sim = state.simulation_for(source)
-results = sim.results()
+results = state.results_for(source)
+sim = results.sim
 end = sim.clock.at(sim.now)
 
 c1, c2, c3 = st.columns(3)

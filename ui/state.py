@@ -204,11 +204,14 @@ def run_key(source: str) -> tuple | None:
     return None if source == SANDBOX_TENANT else (current_text(), current_seed())
 
 
-def simulation_for(source: str) -> Simulation | None:
+def simulation_for(source: str) -> Simulation:
     """The simulation a page explains: the Scenario lab's current run or this session's sandbox."""
-    if source == SANDBOX_TENANT:
-        return sandbox_sim()
-    return current_results().sim
+    return sandbox_sim() if source == SANDBOX_TENANT else current_results().sim
+
+
+def results_for(source: str) -> Results:
+    """What a page explains: the Scenario lab's current run (cached) or this session's sandbox as it is now."""
+    return sandbox_sim().results() if source == SANDBOX_TENANT else current_results()
 
 
 # Widgets whose values outlive a visit to another page, by page. Streamlit forgets a widget's value

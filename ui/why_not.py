@@ -18,9 +18,8 @@ st.caption("Pick a person, a role, a scope and a moment. The model says who hold
            "approval, expired, a scope that doesn't cover this one, ...")
 
 source = st.radio("Tenant", state.SOURCES, key="whynot_source", horizontal=True)
-sim = state.simulation_for(source)
-if sim is None:
-    st.stop()
+results = state.results_for(source)
+sim = results.sim
 
 users = [u.name for u in sim.tenant.users]
 scopes = [s.id for s in sim.tenant.scopes]
@@ -48,7 +47,7 @@ st.dataframe(pd.DataFrame([{"Person": h.principal, "How": h.how.value, "Assigned
              hide_index=True, width="stretch", key="whynot_holders")
 
 st.subheader(f"{user}'s assignments of {role}")
-intervals = sim.results().intervals
+intervals = results.intervals
 mine = intervals[(intervals["principal"] == user) & (intervals["role"] == role)]
 if mine.empty:
     st.caption(f"{user} has never had an assignment of {role}.")
