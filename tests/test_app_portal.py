@@ -223,3 +223,18 @@ def test_any_sequence_of_clicks_keeps_the_page_and_the_model_in_step(clicks, per
         refused = [e.value for e in at.error if e.value.startswith("**Refused**")]
         assert len(refused) == len(sim(at).refusals) - before  # every refusal shown was recorded, and vice versa
         assert f"minute {sim(at).now:g} of the simulation" in " ".join(m.value for m in at.markdown)
+
+
+def test_each_persona_reads_only_the_audit_their_roles_allow(at):
+    seen = sim(at).results().where_visible(sim(at).now)
+    where = {}
+    for persona in ("alice", "bob", "carol", "dave"):
+        sign_in(at, persona)
+        table = frame_with(at, "Where", "PIM > Microsoft Entra roles > My audit") if persona != "bob" else None
+        expected = seen.loc[[persona in p.split(", ") for p in seen["people"]]]
+        assert (len(table) if table is not None else 0) == len(expected)
+        where[persona] = set(table["Where"]) if table is not None else set()
+    assert where["alice"] == {"PIM > Microsoft Entra roles > My audit"}  # a requester: only her own records
+    assert where["bob"] == set()  # approvers need no role, and read nothing until they act
+    assert "Microsoft Entra audit logs (Service = PIM)" in where["dave"]  # Security Reader reads the Entra logs
+    assert "PIM > Microsoft Entra roles > Resource audit" in where["carol"] & where["dave"]

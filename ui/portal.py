@@ -65,7 +65,7 @@ active = [s for s in mine if s.kind is Kind.ACTIVE and s.holds_at(now)]
 expired = [s for s in mine if s.origin is Origin.ASSIGNED and s.removed is None and s.end is not None and s.end <= now]
 
 roles_tab, requests_tab, approve_tab, admin_tab, review_tab, audit_tab = st.tabs(
-    ["My roles", "My requests", "Approve requests", "Extend and renew requests (admin)", "Access reviews", "Recent audit"])
+    ["My roles", "My requests", "Approve requests", "Extend and renew requests (admin)", "Access reviews", "Audit I can read"])
 
 
 # ------------------------------------------------------------------ My roles
@@ -259,5 +259,13 @@ with review_tab:
             p_.button("Apply results", key="review_apply", on_click=review_close, args=("apply",), width="stretch")
 
 with audit_tab:
-    st.caption("The last ten audit records, newest first. The Audit explorer shows where each one is visible.")
-    st.dataframe(tables.audit(sim, reversed(sim.audit[-10:])), hide_index=True, width="stretch")
+    st.caption(f"The audit records {persona} can read now, newest first, and where: a requester sees their own "
+               "in My audit; reading the Resource audit or the Entra audit logs takes a role such as Security Reader.")
+    seen = sim.results().where_visible(now)
+    readable = seen.loc[[persona in people.split(", ") for people in seen["people"]]]
+    if readable.empty:
+        st.info(f"{persona} can't read any audit record now.")
+    else:
+        shown = readable[["seq", "place"]].rename(columns={"seq": "#", "place": "Where"}).merge(
+            tables.audit(sim, sim.audit), on="#").sort_values("#", ascending=False)
+        st.dataframe(shown, hide_index=True, width="stretch")
