@@ -9,6 +9,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from pim_sim import Place
+from pim_sim.access import audit_readers
 from pim_sim.audit import places
 from pim_sim.scenario import default_scenario
 
@@ -95,6 +96,8 @@ def test_selecting_a_record_shows_every_place_it_appears():
         table = next(d.value for d in at.dataframe if "Who can read it" in d.value.columns)
         assert list(table["Place"]) == [p.value for p in places(record)]
         assert table["Visible on the chosen date"].all()
+        assert list(table["People who can read it then"]) == [
+            ", ".join(audit_readers(results.sim, record, p, results.sim.now)) for p in places(record)]
     assert len(places(pim)) == 3 and len(places(core)) == 1
 
 

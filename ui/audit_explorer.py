@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from pim_sim import Place, facts
+from pim_sim.access import audit_readers
 from pim_sim.audit import sightings, visible
 from ui import state, tables
 
@@ -106,6 +107,7 @@ record = sim.audit[seq]
 st.dataframe(pd.DataFrame(
     [{"Place": s.place.value, "Visible on the chosen date": visible(record, s.place, view, licence.audit_tier, licence.has_pim),
       "From": state.when(sim, s.visible_from), "Until": state.when(sim, s.visible_until), "Who can read it": ", ".join(s.readers),
+      "People who can read it then": ", ".join(audit_readers(sim, record, s.place, view)),
       "Documented by Microsoft": s.documented, "Source": s.source} for s in sightings(record, licence.audit_tier)]),
     hide_index=True, width="stretch", key="audit_sightings",
     column_config={"Source": st.column_config.LinkColumn("Source")})
