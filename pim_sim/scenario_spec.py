@@ -72,7 +72,12 @@ def _named(value):
 
 def _lag(value):
     """``lag: true`` is the model's ranges, ``lag: false`` no delay, a mapping its own ranges."""
-    return {} if value is True else None if value is False else value
+    if isinstance(value, bool):
+        return {} if value else None
+    if value is None or isinstance(value, dict | LagSpec):
+        return value
+    raise ValueError(f"expected true, false or its ranges ({{provisioning_seconds: [low, high], "
+                     f"token_refresh_minutes: [low, high]}}) (got {value!r})")
 
 
 def _scope_id(value):
