@@ -809,7 +809,9 @@ def _settings_not_inherited(d: Draw) -> Generated:
     strict_at_sub = d.rng.random() < 0.5
     activate_at = d.rng.choice([SUB, RG])
     sim = d.sim(azure_tenant([user, approver]))
-    sim.assign(user, role, SUB, duration="P180D")
+    # eligible where it is activated: which scope's settings govern an activation narrowed to a child scope
+    # isn't documented, so the question never turns on that
+    sim.assign(user, role, activate_at, duration="P180D")
     sim.set_settings(role, SUB, require_approval=strict_at_sub, approvers=(approver,))
     sim.set_settings(role, RG, require_approval=not strict_at_sub, approvers=(approver,))
     sim.advance(30)
@@ -821,8 +823,8 @@ def _settings_not_inherited(d: Draw) -> Generated:
     where = {SUB: "subscription prod", RG: "resource group rg-web"}
     return d.single(f"{role} on subscription prod requires approval: {'yes' if strict_at_sub else 'no'}. {role} on "
                     f"resource group rg-web (inside prod) requires approval: {'no' if strict_at_sub else 'yes'}. Both are "
-                    f"set explicitly. {user} is eligible at the subscription and activates {role} at "
-                    f"{where[activate_at]}. What happens?", right,
+                    f"set explicitly. {user} is eligible for {role} at {where[activate_at]} and activates it "
+                    f"there. What happens?", right,
                     [(other, "The settings of the scope being activated apply; settings don't flow down the tree.",
                       "role settings are inherited from the parent scope" if activate_at == RG
                       else "the strictest setting anywhere in the tree applies")],
