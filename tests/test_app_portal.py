@@ -128,6 +128,8 @@ def test_clock_buttons_and_go_to_advance_the_model(at):
     at.button(key="portal_plus1d").click().run()
     assert sim(at).now == start + 5 + 60 + 1440
     assert "Thu 08 Jan 2026 10:05 UTC" in " ".join(m.value for m in at.markdown)
+    assert at.date_input(key="portal_to_date").value == datetime.date(2026, 1, 8)  # the target follows the clock
+    assert at.time_input(key="portal_to_time").value == datetime.time(10, 5)
     at.date_input(key="portal_to_date").set_value(datetime.date(2026, 1, 20)).run()
     at.time_input(key="portal_to_time").set_value(datetime.time(12, 30)).run()
     at.button(key="portal_go").click().run()

@@ -7,7 +7,7 @@ with the rule PIM names. The clock buttons advance the SimPy model.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 
 import pandas as pd
 import streamlit as st
@@ -50,10 +50,13 @@ with clock_col:
     b2.button("+1 hour", key="portal_plus1h", on_click=advance, args=("PT1H",), width="stretch")
     b3.button("+1 day", key="portal_plus1d", on_click=advance, args=("P1D",), width="stretch")
     b4.button("Reset tenant", key="portal_reset", on_click=state.reset_sandbox, width="stretch")
-    now_utc = sim.clock.at(sim.now)
+    if st.session_state.get("portal_to_synced") != (id(sim), sim.now):  # the target starts at "now" whenever the clock moves
+        now_utc = sim.clock.at(sim.now)
+        st.session_state["portal_to_date"], st.session_state["portal_to_time"] = now_utc.date(), now_utc.time()
+        st.session_state["portal_to_synced"] = (id(sim), sim.now)
     d, t, go = st.columns([2, 2, 1], vertical_alignment="bottom")
-    d.date_input("Advance to date (UTC)", value=now_utc.date(), key="portal_to_date")
-    t.time_input("time (UTC)", value=time(now_utc.hour, now_utc.minute), key="portal_to_time")
+    d.date_input("Advance to date (UTC)", key="portal_to_date")
+    t.time_input("time (UTC)", key="portal_to_time")
     go.button("Go", key="portal_go", on_click=go_to, width="stretch")
 
 state.show_flash()
