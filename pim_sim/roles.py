@@ -71,13 +71,23 @@ AU_SCOPABLE = frozenset({"Helpdesk Administrator", "Privileged Authentication Ad
                          "User Administrator"})
 
 
+class UnknownRole(KeyError):
+    """A role name the catalogue doesn't have: a KeyError whose text is the plain message."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+_A_SURFACE = {Surface.ENTRA: "a Microsoft Entra", Surface.AZURE: "an Azure", Surface.GROUPS: "a PIM for Groups"}
+
+
 def role(surface: Surface, name: str) -> RoleDefinition:
     """Look a role up by surface and display name, with an error that lists the choices."""
     try:
         return CATALOGUE[surface][name]
     except KeyError:
         known = ", ".join(sorted(CATALOGUE[surface]))
-        raise KeyError(f"{name!r} is not a {surface.value} role; known roles: {known}") from None
+        raise UnknownRole(f"{name!r} is not {_A_SURFACE[surface]} role; known roles: {known}") from None
 
 
 def surface_of(name: str) -> Surface:
@@ -89,4 +99,4 @@ def surface_of(name: str) -> Surface:
     if name in GROUP_ROLES:
         return Surface.GROUPS
     known = ", ".join(sorted([*ENTRA_ROLES, *AZURE_ROLES]))
-    raise KeyError(f"{name!r} is not a known role; known roles: {known}")
+    raise UnknownRole(f"{name!r} is not a known role; known roles: {known}")

@@ -78,7 +78,7 @@ def test_a_bare_policy_needs_its_role():
     with pytest.raises(GraphImportError) as e:
         read_policies(FIX / "owner_arm.json")
     assert e.value.field == "roleDefinitionId"
-    with pytest.raises(GraphImportError, match="not a azure role"):
+    with pytest.raises(GraphImportError, match="not an Azure role"):
         read_policies(FIX / "owner_arm.json", role="Global Administrator")
 
 

@@ -97,14 +97,14 @@ def test_the_eight_highly_privileged_roles_are_scubas():
 def test_role_lookup_names_the_surface_and_lists_the_choices():
     assert surface_of("Owner") is Surface.AZURE and surface_of(GA) is Surface.ENTRA
     assert surface_of("Member") is Surface.GROUPS
-    with pytest.raises(KeyError, match=r"'Owner' is not a entra role; known roles: .*Global Administrator"):
+    with pytest.raises(KeyError, match=r"^'Owner' is not a Microsoft Entra role; known roles: .*Global Administrator"):
         role(Surface.ENTRA, "Owner")
     with pytest.raises(KeyError, match="'Root' is not a known role"):
         surface_of("Root")
 
 
 def test_an_azure_role_at_the_directory_scope_is_refused():
-    with pytest.raises(KeyError, match="is not a entra role"):
+    with pytest.raises(KeyError, match="is not a Microsoft Entra role"):
         simulation().assign("alice", "Owner", DIRECTORY, kind="eligible")
 
 
