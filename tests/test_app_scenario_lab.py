@@ -75,7 +75,10 @@ def test_the_timeline_is_a_gantt_of_every_interval_with_a_colour_blind_safe_pale
     assert set(charts.ACCESS_COLOURS) <= set(charts.OKABE_ITO)
     rows = chart_data(at.get("vega_lite_chart")[0])
     assert len(rows) == len(results.intervals[results.intervals["stop"] > results.intervals["start"]])
-    assert set(rows["Access"]) == {"Eligible", "Activated (just in time)", "Permanent active", "Active, time-bound"}
+    drawn = results.intervals[results.intervals["stop"] > results.intervals["start"]]
+    assert set(rows["Access"]) == {charts.access_kind(k, o, e) for k, o, e in zip(drawn["kind"], drawn["origin"], drawn["end"],
+                                                                               strict=True)}
+    assert {"Eligible", "Activated (just in time)"} <= set(rows["Access"])  # the lesson of jit-basics
 
 
 def test_a_shorter_activation_maximum_is_enforced_by_the_model():
@@ -211,3 +214,13 @@ def test_choosing_another_role_keeps_the_choice_and_shows_that_roles_settings():
         current = scenario.settings.lookup(role, scope, scenario.tenant.scope(scope).surface)
         assert at.toggle(key="lab_approval").value == current.require_approval
         assert at.slider(key="lab_activation_max").value == current.activation_max / 60
+
+
+@pytest.mark.parametrize(("kind", "origin", "end", "label"), [
+    ("eligible", "assigned", None, "Eligible"), ("eligible", "assigned", 600.0, "Eligible"),
+    ("active", "activated", 120.0, "Activated (just in time)"), ("active", "assigned", None, "Permanent active"),
+    ("active", "assigned", float("nan"), "Permanent active"), ("active", "assigned", 600.0, "Active, time-bound"),
+    ("active", "outsidePim", None, "Permanent active"), ("active", "standing", None, "Permanent active"),
+])
+def test_each_interval_is_labelled_as_a_student_reads_it(kind, origin, end, label):
+    assert charts.access_kind(kind, origin, end) == label
