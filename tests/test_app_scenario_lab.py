@@ -137,8 +137,12 @@ def test_a_run_is_computed_once_however_often_pages_are_visited(monkeypatch):
 def test_every_table_can_be_downloaded():
     at = open_lab()
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["audit.csv", "requests.csv", "status_changes.csv", "intervals.csv", "effective_access.csv",
-                      "notifications.csv", "refusals.csv", "scenario.yaml"]
+    tables = ["audit", "requests", "status_changes", "intervals", "effective_access", "notifications", "refusals",
+              "approvals_by_approver", "expired_requests", "review_outcomes", "review_decisions", "alert_incidents"]
+    assert labels == [f"{t}.csv" for t in tables] + ["scenario.yaml"]
+    _, results = expected()
+    for table in tables:  # every one is a table the library builds for this run
+        assert isinstance(getattr(results, table), pd.DataFrame)
 
 
 def test_uploads_are_bounded_and_must_be_text():
@@ -224,3 +228,17 @@ def test_choosing_another_role_keeps_the_choice_and_shows_that_roles_settings():
 ])
 def test_each_interval_is_labelled_as_a_student_reads_it(kind, origin, end, label):
     assert charts.access_kind(kind, origin, end) == label
+
+
+@pytest.mark.parametrize(("name", "frame", "title"), [("approval-expiry", "expired_requests", "Requests that expired unanswered"),
+                                                     ("review-no-response", "review_outcomes", "Access reviews"),
+                                                     ("outside-pim-alert", "alert_incidents", "PIM security alerts")])
+def test_governance_tables_appear_when_the_run_has_them(name, frame, title):
+    at = open_lab()
+    at.selectbox(key="lab_scenario").set_value(name).run()
+    scenario = state.parse(at.session_state[state.LAB_TEXT])
+    expected_rows = getattr(scenario.run(scenario.seed), frame)
+    assert len(expected_rows) > 0
+    shown = [d.value for d in at.dataframe if list(d.value.columns) == list(expected_rows.columns)]
+    assert len(shown) == 1 and len(shown[0]) == len(expected_rows)
+    assert title in [h.value for h in (*at.subheader, *at.markdown)] or f"**{title}**" in [m.value for m in at.markdown]

@@ -166,20 +166,31 @@ st.vega_lite_chart(spec=state.cached(("timeline", *key), lambda: charts.timeline
 
 st.subheader("Requests and approvals")
 st.dataframe(tables.requests(sim, sim.requests.values()), hide_index=True, width="stretch")
+for title, frame in (("Decisions by approver", "approvals_by_approver"),
+                     ("Requests that expired unanswered", "expired_requests")):
+    rows = state.cached((frame, *key), lambda frame=frame: getattr(results, frame))
+    if len(rows):
+        st.markdown(f"**{title}**")
+        st.dataframe(rows, hide_index=True, width="stretch")
 if sim.refusals:
     st.subheader("Refused by PIM")
     st.dataframe(results.refusals[["minute", "principal", "action", "role", "rule", "code", "message"]],
                  hide_index=True, width="stretch")
+for title, frame in (("Access reviews", "review_outcomes"), ("Access review decisions", "review_decisions"),
+                     ("PIM security alerts", "alert_incidents")):
+    rows = state.cached((frame, *key), lambda frame=frame: getattr(results, frame))
+    if len(rows):
+        st.subheader(title)
+        st.dataframe(rows, hide_index=True, width="stretch")
 
 st.subheader("Downloads")
-frames = {"audit": lambda: results.audit, "requests": lambda: results.requests,
-          "status_changes": lambda: results.status_changes, "intervals": lambda: results.intervals,
-          "effective_access": lambda: results.effective_access, "notifications": lambda: results.notifications,
-          "refusals": lambda: results.refusals}
-cols = st.columns(len(frames) + 1)
-for col, (table, build) in zip(cols, frames.items(), strict=False):
-    col.download_button(f"{table}.csv", data=lambda build=build: build().to_csv(index=False),
+FRAMES = ("audit", "requests", "status_changes", "intervals", "effective_access", "notifications", "refusals",
+          "approvals_by_approver", "expired_requests", "review_outcomes", "review_decisions", "alert_incidents")
+cols = [c for _ in range(3) for c in st.columns(5)]
+for col, table in zip(cols, FRAMES, strict=False):
+    col.download_button(f"{table}.csv", data=lambda table=table: getattr(results, table).to_csv(index=False),
                         file_name=f"{scenario.name}-{table}.csv", mime="text/csv", key=f"lab_download_{table}",
-                        on_click="ignore")
-cols[-1].download_button("scenario.yaml", data=text, file_name=f"{scenario.name}.yaml", mime="application/x-yaml",
-                         key="lab_download_scenario", on_click="ignore")
+                        on_click="ignore", width="stretch")
+cols[len(FRAMES)].download_button("scenario.yaml", data=text, file_name=f"{scenario.name}.yaml",
+                                  mime="application/x-yaml", key="lab_download_scenario", on_click="ignore",
+                                  width="stretch")
