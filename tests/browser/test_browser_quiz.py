@@ -63,9 +63,9 @@ def answer_current(page: Page, prefix: str) -> None:
         idle(page)
     order = page.locator(f".st-key-{prefix}_order input[role=combobox]")
     if order.count():
-        while True:
+        for _ in range(12):  # one item at a time, in the order offered (not the "Select all" shortcut)
             order.click()
-            options = page.get_by_role("option")
+            options = page.get_by_role("option").filter(has_not_text="Select all").filter(has_not_text="No results")
             if not options.count():
                 break
             options.first.click()
