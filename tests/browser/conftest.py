@@ -17,6 +17,13 @@ from pathlib import Path
 
 import pytest
 
+try:  # a loaded CI machine can take seconds per rerun: wait for what a test expects up to 30 s
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=30_000)
+except ImportError:  # reported by the chromium_path fixture
+    pass
+
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = ("/usr/lib/chromium/chromium", "/usr/bin/chromium")  # the real binary first: the wrapper prints noise
