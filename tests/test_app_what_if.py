@@ -94,3 +94,14 @@ WHAT_IF_METRICS = {
     "approval_decisions": ("Approval decisions", "per run"),
     "requests_expired": ("Expired requests", "per run"),
 }
+
+
+def test_the_scenario_lab_current_scenario_can_be_varied():
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.slider(key="lab_activation_max").set_value(2.0).run()  # the lab's jit-basics, with a 2-hour maximum
+    at.session_state["whatif_reps"] = 3
+    at.switch_page("ui/what_if.py").run()
+    at.selectbox(key="whatif_base").set_value(at.selectbox(key="whatif_base").options[0]).run()
+    assert not at.exception and not at.error
+    assert at.slider(key="whatif_a_max").value == 2.0  # variant A starts from the lab's settings
+    assert "name: jit-basics" in at.session_state["whatif_texts"]["Variant A"]

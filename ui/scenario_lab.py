@@ -105,11 +105,7 @@ with st.expander("Change the key settings", expanded=True):
 
 data = base.to_dict()
 if changes:
-    entries = data.setdefault("settings", [])
-    entry = next((e for e in entries if e["role"] == role and e.get("scope", "/") == scope), None)
-    if entry is None:
-        entries.append(entry := {"role": role, "scope": scope})
-    entry.update({k: list(v) if isinstance(v, tuple) else v for k, v in changes.items()})
+    state.set_role_settings(data, role, scope, changes)
 if review_changes:
     data["timeline"][i].update(review_changes)
 if workload_on:

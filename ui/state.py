@@ -145,6 +145,15 @@ def cached(key: tuple | None, compute: Callable[[], object]):
     return compute() if key is None else store().get(key, compute)
 
 
+def set_role_settings(data: dict, role: str, scope: str, changes: dict) -> None:
+    """Write settings changes for one role into a scenario's plain data (one entry per role and scope)."""
+    entries = data.setdefault("settings", [])
+    entry = next((e for e in entries if e["role"] == role and e.get("scope", "/") == scope), None)
+    if entry is None:
+        entries.append(entry := {"role": role, "scope": scope})
+    entry.update({k: list(v) if isinstance(v, tuple) else v for k, v in changes.items()})
+
+
 def variant(data: dict) -> tuple[Scenario, str]:
     """A scenario from plain data a page assembled, and its YAML text (validated once per content)."""
     raw = yaml.dump(data, Dumper=DUMPER, sort_keys=True, allow_unicode=True)

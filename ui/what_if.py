@@ -13,6 +13,7 @@ from pim_sim.scenario import ScenarioError
 from ui import charts, state
 
 DEFAULT_BASE = "standing-vs-jit"
+LAB = "The Scenario lab's current scenario (as changed or uploaded there)"
 METRICS = {  # metric: (title, unit)
     "time_to_access_p50_min": ("Time to access, median", "min"),
     "jit_privilege_hours": ("Just-in-time privilege", "h"),
@@ -33,13 +34,13 @@ st.caption("Change the role settings or the workload in one column, keep the oth
            "the two over many replications. Both variants use the same replication seeds.")
 
 infos = state.shipped()
-names = list(infos)
+names = [LAB, *infos]
 b1, b2 = st.columns([2, 1])
 name = b1.selectbox("Scenario to vary", names, index=names.index(DEFAULT_BASE) if DEFAULT_BASE in names else 0,
-                    key="whatif_base", format_func=lambda n: f"{infos[n].title} ({n})", on_change=forget_variants,
-                    args=(("whatif_base", "whatif_reps"),))
+                    key="whatif_base", format_func=lambda n: n if n == LAB else f"{infos[n].title} ({n})",
+                    on_change=forget_variants, args=(("whatif_base", "whatif_reps"),))
 n = b2.slider("Replications per variant", 2, 50, 10, key="whatif_reps")
-base = state.parse(infos[name].path.read_text(encoding="utf-8"))
+base = state.parse(state.current_text() if name == LAB else infos[name].path.read_text(encoding="utf-8"))
 pairs = list(dict.fromkeys((a.role, a.scope) for a in base.assignments if a.kind == "eligible"))
 if not pairs:
     st.info("This scenario has no eligible assignments to vary; choose another.")
@@ -67,8 +68,8 @@ def variant(column, tag: str, label: str, approval: bool) -> tuple[str, str]:
                           disabled=not needs)
     rate = column.slider("Activations per user per working day", 0.0, 10.0, rate_now, 0.5, key=f"whatif_{tag}_rate")
     data = base.to_dict()
-    data.setdefault("settings", []).append({"role": role, "scope": scope, "activation_max": hours * 60,
-                                            "require_approval": needs, "approvers": who if needs else []})
+    state.set_role_settings(data, role, scope, {"activation_max": hours * 60, "require_approval": needs,
+                                                "approvers": who if needs else []})
     if needs:
         data["approvers"] = {**data.get("approvers", {}), "*": {"median_delay": float(delay)}}
     if base.spec.workload is not None or rate > 0:
