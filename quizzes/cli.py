@@ -150,7 +150,11 @@ def show_feedback(fb, *, evidence: bool = True) -> None:
 
 # ------------------------------------------------------------------ building a quiz
 def build_pool(outline_id: str, *, seed: int, bank: bool = True, generated: bool = True, strict: bool = False):
+    import random
+    from dataclasses import replace
+
     from .bank import load_bank
+    from .classroom import shuffled
     from .generate import TEMPLATES, generate
     from .session import items
 
@@ -162,7 +166,10 @@ def build_pool(outline_id: str, *, seed: int, bank: bool = True, generated: bool
     questions = list(loaded) if bank else []
     if generated:
         questions += [generate(name, seed) for name in sorted(TEMPLATES)]
-    return outline, items(questions, outline, strict=strict)
+    # The bank lists each question's right answer first; every session shows the options in an
+    # order of its own, relettered, so the answer is never "always a".
+    rng = random.Random(f"options\x1f{seed}")
+    return outline, [replace(it, question=shuffled(it.question, rng)) for it in items(questions, outline, strict=strict)]
 
 
 def _ask(question, label: str, *, allow_skip: bool):

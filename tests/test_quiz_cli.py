@@ -157,3 +157,15 @@ def test_an_exam_whose_time_is_up_is_marked_with_what_was_answered(store_path):
                                  "--minutes", "0.000001"], input="a\n" * 5)
     assert result.exit_code == 0, result.output
     assert "0 answered; time ran out" in result.output and "FAIL" in result.output
+
+
+def test_the_right_answer_is_not_always_the_first_option():
+    from quizzes.cli import build_pool
+    from quizzes.grading import grade
+
+    _, pool = build_pool("SC-300", seed=7, generated=False)
+    singles = [it.question for it in pool if it.question.type == "single"]
+    first = [q.options[0].id == q.key for q in singles]
+    assert len(singles) > 50 and 0 < sum(first) < len(singles) / 2
+    for q in singles:  # relettered consistently: the key still names the right text and grades right
+        assert q.key in {o.id for o in q.options} and grade(q, q.key).correct
