@@ -81,3 +81,10 @@ def test_the_portal_sandbox_can_be_asked_too():
     at.radio(key="whynot_source").set_value("Portal sandbox").run()
     shown = ask(at, "alice", "Helpdesk Administrator", 40.0)
     assert shown.startswith("**Assignment ended.**")
+
+
+def test_the_page_opens_on_a_role_the_user_has_had(sim):
+    at = open_page()
+    user = at.selectbox(key="whynot_user").value
+    held = sorted({s.role for s in sim.schedules_of(user)} & set(at.selectbox(key="whynot_role").options))
+    assert held and at.selectbox(key="whynot_role").value == held[0]

@@ -28,7 +28,9 @@ user = c1.selectbox("User", users, key="whynot_user")
 scope = c2.selectbox("Scope", scopes, key="whynot_scope")
 surface = sim.tenant.scope(scope).surface
 roles = sorted(CATALOGUE[surface])
-role = c3.selectbox("Role", roles, key="whynot_role")
+held = {x.role for x in sim.schedules_of(user)}
+role = c3.selectbox("Role", roles, key="whynot_role",  # opens on a role the user has had, if any
+                    index=next((i for i, r in enumerate(roles) if r in held), 0))
 hours = st.slider("Moment (hours since the start of the simulation)", min_value=0.0, max_value=max(sim.now / 60, 0.25),
                   value=sim.now / 60, step=0.25, key="whynot_hours")
 minute = hours * 60

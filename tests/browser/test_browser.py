@@ -14,10 +14,12 @@ LONG = 60_000  # the first visit runs the default scenario
 
 
 def idle(page: Page) -> None:
-    """Wait until Streamlit has finished the current rerun and dropped the previous run's elements."""
+    """Wait until Streamlit has finished the current rerun, dropped the previous run's elements and
+    drawn every widget (they show as skeletons while their code loads)."""
     page.wait_for_function("""() => {
         const s = document.querySelector('[data-testid="stStatusWidget"]');
-        return (!s || !/Running/.test(s.innerText)) && !document.querySelector('[data-stale="true"]');
+        return (!s || !/Running/.test(s.innerText)) && !document.querySelector('[data-stale="true"]')
+            && !document.querySelector('[data-testid="stSkeleton"]');
     }""", timeout=LONG)
 
 
