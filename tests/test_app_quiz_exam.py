@@ -48,6 +48,7 @@ def test_answers_are_saved_without_feedback_and_the_navigator_marks_them():
     at.checkbox(key="exam_flag_1").check().run()
     labels = [at.radio(key="exam_nav").format_func(i) for i in range(len(qs))]
     assert labels[:2] == ["1✓", "2⚑"]
+    assert at.radio(key="exam_nav").options[:2] == ["1✓", "2⚑"]  # as drawn in this run, not one rerun late
     assert "Flagged for review: 2" in texts(at) and "Unanswered: 2, 3, 4, 5, 6" in texts(at)
     with open_store(store_location()) as store:
         assert [(a.question_id, a.mode, a.score) for a in store.answers("ann")] == [("sample-single", "exam", 0.0)]

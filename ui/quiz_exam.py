@@ -37,6 +37,11 @@ def save(exam: ExamSession, i: int, response) -> None:
         st.session_state["exam_nav"] = min(i + 1, len(exam.items) - 1)
 
 
+def flag(exam: ExamSession, i: int) -> None:
+    """Flag or unflag before the page is drawn, so the navigator shows the mark in this run."""
+    exam.flag(i, st.session_state[f"exam_flag_{i}"])
+
+
 @st.fragment(run_every=15)
 def clock(exam: ExamSession) -> None:
     """Time left, refreshed every 15 seconds; at zero the exam is marked."""
@@ -122,8 +127,7 @@ st.caption(f"Question {i + 1} of {n} · {item.objective.domain_name}")
 response = qc.ask(item.question, f"exam_q{i}")
 if i in exam.responses:
     st.caption(f"Saved answer: {qc.response_summary(item.question, exam.responses[i])}")
-flagged = st.checkbox("Flag for review", value=i in exam.flags, key=f"exam_flag_{i}")
-exam.flag(i, flagged)
+st.checkbox("Flag for review", value=i in exam.flags, key=f"exam_flag_{i}", on_change=flag, args=(exam, i))
 c1, c2 = st.columns(2)
 c1.button("Save answer", key="exam_save", type="primary", disabled=response is None, on_click=save, args=(exam, i, response))
 if "exam_error" in st.session_state:
