@@ -371,7 +371,8 @@ def grade_class(class_papers: Sequence[Paper], sheet: str | bytes) -> ClassResul
             rows.append({"student": p.student, "question_id": it.id, "objective": it.objective.tag,
                          "domain": it.objective.domain, "type": it.question.type, "response": text,
                          "answered": result is not None, "score": result.score if result else 0.0,
-                         "misconceptions": tuple(dict.fromkeys(s.misconception for s in result.slips)) if result else ()})
+                         "misconceptions": tuple(dict.fromkeys(s.misconception for s in result.slips if s.misconception))
+                         if result else ()})
     return ClassResults(pd.DataFrame(rows), tuple(issues), tuple(by_student))
 
 

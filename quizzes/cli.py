@@ -136,7 +136,8 @@ def show_feedback(fb, *, evidence: bool = True) -> None:
     verdict = "Right." if fb.grade.correct else ("Partly right" if fb.grade.score > 0 else "Not right.")
     typer.echo(f"{verdict} Score {fb.grade.score:.2f}. Key: {_key_text(q, fb.key)}")
     for slip in fb.grade.slips:
-        typer.echo(textwrap.fill(f"- {slip.part}: {slip.explanation} (misconception: {slip.misconception})", WIDTH,
+        named = f" (misconception: {slip.misconception})" if slip.misconception else ""
+        typer.echo(textwrap.fill(f"- {slip.part}: {slip.explanation}{named}", WIDTH,
                                  subsequent_indent="  "))
     typer.echo(textwrap.fill("Why: " + fb.explanation, WIDTH))
     if fb.exam_note:

@@ -45,7 +45,7 @@ class Slip:
 
     part: str  # the option, statement, blank or value that was wrong
     explanation: str
-    misconception: str
+    misconception: str  # empty when the wrong value is not one the question names (an off-list number)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +125,9 @@ def grade_ordering(q: OrderingQuestion, response) -> Grade:
     pairs = list(combinations(q.key, 2))
     kept = sum(1 for a, b in pairs if place[a] < place[b])
     score = kept / len(pairs)
-    slips = () if score == 1.0 else (Slip("order", "The right order is " + " > ".join(q.key) + ".", q.misconception),)
+    texts = {i.id: i.text for i in q.items}
+    slips = () if score == 1.0 else (Slip("order", "The right order is " + " > ".join(texts[k] for k in q.key) + ".",
+                                          q.misconception),)
     return Grade(score, slips)
 
 
@@ -159,7 +161,7 @@ def grade_numeric(q: NumericQuestion, response) -> Grade:
     known = [w for w in q.wrong_values if abs(w.value - value) <= max(q.tolerance, 1e-9)]
     if known:
         return Grade(0.0, tuple(Slip(f"{value:g} {q.unit}", w.explanation, w.misconception) for w in known))
-    return Grade(0.0, (Slip(f"{value:g} {q.unit}", f"The answer is {q.key:g} {q.unit}.", "not a known misconception"),))
+    return Grade(0.0, (Slip(f"{value:g} {q.unit}", f"The answer is {q.key:g} {q.unit}.", ""),))
 
 
 _GRADERS = {"single": grade_single, "multiple": grade_multiple, "yes_no": grade_yes_no, "ordering": grade_ordering,

@@ -70,3 +70,19 @@ def test_misconceptions_of_generated_questions_come_from_the_rebuilt_variant():
     at = open_page(PAGE)
     mis = next(d.value for d in at.dataframe if "Misconception" in d.value.columns)
     assert list(mis["Misconception"]) == [wrong.misconception]
+
+
+def test_a_wrong_number_the_question_does_not_name_is_not_listed_as_a_misconception():
+    q = _numeric_questions()[0]
+    off = q.key + 1000  # wrong, and not one of the question's known wrong values
+    record(q, off, datetime.now(UTC) - timedelta(hours=1))
+    at = open_page(PAGE)
+    assert not at.exception
+    assert not any("Misconception" in d.value.columns for d in at.dataframe)
+    assert "No misconception shown so far." in texts(at)
+
+
+def _numeric_questions():
+    from ui.quiz_common import _load_bank
+
+    return [q for q in _load_bank() if q.type == "numeric" and any(t.startswith(OUTLINE + ":") for t in q.outline)]

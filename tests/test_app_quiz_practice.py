@@ -73,6 +73,16 @@ def test_a_wrong_answer_shows_the_key_and_the_misconception():
         assert [a.score for a in store.answers("ann")] == [0.0]
 
 
+def test_a_wrong_number_the_question_does_not_name_shows_the_key_without_an_empty_misconception():
+    at = open_page(PAGE)
+    q = next(q for q in samples() if q.type == "numeric")
+    with_session(at, [q])
+    answer(at, f"{KEY}_q0", q, 30)
+    at.button(key=f"{KEY}_check").click().run()
+    assert at.error[0].value == "**Not right.** The answer: 8 hours (± 0.5)"
+    assert "- **30 hours**: The answer is 8 hours." in texts(at) and "Misconception" not in texts(at)
+
+
 def test_partial_credit_is_shown_as_such():
     at = open_page(PAGE)
     q = samples()[1]  # multiple: a and c are right

@@ -172,6 +172,14 @@ def test_grading_a_class_gives_grades_objectives_and_a_misconception_heatmap():
     assert res.student_objectives().loc["ana"].tolist() == [100.0]
 
 
+def test_a_wrong_number_the_question_does_not_name_adds_no_misconception_to_the_heatmap():
+    quiz = build_set(BANK, SetSpec(OUTLINE, count=6, seed=1))
+    ps = papers(quiz, BANK.outlines[OUTLINE], ["ana"])
+    res = grade_class(ps, _sheet([("ana", "sample-numeric", "30")]))  # 30 hours: wrong, and not a listed wrong value
+    assert res.grades().set_index("student").loc["ana", "points"] == 0.0
+    assert res.misconceptions().empty and res.heatmap().empty
+
+
 def test_rows_that_cannot_be_graded_are_reported_with_line_and_field():
     quiz = build_set(BANK, SetSpec(OUTLINE, count=6, seed=1))
     ps = papers(quiz, BANK.outlines[OUTLINE], ["ana"])

@@ -43,7 +43,8 @@ def misconceptions(answers) -> pd.DataFrame:
             slips = grade(q, response).slips
         except (ValueError, TypeError):
             continue
-        rows += [{"Misconception": s.misconception, "Objective": a.skill, "When": a.answered_at} for s in slips]
+        rows += [{"Misconception": s.misconception, "Objective": a.skill, "When": a.answered_at} for s in slips
+                 if s.misconception]
     df = pd.DataFrame(rows, columns=["Misconception", "Objective", "When"])
     return (df.groupby("Misconception").agg(Times=("When", "size"), Last=("When", "max"),
                                             Objectives=("Objective", lambda s: ", ".join(sorted(set(s)))))

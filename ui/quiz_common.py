@@ -248,7 +248,8 @@ def show_feedback(fb: Feedback, prefix: str, where=st) -> None:
         where.error(f"**Not right.** The answer: {key_in_words(q)}")
     where.markdown(fb.explanation)
     for slip in fb.grade.slips:
-        where.markdown(f"- **{part_in_words(q, slip.part)}**: {slip.explanation} *Misconception: {slip.misconception}.*")
+        named = f" *Misconception: {slip.misconception}.*" if slip.misconception else ""
+        where.markdown(f"- **{part_in_words(q, slip.part)}**: {slip.explanation}{named}")
     if fb.exam_note:
         where.info(f"Exam note: {fb.exam_note}")
     where.markdown("Sources: " + " · ".join(f"[{s.rsplit('/', 1)[-1] or s}]({s})" for s in fb.sources))
