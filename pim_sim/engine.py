@@ -818,15 +818,8 @@ class Simulation:
                 f"Extend becomes available only when the assignment ends within 14 days; this one ends in "
                 f"{(s.end - self.env.now) / facts.DAY:.1f} days.", rule="ExpirationRule", code="ExtendNotAllowed",
                 source=src.source))
-        dur = minutes(duration) if duration is not None else self.settings_for(role, scope).expiry_rule(
-            kind is Kind.ACTIVE)[1]
-        r = self._new_request(action, principal, role, scope, kind, Status.PENDING_ADMIN_DECISION, self.env.now, dur,
-                              principal, justification=justification, target_schedule=s.id)
         act = Activity.UPDATE_ELIGIBLE_EXTEND_REQUESTED if kind is Kind.ELIGIBLE else Activity.UPDATE_ACTIVE_EXTEND_REQUESTED
-        self._log(act, Service.PIM, s.surface, principal, principal, role, scope, justification=justification,
-                  request_id=r.id)
-        self._ask_admins(r)
-        return r
+        return self._ask_admins(action, s, duration, justification, act)
 
     def request_renew(self, principal: str, role: str, scope: str = DIRECTORY, *, kind: str | Kind = Kind.ELIGIBLE,
                       duration=None, justification: str = "") -> Request:
@@ -847,23 +840,24 @@ class Simulation:
                 f"Renew is available for up to 30 days after expiry; this assignment expired "
                 f"{(self.env.now - last.end) / facts.DAY:.1f} days ago.", rule="ExpirationRule", code="RenewNotAllowed",
                 source=src.source))
-        dur = minutes(duration) if duration is not None else self.settings_for(role, scope).expiry_rule(
-            kind is Kind.ACTIVE)[1]
-        r = self._new_request(action, principal, role, scope, kind, Status.PENDING_ADMIN_DECISION, self.env.now, dur,
-                              principal, justification=justification, target_schedule=last.id)
         act = Activity.ELIGIBLE_REQUESTED_RENEW if kind is Kind.ELIGIBLE else Activity.ACTIVE_REQUESTED_RENEW
-        self._log(act, Service.PIM, last.surface, principal, principal, role, scope, justification=justification,
-                  request_id=r.id)
-        self._ask_admins(r)
-        return r
+        return self._ask_admins(action, last, duration, justification, act)
 
-    def _ask_admins(self, r: Request) -> None:
-        """Email the administrators who decide extend and renew requests: the Approver rule of the
-        assignment's event ("Request to approve a role assignment renewal/extension", entra_settings)."""
-        event = NotificationEvent.ELIGIBLE_ASSIGNED if r.kind == Kind.ELIGIBLE else NotificationEvent.ACTIVE_ASSIGNED
-        what = "renewal" if r.action is Action.SELF_RENEW else "extension"
-        self._notify(self.settings_for(r.role, r.scope), event, Recipient.APPROVER, "default admins",
+    def _ask_admins(self, action: Action, s: Schedule, duration, justification: str, activity: Activity) -> Request:
+        """Open an extend or renew request on schedule ``s`` and email the administrators who decide it:
+        the Approver rule of the assignment's event ("Request to approve a role assignment
+        renewal/extension", entra_settings). Without a duration, the role's assignment maximum."""
+        dur = minutes(duration) if duration is not None else self.settings_for(s.role, s.scope).expiry_rule(
+            s.kind is Kind.ACTIVE)[1]
+        r = self._new_request(action, s.principal, s.role, s.scope, s.kind, Status.PENDING_ADMIN_DECISION, self.env.now,
+                              dur, s.principal, justification=justification, target_schedule=s.id)
+        self._log(activity, Service.PIM, s.surface, s.principal, s.principal, s.role, s.scope,
+                  justification=justification, request_id=r.id)
+        event = NotificationEvent.ELIGIBLE_ASSIGNED if s.kind is Kind.ELIGIBLE else NotificationEvent.ACTIVE_ASSIGNED
+        what = "renewal" if action is Action.SELF_RENEW else "extension"
+        self._notify(self.settings_for(s.role, s.scope), event, Recipient.APPROVER, "default admins",
                      f"PIM: Request to approve a role assignment {what}", r.id)
+        return r
 
     def decide_update(self, request_id: str, *, by: str, approve: bool = True, justification: str = "") -> Request:
         """An administrator (GA or PRA for Entra, Owner or UAA for Azure) approves or denies an extend or
