@@ -716,19 +716,27 @@ def _anki_listed(rows, shuffle_by: str | None = None) -> str:
     return "<ul>" + "".join(f'<li data-id="{_html(r.id)}">{_html(r.text)}</li>' for r in rows) + "</ul>"
 
 
+def response_in_words(q, response) -> str:
+    """An answer, in the form :func:`quizzes.grading.grade` takes, as a learner reads it (texts, not ids)."""
+    if q.type == "single":
+        return _option(q.options, response).text
+    if q.type == "multiple":
+        return "; ".join(o.text for o in q.options if o.id in response)
+    if q.type == "yes_no":
+        return "; ".join(f"{s.text} {'Yes' if response[s.id] else 'No'}" for s in q.statements)
+    if q.type == "ordering":
+        return " → ".join(_option(q.items, k).text for k in response)
+    if q.type == "dropdown":
+        return "; ".join(f"[{b.id}] {_option(b.choices, response[b.id]).text}" for b in q.blanks)
+    return f"{_number(float(response))} {q.unit}"
+
+
 def key_in_words(q) -> str:
     """The right answer as a learner reads it (texts, not ids)."""
-    if q.type == "single":
-        return _option(q.options, q.key).text
-    if q.type == "multiple":
-        return "; ".join(o.text for o in q.options if o.id in q.key)
-    if q.type == "yes_no":
-        return "; ".join(f"{s.text} {'Yes' if s.key else 'No'}" for s in q.statements)
-    if q.type == "ordering":
-        return " → ".join(_option(q.items, k).text for k in q.key)
-    if q.type == "dropdown":
-        return "; ".join(f"[{b.id}] {_option(b.choices, b.key).text}" for b in q.blanks)
-    return f"{_number(q.key)} {q.unit}" + (f" (± {_number(q.tolerance)})" if q.tolerance else "")
+    from .grading import key_of
+
+    tolerance = f" (± {_number(q.tolerance)})" if q.type == "numeric" and q.tolerance else ""
+    return response_in_words(q, key_of(q)) + tolerance
 
 
 def _anki_front(q) -> str:

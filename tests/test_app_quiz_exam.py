@@ -45,6 +45,9 @@ def test_answers_are_saved_without_feedback_and_the_navigator_marks_them():
     at.button(key="exam_save").click().run()
     assert not at.exception and not at.success and not at.error
     assert at.radio(key="exam_nav").value == 1  # moved on to the next question
+    at.radio(key="exam_nav").set_value(0).run()
+    assert 'Saved answer: Nothing; "always" active' in texts(at)  # the option's text: the page shows no letters
+    at.radio(key="exam_nav").set_value(1).run()
     at.checkbox(key="exam_flag_1").check().run()
     labels = [at.radio(key="exam_nav").format_func(i) for i in range(len(qs))]
     assert labels[:2] == ["1✓", "2⚑"]

@@ -67,6 +67,8 @@ def test_a_wrong_answer_shows_the_key_and_the_misconception():
     answer(at, f"{KEY}_q0", q, "b")
     at.button(key=f"{KEY}_check").click().run()
     assert at.error[0].value == "**Not right.** The answer: Activate the role"
+    assert q.stem in texts(at)  # the question stays on screen beside its feedback
+    assert 'Your answer: Nothing; "always" active' in texts(at)  # in the words the learner saw, not an option id
     assert "*Misconception: thinks a = b.*" in texts(at)
     assert '- **Nothing; "always" active**: Not so' in texts(at)  # the option as the learner saw it, not its id
     with open_store(store_location()) as store:

@@ -401,3 +401,13 @@ def test_every_format_keeps_any_generated_variant(seed, pick):
     assert _qti_score(docs[f"items/{E._qti_ident(q.id)}.xml"], _qti_response(q, key_of(q))) == pytest.approx(1.0, abs=1e-5)
     row = next(csv.DictReader(io.StringIO(E.to_csv([q]))))
     assert grade(q, E.parse_response(q, row["key"])).score == 1.0
+
+
+@pytest.mark.parametrize("q", QS, ids=lambda q: q.type)
+def test_a_response_in_words_names_texts_never_ids(q):
+    from quizzes.grading import key_of
+
+    words = E.response_in_words(q, key_of(q))
+    assert words and words in E.key_in_words(q)
+    if q.type == "ordering":
+        assert words == " → ".join(next(i.text for i in q.items if i.id == k) for k in q.key)

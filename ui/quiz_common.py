@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from quizzes import BankError, load_bank
-from quizzes.export import key_in_words, response_text
+from quizzes.export import key_in_words, response_in_words
 from quizzes.progress import ENV_VAR, Answer, ProgressError, check_learner, open_store
 from quizzes.schema import BLANK
 from quizzes.session import Feedback, Item, PracticeSession, items, select
@@ -280,6 +280,9 @@ def practice(key: str) -> None:
     st.progress(min(1.0, done / max(1, len(session.items))), text=f"{done} of {len(session.items)} answered, "
                                                                    f"score {session.score:g}")
     if last is not None:
+        q = last.item.question
+        st.markdown(BLANK.sub(lambda m: f"**[{m.group(1)}]**", q.stem) if q.type == "dropdown" else q.stem)
+        st.caption(f"Your answer: {response_summary(q, last.response)}")
         show_feedback(last, f"{key}_fb{done}")
         if not session.finished and st.button("Next question", key=f"{key}_next", type="primary"):
             st.session_state.pop(f"{key}_last")
@@ -310,7 +313,8 @@ def today_end(now: datetime | None = None) -> datetime:
 
 
 def response_summary(q, response) -> str:
+    """A learner's answer in the words they saw (the page shows texts, never option ids)."""
     try:
-        return response_text(q, response)
-    except (TypeError, ValueError, KeyError, AttributeError):
+        return response_in_words(q, response)
+    except (TypeError, ValueError, KeyError, AttributeError, StopIteration):
         return str(response)
