@@ -135,6 +135,22 @@ def test_choosing_questions_builds_a_session_from_the_bank():
     at2.checkbox(key="practice_generated").check().run()
     at2.button(key="practice_start").click().run()
     assert len(at2.session_state[KEY].items) == 2
+    at2.number_input(key="practice_count").set_value(4).run()
+    at2.button(key="practice_start").click().run()
+    drawn = at2.session_state[KEY].items
+    assert sum(it.seed is not None for it in drawn) == 2 and sum(it.seed is None for it in drawn) == 2  # half variants
+
+
+def test_topics_and_objectives_choose_the_questions():
+    at = open_page(PAGE)
+    at.multiselect(key="practice_topics").set_value(["approval"]).run()
+    at.number_input(key="practice_count").set_value(6).run()
+    at.button(key="practice_start").click().run()
+    assert {it.question.topic for it in at.session_state[KEY].items} == {"approval"}
+    at.multiselect(key="practice_topics").set_value([]).run()
+    at.multiselect(key="practice_objectives").set_value([f"{OUTLINE}:1.1.2"]).run()
+    at.button(key="practice_start").click().run()
+    assert {it.objective.tag for it in at.session_state[KEY].items} == {f"{OUTLINE}:1.1.2"}
 
 
 def test_profiles_persist_across_restarts_of_the_app():

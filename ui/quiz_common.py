@@ -149,6 +149,20 @@ def pool(outline_id: str, *, topics=None, objectives=None, generated_count: int 
     return chosen
 
 
+def half_and_half(chosen: list[Item], count: int, seed: int) -> list[Item]:
+    """``count`` items in a seeded order, generated variants and bank questions taking turns (one kind
+    fills in when the other runs out): drawn from one shuffled pool, the few variants among a bank
+    of a hundred and more questions would hardly ever be served."""
+    rng = random.Random(seed)
+    made, banked = [it for it in chosen if it.seed is not None], [it for it in chosen if it.seed is None]
+    rng.shuffle(made)
+    rng.shuffle(banked)
+    turns = [it for pair in zip(made, banked, strict=False) for it in pair]
+    taken = (turns + made[len(banked):] + banked[len(made):])[:count]
+    rng.shuffle(taken)
+    return taken
+
+
 # ------------------------------------------------------------------ a question as widgets
 def _in_display_order(parts, q, prefix: str) -> list:
     """Options in an order of their own for this question and session: the bank writes the right

@@ -5,8 +5,6 @@ evidence."""
 
 from __future__ import annotations
 
-import random
-
 import streamlit as st
 
 from ui import quiz_common as qc
@@ -26,7 +24,8 @@ with st.expander("Choose questions", expanded=SESSION not in st.session_state):
     objectives = st.multiselect("Outline objectives (none: all)", list(labels), format_func=labels.get,
                                 key="practice_objectives")
     count = st.number_input("Number of questions", min_value=1, max_value=50, value=5, key="practice_count")
-    variants = st.checkbox("Include generated variants (the seed picks the numbers and people)", key="practice_generated")
+    variants = st.checkbox("Include generated variants (the seed picks the numbers and people)", key="practice_generated",
+                           help="About half of the questions are then fresh variants made by running the simulation.")
     seed = st.number_input("Seed", min_value=0, value=0, key="practice_seed",
                            help="The same seed gives the same questions in the same order.")
     if st.button("Start practice", key="practice_start", type="primary"):
@@ -35,8 +34,7 @@ with st.expander("Choose questions", expanded=SESSION not in st.session_state):
         if not chosen:
             st.warning("No questions match these topics and objectives.")
         else:
-            random.Random(int(seed)).shuffle(chosen)
-            qc.start_practice(SESSION, chosen[: int(count)], learner)
+            qc.start_practice(SESSION, qc.half_and_half(chosen, int(count), int(seed)), learner)
             st.rerun()
 
 if SESSION not in st.session_state:
