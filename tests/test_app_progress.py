@@ -54,7 +54,18 @@ def test_progress_is_read_back_from_the_store():
     assert len(history_table) == len(history)
     specs = [json.loads(c.proto.spec) for c in at.get("arrow_vega_lite_chart")] or \
         [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
-    assert len(specs) == 2
+    assert len(specs) == 3  # readiness, accuracy over time, misconceptions
+    over_time = next(s for s in specs if "Accuracy so far" in json.dumps(s))
+    assert '"format": "%d %b %H:%M"' in json.dumps(over_time)  # dates a learner reads, not raw milliseconds
+    bars = next(s for s in specs if s.get("encoding", {}).get("y", {}).get("field") == "Misconception")
+    assert bars["encoding"]["x"]["field"] == "Times" and "(answers)" in bars["encoding"]["x"]["title"]
+    assert list(mis["Objectives"]) == [objective_label(history[0].skill)]
+
+
+def objective_label(tag: str) -> str:
+    from ui.quiz_common import objective_labels
+
+    return objective_labels(OUTLINE)[tag]
 
 
 def test_misconceptions_of_generated_questions_come_from_the_rebuilt_variant():

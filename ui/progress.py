@@ -33,7 +33,7 @@ def question_of(answer):
         return None
 
 
-def misconceptions(answers) -> pd.DataFrame:
+def misconceptions(answers, labels: dict[str, str]) -> pd.DataFrame:
     rows = []
     for a in answers:
         q, response = question_of(a), qc.response_from_json(a.response)
@@ -43,7 +43,8 @@ def misconceptions(answers) -> pd.DataFrame:
             slips = grade(q, response).slips
         except (ValueError, TypeError):
             continue
-        rows += [{"Misconception": s.misconception, "Objective": a.skill, "When": a.answered_at} for s in slips
+        rows += [{"Misconception": s.misconception, "Objective": labels.get(a.skill, a.skill), "When": a.answered_at}
+                 for s in slips
                  if s.misconception]
     df = pd.DataFrame(rows, columns=["Misconception", "Objective", "When"])
     return (df.groupby("Misconception").agg(Times=("When", "size"), Last=("When", "max"),
@@ -94,18 +95,25 @@ hist = pd.DataFrame([{"When": a.answered_at, "Objective": labels.get(a.skill, a.
                       "Question": a.question_id, "Mode": a.mode, "Seconds": round(a.seconds, 1)} for a in answers])
 hist["Accuracy so far"] = hist.groupby("Objective")["Score"].transform(lambda s: s.expanding().mean())
 line = (alt.Chart(hist).mark_line(point=True).encode(
-    x=alt.X("When:T", title="Answered (UTC)"), y=alt.Y("Accuracy so far:Q", title="Accuracy so far",
-                                                        scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
-    color=alt.Color("Objective:N", scale=alt.Scale(range=list(OKABE_ITO))),
+    x=alt.X("When:T", title="Answered (UTC)", axis=alt.Axis(format="%d %b %H:%M")),
+    y=alt.Y("Accuracy so far:Q", title="Accuracy so far (share of points)", scale=alt.Scale(domain=[0, 1]),
+            axis=alt.Axis(format="%")),
+    color=alt.Color("Objective:N", scale=alt.Scale(range=list(OKABE_ITO)),
+                    legend=alt.Legend(orient="bottom", columns=1, labelLimit=600)),
     tooltip=["Objective", "Question", alt.Tooltip("Score:Q", format=".0%"), "When:T"]))
 st.altair_chart(line, width="stretch")
 
 # ---------------------------------------------------------------- misconceptions
 st.subheader("Misconceptions you keep falling for")
-mis = misconceptions(answers)
+mis = misconceptions(answers, labels)
 if mis.empty:
     st.success("No misconception shown so far.")
 else:
+    st.altair_chart(alt.Chart(mis.head(15)).mark_bar(color=OKABE_ITO[5]).encode(
+        x=alt.X("Times:Q", title="Wrong answers showing it (answers)", axis=alt.Axis(tickMinStep=1)),
+        y=alt.Y("Misconception:N", title=None, sort="-x", axis=alt.Axis(labelLimit=420)),
+        tooltip=["Misconception", "Times", alt.Tooltip("Last:T", format="%d %b %Y %H:%M"), "Objectives"]),
+        width="stretch")
     st.dataframe(mis, hide_index=True, width="stretch", key="progress_misconceptions")
 
 # ---------------------------------------------------------------- due and history
