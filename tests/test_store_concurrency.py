@@ -1,7 +1,7 @@
 """One server, many learners: concurrent sessions in one process (as Streamlit runs them, one
 thread per browser session) write to the progress store at once and lose or mix nothing, on
-SQLite and on PostgreSQL. In CI (``CI=true``) PostgreSQL must be there: a missing or
-unreachable ``PIM_SIM_TEST_PG_URL`` fails instead of skipping."""
+SQLite and on PostgreSQL. In CI (``CI=true`` or ``PIM_SIM_REQUIRE_PG=1``, which ``.ci/run`` sets)
+PostgreSQL must be there: a missing or unreachable ``PIM_SIM_TEST_PG_URL`` fails instead of skipping."""
 
 from __future__ import annotations
 
@@ -14,14 +14,15 @@ from test_progress import PG_URL, location  # noqa: F401 - the shared backend fi
 
 from quizzes.progress import Answer, open_store
 
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes") or os.environ.get("PIM_SIM_REQUIRE_PG") == "1"
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def test_postgresql_is_reachable_when_configured_and_required_in_ci():
     if not PG_URL:
         if IN_CI:
-            pytest.fail("CI=true but PIM_SIM_TEST_PG_URL is not set: .ci/run must start PostgreSQL and export it")
+            pytest.fail("PostgreSQL is required here (CI) but PIM_SIM_TEST_PG_URL is not set: "
+                        ".ci/run must start PostgreSQL and export it")
         pytest.skip("PIM_SIM_TEST_PG_URL is not set; CI sets it and starts PostgreSQL")
     import psycopg
 
