@@ -123,6 +123,20 @@ def test_progress_shows_readiness_after_practice(page: Page, app_url: str, shots
     shoot(page, shots, "quiz-progress")
 
 
+def test_due_reviews_list_what_was_practised(page: Page, app_url: str, shots):
+    learner(page, app_url, "practice", "Practice")
+    click(page, "practice_start")
+    answer_current(page, "practice_session_q0")
+    click(page, "practice_session_check")
+    expect(page.get_by_text("Sources:").first).to_be_visible(timeout=LONG)
+    idle(page)
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Due reviews").click()
+    expect(page.get_by_test_id("stMetricLabel").filter(has_text="Skills due today")).to_be_visible(timeout=LONG)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    tables(page)
+    shoot(page, shots, "quiz-due")
+
+
 def test_the_instructor_builds_papers_and_grades_a_class(page: Page, app_url: str, shots, tmp_path):
     visit(page, app_url, "instructor", "Instructor's kit")
     click(page, "instructor_build")
