@@ -141,6 +141,15 @@ def test_choosing_questions_builds_a_session_from_the_bank():
     assert sum(it.seed is not None for it in drawn) == 2 and sum(it.seed is None for it in drawn) == 2  # half variants
 
 
+def test_practice_serves_only_questions_of_the_chosen_outline():
+    at = open_page(PAGE)
+    at.number_input(key="practice_count").set_value(50).run()
+    at.button(key="practice_start").click().run()
+    drawn = at.session_state[KEY].items
+    assert len(drawn) == 50 and all(it.objective.domain.startswith(OUTLINE + ":") for it in drawn)
+    assert all(it.objective.weight > 0 for it in drawn)  # filed under a real domain of the outline, not "other"
+
+
 def test_topics_and_objectives_choose_the_questions():
     at = open_page(PAGE)
     at.multiselect(key="practice_topics").set_value(["approval"]).run()

@@ -19,6 +19,7 @@ if not learner:
 
 with st.expander("Choose questions", expanded=SESSION not in st.session_state):
     outline = qc.outline_picker("practice_outline")
+    st.caption("Only questions on this outline's objectives: study for the exam you are taking.")
     labels = qc.objective_labels(outline)
     topics = st.multiselect("Topics (none: all)", list(qc.bank().topics), key="practice_topics")
     objectives = st.multiselect("Outline objectives (none: all)", list(labels), format_func=labels.get,
@@ -30,7 +31,7 @@ with st.expander("Choose questions", expanded=SESSION not in st.session_state):
                            help="The same seed gives the same questions in the same order.")
     if st.button("Start practice", key="practice_start", type="primary"):
         chosen = qc.pool(outline, topics=topics or None, objectives=objectives or None,
-                         generated_count=int(count) if variants else 0, seed=int(seed))
+                         generated_count=int(count) if variants else 0, seed=int(seed), strict=True)
         if not chosen:
             st.warning("No questions match these topics and objectives.")
         else:
