@@ -386,13 +386,14 @@ def lesson_notes(scenario) -> str:
     if s.observe:
         lines += ["## What to observe", ""] + [f"{n}. {o.text}" for n, o in enumerate(s.observe, 1)] + [""]
     lines += ["## Run it", "", f"- Dashboard: open **Scenario lab** and choose `{scenario.name}`.",
-              f"- Command line: `pim-sim run {scenario.name}.yaml`", ""]
+              f"- Command line, in the unzipped pack: `pim-sim run scenarios/{scenario.name}.yaml`", ""]
     return "\n".join(lines)
 
 
 def scenario_pack(directory: str | Path | None = None) -> bytes:
-    """A zip of the classroom scenarios, each with its lesson notes, and an index."""
-    from pim_sim.scenario import list_scenarios, load_scenario
+    """A zip of the classroom scenarios, each with its lesson notes, the JSON Schema their first
+    line names (so editors check them), and an index."""
+    from pim_sim.scenario import json_schema, list_scenarios, load_scenario
 
     infos = list_scenarios(directory)
     if not infos:
@@ -405,5 +406,6 @@ def scenario_pack(directory: str | Path | None = None) -> bytes:
             z.writestr(f"scenarios/{info.path.name}", info.path.read_bytes())
             z.writestr(f"notes/{info.name}.md", lesson_notes(scenario))
             index.append(f"| `{info.path.name}` | {scenario.title} | notes/{info.name}.md |")
+        z.writestr("scenarios/scenario.schema.json", json.dumps(json_schema(), indent=2) + "\n")
         z.writestr("README.md", "\n".join(index) + "\n")
     return buf.getvalue()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -277,7 +278,13 @@ def test_the_scenario_pack_has_every_scenario_with_its_lesson_notes():
         assert yaml.safe_load(z.read(f"scenarios/{info.path.name}"))["name"] == info.name
         notes = z.read(f"notes/{info.name}.md").decode()
         assert notes.startswith(f"# {info.title}") and " ".join(info.lesson.split()[:5]) in " ".join(notes.split())
-    assert len(names) == 1 + 2 * len(infos)
+        command = notes.split("`pim-sim run ", 1)[1].split("`", 1)[0]
+        assert command in names  # the notes' command names the file where the pack puts it
+    from pim_sim.scenario import json_schema
+
+    # the files name their schema in their first line; the pack carries it so editors can check them
+    assert json.loads(z.read("scenarios/scenario.schema.json")) == json_schema()
+    assert len(names) == 2 + 2 * len(infos)
 
 
 def test_lesson_notes_list_what_to_observe():
