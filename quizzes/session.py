@@ -24,7 +24,7 @@ from .schema import Outline
 
 Clock = Callable[[], datetime]
 PASS_MARK = 700
-MAX_SCORE = 1000
+MIN_SCORE, MAX_SCORE = 1, 1000  # "reported on a scale of 1 to 1,000"
 
 
 def utc_now() -> datetime:
@@ -329,12 +329,12 @@ class ExamReport:
 
 
 def scaled_score(fraction: float, cut: float = 0.7) -> int:
-    """Map the share of points to 0..1000 so that ``cut`` lands on the 700 pass mark."""
+    """Map the share of points to Microsoft's 1..1000 scale so that ``cut`` lands on the 700 pass mark."""
     if not 0 < cut < 1:
         raise SessionError(f"cut: must be between 0 and 1, got {cut!r}")
     f = min(1.0, max(0.0, fraction))
     raw = PASS_MARK * f / cut if f <= cut else PASS_MARK + (MAX_SCORE - PASS_MARK) * (f - cut) / (1 - cut)
-    return round(raw)
+    return max(MIN_SCORE, round(raw))
 
 
 @dataclass

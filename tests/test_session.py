@@ -209,7 +209,7 @@ def test_exam_input_errors_name_the_problem(outline):
         exam.answer(5, "a")
 
 
-@pytest.mark.parametrize(("fraction", "expected"), [(0.0, 0), (0.35, 350), (0.7, 700), (0.85, 850), (1.0, 1000)])
+@pytest.mark.parametrize(("fraction", "expected"), [(0.0, 1), (0.35, 350), (0.7, 700), (0.85, 850), (1.0, 1000)])
 def test_scaled_score_puts_the_cut_on_700(fraction, expected):
     assert scaled_score(fraction) == expected
 
@@ -224,7 +224,7 @@ def test_a_harder_cut_needs_more_points():
 @given(st.floats(0, 1), st.floats(0, 1), st.floats(0.05, 0.95))
 def test_scaled_score_is_monotone_and_bounded(a, b, cut):
     lo, hi = sorted((a, b))
-    assert 0 <= scaled_score(lo, cut) <= scaled_score(hi, cut) <= 1000
+    assert 1 <= scaled_score(lo, cut) <= scaled_score(hi, cut) <= 1000  # Microsoft reports 1 to 1,000
     if hi >= cut:
         assert scaled_score(hi, cut) >= 700
     if hi <= cut - 0.01:
