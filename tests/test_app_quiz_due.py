@@ -43,3 +43,11 @@ def test_due_skills_are_listed_and_reviewed():
     session = at.session_state["due_session"]
     assert session.items and {it.objective.tag for it in session.items} <= {a.skill for a in history}
     assert session.items[0].id in {a.question_id for a in history}  # missed questions come first
+
+
+def test_skills_of_another_outline_are_named_with_that_outline():
+    with open_store(store_location()) as store:
+        store.record(Answer("ann", "q-sc300", "SC-300:4.3.2", "SC-300:4", 0.0, datetime.now(UTC) - timedelta(days=3), 30.0))
+    at = open_page(PAGE)
+    objective = at.dataframe[0].value["Objective"][0]
+    assert objective.startswith("SC-300 4.3.2 ") and len(objective) > len("SC-300 4.3.2 ")  # the bullet's words, not a tag

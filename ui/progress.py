@@ -64,7 +64,7 @@ if not answers:
 
 outline = qc.outline_picker("progress_outline")
 o = qc.bank().outlines[outline]
-labels = qc.objective_labels(outline)
+labels = qc.skill_labels(outline)
 now = datetime.now(UTC)
 c1, c2, c3 = st.columns(3)
 c1.metric("Answers", len(answers))

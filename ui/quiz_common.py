@@ -122,6 +122,15 @@ def objective_labels(outline_id: str) -> dict[str, str]:
     return {f"{o.id}:{b.id}": f"{b.id} {b.text}" for d in o.domains for s in d.sections for b in s.bullets}
 
 
+def skill_labels(outline_id: str) -> dict[str, str]:
+    """Outline tag -> words, for every outline: the chosen one's bullets as in :func:`objective_labels`,
+    another outline's prefixed with its id ("SC-300 4.3.2 ..."), so a skill practised under another
+    outline is still named, not shown as a bare tag."""
+    every = {f"{o.id}:{b.id}": f"{o.id} {b.id} {b.text}" for o in bank().outlines.values()
+             for d in o.domains for s in d.sections for b in s.bullets}
+    return every | objective_labels(outline_id)
+
+
 @st.cache_resource(max_entries=64, show_spinner="Generating question variants…")
 def generated(seed: int, count: int, topics: tuple[str, ...] | None) -> tuple:
     """``count`` generated variants (each runs a small simulation, so they are made once per server)."""

@@ -24,7 +24,7 @@ if not learner:
 now = datetime.now(UTC)
 answers = qc.history(learner)
 outline = qc.outline_picker("due_outline")
-labels = qc.objective_labels(outline)
+labels = qc.skill_labels(outline)
 schedule = due(answers, now)
 today = [d for d in schedule if d.due <= qc.today_end(now)]
 if not schedule:
