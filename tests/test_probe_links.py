@@ -8,25 +8,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import pytest
+from test_mutation import bank, failing  # the module-scoped bank fixture and the subset verifier
 
 from pim_sim import facts, graph_export
 from pim_sim.reviews import ReviewBook
-from quizzes.bank import Bank, load_bank
-from quizzes.schema import ProbeCheck
-from quizzes.verify import verify_bank
 
-
-@pytest.fixture(scope="module")
-def bank():
-    return load_bank()
-
-
-def failing(bank: Bank, *probes: str) -> set[str]:
-    subset = Bank(tuple(q for q in bank if isinstance(q.verify, ProbeCheck) and q.verify.probe in probes),
-                  bank.outlines)
-    assert len(subset) > 0
-    return {c.question_id for c in verify_bank(subset).failures}
+__all__ = ["bank"]
 
 
 def test_unmutated_the_questions_agree(bank):
