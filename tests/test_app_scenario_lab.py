@@ -72,6 +72,10 @@ def test_the_timeline_is_a_gantt_of_every_interval_with_a_colour_blind_safe_pale
     assert enc["y"]["title"] == "Person · role"
     assert enc["x"]["title"] == "Time (UTC)"
     assert enc["color"]["scale"]["range"] == list(charts.ACCESS_COLOURS)
+    # the colours need their key: Vega-Lite merges the legends of channels on one field, and a channel on
+    # "Access" with legend=None hid the colour legend too (the browser test checks it is drawn)
+    assert enc["color"]["legend"] and all(ch.get("field") != "Access" for name, ch in enc.items() if name != "color"
+                                          and isinstance(ch, dict) and ch.get("legend", {}) is None)
     assert set(charts.ACCESS_COLOURS) <= set(charts.OKABE_ITO)
     rows = chart_data(at.get("vega_lite_chart")[0])
     assert len(rows) == len(results.intervals[results.intervals["stop"] > results.intervals["start"]])

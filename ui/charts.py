@@ -31,6 +31,9 @@ def timeline(intervals: pd.DataFrame, clock: Clock) -> alt.Chart:
     df["Until"] = [clock.at(m) for m in df["stop"]]
     df["Hours"] = df["hours"].round(2)
     df["Layer"] = [ACCESS.index(a) for a in df["Access"]]  # eligible underneath, what grants access on top
+    # Thin bars for eligibility, thick for access. A field of its own: a size channel on "Access" with no
+    # legend would hide the colour legend, which Vega-Lite merges with it.
+    df["Bar"] = ["thin" if a == ACCESS[0] else "thick" for a in df["Access"]]
     rows = max(1, df["Who and role"].nunique())
     return (
         alt.Chart(df)
@@ -39,13 +42,14 @@ def timeline(intervals: pd.DataFrame, clock: Clock) -> alt.Chart:
             x=alt.X("From:T", title="Time (UTC)"),
             x2="Until:T",
             y=alt.Y("Who and role:N", title="Person · role", sort="ascending", axis=alt.Axis(labelLimit=320)),
-            color=alt.Color("Access:N", title="Access", scale=alt.Scale(domain=list(ACCESS), range=list(ACCESS_COLOURS))),
-            size=alt.Size("Access:N", scale=alt.Scale(domain=list(ACCESS), range=[6, 16, 16, 16]), legend=None),
+            color=alt.Color("Access:N", title="Access", scale=alt.Scale(domain=list(ACCESS), range=list(ACCESS_COLOURS)),
+                            legend=alt.Legend(orient="right", labelLimit=300)),
+            size=alt.Size("Bar:N", scale=alt.Scale(domain=["thin", "thick"], range=[6, 16]), legend=None),
             order=alt.Order("Layer:Q"),
             tooltip=["principal", "role", "scope", "Access", alt.Tooltip("From:T", format="%a %d %b %H:%M"),
                      alt.Tooltip("Until:T", format="%a %d %b %H:%M"), alt.Tooltip("Hours:Q", title="Hours (h)")],
         )
-        .properties(height=min(40 + 30 * rows, 1000))
+        .properties(height=min(max(150, 40 + 30 * rows), 1000))  # room for the axis title and the legend's four rows
     )
 
 

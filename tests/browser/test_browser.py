@@ -74,6 +74,9 @@ def test_every_page_renders(page: Page, app_url: str, shots, path, heading, show
 def test_the_lab_opens_on_the_default_scenario_from_the_root_url(page: Page, app_url: str):
     visit(page, app_url, "", "Just-in-time basics")
     expect(page.get_by_test_id("stMetric").filter(has_text="Activations requested")).to_be_visible(timeout=LONG)
+    timeline = page.get_by_test_id("stVegaLiteChart").first
+    expect(timeline.locator(".role-legend")).to_have_count(1)  # the key to the timeline's colours is drawn
+    expect(timeline.locator(".role-legend")).to_contain_text("Activated (just in time)")
 
 
 def test_an_activation_with_approval_in_the_portal_sandbox(page: Page, app_url: str, shots):
