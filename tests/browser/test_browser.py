@@ -64,6 +64,7 @@ def shoot(page: Page, shots, name: str) -> None:
     ("audit", "Audit explorer", "stMetric"),
     ("why-not", "Why / why not", "stAlert"),
     ("portal", "Portal sandbox", "stDataFrame"),
+    ("posture", "Posture", "stDataFrame"),
 ])
 def test_every_page_renders(page: Page, app_url: str, shots, path, heading, shows):
     visit(page, app_url, path, heading)
