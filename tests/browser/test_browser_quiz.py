@@ -107,13 +107,18 @@ def test_an_exam_gives_no_feedback_until_submitted_then_a_report(page: Page, app
     shoot(page, shots, "quiz-exam-2-report")
 
 
-def test_progress_shows_readiness_after_practice(page: Page, app_url: str, shots):
+def practise_one_answer(page: Page, app_url: str) -> None:
+    """A learner answers one practice question and sees its feedback."""
     learner(page, app_url, "practice", "Practice")
     click(page, "practice_start")
     answer_current(page, "practice_session_q0")
     click(page, "practice_session_check")
     expect(page.get_by_text("Sources:").first).to_be_visible(timeout=LONG)
     idle(page)
+
+
+def test_progress_shows_readiness_after_practice(page: Page, app_url: str, shots):
+    practise_one_answer(page, app_url)
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Progress").click()
     expect(page.get_by_text("Readiness per domain")).to_be_visible(timeout=LONG)
     idle(page)
@@ -124,12 +129,7 @@ def test_progress_shows_readiness_after_practice(page: Page, app_url: str, shots
 
 
 def test_due_reviews_list_what_was_practised(page: Page, app_url: str, shots):
-    learner(page, app_url, "practice", "Practice")
-    click(page, "practice_start")
-    answer_current(page, "practice_session_q0")
-    click(page, "practice_session_check")
-    expect(page.get_by_text("Sources:").first).to_be_visible(timeout=LONG)
-    idle(page)
+    practise_one_answer(page, app_url)
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Due reviews").click()
     expect(page.get_by_test_id("stMetricLabel").filter(has_text="Skills due today")).to_be_visible(timeout=LONG)
     expect(page.get_by_test_id("stException")).to_have_count(0)
