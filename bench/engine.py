@@ -19,9 +19,9 @@ import tracemalloc
 import simpy
 
 from pim_sim import ApproverBehaviour, Group, Simulation, Tenant, User
-from pim_sim.policy import RoleSettings, SettingsBook
-from pim_sim.roles import ENTRA_ROLES
-from pim_sim.workload import ActivationWorkload, start
+from pim_sim.core.policy import RoleSettings, SettingsBook
+from pim_sim.core.roles import ENTRA_ROLES
+from pim_sim.scenario.workload import ActivationWorkload, start
 
 USERS, PRIVILEGED, APPROVERS = 1000, 100, 5
 ROLES = [r for r in ENTRA_ROLES if r != "Global Administrator"]

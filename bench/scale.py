@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from engine import run_bare  # bench/engine.py: the same bare-SimPy baseline
 
 from pim_sim import Results, Scenario
-from pim_sim.roles import ENTRA_ROLES
+from pim_sim.core.roles import ENTRA_ROLES
 
 ROLES = [r for r in ENTRA_ROLES if r != "Global Administrator"]
 

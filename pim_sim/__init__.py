@@ -3,23 +3,23 @@
 The package never imports Streamlit; the dashboard and the quiz build on its public API.
 """
 
-from .access import Explanation, Holding, How, Reason
-from .alerts import AlertCenter, Incident, Severity
-from .approvals import ApproverBehaviour, Away
-from .audit import Activity, AuditRecord, Place, Service
-from .clock import Clock, minutes
-from .engine import ADMIN, MS_PIM, Simulation
-from .errors import ModelError, PimRefusal, SettingError
-from .lag import Lag
-from .policy import RoleSettings, SettingsBook, default_settings
-from .requests import Action, Request, Status
-from .results import Results
-from .reviews import AccessReview, AssignmentType, Frequency, NoResponse, ReviewerBehaviour, Reviewers
-from .roles import Surface
-from .runner import Replications, compare, replicate, run, sweep
-from .scenario import Scenario, ScenarioError, default_scenario, list_scenarios, load_scenario
-from .schedules import Kind, Origin, Schedule
-from .tenant import DIRECTORY, Group, Licence, PrincipalKind, Scope, ServicePrincipal, Tenant, User
+from pim_sim.core.access import Explanation, Holding, How, Reason
+from pim_sim.core.approvals import ApproverBehaviour, Away
+from pim_sim.core.audit import Activity, AuditRecord, Place, Service
+from pim_sim.core.clock import Clock, minutes
+from pim_sim.core.kernel import ADMIN, MS_PIM, Simulation
+from pim_sim.core.lag import Lag
+from pim_sim.core.policy import RoleSettings, SettingsBook, default_settings
+from pim_sim.core.requests import Action, Request, Status
+from pim_sim.core.roles import Surface
+from pim_sim.core.schedules import Kind, Origin, Schedule
+from pim_sim.core.tenant import DIRECTORY, Group, Licence, PrincipalKind, Scope, ServicePrincipal, Tenant, User
+from pim_sim.errors import ModelError, PimRefusal, SettingError
+from pim_sim.features.alerts import AlertCenter, Incident, Severity
+from pim_sim.features.reviews import AccessReview, AssignmentType, Frequency, NoResponse, ReviewerBehaviour, Reviewers
+from pim_sim.results.tables import Results
+from pim_sim.runner import Replications, compare, replicate, run, sweep
+from pim_sim.scenario.model import Scenario, ScenarioError, default_scenario, list_scenarios, load_scenario
 
 __all__ = [
     "ADMIN",

@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .results import Results
-from .scenario import Scenario
+from pim_sim.results.tables import Results
+from pim_sim.scenario.model import Scenario
 
 FRAMES = ("audit", "requests", "intervals", "effective_access", "refusals")
 _T975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,

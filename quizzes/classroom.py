@@ -393,7 +393,7 @@ def lesson_notes(scenario) -> str:
 def scenario_pack(directory: str | Path | None = None) -> bytes:
     """A zip of the classroom scenarios, each with its lesson notes, the JSON Schema their first
     line names (so editors check them), and an index."""
-    from pim_sim.scenario import json_schema, list_scenarios, load_scenario
+    from pim_sim.scenario.model import json_schema, list_scenarios, load_scenario
 
     infos = list_scenarios(directory)
     if not infos:

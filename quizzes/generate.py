@@ -34,8 +34,8 @@ from pim_sim import (
     Tenant,
     facts,
 )
-from pim_sim.audit import AuditRecord
-from pim_sim.clock import DEFAULT_START
+from pim_sim.core.audit import AuditRecord
+from pim_sim.core.clock import DEFAULT_START
 
 from .schema import (
     Blank,

@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from pim_sim import Group, PimRefusal, Simulation, Tenant
-from pim_sim.audit import Place
+from pim_sim.core.audit import Place
 from pim_sim.errors import ModelError, SettingError
 
 HOUR = 60.0
@@ -909,7 +909,7 @@ _REVIEWED = ("alice", "bob", "carol", "dave")
 def _review_lab(lab: Lab, label: str, **definition) -> tuple[Simulation, Any]:
     """alice, bob, carol and dave are eligible for Security Administrator; only dave has signed in
     lately; rev reviews for 7 days."""
-    from pim_sim.reviews import AccessReview
+    from pim_sim.features.reviews import AccessReview
 
     sim = lab.sim(label, users=(*_REVIEWED, "rev", "erin"))
     for user in _REVIEWED:
@@ -928,7 +928,7 @@ def _still_eligible(sim: Simulation) -> list[str]:
        "reviews them for 7 days, approving alice and denying bob, and nobody reviews carol or dave. The review runs "
        "with each 'If reviewers don't respond' choice, with and without auto-apply.")
 def access_reviews(lab: Lab) -> dict[str, Any]:
-    from pim_sim.reviews import AccessReview
+    from pim_sim.features.reviews import AccessReview
 
     outcomes: dict[str, list[str]] = {}
     for choice in ("No change", "Remove access", "Approve access", "Take recommendations"):
@@ -990,8 +990,8 @@ def access_reviews(lab: Lab) -> dict[str, Any]:
 @probe("dan holds Contributor on a subscription only through the security group devs; in a review of that role "
        "rev denies dan and the results are applied.")
 def azure_group_review(lab: Lab) -> dict[str, Any]:
-    from pim_sim.access import group_members
-    from pim_sim.reviews import AccessReview
+    from pim_sim.core.access import group_members
+    from pim_sim.features.reviews import AccessReview
 
     sub = "/subscriptions/prod"
     sim = lab.sim("azure-group-member-denied", users=("dan", "rev", "bob"), scopes=[sub],
@@ -1017,7 +1017,7 @@ def azure_group_review(lab: Lab) -> dict[str, Any]:
 @probe("Global Administrator's settings are changed (approval by bob), then every role's settings are exported as "
        "Microsoft Graph role management policies.")
 def graph_policy_export(lab: Lab) -> dict[str, Any]:
-    from pim_sim.graph_export import policy_assignments
+    from pim_sim.graph.writer import policy_assignments
 
     sim = eligible_alice(lab, "policy-export", require_approval=True, approvers=("bob",))
     doc = policy_assignments(sim.settings, tenant=sim.tenant)
@@ -1109,7 +1109,7 @@ def too_many_global_admins(lab: Lab) -> dict[str, Any]:
        "permanent active Reports Reader assignment, a service principal a time-bound active one, and rev reviews "
        "the role in an access review.")
 def licence_seats(lab: Lab) -> dict[str, Any]:
-    from pim_sim.licensing import seats_needed
+    from pim_sim.core.licensing import seats_needed
 
     eligible = tuple(f"user{i:02d}" for i in range(1, 15))
     approvers = ("ann", "ben", "cat")
@@ -1119,7 +1119,7 @@ def licence_seats(lab: Lab) -> dict[str, Any]:
     sim.set_settings("Security Reader", require_approval=True, approvers=approvers)
     sim.assign("erin", "Reports Reader", kind="active", justification="x")
     sim.assign("deploy-app", "Application Administrator", kind="active", justification="pipeline", duration="P30D")
-    from pim_sim.reviews import AccessReview
+    from pim_sim.features.reviews import AccessReview
 
     sim.reviews.create(AccessReview("seats", "Security Reader", selected=("rev",), duration_days=7))
     report = seats_needed(sim)

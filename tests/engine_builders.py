@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from pim_sim import Group, PrincipalKind, ServicePrincipal, Simulation, Tenant, User
-from pim_sim.audit import Service
+from pim_sim.core.audit import Service
 
 MG = "/providers/Microsoft.Management/managementGroups/corp"
 SUB = "/subscriptions/prod"

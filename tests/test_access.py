@@ -4,7 +4,7 @@ import pytest
 from engine_builders import GA, RG, SEC, SUB, VM, simulation, with_admin
 
 from pim_sim import PimRefusal, Reason
-from pim_sim.access import holders
+from pim_sim.core.access import holders
 
 
 def _eligible(sim):

@@ -4,7 +4,7 @@ import pytest
 from engine_builders import GA, RG, SEC, SUB, VM, activities, refusal_rules, simulation, statuses
 
 from pim_sim import MS_PIM, Lag, ModelError, PimRefusal, facts
-from pim_sim.audit import Service
+from pim_sim.core.audit import Service
 
 
 def eligible(sim=None, role=SEC, scope="/", **assign):

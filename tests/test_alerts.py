@@ -6,8 +6,8 @@ import pytest
 from engine_builders import GA, PRA, RG, SEC, SUB, simulation, with_admin
 
 from pim_sim import SettingError, Simulation
-from pim_sim.alerts import BY_ID, DEFINITIONS
-from pim_sim.audit import Service
+from pim_sim.core.audit import Service
+from pim_sim.features.alerts import BY_ID, DEFINITIONS
 
 DAY = 24 * 60.0
 

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pim_sim import PimRefusal, Simulation, Tenant
-from pim_sim.alerts import DEFINITIONS
+from pim_sim.features.alerts import DEFINITIONS
 
 USERS = ["a", "b", "c", "d"]
 SUB = "/subscriptions/s1"

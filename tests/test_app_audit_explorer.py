@@ -9,9 +9,9 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from pim_sim import Place
-from pim_sim.access import audit_readers
-from pim_sim.audit import places
-from pim_sim.scenario import default_scenario
+from pim_sim.core.access import audit_readers
+from pim_sim.core.audit import places
+from pim_sim.scenario.model import default_scenario
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 RESOURCE_AUDITS = [Place.PIM_ENTRA_RESOURCE_AUDIT, Place.PIM_AZURE_RESOURCE_AUDIT, Place.PIM_GROUPS_RESOURCE_AUDIT]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from pim_sim import baseline, exercises
+from pim_sim.posture import baseline, exercises
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")

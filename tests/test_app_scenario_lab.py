@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
-from pim_sim.scenario import Scenario, ScenarioError, default_scenario
+from pim_sim.scenario.model import Scenario, ScenarioError, default_scenario
 from ui import charts, state
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")

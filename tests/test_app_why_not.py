@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pim_sim.access import holders
-from pim_sim.presets import RESOURCE_GROUP, SUBSCRIPTION
-from pim_sim.roles import AZURE_ROLES
-from pim_sim.scenario import default_scenario
+from pim_sim.core.access import holders
+from pim_sim.core.roles import AZURE_ROLES
+from pim_sim.scenario.model import default_scenario
+from pim_sim.scenario.presets import RESOURCE_GROUP, SUBSCRIPTION
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 

@@ -6,7 +6,7 @@ import pytest
 from engine_builders import GA, PRA, SEC, activities, refusal_rules, simulation, statuses, tenant, with_admin
 
 from pim_sim import MS_PIM, ApproverBehaviour, Away, PimRefusal, RoleSettings, SettingError, Simulation, facts
-from pim_sim.audit import Service
+from pim_sim.core.audit import Service
 
 DAY = 24 * 60
 

@@ -4,7 +4,7 @@ import pytest
 from engine_builders import GA, PRA, RG, SEC, SUB, VM, activities, refusal_rules, simulation, statuses, with_admin
 
 from pim_sim import MS_PIM, ModelError, PimRefusal, facts
-from pim_sim.audit import Service
+from pim_sim.core.audit import Service
 
 
 @pytest.mark.parametrize(("kind", "duration", "requested", "completed", "core"), [

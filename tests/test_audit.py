@@ -6,7 +6,7 @@ import pytest
 from engine_builders import GA, SEC, SUB, simulation, with_admin
 
 from pim_sim import MS_PIM, Place, facts
-from pim_sim.audit import Activity, Service, documented, places, readers, retention, sightings, visible
+from pim_sim.core.audit import Activity, Service, documented, places, readers, retention, sightings, visible
 
 DAY = 24 * 60
 

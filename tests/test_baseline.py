@@ -8,7 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pim_sim import Group, Licence, Simulation, Tenant
-from pim_sim.baseline import (
+from pim_sim.core.policy import NotificationEvent, Recipient
+from pim_sim.core.roles import HIGHLY_PRIVILEGED_ENTRA
+from pim_sim.posture.baseline import (
     P2_NOTE,
     advice,
     posture_from_file,
@@ -16,8 +18,6 @@ from pim_sim.baseline import (
     posture_from_simulation,
     scuba,
 )
-from pim_sim.policy import NotificationEvent, Recipient
-from pim_sim.roles import HIGHLY_PRIVILEGED_ENTRA
 
 FIX = Path(__file__).parent / "fixtures" / "graph"
 SCUBA = FIX / "ProviderSettingsExport.json"
@@ -248,7 +248,7 @@ def test_long_offender_lists_are_truncated_like_scubagears():
 
 
 def test_comparison_reads_scubaresults_too_and_flags_disagreement():
-    from pim_sim.baseline import compare
+    from pim_sim.posture.baseline import compare
 
     checks = scuba(posture_from_scubagear(SCUBA))
     report = {"Results": {"AAD": [{"GroupNumber": "7", "Controls": [

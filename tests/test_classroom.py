@@ -267,7 +267,7 @@ def test_class_grades_add_up_to_the_quiz_grades(answers):
 
 # ------------------------------------------------------------------------------ scenario pack
 def test_the_scenario_pack_has_every_scenario_with_its_lesson_notes():
-    from pim_sim.scenario import list_scenarios
+    from pim_sim.scenario.model import list_scenarios
 
     infos = list_scenarios()
     z = zipfile.ZipFile(io.BytesIO(scenario_pack()))
@@ -280,7 +280,7 @@ def test_the_scenario_pack_has_every_scenario_with_its_lesson_notes():
         assert notes.startswith(f"# {info.title}") and " ".join(info.lesson.split()[:5]) in " ".join(notes.split())
         command = notes.split("`pim-sim run ", 1)[1].split("`", 1)[0]
         assert command in names  # the notes' command names the file where the pack puts it
-    from pim_sim.scenario import json_schema
+    from pim_sim.scenario.model import json_schema
 
     # the files name their schema in their first line; the pack carries it so editors can check them
     assert json.loads(z.read("scenarios/scenario.schema.json")) == json_schema()
@@ -288,7 +288,7 @@ def test_the_scenario_pack_has_every_scenario_with_its_lesson_notes():
 
 
 def test_lesson_notes_list_what_to_observe():
-    from pim_sim.scenario import load_scenario
+    from pim_sim.scenario.model import load_scenario
 
     scenario = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "jit-basics.yaml")
     notes = lesson_notes(scenario)

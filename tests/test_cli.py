@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pim_sim.cli import app
-from pim_sim.scenario import SCENARIO_DIR
+from pim_sim.scenario.model import SCENARIO_DIR
 
 JIT = str(SCENARIO_DIR / "jit-basics.yaml")
 BROKEN = str(Path(__file__).parent / "broken_scenarios" / "many-problems.yaml")
@@ -111,7 +111,7 @@ def test_a_long_run_shows_a_progress_bar_on_a_terminal_and_a_short_one_does_not(
 
     from rich.console import Console
 
-    import pim_sim.scenario_cli as scenario_cli
+    import pim_sim.cli.scenario as scenario_cli
 
     screen, plain = StringIO(), scenario_cli._console
     monkeypatch.setattr(scenario_cli, "_console", lambda stderr=False: Console(file=screen, force_terminal=True, width=120)

@@ -5,7 +5,7 @@ import random
 from engine_builders import GA, SEC, SUB, tenant
 
 from pim_sim import ApproverBehaviour, Simulation
-from pim_sim import workload as wl
+from pim_sim.scenario import workload as wl
 
 DAY = 24 * 60
 

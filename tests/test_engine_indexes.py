@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from test_properties import AZURE_SCOPES, ROLES, USERS, play, scripts
 
 from pim_sim import SettingsBook
-from pim_sim.policy import RoleSettings
-from pim_sim.roles import Surface
-from pim_sim.schedules import Kind, Origin
+from pim_sim.core.policy import RoleSettings
+from pim_sim.core.roles import Surface
+from pim_sim.core.schedules import Kind, Origin
 
 PROPS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pim_sim.exercises import (
+from pim_sim.posture.exercises import (
     SETTING_FIELDS,
     ExerciseError,
     Fix,

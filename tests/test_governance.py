@@ -5,7 +5,7 @@ from __future__ import annotations
 from engine_builders import GA, SEC, simulation, with_admin
 
 from pim_sim import AccessReview, ApproverBehaviour, ReviewerBehaviour, Simulation, Tenant, User
-from pim_sim.audit import Service
+from pim_sim.core.audit import Service
 
 DAY = 24 * 60.0
 

@@ -13,14 +13,14 @@ import pytest
 
 from pim_sim import PimRefusal, Simulation, Tenant
 from pim_sim.errors import GRAPH_ERROR_CODES
-from pim_sim.graph_export import refusals_to_graph
+from pim_sim.graph.writer import refusals_to_graph
 from quizzes.bank import load_bank
 
 PIM_SIM = Path(__file__).resolve().parent.parent / "pim_sim"
 
 
 def _codes_the_model_raises() -> set[str]:
-    return {m for path in PIM_SIM.glob("*.py") for m in re.findall(r'code="([A-Za-z]+)"', path.read_text())}
+    return {m for path in PIM_SIM.rglob("*.py") for m in re.findall(r'code="([A-Za-z]+)"', path.read_text())}
 
 
 def test_activating_without_eligibility_is_a_policy_validation_failure_naming_the_eligibility_rule():

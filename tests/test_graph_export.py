@@ -7,12 +7,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pim_sim import SettingsBook, Simulation, Tenant
+from pim_sim.core.policy import NotificationRule, default_settings
+from pim_sim.core.roles import ENTRA_ROLES, Surface
 from pim_sim.errors import PimRefusal
-from pim_sim.graph import RULE_IDS, odata_type
-from pim_sim.graph_export import policy_assignments, refusals_to_graph, requests_to_graph
-from pim_sim.graph_import import read_policies
-from pim_sim.policy import NotificationRule, default_settings
-from pim_sim.roles import ENTRA_ROLES, Surface
+from pim_sim.graph.reader import read_policies
+from pim_sim.graph.vocabulary import RULE_IDS, odata_type
+from pim_sim.graph.writer import policy_assignments, refusals_to_graph, requests_to_graph
 
 
 def test_every_entra_role_has_a_policy_with_all_17_rules_in_graphs_shape():

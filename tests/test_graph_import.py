@@ -8,10 +8,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pim_sim import Simulation, Tenant
-from pim_sim.graph import RULE_IDS, settings_from_file
-from pim_sim.graph_import import GraphImportError, read_policies, read_requests
-from pim_sim.policy import Recipient, default_settings
-from pim_sim.roles import Surface
+from pim_sim.core.policy import Recipient, default_settings
+from pim_sim.core.roles import Surface
+from pim_sim.graph.reader import GraphImportError, read_policies, read_requests
+from pim_sim.graph.vocabulary import RULE_IDS, settings_from_file
 
 FIX = Path(__file__).parent / "fixtures" / "graph"
 MALFORMED = json.loads((FIX / "malformed" / "expected.json").read_text())
@@ -198,7 +198,7 @@ def test_malformed_requests_name_the_field(change, field):
 
 
 def test_oversized_uploads_are_refused(tmp_path):
-    from pim_sim import graph_import
+    from pim_sim.graph import reader as graph_import
 
     big = b'{"value": [' + b" " * (graph_import.MAX_BYTES + 1) + b"]}"
     with pytest.raises(GraphImportError, match="larger than"):
@@ -206,8 +206,8 @@ def test_oversized_uploads_are_refused(tmp_path):
 
 
 def test_requests_become_a_timeline_that_runs():
-    from pim_sim.graph_import import timeline_from_requests
-    from pim_sim.scenario import Scenario
+    from pim_sim.graph.reader import timeline_from_requests
+    from pim_sim.scenario.model import Scenario
 
     steps = timeline_from_requests(FIX / "eligibility_requests.json")
     steps += [{**st, "at": "PT10H"} for st in timeline_from_requests(FIX / "requests.json")

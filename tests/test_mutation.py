@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from pim_sim import audit, facts
-from pim_sim.audit import Place
+from pim_sim import facts
+from pim_sim.core import audit
+from pim_sim.core.audit import Place
 from quizzes.bank import Bank, load_bank
 from quizzes.schema import ProbeCheck
 from quizzes.verify import verify_bank

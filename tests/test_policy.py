@@ -4,7 +4,7 @@ import pytest
 from engine_builders import GA, RG, SEC, SUB, VM, activities, simulation, with_admin
 
 from pim_sim import PimRefusal, RoleSettings, SettingError, SettingsBook, Surface, default_settings, facts
-from pim_sim.policy import DEFAULT_PROVENANCE, NOTIFICATION_RULE_IDS, NotificationRule
+from pim_sim.core.policy import DEFAULT_PROVENANCE, NOTIFICATION_RULE_IDS, NotificationRule
 
 DAY = 24 * 60
 

@@ -10,8 +10,9 @@ from dataclasses import replace
 
 from test_mutation import bank, failing  # the module-scoped bank fixture and the subset verifier
 
-from pim_sim import facts, graph_export
-from pim_sim.reviews import ReviewBook
+from pim_sim import facts
+from pim_sim.features.reviews import ReviewBook
+from pim_sim.graph import writer as graph_export
 
 __all__ = ["bank"]
 

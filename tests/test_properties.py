@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pim_sim import ModelError, PimRefusal, Reason
-from pim_sim.audit import Activity, Service
-from pim_sim.requests import Action, Status
+from pim_sim.core.audit import Activity, Service
+from pim_sim.core.requests import Action, Status
 
 USERS = ("alice", "bob", "carol", "dave", "admins")
 AZURE_SCOPES = (SUB, RG, OTHER_RG, VM)

@@ -1,4 +1,4 @@
-"""Fast record construction (pim_sim.records): a record made slot by slot is the record its class
+"""Fast record construction (pim_sim.core.records): a record made slot by slot is the record its class
 would make, as frozen, equal, hashable and printable; bad calls are refused by name."""
 
 import dataclasses
@@ -8,12 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pim_sim.audit import AuditRecord
-from pim_sim.engine import Notification
-from pim_sim.policy import RoleSettings
-from pim_sim.records import evolve, field_names, maker, record
-from pim_sim.requests import Action, Request, Status, StatusChange
-from pim_sim.schedules import Kind, Origin, Schedule
+from pim_sim.core.audit import AuditRecord
+from pim_sim.core.kernel import Notification
+from pim_sim.core.policy import RoleSettings
+from pim_sim.core.records import evolve, field_names, maker, record
+from pim_sim.core.requests import Action, Request, Status, StatusChange
+from pim_sim.core.schedules import Kind, Origin, Schedule
 
 text = st.text(max_size=12)
 minute = st.floats(0, 1e6, allow_nan=False)

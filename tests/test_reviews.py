@@ -8,9 +8,9 @@ import pytest
 from engine_builders import GA, PRA, SEC, SUB, simulation, with_admin
 
 from pim_sim import AccessReview, Group, Kind, ModelError, PimRefusal, ReviewerBehaviour, Simulation, Tenant, User
-from pim_sim.audit import Service
-from pim_sim.clock import DEFAULT_START
-from pim_sim.reviews import Decision, InstanceStatus, NoResponse, add_months
+from pim_sim.core.audit import Service
+from pim_sim.core.clock import DEFAULT_START
+from pim_sim.features.reviews import Decision, InstanceStatus, NoResponse, add_months
 
 DAY = 24 * 60.0
 

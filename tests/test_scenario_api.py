@@ -10,9 +10,9 @@ import pytest
 from pydantic import ValidationError
 
 from pim_sim import Kind, Origin, Scenario, ScenarioError, Status, list_scenarios
-from pim_sim.presets import MAX_USERS, preset
-from pim_sim.scenario_spec import PresetSpec, json_schema
-from pim_sim.scenario_yaml import read
+from pim_sim.scenario.presets import MAX_USERS, preset
+from pim_sim.scenario.reader import read
+from pim_sim.scenario.spec import PresetSpec, json_schema
 
 BASE = {"name": "t", "horizon": "P3D", "tenant": {"users": ["alice", "bob", "carol"]}, "lag": False}
 GA = "Global Administrator"
@@ -219,7 +219,7 @@ def test_a_per_user_rate_replaces_the_common_rate():
 
 
 def test_the_published_schema_file_is_up_to_date():
-    from pim_sim.scenario import SCENARIO_DIR
+    from pim_sim.scenario.model import SCENARIO_DIR
 
     published = json.loads((SCENARIO_DIR / "scenario.schema.json").read_text())
     assert published == json_schema(), "regenerate it: pim-sim schema --out scenarios/scenario.schema.json"

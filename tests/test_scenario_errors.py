@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from pim_sim import Scenario, ScenarioError, load_scenario
 from pim_sim.cli import app
-from pim_sim.scenario_yaml import MAX_BYTES, MAX_VALUES
+from pim_sim.scenario.reader import MAX_BYTES, MAX_VALUES
 
 CORPUS = Path(__file__).parent / "broken_scenarios"
 FILES = sorted(CORPUS.glob("*.yaml"))

@@ -4,8 +4,8 @@ import pytest
 from engine_builders import AU, GA, MG, OTHER_RG, RG, SUB, VM, simulation, tenant
 
 from pim_sim import DIRECTORY, Group, Licence, ModelError, PimRefusal, PrincipalKind, Surface, Tenant, User
-from pim_sim.roles import AZURE_ROLES, ENTRA_ROLES, HIGHLY_PRIVILEGED_ENTRA, role, surface_of
-from pim_sim.tenant import ScopeLevel, scope_level
+from pim_sim.core.roles import AZURE_ROLES, ENTRA_ROLES, HIGHLY_PRIVILEGED_ENTRA, role, surface_of
+from pim_sim.core.tenant import ScopeLevel, scope_level
 
 # Template ids as Microsoft publishes them (permissions-reference and Azure built-in roles pages).
 ENTRA_TEMPLATE_IDS = {

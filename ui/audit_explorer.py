@@ -14,8 +14,8 @@ import pandas as pd
 import streamlit as st
 
 from pim_sim import Place, facts
-from pim_sim.access import audit_readers
-from pim_sim.audit import sightings, visible
+from pim_sim.core.access import audit_readers
+from pim_sim.core.audit import sightings, visible
 from ui import state, tables
 
 ENTRA = facts.ENTRA_AUDIT_RETENTION_MINUTES.value

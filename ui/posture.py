@@ -1,14 +1,17 @@
 """Posture: a tenant checked against CISA SCuBA MS.AAD.7 (as ScubaGear checks it) and Microsoft's
 deployment plan, and the fix-the-tenant exercises: change settings, re-grade. The checks and the
-grader are the model's (``pim_sim.baseline``, ``pim_sim.exercises``); the page only asks and draws."""
+grader are the model's (``pim_sim.posture.baseline``, ``pim_sim.posture.exercises``); the page only asks and draws."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from pim_sim import ModelError, baseline, exercises, graph_export, graph_import
-from pim_sim.roles import ENTRA_ROLES, HIGHLY_PRIVILEGED_ENTRA
+from pim_sim import ModelError
+from pim_sim.core.roles import ENTRA_ROLES, HIGHLY_PRIVILEGED_ENTRA
+from pim_sim.graph import reader as graph_import
+from pim_sim.graph import writer as graph_export
+from pim_sim.posture import baseline, exercises
 from ui import state
 
 EXERCISE = "Fix-the-tenant exercise"

@@ -16,7 +16,7 @@ Everything is built through the engine's public API, so every rule applies as in
 from __future__ import annotations
 
 from pim_sim import Simulation, Tenant
-from pim_sim.reviews import AccessReview
+from pim_sim.features.reviews import AccessReview
 
 PERSONAS = {
     "alice": "Requester",

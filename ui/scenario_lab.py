@@ -1,6 +1,6 @@
 """Scenario lab: pick a shipped scenario or upload one, change its key settings, run it, and read
 what happened. The page turns widgets into a scenario (plain data, validated by
-:class:`pim_sim.scenario.Scenario`), runs it through the shared cache and draws the results."""
+:class:`pim_sim.scenario.model.Scenario`), runs it through the shared cache and draws the results."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from pim_sim import facts
-from pim_sim.reviews import NoResponse
-from pim_sim.scenario import DEFAULT_SCENARIO, ScenarioError
-from pim_sim.scenario_yaml import MAX_BYTES
+from pim_sim.features.reviews import NoResponse
+from pim_sim.scenario.model import DEFAULT_SCENARIO, ScenarioError
+from pim_sim.scenario.reader import MAX_BYTES
 from ui import charts, state, tables
 
 SHIPPED, UPLOAD = "Shipped scenario", "Upload a YAML file"

@@ -13,8 +13,8 @@ import yaml
 
 from pim_sim import ModelError, PimRefusal, Results, Simulation, facts
 from pim_sim.runner import Replications, replicate
-from pim_sim.scenario import Scenario, ScenarioError, ScenarioInfo, default_scenario, list_scenarios
-from pim_sim.scenario_yaml import MAX_BYTES, Issue
+from pim_sim.scenario.model import Scenario, ScenarioError, ScenarioInfo, default_scenario, list_scenarios
+from pim_sim.scenario.reader import MAX_BYTES, Issue
 from ui import sandbox
 
 SANDBOX = "sandbox"

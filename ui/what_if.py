@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from pim_sim.runner import summarise
-from pim_sim.scenario import ScenarioError
+from pim_sim.scenario.model import ScenarioError
 from ui import charts, state
 
 DEFAULT_BASE = "standing-vs-jit"

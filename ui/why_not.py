@@ -8,8 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from pim_sim import Reason
-from pim_sim.access import holders
-from pim_sim.roles import CATALOGUE
+from pim_sim.core.access import holders
+from pim_sim.core.roles import CATALOGUE
 from ui import charts, state
 
 st.header("Why / why not")

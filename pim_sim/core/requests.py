@@ -1,0 +1,131 @@
+"""Schedule requests: the actions and statuses Microsoft Graph names, and the checks PIM makes
+before it accepts one (https://learn.microsoft.com/en-us/graph/api/resources/unifiedroleassignmentschedulerequest)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from pim_sim import facts
+from pim_sim.core.policy import RoleSettings
+from pim_sim.errors import PimRefusal
+
+
+class Action(StrEnum):
+    ADMIN_ASSIGN = "adminAssign"
+    ADMIN_UPDATE = "adminUpdate"
+    ADMIN_REMOVE = "adminRemove"
+    ADMIN_EXTEND = "adminExtend"
+    ADMIN_RENEW = "adminRenew"
+    SELF_ACTIVATE = "selfActivate"
+    SELF_DEACTIVATE = "selfDeactivate"
+    SELF_EXTEND = "selfExtend"
+    SELF_RENEW = "selfRenew"
+
+
+class Status(StrEnum):
+    """Graph request statuses (https://learn.microsoft.com/en-us/graph/api/resources/request)."""
+
+    CANCELED = "Canceled"
+    DENIED = "Denied"
+    FAILED = "Failed"
+    GRANTED = "Granted"
+    PENDING_ADMIN_DECISION = "PendingAdminDecision"
+    PENDING_APPROVAL = "PendingApproval"
+    PENDING_PROVISIONING = "PendingProvisioning"
+    PENDING_SCHEDULE_CREATION = "PendingScheduleCreation"
+    PROVISIONED = "Provisioned"
+    REVOKED = "Revoked"
+    SCHEDULE_CREATED = "ScheduleCreated"
+
+
+PENDING = frozenset({Status.PENDING_APPROVAL, Status.PENDING_ADMIN_DECISION})
+OPEN = PENDING | {Status.GRANTED}  # not settled yet: waiting for a decision, or granted and not yet provisioned
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One schedule request as it stands; a status change replaces the object."""
+
+    id: str
+    action: Action
+    principal: str
+    role: str
+    scope: str
+    surface: str
+    kind: str  # eligible or active: which schedule the request is about
+    status: Status
+    created: float
+    start: float
+    duration: float | None  # None: permanent
+    justification: str = ""
+    ticket: str = ""
+    created_by: str = ""
+    target_schedule: str = ""
+    approver: str = ""
+    approver_justification: str = ""
+    completed: float | None = None
+    status_reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    """A request's status at a moment: the lifecycle as a list of immutable records."""
+
+    request_id: str
+    minute: float
+    status: Status
+    by: str = ""
+
+
+def check_activation(settings: RoleSettings, duration: float, justification: str, ticket: str,
+                     mfa_done: bool, context_satisfied: bool, context_has_policy: bool) -> None:
+    """Refuse an activation that breaks the role's settings, naming the rule Graph names."""
+    src = facts.SOURCES["entra_settings"]
+    if duration < facts.MIN_ASSIGNMENT_MINUTES.value:
+        raise PimRefusal("An activation must last at least 5 minutes.", rule="ExpirationRule",
+                         source=facts.MIN_ASSIGNMENT_MINUTES.source)
+    if duration > settings.activation_max + 1e-9:
+        raise PimRefusal(
+            f"The requested duration ({duration / 60:g} h) is longer than this role's activation maximum "
+            f"({settings.activation_max / 60:g} h). Choose a duration up to the maximum.",
+            rule="ExpirationRule", source=src)
+    if settings.require_justification and not justification.strip():
+        raise PimRefusal("This role requires a justification to activate.", rule="JustificationRule", source=src)
+    if settings.require_ticket and not ticket.strip():
+        raise PimRefusal("This role requires ticket information to activate. It is information only: "
+                         "PIM does not check it against a ticketing system.", rule="TicketingRule", source=src)
+    mfa_needed = settings.require_mfa or (settings.auth_context is not None and not context_has_policy)
+    if mfa_needed and not mfa_done:
+        why = ("This role requires multifactor authentication on activation." if settings.require_mfa else
+               f"No Conditional Access policy targets authentication context {settings.auth_context!r}, so PIM "
+               "falls back to requiring multifactor authentication.")
+        raise PimRefusal(why, rule="MfaRule", source=src)
+    if settings.auth_context is not None and context_has_policy and not context_satisfied:
+        raise PimRefusal(
+            f"The Conditional Access policy for authentication context {settings.auth_context!r} was not satisfied.",
+            rule="AuthenticationContextRule", code="RoleAssignmentRequestAcrsValidationFailed", source=src)
+
+
+def check_assignment(settings: RoleSettings, active: bool, duration: float | None, justification: str,
+                     mfa_done: bool) -> None:
+    """Refuse an admin assignment that breaks the role's assignment settings."""
+    src = facts.SOURCES["entra_settings"]
+    permanent_ok, maximum = settings.expiry_rule(active)
+    kind = "active" if active else "eligible"
+    if duration is None and not permanent_ok:
+        raise PimRefusal(f"This role does not allow permanent {kind} assignments; set an end date "
+                         f"within {maximum / facts.DAY:g} days.", rule="ExpirationRule", source=src)
+    if duration is not None:
+        if duration < facts.MIN_ASSIGNMENT_MINUTES.value:
+            raise PimRefusal("An assignment can't be made for less than 5 minutes.", rule="ExpirationRule",
+                             source=facts.MIN_ASSIGNMENT_MINUTES.source)
+        if not permanent_ok and duration > maximum + 1e-9:
+            raise PimRefusal(f"This role's {kind} assignments expire after at most {maximum / facts.DAY:g} days.",
+                             rule="ExpirationRule", source=src)
+    if active and settings.justification_on_active_assignment and not justification.strip():
+        raise PimRefusal("This role requires a justification on active assignment.", rule="JustificationRule",
+                         source=src)
+    if active and settings.mfa_on_active_assignment and not mfa_done:
+        raise PimRefusal("This role requires the administrator to complete multifactor authentication when "
+                         "creating an active assignment.", rule="MfaRule", source=src)

@@ -1,0 +1,80 @@
+"""Microsoft Graph's view of PIM: the vocabulary shared by import and export.
+
+A role management policy holds 17 pre-defined rules, each with a fixed id of the form
+``{Type}_{Caller}_{Level}`` (``Notification_{Recipient}_{Caller}_{Level}`` for the nine
+notification rules). Sources:
+https://learn.microsoft.com/en-us/graph/api/resources/unifiedrolemanagementpolicy,
+https://learn.microsoft.com/en-us/graph/identity-governance-pim-rules-overview and
+https://learn.microsoft.com/en-us/graph/how-to-pim-update-rules.
+
+Import lives in :mod:`pim_sim.graph.reader`, export in :mod:`pim_sim.graph.writer`; the
+functions most callers want are re-exported here lazily.
+"""
+
+from __future__ import annotations
+
+from pim_sim.core.policy import NOTIFICATION_RULE_IDS
+from pim_sim.core.roles import CATALOGUE, Surface
+
+GRAPH_NS = "#microsoft.graph."
+GRAPH_DOCS = "https://learn.microsoft.com/en-us/graph/api/resources/unifiedrolemanagementpolicy"
+RULES_OVERVIEW = "https://learn.microsoft.com/en-us/graph/identity-governance-pim-rules-overview"
+ARM_DOCS = "https://learn.microsoft.com/en-us/rest/api/authorization/role-management-policies/get"
+
+# The 17 rule ids, in the order the Graph policy example lists them.
+RULE_IDS = (
+    "Expiration_Admin_Eligibility",
+    "Enablement_Admin_Eligibility",
+    "Notification_Admin_Admin_Eligibility",
+    "Notification_Requestor_Admin_Eligibility",
+    "Notification_Approver_Admin_Eligibility",
+    "Expiration_Admin_Assignment",
+    "Enablement_Admin_Assignment",
+    "Notification_Admin_Admin_Assignment",
+    "Notification_Requestor_Admin_Assignment",
+    "Notification_Approver_Admin_Assignment",
+    "Approval_EndUser_Assignment",
+    "AuthenticationContext_EndUser_Assignment",
+    "Enablement_EndUser_Assignment",
+    "Expiration_EndUser_Assignment",
+    "Notification_Admin_EndUser_Assignment",
+    "Notification_Requestor_EndUser_Assignment",
+    "Notification_Approver_EndUser_Assignment",
+)
+assert len(RULE_IDS) == 17 and set(NOTIFICATION_RULE_IDS.values()) <= set(RULE_IDS)
+
+RULE_TYPES = ("Expiration", "Enablement", "Approval", "AuthenticationContext", "Notification")
+
+
+def rule_type(rule_id: str) -> str:
+    """The derived rule type a rule id names (``Expiration``, ``Notification``...)."""
+    return rule_id.split("_", 1)[0]
+
+
+def odata_type(rule_id: str) -> str:
+    """The ``@odata.type`` Graph requires on a rule of this id."""
+    return f"{GRAPH_NS}unifiedRoleManagementPolicy{rule_type(rule_id)}Rule"
+
+
+def arm_rule_type(rule_id: str) -> str:
+    """The ``ruleType`` Azure Resource Manager writes for a rule of this id."""
+    return f"RoleManagementPolicy{rule_type(rule_id)}Rule"
+
+
+def target_of(rule_id: str) -> tuple[str, str]:
+    """(caller, level) of a rule id: ``Expiration_EndUser_Assignment`` -> (EndUser, Assignment)."""
+    parts = rule_id.split("_")
+    return parts[-2], parts[-1]
+
+
+# Graph names a role by its template id; PIM for Groups by "member" or "owner".
+ROLE_BY_ID = {r.template_id.casefold(): r for s in (Surface.ENTRA, Surface.AZURE, Surface.GROUPS)
+              for r in CATALOGUE[s].values()}
+
+
+def settings_from_file(path, **kwargs):
+    """Role settings by (role, scope) read from a Graph or ARM policy export (``settings_from:`` in
+    a scenario file). See :func:`pim_sim.graph.reader.read_policies` for what is accepted."""
+    from pim_sim.graph.reader import settings_from_file as read
+
+    return read(path, **kwargs)

@@ -1,0 +1,175 @@
+"""Results: tidy DataFrames and metrics built from a simulation's records, on demand."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from pim_sim.core.records import frame
+from pim_sim.core.requests import Action, Status
+from pim_sim.core.schedules import Kind, Origin
+
+if TYPE_CHECKING:
+    from pim_sim.core.kernel import Simulation
+
+
+class Results:
+    """What one run produced. Frames are built the first time they are asked for."""
+
+    def __init__(self, sim: Simulation, horizon: float | None = None):
+        self.sim = sim
+        self.horizon = sim.now if horizon is None else horizon
+
+    @cached_property
+    def audit(self) -> pd.DataFrame:
+        from pim_sim.core.audit import AuditRecord
+
+        return frame(self.sim.audit, AuditRecord)
+
+    @cached_property
+    def requests(self) -> pd.DataFrame:
+        from pim_sim.core.requests import Request
+
+        df = frame(list(self.sim.requests.values()), Request)
+        for col in ("action", "status"):
+            df[col] = df[col].astype(str)
+        return df
+
+    @cached_property
+    def status_changes(self) -> pd.DataFrame:
+        from pim_sim.core.requests import StatusChange
+
+        df = frame(self.sim.status_log, StatusChange)
+        df["status"] = df["status"].astype(str)
+        return df
+
+    @cached_property
+    def intervals(self) -> pd.DataFrame:
+        """Every assignment interval: eligible, active, activated, outside PIM and standing."""
+        rows = []
+        for s in self.sim.schedules.values():
+            stop = min(s.stop, self.horizon)
+            row = asdict(s)
+            row.update(kind=str(s.kind), origin=str(s.origin), stop=stop, hours=max(0.0, stop - s.start) / 60.0)
+            rows.append(row)
+        cols = ["id", "principal", "role", "scope", "surface", "kind", "origin", "start", "end", "stop", "hours",
+                "created", "request_id", "activated_from", "usable_from", "removed"]
+        return pd.DataFrame(rows, columns=cols)
+
+    @cached_property
+    def effective_access(self) -> pd.DataFrame:
+        """Usable privileged access intervals (active schedules from when a token carries them)."""
+        df = self.intervals
+        df = df[(df["kind"] == str(Kind.ACTIVE)) & (df["origin"] != str(Origin.STANDING))].copy()
+        df["usable_from"] = df["usable_from"].fillna(df["start"]).astype(float)
+        df = df[df["stop"] > df["usable_from"]]
+        df["hours"] = (df["stop"] - df["usable_from"]) / 60.0
+        return df[["principal", "role", "scope", "origin", "usable_from", "stop", "hours"]].reset_index(drop=True)
+
+    @cached_property
+    def notifications(self) -> pd.DataFrame:
+        from pim_sim.core.kernel import Notification
+
+        return frame(self.sim.notifications, Notification)
+
+    @cached_property
+    def refusals(self) -> pd.DataFrame:
+        from pim_sim.core.kernel import Refusal
+
+        return frame(self.sim.refusals, Refusal)
+
+    def metrics(self) -> dict[str, float]:
+        """Headline numbers of the run."""
+        req = self.requests
+        acts = req[req["action"] == str(Action.SELF_ACTIVATE)]
+        ttu = self.time_to_access()
+        access = self.effective_access
+        jit = access[access["origin"] == str(Origin.ACTIVATED)]["hours"].sum()
+        standing = access[access["origin"] != str(Origin.ACTIVATED)]["hours"].sum()
+        return {
+            "activations_requested": float(len(acts)),
+            "activations_provisioned": float((acts["status"] == str(Status.PROVISIONED)).sum()),
+            "requests_denied": float((acts["status"] == str(Status.DENIED)).sum()),
+            "requests_expired": float((acts["status_reason"] == "ApprovalExpired").sum()),
+            "refusals": float(len(self.sim.refusals)),
+            "time_to_access_p50_min": float(ttu.quantile(0.5)) if len(ttu) else float("nan"),
+            "time_to_access_p95_min": float(ttu.quantile(0.95)) if len(ttu) else float("nan"),
+            "jit_privilege_hours": float(jit),
+            "standing_privilege_hours": float(standing),
+            "audit_records": float(len(self.sim.audit)),
+        }
+
+    # --- governance (pim_sim.results.governance holds each implementation) ---------------------------
+    @cached_property
+    def privilege_hours(self) -> pd.DataFrame:
+        from pim_sim.results import governance
+
+        return governance.privilege_hours(self)
+
+    @cached_property
+    def approvals_by_approver(self) -> pd.DataFrame:
+        from pim_sim.results import governance
+
+        return governance.approvals_by_approver(self.sim)
+
+    @cached_property
+    def expired_requests(self) -> pd.DataFrame:
+        from pim_sim.results import governance
+
+        return governance.expired_requests(self.sim)
+
+    @cached_property
+    def review_outcomes(self) -> pd.DataFrame:
+        from pim_sim.results import governance
+
+        return governance.review_outcomes(self.sim)
+
+    @cached_property
+    def review_decisions(self) -> pd.DataFrame:
+        from pim_sim.results import governance
+
+        return governance.review_decisions(self.sim)
+
+    @cached_property
+    def alert_incidents(self) -> pd.DataFrame:
+        from pim_sim.results import governance
+
+        return governance.alert_incidents(self.sim)
+
+    def alert_timeline(self, step: float = 24 * 60.0) -> pd.DataFrame:
+        from pim_sim.results import governance
+
+        return governance.alert_timeline(self.sim, step, self.horizon)
+
+    def governance_metrics(self) -> dict[str, float]:
+        from pim_sim.results import governance
+
+        return governance.metrics(self.sim)
+
+    def time_to_access(self) -> pd.Series:
+        """Minutes from an activation request to usable access, for activations that got there."""
+        sched = {s.request_id: s for s in self.sim.schedules.values() if s.origin is Origin.ACTIVATED}
+        values = [sched[r.id].usable_from - r.created for r in self.sim.requests.values()
+                  if r.action is Action.SELF_ACTIVATE and r.id in sched]
+        return pd.Series(values, dtype=float, name="time_to_access_min")
+
+    def where_visible(self, view_minute: float) -> pd.DataFrame:
+        """Each audit record with every place it is visible at ``view_minute``."""
+        from pim_sim.core.access import audit_readers
+        from pim_sim.core.audit import sightings, visible
+
+        tier = self.sim.licence_at(view_minute).audit_tier
+        pim = self.sim.licence_at(view_minute).has_pim
+        rows = []
+        for rec in self.sim.audit:
+            for s in sightings(rec, tier):
+                if visible(rec, s.place, view_minute, tier, pim):
+                    rows.append({"seq": rec.seq, "activity": str(rec.activity), "place": str(s.place),
+                                 "visible_until": s.visible_until, "readers": ", ".join(s.readers),
+                                 "people": ", ".join(audit_readers(self.sim, rec, s.place, view_minute)),
+                                 "documented": s.documented})
+        return pd.DataFrame(rows, columns=["seq", "activity", "place", "visible_until", "readers", "people",
+                                           "documented"])
