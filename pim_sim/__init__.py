@@ -7,7 +7,7 @@ from pim_sim.core.access import Explanation, Holding, How, Reason
 from pim_sim.core.approvals import ApproverBehaviour, Away
 from pim_sim.core.audit import Activity, AuditRecord, Place, Service
 from pim_sim.core.clock import Clock, minutes
-from pim_sim.core.kernel import ADMIN, MS_PIM, Simulation
+from pim_sim.core.events import ADMIN, MS_PIM
 from pim_sim.core.lag import Lag
 from pim_sim.core.policy import RoleSettings, SettingsBook, default_settings
 from pim_sim.core.requests import Action, Request, Status
@@ -20,6 +20,7 @@ from pim_sim.features.reviews import AccessReview, AssignmentType, Frequency, No
 from pim_sim.results.tables import Results
 from pim_sim.runner import Replications, compare, replicate, run, sweep
 from pim_sim.scenario.model import Scenario, ScenarioError, default_scenario, list_scenarios, load_scenario
+from pim_sim.simulation import Simulation
 
 __all__ = [
     "ADMIN",

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pim_sim.core.audit import AuditRecord
-from pim_sim.core.kernel import Notification
+from pim_sim.core.events import Notification
 from pim_sim.core.policy import RoleSettings
 from pim_sim.core.records import evolve, field_names, maker, record
 from pim_sim.core.requests import Action, Request, Status, StatusChange

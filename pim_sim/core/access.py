@@ -16,7 +16,7 @@ from pim_sim.core.schedules import Kind, Origin, Schedule
 from pim_sim.core.tenant import PrincipalKind
 
 if TYPE_CHECKING:
-    from pim_sim.core.kernel import Simulation
+    from pim_sim.core.kernel import Kernel
 
 
 class How(StrEnum):
@@ -68,7 +68,7 @@ class Explanation:
     settings_note: str = ""
 
 
-def _covering(sim: Simulation, scope: str) -> tuple[str, ...]:
+def _covering(sim: Kernel, scope: str) -> tuple[str, ...]:
     return sim.tenant.ancestors(scope)
 
 
@@ -77,7 +77,7 @@ def _how(s: Schedule) -> How:
             Origin.STANDING: How.STANDING}.get(s.origin, How.ASSIGNED_ACTIVE)
 
 
-def member_groups(sim: Simulation, principal: str, t: float, depth: int = 0) -> tuple[str, ...]:
+def member_groups(sim: Kernel, principal: str, t: float, depth: int = 0) -> tuple[str, ...]:
     """Groups the principal is a usable member of at t (standing or through PIM for Groups),
     including groups reached through nested membership."""
     found = []
@@ -92,7 +92,7 @@ def member_groups(sim: Simulation, principal: str, t: float, depth: int = 0) -> 
     return tuple(dict.fromkeys(found))
 
 
-def holdings(sim: Simulation, principal: str, role: str, scope: str, t: float) -> tuple[Holding, ...]:
+def holdings(sim: Kernel, principal: str, role: str, scope: str, t: float) -> tuple[Holding, ...]:
     """Every way ``principal`` holds ``role`` at ``scope`` at minute ``t`` (usable access)."""
     covering = set(_covering(sim, scope))
     out = []
@@ -103,14 +103,14 @@ def holdings(sim: Simulation, principal: str, role: str, scope: str, t: float) -
     return tuple(out)
 
 
-def group_members(sim: Simulation, group: str, t: float) -> list[str]:
+def group_members(sim: Kernel, group: str, t: float) -> list[str]:
     """Usable members of a group at t: standing members and active PIM for Groups members."""
     scope = f"/groups/{group}"
     return [s.principal for s in sim.schedules_with_role("Member")
             if s.scope == scope and s.kind is Kind.ACTIVE and s.usable_at(t)]
 
 
-def holders(sim: Simulation, role: str, scope: str, t: float) -> tuple[Holding, ...]:
+def holders(sim: Kernel, role: str, scope: str, t: float) -> tuple[Holding, ...]:
     """Everyone who holds ``role`` at ``scope`` at ``t``: directly, inherited or through a group."""
     covering = set(_covering(sim, scope))
     out = []
@@ -124,7 +124,7 @@ def holders(sim: Simulation, role: str, scope: str, t: float) -> tuple[Holding, 
     return tuple(out)
 
 
-def why_not(sim: Simulation, principal: str, role: str, scope: str, t: float) -> Explanation:
+def why_not(sim: Kernel, principal: str, role: str, scope: str, t: float) -> Explanation:
     """The first reason ``principal`` lacks ``role`` at ``scope`` at ``t`` (or that they have it)."""
     sim.tenant.principal(principal)
     note = settings_note(sim, role, scope)
@@ -192,7 +192,7 @@ def why_not(sim: Simulation, principal: str, role: str, scope: str, t: float) ->
                        f"covers {scope}.", settings_note=note)
 
 
-def settings_note(sim: Simulation, role: str, scope: str) -> str:
+def settings_note(sim: Kernel, role: str, scope: str) -> str:
     """Where this role's settings at this scope come from; Azure settings are not inherited."""
     surface = sim.tenant.scope(scope).surface
     if surface is not Surface.AZURE:
@@ -207,7 +207,7 @@ def settings_note(sim: Simulation, role: str, scope: str) -> str:
     return f"{role} settings at {scope} are the defaults."
 
 
-def audit_readers(sim: Simulation, record, place, t: float) -> tuple[str, ...]:
+def audit_readers(sim: Kernel, record, place, t: float) -> tuple[str, ...]:
     """The people who can read ``record`` in ``place`` at minute ``t``: the persons involved for My
     audit, otherwise everyone holding a reader role there (Azure places read roles at the record's
     scope, inherited from above; group blades read the group's owners)."""

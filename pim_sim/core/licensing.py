@@ -5,7 +5,7 @@ Seats (https://learn.microsoft.com/en-us/entra/id-governance/licensing-fundament
 eligible or time-bound assignments (Microsoft Entra roles, Azure roles, PIM for Groups members and
 owners), approvers, reviewers and reviewed users each need a seat; 14 eligible users and 3
 approvers need 17. Service principals need no P2 seat (reviews of them need Workload ID Premium).
-What a lapse does is in :meth:`pim_sim.core.kernel.Simulation.set_licence`, ``sim.reviews`` and
+What a lapse does is in :meth:`pim_sim.core.assignments.AssignmentRules.set_licence`, ``sim.reviews`` and
 ``sim.alerts``; :data:`CAPABILITIES` sums it up and the tests check each line against the engine.
 """
 
@@ -21,7 +21,7 @@ from pim_sim.core.schedules import Kind, Origin
 from pim_sim.core.tenant import DIRECTORY, Licence, PrincipalKind
 
 if TYPE_CHECKING:
-    from pim_sim.core.kernel import Simulation
+    from pim_sim.core.kernel import Kernel
 
 _LAPSE = facts.SOURCES["licence_lapse"]
 
@@ -84,7 +84,7 @@ class SeatReport:
                 "reviewers": len(self.reviewers), "reviewed users": len(self.reviewed), "seats needed": self.needed}
 
 
-def _users(sim: Simulation, name: str, t: float) -> set[str]:
+def _users(sim: Kernel, name: str, t: float) -> set[str]:
     """The user behind a name: itself, or a group's members (nested groups expanded)."""
     kind = sim.tenant.principal(name).kind
     if kind in (PrincipalKind.MEMBER, PrincipalKind.GUEST):
@@ -98,7 +98,7 @@ def _users(sim: Simulation, name: str, t: float) -> set[str]:
     return set()  # service principals need Workload ID Premium, not a P2 seat
 
 
-def seats_needed(sim: Simulation, at: float | None = None) -> SeatReport:
+def seats_needed(sim: Kernel, at: float | None = None) -> SeatReport:
     """The seats the tenant needs at ``at`` (default now)."""
     t = sim.now if at is None else at
     assignees: set[str] = set()

@@ -1,7 +1,7 @@
 """Who and what exists in the simulated tenant: principals, groups, scopes and the licence.
 
 A :class:`Tenant` is a frozen description. What changes during a run (assignments, the
-licence after a lapse, sign-ins) lives in the :class:`~pim_sim.core.kernel.Simulation`.
+licence after a lapse, sign-ins) lives in the :class:`~pim_sim.core.kernel.Kernel`.
 """
 
 from __future__ import annotations

@@ -24,14 +24,14 @@ from typing import TYPE_CHECKING
 from pim_sim import facts
 from pim_sim.core import access as access_mod
 from pim_sim.core.audit import Activity, Service
-from pim_sim.core.kernel import ADMIN, MS_PIM, Notification
+from pim_sim.core.events import ADMIN, MS_PIM, Notification
 from pim_sim.core.roles import Surface
 from pim_sim.core.schedules import Kind, Origin, Schedule
 from pim_sim.core.tenant import DIRECTORY, PrincipalKind, ScopeLevel
 from pim_sim.errors import ModelError, SettingError
 
 if TYPE_CHECKING:
-    from pim_sim.core.kernel import Simulation
+    from pim_sim.core.updates import UpdateRules
 
 Key = tuple[str, str, str]  # principal, role, scope
 
@@ -166,7 +166,7 @@ class Incident:
         return self.raised <= t and (self.resolved is None or t < self.resolved)
 
 
-def _assignments(sim: Simulation, surface: Surface, who: str | None = None) -> list[Schedule]:
+def _assignments(sim: UpdateRules, surface: Surface, who: str | None = None) -> list[Schedule]:
     """Role assignments in force now (eligible or active; activations are uses, not assignments),
     of everyone or of one principal."""
     t = sim.now
@@ -178,7 +178,7 @@ def _assignments(sim: Simulation, surface: Surface, who: str | None = None) -> l
 class AlertCenter:
     """The alerts of one simulation (``sim.alerts``): settings, evaluation, incidents."""
 
-    def __init__(self, sim: Simulation):
+    def __init__(self, sim: UpdateRules):
         self.sim = sim
         self.thresholds: dict[str, float] = dict(facts.ALERT_DEFAULT_THRESHOLDS.value)
         self.enabled: dict[str, bool] = {d.id: True for d in DEFINITIONS}
@@ -198,7 +198,7 @@ class AlertCenter:
         }
         sim.listeners.append(self._on_event)
         self.scan()
-        sim._after(facts.ALERT_SCAN_MINUTES.value, self._daily)
+        sim.after(facts.ALERT_SCAN_MINUTES.value, self._daily)
 
     # ------------------------------------------------------------------ queries
     def definition(self, alert: str, surface: Surface | str | None = None) -> AlertDefinition:
@@ -231,7 +231,7 @@ class AlertCenter:
                   **thresholds) -> None:
         """Change an alert's settings (Alerts > Setting). Threshold ranges are Learn's."""
         d = self.definition(alert)
-        self.sim._require_pim(by, "updateAlertSetting", "", DIRECTORY)
+        self.sim.require_pim(by, "updateAlertSetting", "", DIRECTORY)
         ranges = facts.ALERT_THRESHOLD_RANGES.value
         for name, value in thresholds.items():
             if name not in d.thresholds:
@@ -249,9 +249,9 @@ class AlertCenter:
         if enabled is not None and enabled != self.enabled[d.id]:
             self.enabled[d.id] = enabled
             act = AlertActivity.ENABLE if enabled else AlertActivity.DISABLE
-            self.sim._log(act, Service.PIM, surface, by, d.name, "", DIRECTORY)
+            self.sim.log(act, Service.PIM, surface, by, d.name, "", DIRECTORY)
         if thresholds or email is not None:
-            self.sim._log(AlertActivity.UPDATE_SETTING, Service.PIM, surface, by, d.name, "", DIRECTORY)
+            self.sim.log(AlertActivity.UPDATE_SETTING, Service.PIM, surface, by, d.name, "", DIRECTORY)
         self._evaluate(d.id)
 
     def add_custom_role(self, name: str, scope: str, actions) -> CustomRole:
@@ -278,9 +278,9 @@ class AlertCenter:
         for d in DEFINITIONS:
             if d.time_dependent:
                 self._evaluate(d.id)
-        self.sim._after(facts.ALERT_SCAN_MINUTES.value, self._daily)
+        self.sim.after(facts.ALERT_SCAN_MINUTES.value, self._daily)
 
-    def _on_event(self, sim: Simulation, kind: str, payload: object) -> None:
+    def _on_event(self, sim: UpdateRules, kind: str, payload: object) -> None:
         if kind == "licence":
             self.scan()
             return
@@ -314,10 +314,10 @@ class AlertCenter:
         if silent:
             return  # without the licence (or with the alert disabled) PIM records and sends nothing
         for scope in sorted(after - before):
-            sim._log(Activity.ALERT_TRIGGERED, Service.PIM, d.surface.value, MS_PIM, d.name, "", scope,
+            sim.log(Activity.ALERT_TRIGGERED, Service.PIM, d.surface.value, MS_PIM, d.name, "", scope,
                      reason=d.severity.value)
         for scope in sorted(before - after):
-            sim._log(Activity.ALERT_RESOLVED, Service.PIM, d.surface.value, MS_PIM, d.name, "", scope)
+            sim.log(Activity.ALERT_RESOLVED, Service.PIM, d.surface.value, MS_PIM, d.name, "", scope)
         if new and d.id.endswith("rolesAssignedOutsidePrivilegedIdentityManagement") and self.email[d.id]:
             self._email_outside_pim(d, new)
 

@@ -40,14 +40,14 @@ from pim_sim import facts
 from pim_sim.core import access as access_mod
 from pim_sim.core.audit import Service
 from pim_sim.core.clock import minutes
-from pim_sim.core.kernel import ADMIN, MS_PIM, Notification
+from pim_sim.core.events import ADMIN, MS_PIM, Notification
 from pim_sim.core.roles import Surface
 from pim_sim.core.schedules import Kind, Origin
 from pim_sim.core.tenant import DIRECTORY, Licence, PrincipalKind, User
 from pim_sim.errors import ModelError, PimRefusal
 
 if TYPE_CHECKING:
-    from pim_sim.core.kernel import Simulation
+    from pim_sim.core.updates import UpdateRules
 
 
 class Frequency(StrEnum):
@@ -362,7 +362,7 @@ def add_months(when: datetime, months: int) -> datetime:
 class ReviewBook:
     """Every access review of a simulation (``sim.reviews``): series, instances, decisions, outcomes."""
 
-    def __init__(self, sim: Simulation):
+    def __init__(self, sim: UpdateRules):
         self.sim = sim
         self.series: dict[str, Review] = {}
         self.instances: dict[str, Instance] = {}
@@ -390,11 +390,11 @@ class ReviewBook:
     def _log(self, activity: ReviewActivity, review: Review, initiator: str, target: str, reason: str = "") -> None:
         d = review.definition
         category = "UserManagement" if activity in _USER_MANAGEMENT else "Policy"
-        self.sim._log(activity, Service.ACCESS_REVIEWS, review.surface.value, initiator, target, d.role, d.scope,
+        self.sim.log(activity, Service.ACCESS_REVIEWS, review.surface.value, initiator, target, d.role, d.scope,
                       reason=reason, category=category)
 
     def _refuse(self, by: str, action: str, review: Review, message: str, code: str) -> None:
-        self.sim._refuse(by, action, review.definition.role, review.definition.scope,
+        self.sim.refuse(by, action, review.definition.role, review.definition.scope,
                          PimRefusal(message, rule="AccessReviewRule", code=code, source=facts.REVIEWS))
 
     # ------------------------------------------------------------------ creating a series
@@ -403,13 +403,13 @@ class ReviewBook:
         Owner or User Access Administrator for Azure resources, Global or Privileged Role Administrator
         for groups), with which licence, and when its instances start."""
         sim, d = self.sim, definition
-        surface = sim._surface(d.role, d.scope)
-        sim._require_pim(d.created_by, "createAccessReview", d.role, d.scope)
+        surface = sim.surface_for(d.role, d.scope)
+        sim.require_pim(d.created_by, "createAccessReview", d.role, d.scope)
         if surface is Surface.GROUPS and sim.licence is not Licence.GOVERNANCE:
-            sim._refuse(d.created_by, "createAccessReview", d.role, d.scope, PimRefusal(
+            sim.refuse(d.created_by, "createAccessReview", d.role, d.scope, PimRefusal(
                 "Access reviews of PIM for Groups memberships need Microsoft Entra ID Governance.",
                 rule="LicenseRule", code="TenantNotLicensed", source=facts.REVIEW_GROUPS_LICENCE.source))
-        sim._authorise(d.created_by, "createAccessReview", d.role, d.role, d.scope, surface)
+        sim.authorise(d.created_by, "createAccessReview", d.role, d.role, d.scope, surface)
         for name in (*d.selected, *d.fallback):
             sim.tenant.principal(name)
         first = sim.now if d.start is None else minutes(d.start)
@@ -426,7 +426,7 @@ class ReviewBook:
         if when <= self.sim.now:
             fn(*args)
         else:
-            self.sim._after(when - self.sim.now, fn, *args)
+            self.sim.after(when - self.sim.now, fn, *args)
 
     def _start_of(self, review: Review, k: int) -> float:
         f = review.definition.frequency
@@ -452,10 +452,10 @@ class ReviewBook:
             self._mail(inst, "AccessReviewStarted", sorted({r for s in subjects for r in s.reviewers}),
                        f"Access review: please review access to {d.role}")
         if d.reminders:
-            sim._after((inst.end - inst.start) / 2, self._remind, inst.id)
+            sim.after((inst.end - inst.start) / 2, self._remind, inst.id)
         if d.behaviour is not None:
             self._simulate_reviewers(review, inst)
-        sim._after(inst.end - sim.now, self._complete, inst.id, MS_PIM, "ended")
+        sim.after(inst.end - sim.now, self._complete, inst.id, MS_PIM, "ended")
         if d.frequency is not Frequency.ONE_TIME:
             self._at(self._start_of(review, k + 1), self._start_instance, review.id, k + 1)
 
@@ -546,7 +546,7 @@ class ReviewBook:
                 answer = d.behaviour.response(rng, recommendation[principal], d.recommendations)
                 if answer is not None and answer[0] < inst.end - inst.start:
                     delay, yes = answer
-                    self.sim._after(delay, self._auto_decide, inst.id, principal, reviewer, yes)
+                    self.sim.after(delay, self._auto_decide, inst.id, principal, reviewer, yes)
 
     def _auto_decide(self, instance_id: str, principal: str, reviewer: str, approve: bool) -> None:
         if self.instances[instance_id].status is not InstanceStatus.IN_PROGRESS:
@@ -688,7 +688,7 @@ class ReviewBook:
         return new
 
     # ------------------------------------------------------------------ licence lapse
-    def _on_event(self, sim: Simulation, kind: str, payload: object) -> None:
+    def _on_event(self, sim: UpdateRules, kind: str, payload: object) -> None:
         """When P2 or ID Governance lapses, ongoing reviews of Microsoft Entra roles end and no new
         instance starts (https://learn.microsoft.com/en-us/entra/id-governance/licensing-fundamentals)."""
         if kind != "licence" or sim.licence.has_pim:

@@ -16,8 +16,8 @@ from pim_sim.core.records import frame
 from pim_sim.core.requests import Action, Status
 
 if TYPE_CHECKING:
-    from pim_sim.core.kernel import Simulation
     from pim_sim.results.tables import Results
+    from pim_sim.simulation import Simulation
 
 REVIEW_COLUMNS = ["review", "name", "instance", "number", "start", "ended", "status", "subjects", "approved",
                   "denied", "not_reviewed", "kept", "removed_by_decision", "removed_by_no_response", "kept_in_group",

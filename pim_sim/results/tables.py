@@ -13,7 +13,7 @@ from pim_sim.core.requests import Action, Status
 from pim_sim.core.schedules import Kind, Origin
 
 if TYPE_CHECKING:
-    from pim_sim.core.kernel import Simulation
+    from pim_sim.simulation import Simulation
 
 
 class Results:
@@ -71,13 +71,13 @@ class Results:
 
     @cached_property
     def notifications(self) -> pd.DataFrame:
-        from pim_sim.core.kernel import Notification
+        from pim_sim.core.events import Notification
 
         return frame(self.sim.notifications, Notification)
 
     @cached_property
     def refusals(self) -> pd.DataFrame:
-        from pim_sim.core.kernel import Refusal
+        from pim_sim.core.events import Refusal
 
         return frame(self.sim.refusals, Refusal)
 

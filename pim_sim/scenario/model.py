@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from pim_sim.core.access import Reason
 from pim_sim.core.approvals import ApproverBehaviour, Away
-from pim_sim.core.kernel import ADMIN, Refusal, Simulation
+from pim_sim.core.events import ADMIN, Refusal
 from pim_sim.core.policy import SettingsBook
 from pim_sim.core.requests import PENDING, Action, Request, Status
 from pim_sim.core.roles import AU_SCOPABLE, CATALOGUE, Surface
@@ -46,6 +46,7 @@ from pim_sim.scenario.spec import (
     TenantSpec,
     json_schema,
 )
+from pim_sim.simulation import Simulation
 
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 DEFAULT_SCENARIO = "jit-basics"

@@ -1,0 +1,282 @@
+"""Activation rules: an eligible principal activates, approvers decide, PIM provisions and ends it.
+
+The second layer of PIM's rules: selfActivate with its checks (eligibility, maximum duration,
+MFA or authentication context, justification, ticket), the approval workflow (approvers, the
+first decision settles a request, the 24-hour window), cancel, provisioning lag and
+selfDeactivate with its 5-minute guard.
+"""
+
+from __future__ import annotations
+
+from pim_sim import facts
+from pim_sim.core import access as access_mod
+from pim_sim.core import approvals
+from pim_sim.core.assignments import AssignmentRules
+from pim_sim.core.audit import Activity, Service, canceled_activity
+from pim_sim.core.clock import minutes
+from pim_sim.core.events import MS_PIM
+from pim_sim.core.policy import NotificationEvent, Recipient, RoleSettings
+from pim_sim.core.requests import PENDING, Action, Request, Status, check_activation
+from pim_sim.core.roles import Surface
+from pim_sim.core.schedules import Kind, Origin, Schedule
+from pim_sim.core.tenant import DIRECTORY, PrincipalKind, ServicePrincipal
+from pim_sim.errors import ModelError, PimRefusal
+
+
+class ActivationRules(AssignmentRules):
+    """selfActivate, approve, deny, cancel, provisioning and selfDeactivate."""
+
+    # ------------------------------------------------------------------ activation
+    def _eligibility(self, principal: str, role: str, scope: str) -> Schedule | None:
+        covering = self.tenant.ancestors(scope)
+        t = self.env.now
+        for who in (principal, *access_mod.member_groups(self, principal, t)):
+            for s in self.schedules_of(who, role, Kind.ELIGIBLE):
+                if s.scope in covering and s.holds_at(t):
+                    return s
+        return None
+
+    def activate(self, principal: str, role: str, scope: str = DIRECTORY, *, duration=None, justification: str = "",
+                 ticket: str = "", mfa: bool = True, context_satisfied: bool = True, start=None) -> Request:
+        """selfActivate: turn an eligible assignment into a time-bound active one.
+
+        No admin role is needed to activate one's own eligible role
+        (https://github.com/MicrosoftDocs/entra-docs/pull/1314)."""
+        action = Action.SELF_ACTIVATE
+        surface = self.surface_for(role, scope)
+        self.tenant.principal(principal)
+        self.require_pim(principal, action, role, scope)
+        eligible = self._eligibility(principal, role, scope)
+        if eligible is None:
+            self.refuse(principal, action, role, scope, PimRefusal(
+                f"{principal} has no eligible assignment of {role} covering {scope}; only eligible roles can be "
+                "activated.", rule="EligibilityRule", source=facts.SOURCES["scope"]))
+        open_id = self._open_activations.get((principal, role, scope))
+        if open_id is not None:
+            self.refuse(principal, action, role, scope, PimRefusal(
+                f"There is already a pending request ({open_id}) for this role.", rule="EligibilityRule",
+                code="PendingRoleAssignmentRequest"))
+        live = self._live_activations.get((principal, role, scope))
+        if live is not None and self.schedules[live].holds_at(self.env.now):
+            self.refuse(principal, action, role, scope, PimRefusal(
+                f"{role} is already active for {principal}; extend it by activating again after it ends or ask "
+                "for a longer duration next time.", rule="EligibilityRule", code="RoleAssignmentExists"))
+        settings = self.settings_for(role, scope)
+        dur = settings.activation_max if duration is None else minutes(duration)
+        context_has_policy = settings.auth_context in self.auth_contexts
+        try:
+            check_activation(settings, dur, justification, ticket, mfa, context_satisfied, context_has_policy)
+        except PimRefusal as e:
+            self.refuse(principal, action, role, scope, e)
+        begin = self.env.now if start is None else minutes(start)
+        if begin < self.env.now:
+            self.refuse(principal, action, role, scope, PimRefusal("An activation can't start in the past.",
+                                                                    rule="ExpirationRule"))
+        if eligible.end is not None:  # model choice: an activation never outlasts the eligibility
+            if begin >= eligible.end:
+                self.refuse(principal, action, role, scope, PimRefusal(
+                    f"The eligible assignment ends at minute {eligible.end:g}, before the requested start; an "
+                    "activation can't start after its eligibility ends.", rule="ExpirationRule"))
+            dur = min(dur, eligible.end - begin)
+        pending = settings.require_approval
+        r = self.new_request(action, principal, role, scope, Kind.ACTIVE,
+                              Status.PENDING_APPROVAL if pending else Status.GRANTED, begin, dur, principal,
+                              justification=justification, ticket=ticket, target_schedule=eligible.id)
+        self.log(Activity.ACTIVATION_REQUESTED, Service.PIM, surface, principal, principal, role, scope,
+                  justification=justification, ticket=ticket, request_id=r.id)
+        if pending:
+            self._open_approval(r, settings)
+        else:
+            self._grant(r)
+        return self.requests[r.id]
+
+    def approvers_for(self, request_id: str) -> frozenset[str]:
+        """Who may decide this request: the role's approvers (groups expanded to their members) or, for
+        Microsoft Entra roles with none chosen, the Privileged Role Administrators and Global Administrators."""
+        r = self.requests[request_id]
+        settings = self.settings_for(r.role, r.scope)
+        names: list[str] = []
+        if settings.approvers:
+            for a in settings.approvers:
+                p = self.tenant.principal(a)
+                if p.kind is PrincipalKind.GROUP:
+                    names.extend(h for h in self._group_members(a))
+                else:
+                    names.append(a)
+        elif r.surface == Surface.ENTRA:
+            for fallback in facts.ENTRA_DEFAULT_APPROVER_ROLES.value:
+                names.extend(h.principal for h in access_mod.holders(self, fallback, DIRECTORY, self.env.now))
+        return frozenset(n for n in names
+                         if not isinstance(self.tenant.principal(n), ServicePrincipal))
+
+    def _group_members(self, group: str) -> list[str]:
+        return access_mod.group_members(self, group, self.env.now)
+
+    def _open_approval(self, r: Request, settings: RoleSettings) -> None:
+        self.log(Activity.ACTIVATION_APPROVAL_REQUESTED, Service.PIM, r.surface, r.principal, r.principal, r.role,
+                  r.scope, justification=r.justification, ticket=r.ticket, request_id=r.id)
+        deciders = sorted(self.approvers_for(r.id) - {r.principal})
+        self.notify(settings, NotificationEvent.ACTIVATED, Recipient.APPROVER, ";".join(deciders),
+                     f"PIM: Approval required for {r.role}", r.id)
+        rng = self.rng["approvers"]
+        for name in deciders:
+            behaviour = self.behaviours.get(name, self.behaviours.get("*"))
+            if behaviour is None:
+                continue  # scripted approver: decides only when told
+            answer = behaviour.response(rng, self.env.now)
+            if answer is not None and answer[0] - self.env.now < facts.APPROVAL_WINDOW_MINUTES.value:
+                when, yes = answer
+                self.after(when - self.env.now, self._auto_decide, r.id, name, yes)
+        self.after(facts.APPROVAL_WINDOW_MINUTES.value, self._approval_timeout, r.id)
+
+    def _auto_decide(self, request_id: str, approver: str, approve: bool) -> None:
+        if self.requests[request_id].status is not Status.PENDING_APPROVAL:
+            return  # someone else decided first, or the requester canceled
+        decide = self.approve if approve else self.deny
+        try:
+            decide(request_id, by=approver, justification="Approved" if approve else "Not justified")
+        except PimRefusal:
+            pass
+
+    def _approval_timeout(self, request_id: str) -> None:
+        r = self.requests[request_id]
+        if r.status is not Status.PENDING_APPROVAL:
+            return
+        status, reason = facts.APPROVAL_EXPIRED_STATUS.value  # Graph names no "Expired" status (undocumented)
+        r = self.set_status(r, Status(status), MS_PIM, status_reason=reason)
+        self.log(Activity.ACTIVATION_REQUEST_EXPIRED, Service.PIM, r.surface, MS_PIM, r.principal, r.role, r.scope,
+                  request_id=r.id, reason=reason)
+        self.emit("request_expired", r)
+
+    def _decide(self, request_id: str, by: str, justification: str, approve: bool) -> Request:
+        r = self.requests.get(request_id)
+        if r is None:
+            raise ModelError(f"{request_id!r} is not a request")
+        if r.status is not Status.PENDING_APPROVAL:
+            settled = f"by {r.approver}" if r.approver else ""
+            self.refuse(by, "approve" if approve else "deny", r.role, r.scope, PimRefusal(
+                f"Request {r.id} is no longer pending ({r.status.value} {settled}). The first approver to decide "
+                "settles a request.", rule="ApprovalRule", code="RequestNotPending",
+                source=facts.SOURCES["graph_status"]))
+        settings = self.settings_for(r.role, r.scope)
+        approvers = self.approvers_for(r.id)
+        try:
+            p = self.tenant.principal(by)
+            approvals.check_decision(r.principal, by, isinstance(p, ServicePrincipal), approvers,
+                                     justification, settings.approver_justification_required)
+        except PimRefusal as e:
+            self.refuse(by, "approve" if approve else "deny", r.role, r.scope, e)
+        # "All approvers are then notified of the decision" (pim-approval-workflow).
+        self.notify(settings, NotificationEvent.ACTIVATED, Recipient.APPROVER, ";".join(sorted(approvers - {r.principal})),
+                     f"PIM: Request for {r.role} {'approved' if approve else 'denied'} by {by}", r.id)
+        if approve:
+            r = self.set_status(r, Status.GRANTED, by, approver=by, approver_justification=justification)
+            self.log(Activity.ACTIVATION_APPROVED, Service.PIM, r.surface, by, r.principal, r.role, r.scope,
+                      justification=justification, request_id=r.id)
+            self.log(Activity.REVIEW_REQUEST_APPROVED, Service.ACCESS_REVIEWS, r.surface, by, r.principal, r.role,
+                      r.scope, justification=justification, request_id=r.id)
+            self._grant(r)
+        else:
+            r = self.set_status(r, Status.DENIED, by, approver=by, approver_justification=justification)
+            self.log(Activity.ACTIVATION_DENIED, Service.PIM, r.surface, by, r.principal, r.role, r.scope,
+                      justification=justification, request_id=r.id, reason=justification)
+            self.log(Activity.REVIEW_REQUEST_DENIED, Service.ACCESS_REVIEWS, r.surface, by, r.principal, r.role,
+                      r.scope, justification=justification, request_id=r.id)
+        return self.requests[r.id]
+
+    def approve(self, request_id: str, *, by: str, justification: str = "Approved") -> Request:
+        """An approver approves a pending activation; the first decision settles it."""
+        return self._decide(request_id, by, justification, True)
+
+    def deny(self, request_id: str, *, by: str, justification: str = "Denied") -> Request:
+        """An approver denies a pending activation; the user must submit a new request to try again."""
+        return self._decide(request_id, by, justification, False)
+
+    def cancel(self, request_id: str, *, by: str | None = None) -> Request:
+        """The requester (or a Global or Privileged Role Administrator) cancels a pending or
+        not-yet-started request."""
+        r = self.requests.get(request_id)
+        if r is None:
+            raise ModelError(f"{request_id!r} is not a request")
+        by = by or r.principal
+        if by != r.principal:
+            self.authorise(by, Action.SELF_ACTIVATE, r.principal, r.role, r.scope, Surface(r.surface))
+        startable = r.status is Status.GRANTED and r.start > self.env.now
+        if r.status not in PENDING and not startable:
+            self.refuse(by, "cancel", r.role, r.scope, PimRefusal(
+                f"Request {r.id} is {r.status.value}; only pending or not-yet-started requests can be canceled.",
+                rule="CancelRule", code="RequestNotCancelable", source=facts.SOURCES["graph_request"]))
+        r = self.set_status(r, Status.CANCELED, by)
+        if r.action is Action.SELF_ACTIVATE:
+            self.log(Activity.ACTIVATION_CANCELED, Service.PIM, r.surface, by, r.principal, r.role, r.scope,
+                      request_id=r.id)
+        else:
+            act = canceled_activity(r.action, r.kind, r.duration is None)
+            self.log(act, Service.PIM, r.surface, by, r.principal, r.role, r.scope, request_id=r.id)
+        return r
+
+    def _grant(self, r: Request) -> None:
+        if r.status is not Status.GRANTED:
+            r = self.set_status(r, Status.GRANTED, MS_PIM)
+        # PIM creates the assignment "within seconds" of the (approved or scheduled) start.
+        delay = max(0.0, r.start - self.env.now)
+        if self.lag:
+            low, high = self.lag.provisioning_seconds
+            delay += self.rng["provisioning"].uniform(low, high) / 60.0
+        if delay > 0:
+            self.after(delay, self._provision, r.id)
+        else:
+            self._provision(r.id)
+
+    def _provision(self, request_id: str) -> None:
+        r = self.requests[request_id]
+        if r.status is not Status.GRANTED:
+            return  # canceled before it started
+        now = self.env.now
+        eligible = self.schedules.get(r.target_schedule)
+        if eligible is None or not eligible.holds_at(now):
+            # The eligibility ended or was removed while the request waited (approval or a later start):
+            # nothing to activate (facts.WAITING_REQUEST_FAILS, undocumented).
+            self.set_status(r, Status.FAILED, MS_PIM, status_reason="EligibilityEnded")
+            return
+        lag = 0.0
+        if self.lag:  # applications and tokens pick the new role up a little later
+            low, high = self.lag.token_refresh_minutes
+            lag = self.rng["provisioning"].uniform(low, high)
+        end = now + r.duration if eligible.end is None else min(now + r.duration, eligible.end)
+        s = self.add_schedule(r.principal, r.role, r.scope, Kind.ACTIVE, Origin.ACTIVATED, now, end,
+                               request_id=r.id, activated_from=r.target_schedule, usable_from=now + lag)
+        self._live_activations[(r.principal, r.role, r.scope)] = s.id
+        r = self.set_status(r, Status.PROVISIONED, MS_PIM, target_schedule=s.id)
+        self.log(Activity.ACTIVATION_COMPLETED, Service.PIM, r.surface, MS_PIM, r.principal, r.role, r.scope,
+                  justification=r.justification, ticket=r.ticket, request_id=r.id)
+        self._log_directory_change(s, added=True)
+        settings = self.settings_for(r.role, r.scope)
+        self.notify(settings, NotificationEvent.ACTIVATED, Recipient.ADMIN, "default admins",
+                     f"PIM: {r.principal} activated {r.role}", r.id)
+        self.notify(settings, NotificationEvent.ACTIVATED, Recipient.REQUESTOR, r.principal,
+                     f"PIM: Your {r.role} role is activated", r.id)
+        self._arm_expiry(s)
+        self.emit("activated", s)
+
+    def deactivate(self, principal: str, role: str, scope: str = DIRECTORY) -> Request:
+        """selfDeactivate: end one's own activation early (not within 5 minutes of activation)."""
+        action = Action.SELF_DEACTIVATE
+        self.require_pim(principal, action, role, scope)
+        s = self.find(principal, role, scope, Kind.ACTIVE, Origin.ACTIVATED)
+        if s is None:
+            self.refuse(principal, action, role, scope, PimRefusal(
+                f"{principal} has no activation of {role} at {scope} to deactivate.", rule="EligibilityRule",
+                code="RoleAssignmentDoesNotExist"))
+        if self.env.now - s.start < facts.NO_DEACTIVATE_WITHIN_MINUTES.value:
+            self.refuse(principal, action, role, scope, PimRefusal(
+                "An activation can't be deactivated within 5 minutes after activation; try again in a few minutes.",
+                rule="ExpirationRule", code="ActiveDurationTooShort", source=facts.NO_DEACTIVATE_WITHIN_MINUTES.source))
+        r = self.new_request(action, principal, role, scope, Kind.ACTIVE, Status.REVOKED, self.env.now, None, principal,
+                              target_schedule=s.id)
+        self.log(Activity.DEACTIVATE_REQUESTED, Service.PIM, s.surface, principal, principal, role, scope,
+                  request_id=r.id)
+        self.log(Activity.DEACTIVATE_COMPLETED, Service.PIM, s.surface, MS_PIM, principal, role, scope,
+                  request_id=r.id)
+        self._end_schedule(s)
+        return r
