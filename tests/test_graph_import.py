@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from pim_sim import Simulation, Tenant
 from pim_sim.core.policy import Recipient, default_settings
 from pim_sim.core.roles import Surface
-from pim_sim.graph.reader import GraphImportError, read_policies, read_requests
-from pim_sim.graph.vocabulary import RULE_IDS, settings_from_file
+from pim_sim.graph.reader import GraphImportError, read_policies, read_requests, settings_from_file
+from pim_sim.graph.vocabulary import RULE_IDS
 
 FIX = Path(__file__).parent / "fixtures" / "graph"
 MALFORMED = json.loads((FIX / "malformed" / "expected.json").read_text())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib.metadata import entry_points
+
 import typer
 
 from pim_sim.cli import posture as posture_cli
@@ -28,12 +30,14 @@ scenario_cli.register(app)  # run, validate, compare, sweep, schema, scenarios
 posture_cli.register(app)  # baseline, import-policy, import-requests, export-graph, exercise
 
 
-@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True}, add_help_option=False)
-def quiz(ctx: typer.Context) -> None:
-    """Practice, take a timed exam (--exam), verify the bank or see progress: pim-sim quiz --help."""
-    from quizzes.cli import quiz_app  # imported here: pim_sim itself never imports quizzes
+def _plug_in_commands() -> None:
+    """Add the commands other packages register under the ``pim_sim.commands`` entry-point group
+    (the quiz bank registers ``quiz``), so this package never imports them by name."""
+    for entry in entry_points(group="pim_sim.commands"):
+        app.add_typer(entry.load(), name=entry.name)
 
-    typer.main.get_command(quiz_app)(ctx.args, prog_name="pim-sim quiz")
+
+_plug_in_commands()
 
 
 def main() -> None:

@@ -7,8 +7,7 @@ https://learn.microsoft.com/en-us/graph/api/resources/unifiedrolemanagementpolic
 https://learn.microsoft.com/en-us/graph/identity-governance-pim-rules-overview and
 https://learn.microsoft.com/en-us/graph/how-to-pim-update-rules.
 
-Import lives in :mod:`pim_sim.graph.reader`, export in :mod:`pim_sim.graph.writer`; the
-functions most callers want are re-exported here lazily.
+Import lives in :mod:`pim_sim.graph.reader`, export in :mod:`pim_sim.graph.writer`.
 """
 
 from __future__ import annotations
@@ -70,11 +69,3 @@ def target_of(rule_id: str) -> tuple[str, str]:
 # Graph names a role by its template id; PIM for Groups by "member" or "owner".
 ROLE_BY_ID = {r.template_id.casefold(): r for s in (Surface.ENTRA, Surface.AZURE, Surface.GROUPS)
               for r in CATALOGUE[s].values()}
-
-
-def settings_from_file(path, **kwargs):
-    """Role settings by (role, scope) read from a Graph or ARM policy export (``settings_from:`` in
-    a scenario file). See :func:`pim_sim.graph.reader.read_policies` for what is accepted."""
-    from pim_sim.graph.reader import settings_from_file as read
-
-    return read(path, **kwargs)
