@@ -19,7 +19,7 @@ from pim_sim.posture.baseline import (
     scuba,
 )
 
-FIX = Path(__file__).parent / "fixtures" / "graph"
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "graph"
 SCUBA = FIX / "ProviderSettingsExport.json"
 
 

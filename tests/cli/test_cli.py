@@ -11,7 +11,7 @@ from pim_sim.cli import app
 from pim_sim.scenario.model import SCENARIO_DIR
 
 JIT = str(SCENARIO_DIR / "jit-basics.yaml")
-BROKEN = str(Path(__file__).parent / "broken_scenarios" / "many-problems.yaml")
+BROKEN = str(Path(__file__).resolve().parents[1] / "broken_scenarios" / "many-problems.yaml")
 TABLES = ("audit", "requests", "intervals", "effective_access", "refusals", "metrics", "summary")
 
 

@@ -18,7 +18,7 @@ from quizzes.grading import key_of
 from quizzes.progress import open_store
 from quizzes.session import review_order, weighted_exam
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
 
 

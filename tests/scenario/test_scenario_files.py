@@ -14,7 +14,7 @@ import pytest
 
 from pim_sim import default_scenario, list_scenarios, load_scenario
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 SHIPPED = list_scenarios()
 LESSONS = {"jit-basics", "approval-expiry", "approver-holiday", "standing-vs-jit", "review-no-response",
            "outside-pim-alert", "azure-settings-not-inherited", "licence-lapse", "extend-and-renew"}

@@ -290,7 +290,7 @@ def test_the_scenario_pack_has_every_scenario_with_its_lesson_notes():
 def test_lesson_notes_list_what_to_observe():
     from pim_sim.scenario.model import load_scenario
 
-    scenario = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "jit-basics.yaml")
+    scenario = load_scenario(Path(__file__).resolve().parents[2] / "scenarios" / "jit-basics.yaml")
     notes = lesson_notes(scenario)
     assert "## What to observe" in notes and "1. Before activating, alice is eligible but holds nothing." in notes
 

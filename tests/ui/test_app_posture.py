@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from pim_sim.posture import baseline, exercises
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 FIX = ROOT / "tests" / "fixtures" / "graph"
 

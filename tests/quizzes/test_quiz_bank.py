@@ -111,7 +111,7 @@ def test_render_fills_units_parts_and_rejects_unknown_facts():
 
 
 def test_placeholders_never_read_undocumented_facts():
-    for path in (Path(__file__).resolve().parents[1] / "quizzes" / "bank").glob("*.yaml"):
+    for path in (Path(__file__).resolve().parents[2] / "quizzes" / "bank").glob("*.yaml"):
         for name in __import__("re").findall(r"\{\{\s*([A-Z0-9_]+)", path.read_text()):
             assert getattr(facts, name).documented, f"{path.name} reads {name}, which is documented=False"
 

@@ -7,8 +7,8 @@ from typer.testing import CliRunner
 
 from pim_sim.cli import app
 
-FIX = Path(__file__).parent / "fixtures" / "graph"
-ROOT = Path(__file__).resolve().parents[1]
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "graph"
+ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
 
 

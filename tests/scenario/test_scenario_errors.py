@@ -14,7 +14,7 @@ from pim_sim import Scenario, ScenarioError, load_scenario
 from pim_sim.cli import app
 from pim_sim.scenario.reader import MAX_BYTES, MAX_VALUES
 
-CORPUS = Path(__file__).parent / "broken_scenarios"
+CORPUS = Path(__file__).resolve().parents[1] / "broken_scenarios"
 FILES = sorted(CORPUS.glob("*.yaml"))
 
 

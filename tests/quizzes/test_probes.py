@@ -141,7 +141,7 @@ def test_same_compares_as_the_bank_means(a, b, equal):
 def test_the_readme_quotes_the_current_verify_line(report):
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     assert f"# {report.summary_line()}" in readme
 
 

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from pim_sim.runner import replicate
 from ui import charts, state
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 def open_page(reps: int = 6) -> AppTest:

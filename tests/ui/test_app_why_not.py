@@ -13,7 +13,7 @@ from pim_sim.core.roles import AZURE_ROLES
 from pim_sim.scenario.model import default_scenario
 from pim_sim.scenario.presets import RESOURCE_GROUP, SUBSCRIPTION
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from pim_sim.core.roles import Surface
 from pim_sim.graph.reader import GraphImportError, read_policies, read_requests, settings_from_file
 from pim_sim.graph.vocabulary import RULE_IDS
 
-FIX = Path(__file__).parent / "fixtures" / "graph"
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "graph"
 MALFORMED = json.loads((FIX / "malformed" / "expected.json").read_text())
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from pim_sim.scenario.model import Scenario, ScenarioError, load_scenario
 
-FIX = Path(__file__).parent / "fixtures" / "graph"
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "graph"
 NAMES = {"0d2a1b90-1f2c-4f55-9d0e-6bd8c1f0b1aa": "mariam", "5c6e8a3f-93a4-4a0e-8f3e-1c2b7d9e0f11": "tier0"}
 
 

@@ -13,7 +13,7 @@ from pim_sim.core.access import audit_readers
 from pim_sim.core.audit import places
 from pim_sim.scenario.model import default_scenario
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 RESOURCE_AUDITS = [Place.PIM_ENTRA_RESOURCE_AUDIT, Place.PIM_AZURE_RESOURCE_AUDIT, Place.PIM_GROUPS_RESOURCE_AUDIT]
 
 

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from pim_sim.scenario.model import Scenario, ScenarioError, default_scenario
 from ui import charts, state
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 def open_lab() -> AppTest:
@@ -181,7 +181,7 @@ def test_the_page_always_shows_what_the_library_computes(hours, approval):
     assert metric(at, "Refused by PIM") == f"{m['refusals']:.0f}"
 
 
-@pytest.mark.parametrize("name", sorted(p.stem for p in (Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml")))
+@pytest.mark.parametrize("name", sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "scenarios").glob("*.yaml")))
 def test_every_shipped_scenario_opens_in_the_lab(name):
     at = open_lab()
     at.selectbox(key="lab_scenario").set_value(name).run()

@@ -36,7 +36,7 @@ from quizzes.progress import (
     readiness,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PG_URL = os.environ.get("PIM_SIM_TEST_PG_URL")
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

@@ -16,7 +16,7 @@ from pim_sim.errors import GRAPH_ERROR_CODES
 from pim_sim.graph.writer import refusals_to_graph
 from quizzes.bank import load_bank
 
-PIM_SIM = Path(__file__).resolve().parent.parent / "pim_sim"
+PIM_SIM = Path(__file__).resolve().parents[2] / "pim_sim"
 
 
 def _codes_the_model_raises() -> set[str]:
