@@ -143,9 +143,22 @@ def with_missed_variants(pool: Sequence[Item], history: Iterable[Answer], outlin
     return [*pool, *items([g for g in missed if g is not None], outline)]
 
 
+DRILL_WEIGHT = 0.2  # an exam draws a drill (recall) item a fifth as readily as an exam-form item
+
+
+def _drill_weighted(group: list[Item], rng: random.Random) -> None:
+    """Order ``group`` in place so that :meth:`list.pop` serves exam-form items first, most of the
+    time: weighted sampling without replacement (key u**(1/w), Efraimidis and Spirakis), drills
+    weighing :data:`DRILL_WEIGHT`."""
+    keys = {id(it): rng.random() ** (1.0 / (DRILL_WEIGHT if getattr(it.question, "form", "") == "drill" else 1.0))
+            for it in group}
+    group.sort(key=lambda it: keys[id(it)])
+
+
 def weighted_exam(pool: Sequence[Item], count: int, seed: int) -> list[Item]:
     """``count`` items drawn so each domain's share follows its weight midpoint (largest
-    remainder), among the domains that have items; within a domain, objectives take turns."""
+    remainder), among the domains that have items; within a domain, objectives take turns, and
+    within an objective drill (recall) items weigh :data:`DRILL_WEIGHT` against exam forms."""
     domains: dict[str, list[Item]] = {}
     for it in pool:
         if it.objective.weight > 0:
@@ -171,7 +184,7 @@ def weighted_exam(pool: Sequence[Item], count: int, seed: int) -> list[Item]:
         for it in sorted(domains[d], key=lambda it: it.id):
             by_obj.setdefault(it.objective.tag, []).append(it)
         for group in by_obj.values():
-            rng.shuffle(group)
+            _drill_weighted(group, rng)
         queues = [by_obj[k] for k in sorted(by_obj)]
         rng.shuffle(queues)
         taken: list[Item] = []
