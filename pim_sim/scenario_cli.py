@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from . import runner
+from . import csv_safe, runner
 from .presets import PRESET_NAMES, preset
 from .scenario import Scenario, ScenarioError, list_scenarios, load_scenario
 from .scenario_spec import json_schema
@@ -54,7 +54,7 @@ def _progress(total: float, label: str) -> Progress:
 def _write(frame: pd.DataFrame, path: Path, fmt: Format) -> Path:
     target = path.with_suffix(f".{fmt.value}")
     if fmt is Format.csv:
-        frame.to_csv(target, index=False, lineterminator="\n")
+        csv_safe.frame_csv(frame, target)
     elif fmt is Format.json:
         target.write_text(frame.to_json(orient="records", date_format="iso", indent=1) + "\n")
     else:
@@ -211,7 +211,7 @@ def sweep(
             _console(stderr=True).print(str(issue), markup=False)
         raise typer.Exit(1) from None
     if out is not None:
-        table.to_csv(out, index=False, lineterminator="\n")
+        csv_safe.frame_csv(table, out)
     _console().print(table.to_string(index=False), markup=False)
 
 

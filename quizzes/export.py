@@ -29,7 +29,6 @@ subset), so tests can prove an export keeps every question and its key.
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 import json
@@ -40,6 +39,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree as ET
+
+from pim_sim.csv_safe import rows_csv
 
 from .schema import BLANK
 
@@ -692,14 +693,9 @@ def to_csv(questions: Iterable, *, with_key: bool = True) -> str:
     """One row per question, the key in the same text form a class answer sheet uses. Without
     the key (a paper to hand out) the key, explanation and sources columns are left out."""
     columns = CSV_COLUMNS if with_key else CSV_COLUMNS[:CSV_COLUMNS.index("key")]
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(columns)
-    for q in questions:
-        row = [q.id, q.type, q.topic, " ".join(q.outline), q.difficulty, q.stem, choices_text(q), key_text(q),
-               q.explanation, " ".join(str(s) for s in q.sources)]
-        w.writerow(row[:len(columns)])
-    return buf.getvalue()
+    rows = ([q.id, q.type, q.topic, " ".join(q.outline), q.difficulty, q.stem, choices_text(q), key_text(q),
+             q.explanation, " ".join(str(s) for s in q.sources)][:len(columns)] for q in questions)
+    return rows_csv(rows, columns)
 
 
 # =============================================================================== Anki

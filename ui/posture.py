@@ -9,7 +9,7 @@ import streamlit as st
 
 from pim_sim import ModelError, baseline, exercises, graph_export, graph_import
 from pim_sim.roles import ENTRA_ROLES, HIGHLY_PRIVILEGED_ENTRA
-from ui import state
+from ui import state, uploads
 
 EXERCISE = "Fix-the-tenant exercise"
 PASTE = "A Graph or ScubaGear export"
@@ -141,8 +141,10 @@ def exercise_page() -> None:
 def export_page() -> None:
     text = st.text_area("Paste a policy export (Graph, PowerShell or ARM JSON) or ScubaGear's "
                         "ProviderSettingsExport.json", key="posture_json", height=200)
-    upload = st.file_uploader("... or upload it", type=["json"], key="posture_upload")
-    data = upload.getvalue() if upload is not None else text.strip()
+    upload = uploads.uploader(st, "... or upload it", type=["json"], key="posture_upload")
+    data = uploads.content(upload) if upload is not None else text.strip()
+    if upload is not None and data is None:
+        return  # over the upload limit; content() said so
     if not data:
         st.caption("The file is read as data only and never run.")
         return

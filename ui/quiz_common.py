@@ -24,6 +24,7 @@ from quizzes.progress import ENV_VAR, Answer, ProgressError, check_learner, open
 from quizzes.schema import BLANK
 from quizzes.session import Feedback, Item, PracticeSession, items, select
 from ui import state
+from ui.escape import markdown
 
 LEARNER = "quiz_learner"
 DEFAULT_OUTLINE = "SC-500-2026-05"
@@ -87,7 +88,7 @@ def _create_profile() -> None:
         with open_store() as store:
             store.add_learner(name)
     except ProgressError as e:
-        st.session_state["quiz_profile_error"] = str(e)
+        st.session_state["quiz_profile_error"] = markdown(e)  # it quotes the name typed
     else:
         st.session_state[LEARNER] = st.session_state["quiz_profile"] = name
         st.session_state["quiz_new_profile"] = ""
