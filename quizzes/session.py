@@ -197,6 +197,15 @@ def weighted_exam(pool: Sequence[Item], count: int, seed: int) -> list[Item]:
     return chosen
 
 
+def display_order(parts: Sequence, question_id: str, prefix: str) -> list:
+    """Options (or statements, items) in the order a learner sees them in one session: seeded by
+    the session's ``prefix`` and the question, so the written order (the bank tends to write the
+    key first) teaches nothing. The dashboard's quiz pages draw options in this order."""
+    out = list(parts)
+    random.Random(f"{prefix}\x1f{question_id}").shuffle(out)
+    return out
+
+
 # ------------------------------------------------------------------ feedback
 @dataclass(frozen=True, slots=True)
 class Feedback:
