@@ -25,6 +25,7 @@ from . import workload as workload_mod
 from .access import Reason
 from .alerts import BY_ID, DEFINITIONS
 from .approvals import ApproverBehaviour, Away
+from .budget import CLI_BUDGET, BudgetError, Estimate, check_scenario, estimate
 from .engine import ADMIN, Refusal, Simulation
 from .errors import ModelError, PimRefusal, SettingError
 from .policy import SettingsBook
@@ -43,9 +44,10 @@ from .scenario_spec import (
     TenantSpec,
     json_schema,
 )
-from .scenario_yaml import MAX_BYTES, Document, Issue, ScenarioError, read
+from .scenario_yaml import MAX_BYTES, MAX_DEPTH, Document, Issue, ScenarioError, read
 from .schedules import Kind, Origin
 from .tenant import Group, Licence, PrincipalKind, ScopeLevel, Tenant, User, scope_level
+from .untrusted import InputError, check_depth, read_file
 
 SCENARIO_DIR = Path(__file__).resolve().parents[1] / "scenarios"
 DEFAULT_SCENARIO = "jit-basics"
@@ -92,17 +94,23 @@ class Scenario:
 
     # ------------------------------------------------------------------ building
     @classmethod
-    def from_yaml(cls, text: str | bytes, file: str = "<text>") -> Scenario:
-        """Parse and validate YAML text (safely: plain data only, bounded in size)."""
-        return _validate(read(text, file))
+    def from_yaml(cls, text: str | bytes, file: str = "<text>", *, budget: int | None = CLI_BUDGET) -> Scenario:
+        """Parse and validate YAML text (safely: plain data only, bounded in size). A scenario
+        whose estimated work (:mod:`pim_sim.budget`) is above ``budget`` is refused; ``None``
+        lifts the budget."""
+        return _validate(read(text, file), budget)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], file: str = "<dict>") -> Scenario:
+    def from_dict(cls, data: dict[str, Any], file: str = "<dict>", *, budget: int | None = CLI_BUDGET) -> Scenario:
         """Validate a scenario given as plain data (the same shape as a file)."""
         if not isinstance(data, dict):
             raise ScenarioError([Issue(file, None, "", "a scenario is a mapping of fields")])
+        try:
+            check_depth(data, file, MAX_DEPTH + 1)
+        except InputError as e:
+            raise ScenarioError([Issue(file, None, "", e.problem + " (a dict or list that contains itself?)")]) from None
         data = copy.deepcopy(data)
-        return _validate(Document(data, dict.fromkeys(_paths(data)), file))
+        return _validate(Document(data, dict.fromkeys(_paths(data)), file), budget)
 
     def to_dict(self) -> dict[str, Any]:
         """The scenario as plain data (durations in minutes) that :meth:`from_dict` accepts."""
@@ -113,7 +121,7 @@ class Scenario:
         the copy is validated again."""
         data = self.to_dict()
         set_path(data, path, value)
-        return Scenario.from_dict(data, file=self.file)
+        return Scenario.from_dict(data, file=self.file, budget=None)
 
     # ------------------------------------------------------------------ facts
     @property
@@ -140,6 +148,11 @@ class Scenario:
     @property
     def replications(self) -> int:
         return self.spec.replications
+
+    @property
+    def work(self) -> Estimate:
+        """The estimated work of one run (see :mod:`pim_sim.budget`)."""
+        return estimate(self)
 
     # ------------------------------------------------------------------ running
     def simulation(self, seed: int | None = None) -> Simulation:
@@ -205,17 +218,17 @@ class Scenario:
 
 
 # ---------------------------------------------------------------------- loading and listing
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file, or raise :class:`ScenarioError` with every problem."""
-    p = Path(path)
+def load_scenario(path: str | Path, *, budget: int | None = CLI_BUDGET) -> Scenario:
+    """Read and validate a scenario file (a regular file of at most ``MAX_BYTES``), or raise
+    :class:`ScenarioError` with every problem. ``path`` is a file name given by the caller; text
+    read from a file or an upload goes to :meth:`Scenario.from_yaml` instead."""
     try:
-        size = p.stat().st_size
-    except OSError as e:
-        raise ScenarioError([Issue(str(path), None, "", f"can't read the file: {e.strerror}")]) from None
-    if size > MAX_BYTES:
-        raise ScenarioError([Issue(str(path), None, "", f"the file is {size:,} bytes; scenario files are limited "
-                                                        f"to {MAX_BYTES:,} bytes")])
-    return Scenario.from_yaml(p.read_bytes(), file=str(path))
+        data = read_file(Path(path), MAX_BYTES)
+    except InputError as e:
+        problem = (f"the file is larger than {MAX_BYTES:,} bytes; scenario files are limited to that"
+                   if e.problem.startswith("larger than") else f"can't read the file: {e.problem}")
+        raise ScenarioError([Issue(str(path), None, "", problem)]) from None
+    return Scenario.from_yaml(data, file=str(path), budget=budget)
 
 
 def list_scenarios(directory: str | Path | None = None) -> list[ScenarioInfo]:
@@ -271,8 +284,15 @@ _SETTING_FIELD = {"Activation maximum duration": "activation_max", "On activatio
                   "Expire active assignments after": "active_max"}
 
 
+def _shown(value) -> str:
+    """A value as the file wrote it, cut short: an error line stays one line."""
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:50]}... ({len(text):,} characters)"
+
+
 def _pydantic_message(err: dict) -> str:
     kind, msg, ctx = err["type"], err["msg"], err.get("ctx") or {}
+    err = {**err, "input": _Shown(_shown(err.get("input")))}
     if kind == "extra_forbidden":
         return "unknown field; check its spelling against `pim-sim schema`"
     if kind == "missing":
@@ -294,7 +314,7 @@ def _pydantic_message(err: dict) -> str:
     return msg.replace("Value error, ", "")
 
 
-def _validate(doc: Document) -> Scenario:
+def _validate(doc: Document, budget: int | None = CLI_BUDGET) -> Scenario:
     try:
         spec = ScenarioSpec.model_validate(doc.data)
     except ValidationError as e:
@@ -309,7 +329,19 @@ def _validate(doc: Document) -> Scenario:
         except ScenarioError as more:
             issues.extend(more.issues)
         raise ScenarioError(sorted(_unique(issues), key=lambda i: i.line or 0)) from None
-    return _Checker(doc, spec).scenario()
+    scenario = _Checker(doc, spec).scenario()
+    try:
+        check_scenario(scenario, budget)
+    except BudgetError as e:
+        raise ScenarioError([doc.issue(("workload",) if spec.workload is not None else ("horizon",), str(e))]) from None
+    return scenario
+
+
+class _Shown(str):
+    """A value already shown (``repr`` gives it back unquoted)."""
+
+    def __repr__(self) -> str:
+        return str(self)
 
 
 _PLACEHOLDERS = {"name": "unnamed", "horizon": 1.0}

@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from .errors import ModelError
+
 MAX_BYTES = 512 * 1024
 MAX_VALUES = 100_000
 MAX_DEPTH = 40
@@ -52,7 +54,7 @@ class Issue:
         return ", ".join(where) + ": " + self.message if where else self.message
 
 
-class ScenarioError(ValueError):
+class ScenarioError(ModelError):
     """A scenario that can't be used. ``issues`` lists every problem found, not just the first."""
 
     def __init__(self, issues):
@@ -139,9 +141,10 @@ class _Walker:
             return [self.walk(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
         try:
             value = self.scalars.construct_object(node)
-        except (ValueError, OverflowError, yaml.YAMLError):
+        except (ValueError, OverflowError, ArithmeticError, AttributeError, TypeError, yaml.YAMLError):
             kind = node.tag.rsplit(":", 1)[-1]
-            self.fail(node, path, f"{node.value!r} looks like a {kind} but isn't a valid one")
+            shown = repr(node.value) if len(node.value) <= 40 else f"{node.value[:30]!r}... ({len(node.value):,} characters)"
+            self.fail(node, path, f"{shown} looks like a {kind} but isn't a valid one")
             return None
         if isinstance(value, datetime) and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
