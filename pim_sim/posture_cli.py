@@ -17,7 +17,7 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
-from . import baseline, exercises, graph_export, graph_import
+from . import baseline, exercises, graph_export, graph_import, terminal
 from .errors import ModelError
 
 
@@ -27,7 +27,7 @@ class Output(StrEnum):
 
 
 def _console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=True, width=160)
+    return terminal.console(stderr=stderr, width=160)  # prints file text as typed: no markup, no escape codes
 
 
 def _fail(message: str) -> None:

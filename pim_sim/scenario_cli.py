@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from . import csv_safe, runner
+from . import csv_safe, runner, terminal
 from .presets import PRESET_NAMES, preset
 from .scenario import Scenario, ScenarioError, list_scenarios, load_scenario
 from .scenario_spec import json_schema
@@ -32,7 +32,7 @@ class Format(StrEnum):
 
 
 def _console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    return terminal.console(stderr=stderr)  # prints file text as typed: no markup, no escape codes
 
 
 def _load(path: Path) -> Scenario:
