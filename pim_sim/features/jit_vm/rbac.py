@@ -75,9 +75,10 @@ def allows(roles, action: str) -> bool:
 
 
 def missing(roles, actions) -> tuple[str, ...]:
-    """The actions none of the roles allows. A wildcard action such as ``.../*/read`` is asked as one
-    concrete read below it (the role must reach the reads it covers)."""
-    concrete = (a.replace("/*/", "/requests/") if "*" in a else a for a in actions)
+    """The actions none of the roles allows. A wildcard action such as ``.../jitNetworkAccessPolicies/*/read`` is
+    asked as the resource's own read (``.../jitNetworkAccessPolicies/read``), the one the least-privileged
+    role grants (fact 44)."""
+    concrete = (a.replace("/*/", "/") for a in actions)
     return tuple(a for a, c in zip(actions, concrete, strict=True) if not allows(roles, c))
 
 

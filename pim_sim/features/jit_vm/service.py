@@ -525,11 +525,15 @@ class JitVm:
         """Remove redundant built-in JIT rules: a duplicate at lower priority, or one whose VM doesn't match its
         destination. Rules people created are never touched (facts.CLEANUP)."""
         seen: set = set()
-        for rule in sorted(self.nsgs[nsg].values(), key=lambda r: r.priority):
-            if rule.created_by is not CreatedBy.JIT:
-                continue
+        jit_rules = [r for r in self.nsgs[nsg].values() if r.created_by is CreatedBy.JIT]
+        vm_name = {r.vm: self.vms[r.vm].name for r in jit_rules if r.vm in self.vms}
+        # the rule JIT maintains (its canonical name) first, then by priority: the others are the duplicates
+        jit_rules.sort(key=lambda r: (r.name != f"{facts.RULE_NAME.value}_-{vm_name.get(r.vm, '')}", r.priority))
+        for rule in jit_rules:
             vm = self.vms.get(rule.vm)
-            key = (rule.vm, rule.access, rule.ports, rule.sources, rule.protocol, rule.grant)
+            # one deny rule per VM (facts.ONE_DENY_RULE_PER_VM); an allow rule is a duplicate of the same grant's
+            key = (rule.vm, rule.access) if rule.access is Access.DENY else (
+                rule.vm, rule.access, rule.ports, rule.sources, rule.protocol, rule.grant)
             if key in seen or vm is None or vm.private_ip not in rule.destinations:
                 self._drop_rule(nsg, rule.name, facts.RESOURCE_PROVIDER_CALLER.value)
             else:
