@@ -20,12 +20,12 @@ import typer
 from pim_sim.terminal import clean
 
 from .grading import ResponseError
+from .session import DEFAULT_OUTLINE  # shared with the dashboard
 
 quiz_app = typer.Typer(name="quiz", add_completion=False,
                        help="Practice (feedback after each answer) or take a timed exam (--exam); verify the bank; "
                             "see progress.")
 
-from .session import DEFAULT_OUTLINE  # noqa: E402 - shared with the dashboard
 
 
 class Source(StrEnum):

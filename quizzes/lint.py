@@ -220,10 +220,9 @@ def observations_of(q) -> list[tuple[str, list[Any]]]:
         for s in q.statements:
             out.append((s.observe or check.observe, [s.token] if s.key else []))
     elif isinstance(q, DropdownQuestion):
-        for i, b in enumerate(q.blanks):
+        for b in q.blanks:
             key = [c.token for c in b.choices if c.id == b.key]
             out.append((b.observe or check.observe, key))
-        _ = i if q.blanks else None
     elif isinstance(q, SingleQuestion):
         out.append((check.observe, [o.token for o in q.options if o.id == q.key]))
     elif isinstance(q, MultipleQuestion):
@@ -330,7 +329,7 @@ def giveaways(questions: Sequence) -> list[Figure]:
                        f"distractors {aw:.1%}, keys {ak:.1%}"))
 
     two = [q.id for q in questions if isinstance(q, SingleQuestion) and len(q.options) == 2
-           and not (q.form == "goal_solution")]
+           and q.form != "goal_solution"]
     figs.append(Figure("two_option_items", len(two), "0 outside Yes/No series", not two, ", ".join(two[:5])))
 
     positions: dict[int, Counter] = {}
@@ -382,7 +381,7 @@ def variants(count: int = 1000, seed: int = 0) -> tuple[list, list[str]]:
         name = names[n % len(names)]
         try:
             out.append(generate(name, seed + n // len(names)).question)
-        except Exception as e:  # noqa: BLE001 - a template that can't build is itself a finding
+        except Exception as e:
             errors.append(f"{name} seed {seed + n // len(names)}: {type(e).__name__}: {e}")
     return out, errors
 

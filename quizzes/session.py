@@ -23,6 +23,9 @@ from .progress import Answer, Store, due, effective, response_json
 from .schema import Outline
 
 Clock = Callable[[], datetime]
+# The outline the CLI and the dashboard open with, so progress made in one shows in the other:
+# SC-500, the successor of AZ-500, whose identity domain names PIM for every surface.
+DEFAULT_OUTLINE = "SC-500-2026-05"
 PASS_MARK = 700
 MIN_SCORE, MAX_SCORE = 1, 1000  # "reported on a scale of 1 to 1,000"
 

@@ -100,7 +100,8 @@ MULTI = """
   options:
     - {id: a, text: Require approval to activate}
     - {id: b, text: "On activation, require multifactor authentication"}
-    - {id: c, text: Require ticket information, explanation: Ticket text is not checked., misconception: thinks tickets are validated}
+    - {id: c, text: Require ticket information, explanation: Ticket text is not checked.,
+       misconception: thinks tickets are validated}
     - {id: d, text: Require justification, explanation: Free text only., misconception: thinks justification is a control}
   key: [a, b]
   verify: {probe: activation_requirements, observe: missing_mfa_rule}
@@ -148,8 +149,8 @@ sources: ["https://learn.microsoft.com/en-us/entra/id-governance/privileged-iden
 
 
 def _case_items(n: int) -> str:
-    return "".join(GOAL.replace("gs-approval", f"gs-case-{i}").replace("form: goal_solution", "form: goal_solution\n  case: fabrikam")
-                   for i in range(n))
+    return "".join(GOAL.replace("gs-approval", f"gs-case-{i}")
+                   .replace("form: goal_solution", "form: goal_solution\n  case: fabrikam") for i in range(n))
 
 
 def test_a_case_study_has_four_to_eight_items_and_a_scenario_that_loads(tmp_path):
@@ -158,7 +159,7 @@ def test_a_case_study_has_four_to_eight_items_and_a_scenario_that_loads(tmp_path
     bank = load_bank(**write(tmp_path, _case_items(4), SERIES, cases=CASE))
     assert len(bank.case_items("fabrikam")) == 4
     assert "**Requirements**" in bank.cases["fabrikam"].text()
-    with pytest.raises(BankError, match="scenario scenarios/no-such-file.yaml"):
+    with pytest.raises(BankError, match=r"scenario scenarios/no-such-file\.yaml"):
         load_bank(**write(tmp_path, _case_items(4), SERIES,
                           cases=CASE.replace("approver-holiday", "no-such-file")))
 

@@ -114,3 +114,26 @@ def test_giveaway_figures_catch_what_they_measure():
     assert figs["none_or_all_of_these"].value == 1 and figs["two_option_items"].value == 1
     figs = {f.name: f for f in lint.giveaways([single("q-a", ["Right", "It always works", "It never works"])])}
     assert not figs["absolute_words"].ok
+
+
+def test_the_cli_prints_every_figure():
+    from typer.testing import CliRunner
+
+    from pim_sim.cli import app
+
+    result = CliRunner().invoke(app, ["quiz", "lint", "--variants", "0"])
+    assert result.exit_code in (0, 1)
+    out = result.output
+    assert "items=" in out and "tautology=0" in out and "constant=0" in out
+    for name in ("key_longest", "yes_share", "none_or_all_of_these", "absolute_words", "two_option_items",
+                 "served_position"):
+        assert name in out
+    assert out.rstrip().endswith(("lint=ok", "lint=FAILED"))
+    assert result.exit_code == (0 if out.rstrip().endswith("lint=ok") else 1)
+
+
+def test_cli_and_dashboard_open_the_same_outline():
+    import ui.quiz_common as qc
+    from quizzes import cli, session
+
+    assert cli.DEFAULT_OUTLINE == qc.DEFAULT_OUTLINE == session.DEFAULT_OUTLINE
