@@ -105,7 +105,9 @@ def read_set_file(text: str | bytes) -> tuple[SetSpec, list[str]]:
     try:
         raw = json.loads(text)
     except (ValueError, UnicodeDecodeError) as e:
-        raise ClassroomError(f"set file: not JSON ({e})") from None
+        raise ClassroomError(f"set file: not JSON ({str(e)[:200]})") from None
+    except RecursionError:  # the decoder recurses once per level of nesting
+        raise ClassroomError("set file: lists or objects nested too deeply to be a quiz set") from None
     if not isinstance(raw, dict) or raw.get("pim_sim_quiz_set") != SET_FILE_VERSION:
         raise ClassroomError(f"set file: not a pim-sim quiz set (expected pim_sim_quiz_set: {SET_FILE_VERSION})")
     known = {f.name for f in fields(SetSpec)}
@@ -114,11 +116,15 @@ def read_set_file(text: str | bytes) -> tuple[SetSpec, list[str]]:
         raise ClassroomError(f"set file: unknown field {', '.join(unknown)}")
     for name, kinds in (("outline", str), ("count", int), ("seed", int), ("generated", int), ("title", str)):
         if name in raw and (not isinstance(raw[name], kinds) or isinstance(raw[name], bool)):
-            raise ClassroomError(f"set file: {name}: expected {kinds.__name__}, got {raw[name]!r}")
+            raise ClassroomError(f"set file: {name}: expected {kinds.__name__}, got {_shown(raw[name])}")
+    if isinstance(raw.get("title"), str) and len(raw["title"]) > MAX_TITLE:
+        raise ClassroomError(f"set file: title: at most {MAX_TITLE} characters, got {len(raw['title']):,}")
+    if isinstance(raw.get("seed"), int) and not 0 <= raw["seed"] < 2**63:
+        raise ClassroomError(f"set file: seed: a whole number from 0 to 2**63 - 1, got {_shown(raw['seed'])}")
     for name in ("topics", "objectives"):
         value = raw.get(name)
         if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-            raise ClassroomError(f"set file: {name}: expected a list of names or null, got {value!r}")
+            raise ClassroomError(f"set file: {name}: expected a list of names or null, got {_shown(value)}")
     students = raw.get("students")
     if not isinstance(students, list) or not all(isinstance(s, str) for s in students):
         raise ClassroomError("set file: students: expected a list of names")
@@ -130,16 +136,32 @@ def read_set_file(text: str | bytes) -> tuple[SetSpec, list[str]]:
     return spec.check(), _roster(students)
 
 
+def _shown(value) -> str:
+    """A value in a message: at most 60 characters, whatever its size."""
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):  # an int over 4,300 digits; a list nested too deep
+        return f"a {type(value).__name__} too large to show"
+    return text if len(text) <= 60 else text[:60] + "..."
+
+
 def _roster(students: Iterable[str]) -> list[str]:
     names = [str(s).strip() for s in students]
     if not names:
         raise ClassroomError("students: list at least one student")
     if len(names) > MAX_STUDENTS:
         raise ClassroomError(f"students: at most {MAX_STUDENTS}, got {len(names)}")
+    for n, s in enumerate(names, 1):
+        if len(s) > MAX_NAME:
+            raise ClassroomError(f"students: name {n} has {len(s):,} characters; at most {MAX_NAME}")
+        if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in s):
+            raise ClassroomError(f"students: name {n} ({_shown(s)}) holds control characters; a name is one line of "
+                                 "visible characters")
     empty = [n for n, s in enumerate(names, 1) if not s]
     if empty:
         raise ClassroomError(f"students: name {empty[0]} is empty")
-    dupes = sorted({s for s in names if names.count(s) > 1})
+    seen: set[str] = set()
+    dupes = sorted({s for s in names if s in seen or seen.add(s)})
     if dupes:
         raise ClassroomError(f"students: names must be unique; repeated: {', '.join(dupes)}")
     return names

@@ -161,15 +161,29 @@ def grade_dropdown(q: DropdownQuestion, response) -> Grade:
     return Grade((len(q.blanks) - len(slips)) / len(q.blanks), tuple(slips))
 
 
+def _shown(response) -> str:
+    """A response in a message: at most 40 characters (an int over Python's 4,300-digit limit has no text)."""
+    try:
+        text = repr(response)
+    except ValueError:
+        return "an integer of more than 4,300 digits"
+    return f"{text[:40]}..." if len(text) > 40 else text
+
+
 def grade_numeric(q: NumericQuestion, response) -> Grade:
     if isinstance(response, bool):
         raise ResponseError(f"response: a numeric question takes a number in {q.unit}, got {response!r}")
+    shown = _shown(response)
     try:
         value = float(response)
+    except OverflowError:  # an int such as 10**400 has no float
+        raise ResponseError(f"response: {shown} is too large a number for a numeric question") from None
     except (TypeError, ValueError):
-        raise ResponseError(f"response: a numeric question takes a number in {q.unit}, got {response!r}") from None
+        raise ResponseError(f"response: a numeric question takes a number in {q.unit}, got {shown}") from None
     if value != value:
         raise ResponseError("response: not a number")
+    if value in (float("inf"), float("-inf")):
+        raise ResponseError(f"response: a finite number in {q.unit} is expected, got {value}")
     if q.accepts(value):
         return Grade(1.0)
     known = [w for w in q.wrong_values if abs(w.value - value) <= max(q.tolerance, 1e-9)]
