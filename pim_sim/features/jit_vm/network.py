@@ -231,24 +231,22 @@ def in_vnet(address: str, vnet_space: tuple[str, ...]) -> bool:
 def prefix_matches(prefix: str, address: str, vnet_space: tuple[str, ...]) -> bool:
     """Does ``address`` fall in ``prefix`` (an IP, CIDR, '*' or service tag) for a VM in ``vnet_space``?"""
     p = _prefix(prefix)
+    if type(p) is not str:  # an ip_network (its == against a str is slow)
+        return _address(address) in p
     if p == "*":
         return True
     if p == "virtualnetwork":
         return in_vnet(address, vnet_space)
     if p == "azureloadbalancer":
         return address == facts.AZURE_LOAD_BALANCER_IP
-    if p == "internet":
-        return not in_vnet(address, vnet_space) and address != facts.AZURE_LOAD_BALANCER_IP
-    return _address(address) in p
+    return not in_vnet(address, vnet_space) and address != facts.AZURE_LOAD_BALANCER_IP  # Internet
 
 
 def prefix_within(inner: str, outer: str) -> bool:
     """Is every address of ``inner`` inside ``outer``? ('*' is inside only '*'; facts.SOURCE_WITHIN_RANGE)."""
     o, i = _prefix(outer), _prefix(inner)
-    if o == "*":
-        return True
     if isinstance(o, str) or isinstance(i, str):
-        return o == i
+        return o == "*" or (isinstance(o, str) and isinstance(i, str) and o == i)
     return i.version == o.version and i.subnet_of(o)
 
 
@@ -274,15 +272,20 @@ class Verdict:
     rule: SecurityRule
 
 
-def ordered(rules) -> list[SecurityRule]:
+class Ordered(tuple):
+    """Inbound rules already in processing order."""
+
+
+def ordered(rules) -> Ordered:
     """Inbound rules in processing order: custom rules by priority, then the default rules."""
-    return sorted((r for r in rules if r.direction == "Inbound"), key=lambda r: r.priority) + list(DEFAULT_RULES)
+    return Ordered((*sorted((r for r in rules if r.direction == "Inbound"), key=lambda r: r.priority), *DEFAULT_RULES))
 
 
 def evaluate(nsg: str, rules, source: str, destination: str, port: int, protocol: str,
              vnet_space: tuple[str, ...]) -> Verdict:
-    """The first inbound rule of an NSG that matches the flow decides it (facts.NSG_PRIORITY_RANGE)."""
-    for rule in ordered(rules):
+    """The first inbound rule of an NSG that matches the flow decides it (facts.NSG_PRIORITY_RANGE). ``rules`` in
+    any order, or a list already :func:`ordered`."""
+    for rule in rules if isinstance(rules, Ordered) else ordered(rules):
         if (port_in(port, rule.ports) and protocol_matches(rule.protocol, protocol)
                 and any(prefix_matches(p, source, vnet_space) for p in rule.sources)
                 and any(prefix_matches(p, destination, vnet_space) for p in rule.destinations)):

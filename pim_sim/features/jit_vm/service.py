@@ -32,6 +32,7 @@ from .network import (
     VirtualNetwork,
     evaluate,
     in_vnet,
+    ordered,
     port_in,
     ports_overlap,
     prefix_matches,
@@ -110,6 +111,7 @@ class JitVm:
         self._plan_log: list[tuple[float, str, Plan]] = []
         self._rec_now: dict[str, str] = {}
         self._exposure_now: dict[tuple[str, int], str] = {}
+        self._ordered: dict[str, tuple] = {}
         self._counter = 0
         self._mapped = facts.MAPPED_PORT_BASE.value
 
@@ -377,11 +379,20 @@ class JitVm:
 
     def _put_rule(self, nsg: str, rule: SecurityRule, by: str) -> None:
         self.nsgs[nsg][rule.name] = rule
+        self._ordered.pop(nsg, None)
         self._log_rule(nsg, "add", rule, by)
 
     def _drop_rule(self, nsg: str, name: str, by: str) -> None:
         rule = self.nsgs[nsg].pop(name)
+        self._ordered.pop(nsg, None)
         self._log_rule(nsg, "remove", rule, by)
+
+    def _in_order(self, nsg: str):
+        """The NSG's inbound rules in processing order, kept until the NSG changes."""
+        found = self._ordered.get(nsg)
+        if found is None:
+            found = self._ordered[nsg] = ordered(self.nsgs[nsg].values())
+        return found
 
     # ------------------------------------------------------------------------------------- enabling
     def enable(self, vms: str | Iterable[str], *, by: str = ADMIN, path: str = "defender",
@@ -648,7 +659,8 @@ class JitVm:
         self._log(facts.INITIATE_OPERATION, facts.INITIATE_ACTION, principal, "Started", record.policy, props, True, rid)
         self._log(facts.INITIATE_OPERATION, facts.INITIATE_ACTION, principal, "Succeeded", record.policy, props,
                   facts.SUCCEEDED_FOLLOW_UP.documented, rid)
-        self._touch(self.vms[v] for v in dict.fromkeys(g.vm for g in opened))
+        for g in opened:
+            self._touch((self.vms[g.vm],), (g.port,))
         return record
 
     def _mapped_port(self, g: Grant) -> int | None:
@@ -704,7 +716,7 @@ class JitVm:
     def _expire(self, g: Grant) -> None:
         if self.grants.get((g.vm, g.port)) is g:
             self._close(g, rec.StatusReason.EXPIRED)
-            self._touch((self.vms[g.vm],))
+            self._touch((self.vms[g.vm],), (g.port,))
 
     # ------------------------------------------------------------------------------------- connections
     def _space(self, vm: VirtualMachine) -> tuple[str, ...]:
@@ -732,7 +744,7 @@ class JitVm:
             seen_source = fw.private_ip  # facts.FIREWALL_SNAT_SOURCE
         last = None
         for nsg in self.nsgs_of(vm):
-            verdict = evaluate(nsg, self.nsgs[nsg].values(), seen_source, vm.private_ip, port, protocol, space)
+            verdict = evaluate(nsg, self._in_order(nsg), seen_source, vm.private_ip, port, protocol, space)
             if verdict.access is Access.DENY:
                 return Decision(False, nsg, verdict.rule.name, verdict.rule.created_by.value,
                                 f"denied by {verdict.rule.name} (priority {verdict.rule.priority})", False)
@@ -810,9 +822,10 @@ class JitVm:
             value = "Unhealthy"
         return rec.RecommendationState(self.now, vm.id, value, state.status, open_ports)
 
-    def _touch(self, vms) -> None:
+    def _touch(self, vms, ports: tuple[int, ...] | None = None) -> None:
+        """Re-evaluate exposure (of ``ports``, default all tracked) and the recommendation of the VMs."""
         for vm in vms:
-            for port in self._tracked_ports(vm):
+            for port in self._tracked_ports(vm) if ports is None else ports:
                 state = self.exposure_state(vm.id, port)
                 if self._exposure_now.get((vm.id, port)) != state:
                     self._exposure_now[(vm.id, port)] = state
