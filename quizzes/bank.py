@@ -24,8 +24,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import yaml
@@ -204,7 +204,7 @@ def load_cases(directory: Path = CASE_DIR) -> dict[str, CaseStudy]:
             raise BankError(f"{path.name}: case id {case.id} is used twice")
         try:
             load_scenario(REPO / case.scenario)
-        except Exception as e:  # noqa: BLE001 - any problem with the file is the case's problem
+        except Exception as e:  # any problem with the file is the case's problem, named with it
             raise BankError(f"{path.name}: scenario {case.scenario}: {e}") from None
         found[case.id] = case
     return found
