@@ -55,8 +55,9 @@ def restore(text: str) -> str:
 
 
 def is_safe(text: str) -> bool:
-    """True when a spreadsheet would read ``text`` (one cell, as read back from a CSV) as text."""
-    return not _starts_formula(text)
+    """True when a spreadsheet would read ``text`` (one cell, as read back from a CSV) as text: it
+    starts with the ``'`` text marker, or nothing in it could start a formula."""
+    return text.startswith("'") or not _starts_formula(text)
 
 
 def rows_csv(rows: Iterable[Sequence[Any]], header: Sequence[str] | None = None) -> str:
