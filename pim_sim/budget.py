@@ -157,22 +157,20 @@ def records_of(sim) -> int:
 
 def run_bounded(scenario: Scenario, seed: int | None = None, *, max_records: int | None = DASHBOARD_RECORDS,
                 seconds: float | None = DASHBOARD_SECONDS, progress: Callable[[float], None] | None = None,
-                steps: int = 200, clock: Callable[[], float] = time.monotonic) -> Results:
-    """Run one replication to the horizon in ``steps`` slices, stopping with :class:`BudgetError`
-    when it has written more than ``max_records`` records or run longer than ``seconds``."""
-    from .results import Results
-
-    sim = scenario.simulation(seed)
+                clock: Callable[[], float] = time.monotonic) -> Results:
+    """Run one replication to the horizon (:meth:`Scenario.run`, in 100 steps), stopping with
+    :class:`BudgetError` once it has written more than ``max_records`` records or run longer than
+    ``seconds``."""
     began = clock()
-    for i in range(1, steps + 1):
-        sim.run(scenario.horizon * i / steps)
-        if progress is not None:
-            progress(sim.now)
+    horizon = scenario.horizon
+
+    def check(sim) -> None:
         if max_records is not None and records_of(sim) > max_records:
-            raise BudgetError(f"{scenario.name!r} stopped at minute {sim.now:,.0f} of {scenario.horizon:,.0f}: it wrote "
+            raise BudgetError(f"{scenario.name!r} stopped at minute {sim.now:,.0f} of {horizon:,.0f}: it wrote "
                               f"{records_of(sim):,} records, above the dashboard's cap of {max_records:,}; run it "
                               "with pim-sim run instead")
-        if seconds is not None and clock() - began > seconds and i < steps:
-            raise BudgetError(f"{scenario.name!r} stopped at minute {sim.now:,.0f} of {scenario.horizon:,.0f}: it ran "
+        if seconds is not None and clock() - began > seconds and sim.now < horizon:
+            raise BudgetError(f"{scenario.name!r} stopped at minute {sim.now:,.0f} of {horizon:,.0f}: it ran "
                               f"longer than the dashboard's limit of {seconds:g} s; run it with pim-sim run instead")
-    return Results(sim, scenario.horizon)
+
+    return scenario.run(seed, progress=progress, check=check)

@@ -17,7 +17,7 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
-from . import baseline, exercises, graph_export, graph_import, terminal
+from . import baseline, exercises, graph_export, graph_import, terminal, untrusted
 from .errors import ModelError
 
 
@@ -197,7 +197,7 @@ def exercise_command(
                 out.print(f"- [{r.points:g}] {r.text}", markup=False)
             out.print("\nGrade a fix with: pim-sim exercise " + ex.id + " --fix fix.yaml", markup=False)
             return
-        chosen = ex.solution if solution else exercises.Fix.from_dict(yaml.safe_load(fix.read_text()))
+        chosen = ex.solution if solution else exercises.Fix.from_dict(_fix_data(fix))
         g = exercises.grade(ex, chosen)
     except ModelError as e:
         _fail(str(e))
@@ -215,6 +215,17 @@ def exercise_command(
     for r in g.results:
         table.add_row(r.text, f"{r.earned:g}/{r.points:g}", ("passed: " if r.passed else "not yet: ") + r.detail)
     out.print(table)
+
+
+def _fix_data(path: Path):
+    """A fix file: a regular file of at most 512 KB, read as a scenario file is (safe YAML or JSON,
+    bounded in depth and in what aliases expand to)."""
+    from .scenario_yaml import MAX_BYTES, read
+
+    try:
+        return read(untrusted.read_file(path, MAX_BYTES), file=str(path)).data
+    except untrusted.InputError as e:
+        raise ModelError(str(e)) from None
 
 
 def register(app: typer.Typer) -> None:

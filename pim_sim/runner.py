@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .errors import ModelError
 from .results import Results
 from .scenario import Scenario
 
@@ -97,6 +98,24 @@ class Replications:
         return summarise(self.metrics)
 
 
+class RunnerError(ModelError):
+    """Replications that can't be run as asked (a Dask cluster with no workers, one that stalls)."""
+
+
+DASK_WORKERS_TIMEOUT = 30.0  # seconds to wait for a Dask cluster's first worker
+DASK_TIMEOUT = 24 * 3600.0  # seconds for all the replications on a Dask cluster
+
+
+def _wait_for_workers(client) -> None:
+    """A cluster with no workers would hold the futures forever: wait a bounded time for one."""
+    try:
+        client.wait_for_workers(1, timeout=DASK_WORKERS_TIMEOUT)
+    except TimeoutError:
+        raise RunnerError(f"the Dask cluster at {getattr(client.scheduler, 'address', client)} has no workers after "
+                          f"{DASK_WORKERS_TIMEOUT:g} s; start one (dask worker ADDRESS) or run with workers=N "
+                          "instead") from None
+
+
 def _execute(jobs: list[tuple], workers: int, client, on_done: Callable[[int, int], None] | None) -> list[RunOutput]:
     """Run ``run_one(*job)`` for each job serially, on local processes or on a Dask cluster."""
     total, done, out = len(jobs), 0, []
@@ -110,10 +129,16 @@ def _execute(jobs: list[tuple], workers: int, client, on_done: Callable[[int, in
     if client is not None:
         from distributed import as_completed as dask_completed
 
+        _wait_for_workers(client)
         futures = [client.submit(run_one, *job, pure=False) for job in jobs]
-        for future in dask_completed(futures):
-            out.append(future.result())
-            tick()
+        try:
+            for future in dask_completed(futures, timeout=DASK_TIMEOUT):
+                out.append(future.result())
+                tick()
+        except TimeoutError:
+            client.cancel(futures)
+            raise RunnerError(f"the Dask cluster finished {done} of {total} replications in {DASK_TIMEOUT:g} s; "
+                              "are its workers alive? (runner.DASK_TIMEOUT sets the limit)") from None
     elif workers > 1 and total > 1:
         with ProcessPoolExecutor(max_workers=min(workers, total)) as pool:
             for future in as_completed([pool.submit(run_one, *job) for job in jobs]):

@@ -199,17 +199,21 @@ class Scenario:
                 out.append((a.principal, a.role, a.scope))
         return list(dict.fromkeys(out))
 
-    def run(self, seed: int | None = None, *, progress=None) -> Results:
+    def run(self, seed: int | None = None, *, progress=None, check=None) -> Results:
         """Run one replication to the horizon and return its results. ``progress(minute)`` is
-        called as the clock advances (for progress bars)."""
+        called as the clock advances (for progress bars), and ``check(sim)`` after each step of
+        it (to stop a run by raising, as :func:`pim_sim.budget.run_bounded` does)."""
         sim = self.simulation(seed)
-        if progress is None:
+        if progress is None and check is None:
             sim.run(self.horizon)
         else:
             steps = 100
             for i in range(1, steps + 1):
                 sim.run(self.horizon * i / steps)
-                progress(sim.now)
+                if progress is not None:
+                    progress(sim.now)
+                if check is not None:
+                    check(sim)
         return Results(sim, self.horizon)
 
     def observe(self, results: Results) -> tuple[Observation, ...]:

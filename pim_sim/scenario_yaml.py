@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from .errors import ModelError
+from .untrusted import InputError, decode
 
 MAX_BYTES = 512 * 1024
 MAX_VALUES = 100_000
@@ -175,10 +176,10 @@ def read(text: str | bytes, file: str = "<text>") -> Document:
         raise ScenarioError([Issue(file, None, "", f"the file is {size:,} bytes; scenario files are limited to "
                                                    f"{MAX_BYTES:,} bytes")])
     if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError as e:
-            raise ScenarioError([Issue(file, None, "", f"the file is not UTF-8 text ({e.reason})")]) from None
+        try:  # UTF-8, or UTF-16/32 with the byte-order mark Windows PowerShell writes
+            text = decode(text, file)
+        except InputError as e:
+            raise ScenarioError([Issue(file, None, "", e.problem)]) from None
     try:
         _check_depth(text, file)
         root = yaml.compose(text, Loader=yaml.SafeLoader)

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from pim_sim import facts
+from pim_sim.budget import BudgetError
 from pim_sim.csv_safe import frame_csv
 from pim_sim.reviews import NoResponse
 from pim_sim.scenario import DEFAULT_SCENARIO, ScenarioError
@@ -118,13 +119,19 @@ try:
 except ScenarioError as error:
     st.error(state.issues_markdown(error))
     st.stop()
-st.session_state[state.LAB_TEXT], st.session_state[state.LAB_SEED] = text, seed
 
 # ------------------------------------------------------------------ run (cached by text and seed)
 bar = st.progress(0.0, text="Simulating...")
-results = state.run(text, seed, progress=lambda minute: bar.progress(min(1.0, minute / scenario.horizon),
-                                                                        text=f"Simulating: minute {minute:,.0f}"))
+try:  # bounded: the dashboard's record cap and time limit
+    results = state.run(text, seed, progress=lambda minute: bar.progress(min(1.0, minute / scenario.horizon),
+                                                                            text=f"Simulating: minute {minute:,.0f}"))
+except BudgetError as error:
+    bar.empty()
+    st.error(f"**This run was stopped:** {error}")
+    st.stop()
 bar.empty()
+# Other pages explain the lab's run: only one that finished becomes the current scenario.
+st.session_state[state.LAB_TEXT], st.session_state[state.LAB_SEED] = text, seed
 sim = results.sim
 key = (text, seed)
 m = state.cached(("metrics", *key), results.metrics)
