@@ -232,7 +232,7 @@ def load_scenario(path: str | Path, *, budget: int | None = CLI_BUDGET) -> Scena
         problem = (f"the file is larger than {MAX_BYTES:,} bytes; scenario files are limited to that"
                    if e.problem.startswith("larger than") else f"can't read the file: {e.problem}")
         raise ScenarioError([Issue(str(path), None, "", problem)]) from None
-    return Scenario.from_yaml(data, file=str(path), budget=budget)
+    return _validate(read(data, str(path)), budget, folder=Path(path).resolve().parent)
 
 
 def list_scenarios(directory: str | Path | None = None) -> list[ScenarioInfo]:
@@ -318,7 +318,9 @@ def _pydantic_message(err: dict) -> str:
     return msg.replace("Value error, ", "")
 
 
-def _validate(doc: Document, budget: int | None = CLI_BUDGET) -> Scenario:
+def _validate(doc: Document, budget: int | None = CLI_BUDGET, folder: Path | None = None) -> Scenario:
+    """Validate a document; ``folder`` is the folder of a scenario file read from disk (the only
+    kind whose ``settings_from`` may read a file)."""
     try:
         spec = ScenarioSpec.model_validate(doc.data)
     except ValidationError as e:
@@ -327,13 +329,13 @@ def _validate(doc: Document, budget: int | None = CLI_BUDGET) -> Scenario:
         pruned, kept = _prune(doc.data, [err["loc"] for err in e.errors()])
         try:
             rest = ScenarioSpec.model_validate(pruned)
-            _Checker(doc, rest, kept).scenario()
+            _Checker(doc, rest, kept, folder).scenario()
         except ValidationError:
             pass
         except ScenarioError as more:
             issues.extend(more.issues)
         raise ScenarioError(sorted(_unique(issues), key=lambda i: i.line or 0)) from None
-    scenario = _Checker(doc, spec).scenario()
+    scenario = _Checker(doc, spec, folder=folder).scenario()
     try:
         check_scenario(scenario, budget)
     except BudgetError as e:
@@ -390,8 +392,9 @@ def _unique(issues):
 class _Checker:
     """Cross-reference checks that need the whole scenario (is 'carol' a user here?)."""
 
-    def __init__(self, doc: Document, spec: ScenarioSpec, kept: dict[tuple, list[int]] | None = None):
-        self.doc, self.spec, self.kept = doc, spec, kept or {}
+    def __init__(self, doc: Document, spec: ScenarioSpec, kept: dict[tuple, list[int]] | None = None,
+                 folder: Path | None = None):
+        self.doc, self.spec, self.kept, self.folder = doc, spec, kept or {}, folder
         self.issues: list[Issue] = []
         self.book = SettingsBook()
 
@@ -530,14 +533,18 @@ class _Checker:
             self.fail(("settings_from", "file"), "name a file beside the scenario file (a bare file name: no "
                                                  "folders, no '..', no absolute path)")
             return SettingsBook()
-        if not Path(self.doc.file).is_file():
+        if self.folder is None:
             # An uploaded or pasted scenario has no folder of its own and never reads the server's files.
             self.fail(("settings_from", "file"), "settings_from works only for a scenario file on disk; an uploaded "
                                                  "or pasted scenario can't read other files")
             return SettingsBook()
-        here = Path(self.doc.file).parent
+        target = (self.folder / src.file).resolve()  # a symlink is followed here, and must stay in the folder
+        if target.parent != self.folder:
+            self.fail(("settings_from", "file"), f"{src.file} leads outside the scenario's folder (a symbolic link?); "
+                                                 "put the export itself beside the scenario file")
+            return SettingsBook()
         try:
-            got = read_policies(here / src.file, names=src.names, role=src.role)
+            got = read_policies(target, names=src.names, role=src.role)
         except (OSError, ModelError) as e:
             self.fail(("settings_from", "file"), f"can't use {src.file}: {e}")
             return SettingsBook()
