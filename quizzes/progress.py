@@ -182,6 +182,9 @@ class Store:
         """Tables that say the database belongs to another program (then no table is added to it)."""
         return []
 
+    def _prepare(self) -> None:
+        """Settings of a store this process writes to, made once it is known to be a pim-sim store."""
+
     def _create_schema(self) -> None:
         self._check_version()
         if not self._columns("pim_sim_meta"):
@@ -189,6 +192,7 @@ class Store:
             if foreign:
                 raise ProgressError(f"progress store {self.location}: not a pim-sim progress store (it holds the "
                                     f"tables {', '.join(foreign[:5])[:120]}); give another path")
+        self._prepare()
         with self.transaction():
             self._schema_lock()
             self._execute("CREATE TABLE IF NOT EXISTS pim_sim_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
@@ -305,7 +309,6 @@ class SqliteStore(Store):
                 path.parent.mkdir(parents=True, exist_ok=True)
                 conn = sqlite3.connect(path, timeout=self.BUSY_TIMEOUT_MS / 1000, isolation_level=None)
                 conn.execute(f"PRAGMA busy_timeout = {self.BUSY_TIMEOUT_MS}")
-                conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA foreign_keys = ON")
         try:
             super().__init__(conn, str(path), readonly=readonly)
@@ -335,6 +338,9 @@ class SqliteStore(Store):
 
     def _columns(self, table: str) -> set[str]:
         return {str(row[1]) for row in self.conn.execute(f"PRAGMA table_info({table})").fetchall()}
+
+    def _prepare(self) -> None:
+        self.conn.execute("PRAGMA journal_mode = WAL")  # rewrites the file's header: only on a store of ours
 
     def _foreign_tables(self) -> list[str]:  # a SQLite file is one program's: any table of another says so
         return sorted(str(r[0]) for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
