@@ -19,23 +19,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pim_sim.errors import ModelError
 from pim_sim.results.tables import Results
 from pim_sim.scenario.model import Scenario
 
 FRAMES = ("audit", "requests", "intervals", "effective_access", "refusals")
-_T975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
-         2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042)
 
 
 def t_975(df: int) -> float:
-    """The 97.5% quantile of Student's t with ``df`` degrees of freedom (two-sided 95%): the
-    table value up to 30, the Cornish-Fisher expansion beyond (error below 1e-3)."""
+    """The 97.5% quantile of Student's t with ``df`` degrees of freedom (two-sided 95%), from scipy.stats.t.ppf."""
     if df < 1:
         return math.nan
-    if df <= len(_T975):
-        return _T975[df - 1]
-    z = 1.959964
-    return z + (z**3 + z) / (4 * df) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df**2)
+    from scipy.stats import t  # imported on first use: scipy.stats takes about a second to import
+
+    return float(t.ppf(0.975, df))
 
 
 def replication_seeds(seed: int, n: int) -> list[int]:
@@ -101,6 +98,24 @@ class Replications:
         return summarise(self.metrics)
 
 
+class RunnerError(ModelError):
+    """Replications that can't be run as asked (a Dask cluster with no workers, one that stalls)."""
+
+
+DASK_WORKERS_TIMEOUT = 30.0  # seconds to wait for a Dask cluster's first worker
+DASK_TIMEOUT = 24 * 3600.0  # seconds for all the replications on a Dask cluster
+
+
+def _wait_for_workers(client) -> None:
+    """A cluster with no workers would hold the futures forever: wait a bounded time for one."""
+    try:
+        client.wait_for_workers(1, timeout=DASK_WORKERS_TIMEOUT)
+    except TimeoutError:
+        raise RunnerError(f"the Dask cluster at {getattr(client.scheduler, 'address', client)} has no workers after "
+                          f"{DASK_WORKERS_TIMEOUT:g} s; start one (dask worker ADDRESS) or run with workers=N "
+                          "instead") from None
+
+
 def _execute(jobs: list[tuple], workers: int, client, on_done: Callable[[int, int], None] | None) -> list[RunOutput]:
     """Run ``run_one(*job)`` for each job serially, on local processes or on a Dask cluster."""
     total, done, out = len(jobs), 0, []
@@ -114,10 +129,16 @@ def _execute(jobs: list[tuple], workers: int, client, on_done: Callable[[int, in
     if client is not None:
         from distributed import as_completed as dask_completed
 
+        _wait_for_workers(client)
         futures = [client.submit(run_one, *job, pure=False) for job in jobs]
-        for future in dask_completed(futures):
-            out.append(future.result())
-            tick()
+        try:
+            for future in dask_completed(futures, timeout=DASK_TIMEOUT):
+                out.append(future.result())
+                tick()
+        except TimeoutError:
+            client.cancel(futures)
+            raise RunnerError(f"the Dask cluster finished {done} of {total} replications in {DASK_TIMEOUT:g} s; "
+                              "are its workers alive? (runner.DASK_TIMEOUT sets the limit)") from None
     elif workers > 1 and total > 1:
         with ProcessPoolExecutor(max_workers=min(workers, total)) as pool:
             for future in as_completed([pool.submit(run_one, *job) for job in jobs]):

@@ -18,6 +18,8 @@ import csv
 import io
 import json
 import random
+import re
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -25,13 +27,18 @@ from pathlib import Path
 
 import pandas as pd
 
+from pim_sim.io.csv_safe import frame_csv, restore, rows_csv
+
 from .export import key_text, parse_response, to_csv
 from .grading import ResponseError, grade
 from .session import Item, items, select
 
 MAX_STUDENTS = 500
 MAX_QUESTIONS = 200
-MAX_UPLOAD_BYTES = 2_000_000
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # the dashboard's upload limit, ui.uploads.MAX_UPLOAD_MB, in bytes
+MAX_SHEET_ROWS = MAX_STUDENTS * MAX_QUESTIONS
+MAX_NAME = 100  # characters in a student's name
+MAX_TITLE = 200
 ANSWER_COLUMNS = ("student", "question_id", "response")
 
 
@@ -98,7 +105,9 @@ def read_set_file(text: str | bytes) -> tuple[SetSpec, list[str]]:
     try:
         raw = json.loads(text)
     except (ValueError, UnicodeDecodeError) as e:
-        raise ClassroomError(f"set file: not JSON ({e})") from None
+        raise ClassroomError(f"set file: not JSON ({str(e)[:200]})") from None
+    except RecursionError:  # the decoder recurses once per level of nesting
+        raise ClassroomError("set file: lists or objects nested too deeply to be a quiz set") from None
     if not isinstance(raw, dict) or raw.get("pim_sim_quiz_set") != SET_FILE_VERSION:
         raise ClassroomError(f"set file: not a pim-sim quiz set (expected pim_sim_quiz_set: {SET_FILE_VERSION})")
     known = {f.name for f in fields(SetSpec)}
@@ -107,11 +116,15 @@ def read_set_file(text: str | bytes) -> tuple[SetSpec, list[str]]:
         raise ClassroomError(f"set file: unknown field {', '.join(unknown)}")
     for name, kinds in (("outline", str), ("count", int), ("seed", int), ("generated", int), ("title", str)):
         if name in raw and (not isinstance(raw[name], kinds) or isinstance(raw[name], bool)):
-            raise ClassroomError(f"set file: {name}: expected {kinds.__name__}, got {raw[name]!r}")
+            raise ClassroomError(f"set file: {name}: expected {kinds.__name__}, got {_shown(raw[name])}")
+    if isinstance(raw.get("title"), str) and len(raw["title"]) > MAX_TITLE:
+        raise ClassroomError(f"set file: title: at most {MAX_TITLE} characters, got {len(raw['title']):,}")
+    if isinstance(raw.get("seed"), int) and not 0 <= raw["seed"] < 2**63:
+        raise ClassroomError(f"set file: seed: a whole number from 0 to 2**63 - 1, got {_shown(raw['seed'])}")
     for name in ("topics", "objectives"):
         value = raw.get(name)
         if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-            raise ClassroomError(f"set file: {name}: expected a list of names or null, got {value!r}")
+            raise ClassroomError(f"set file: {name}: expected a list of names or null, got {_shown(value)}")
     students = raw.get("students")
     if not isinstance(students, list) or not all(isinstance(s, str) for s in students):
         raise ClassroomError("set file: students: expected a list of names")
@@ -123,16 +136,32 @@ def read_set_file(text: str | bytes) -> tuple[SetSpec, list[str]]:
     return spec.check(), _roster(students)
 
 
+def _shown(value) -> str:
+    """A value in a message: at most 60 characters, whatever its size."""
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):  # an int over 4,300 digits; a list nested too deep
+        return f"a {type(value).__name__} too large to show"
+    return text if len(text) <= 60 else text[:60] + "..."
+
+
 def _roster(students: Iterable[str]) -> list[str]:
     names = [str(s).strip() for s in students]
     if not names:
         raise ClassroomError("students: list at least one student")
     if len(names) > MAX_STUDENTS:
         raise ClassroomError(f"students: at most {MAX_STUDENTS}, got {len(names)}")
+    for n, s in enumerate(names, 1):
+        if len(s) > MAX_NAME:
+            raise ClassroomError(f"students: name {n} has {len(s):,} characters; at most {MAX_NAME}")
+        if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in s):
+            raise ClassroomError(f"students: name {n} ({_shown(s)}) holds control characters; a name is one line of "
+                                 "visible characters")
     empty = [n for n, s in enumerate(names, 1) if not s]
     if empty:
         raise ClassroomError(f"students: name {empty[0]} is empty")
-    dupes = sorted({s for s in names if names.count(s) > 1})
+    seen: set[str] = set()
+    dupes = sorted({s for s in names if s in seen or seen.add(s)})
     if dupes:
         raise ClassroomError(f"students: names must be unique; repeated: {', '.join(dupes)}")
     return names
@@ -244,20 +273,40 @@ def answer_key(class_papers: Sequence[Paper]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["student", "number", "question_id", "type", "objective", "key"])
 
 
+def answer_key_csv(class_papers: Sequence[Paper]) -> str:
+    """The answer key as CSV (student names and keys written so no cell runs as a formula)."""
+    return frame_csv(answer_key(class_papers))
+
+
 def answer_sheet_template(class_papers: Sequence[Paper]) -> str:
-    """A CSV for the class's answers: one row per student and question, response empty."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(ANSWER_COLUMNS)
-    for p in class_papers:
-        for it in p.items:
-            w.writerow([p.student, it.id, ""])
-    return buf.getvalue()
+    """A CSV for the class's answers: one row per student and question, response empty. A name a
+    spreadsheet would run as a formula is written as text (see :mod:`pim_sim.io.csv_safe`) and read
+    back as the name by :func:`grade_class`."""
+    return rows_csv(([p.student, it.id, ""] for p in class_papers for it in p.items), ANSWER_COLUMNS)
+
+
+MAX_FILE_STEM = 60
+
+
+def paper_file_name(student: str) -> str:
+    """A zip entry name for a student's paper: letters, digits, ``.``, ``-`` and ``_`` only, so a
+    name such as ``../../x`` or ``C:\\x`` can't become a path outside the archive's folder."""
+    stem = re.sub(r"\.{2,}", ".", re.sub(r"[^\w.-]+", "_", unicodedata.normalize("NFKC", student))).strip("._-")
+    return f"paper-{stem[:MAX_FILE_STEM] or 'student'}.csv"
 
 
 def papers_csv(class_papers: Sequence[Paper]) -> dict[str, str]:
-    """Each student's paper as question CSV without the answers (file name -> text), to hand out."""
-    return {f"paper-{p.student}.csv": to_csv((it.question for it in p.items), with_key=False) for p in class_papers}
+    """Each student's paper as question CSV without the answers (file name -> text), to hand out.
+    Two names that give the same file name are told apart by a number."""
+    out: dict[str, str] = {}
+    for p in class_papers:
+        name = base = paper_file_name(p.student)
+        n = 1
+        while name in out:
+            n += 1
+            name = f"{base.removesuffix('.csv')}-{n}.csv"
+        out[name] = to_csv((it.question for it in p.items), with_key=False)
+    return out
 
 
 # ------------------------------------------------------------------------------ grading a class
@@ -325,14 +374,27 @@ def _read_sheet(text: str | bytes) -> list[tuple[int, dict[str, str]]]:
             raise ClassroomError("answers: not UTF-8 text; save the sheet as CSV UTF-8") from None
     if len(text) > MAX_UPLOAD_BYTES:
         raise ClassroomError(f"answers: the file is {len(text):,} characters; the limit is {MAX_UPLOAD_BYTES:,}")
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in ANSWER_COLUMNS if c not in header]
-    if missing:
-        raise ClassroomError(f"answers: missing column {', '.join(missing)}; the header must be "
-                             f"{','.join(ANSWER_COLUMNS)} (found {','.join(header) or 'nothing'})")
-    reader.fieldnames = header
-    return [(reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}) for row in reader]
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        header = [restore(h.strip()).lower() for h in next(reader, [])]
+        missing = [c for c in ANSWER_COLUMNS if c not in header]
+        if missing:
+            found = ",".join(header) or "nothing"
+            raise ClassroomError(f"answers: missing column {', '.join(missing)}; the header must be "
+                                 f"{','.join(ANSWER_COLUMNS)} (found {found[:80]}{'...' if len(found) > 80 else ''})")
+        at = {c: header.index(c) for c in ANSWER_COLUMNS}
+        rows = []
+        for cells in reader:
+            if len(rows) >= MAX_SHEET_ROWS:
+                raise ClassroomError(f"answers: more than {MAX_SHEET_ROWS:,} rows; a class of {MAX_STUDENTS} with "
+                                     f"{MAX_QUESTIONS} questions each needs at most that many")
+            if not any(c.strip() for c in cells):
+                continue
+            rows.append((reader.line_num, {c: restore(cells[i].strip()) if i < len(cells) else ""
+                                           for c, i in at.items()}))
+    except csv.Error as e:  # a cell over csv.field_size_limit() characters, a NUL in older Pythons, ...
+        raise ClassroomError(f"answers: line {reader.line_num}: not readable as CSV ({e})") from None
+    return rows
 
 
 def grade_class(class_papers: Sequence[Paper], sheet: str | bytes) -> ClassResults:

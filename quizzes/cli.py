@@ -10,19 +10,22 @@ Answers typed at the prompt, by question type::
 from __future__ import annotations
 
 import textwrap
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated
 
 import typer
 
+from pim_sim.io.terminal import clean
+
 from .grading import ResponseError
+from .session import DEFAULT_OUTLINE  # shared with the dashboard
 
 quiz_app = typer.Typer(name="quiz", add_completion=False,
                        help="Practice (feedback after each answer) or take a timed exam (--exam); verify the bank; "
                             "see progress.")
 
-DEFAULT_OUTLINE = "SC-300"
 
 
 class Source(StrEnum):
@@ -30,6 +33,24 @@ class Source(StrEnum):
     BANK = "bank"
     GENERATED = "generated"
 WIDTH = 100
+
+
+def _echo(text: str = "", **kwargs) -> None:
+    """Print to the terminal without the escape codes or control characters text may hold."""
+    typer.echo(clean(text), **kwargs)
+
+
+@contextmanager
+def _progress_store(location: str | None, *, readonly: bool = False):
+    """The progress store, or one clear line and exit code 1 when it can't be used."""
+    from .progress import ProgressError, open_store
+
+    try:
+        with open_store(location, readonly=readonly) as db:
+            yield db
+    except ProgressError as e:
+        typer.echo(clean(e), err=True)
+        raise typer.Exit(1) from None
 
 
 # ------------------------------------------------------------------ parsing answers
@@ -134,19 +155,19 @@ def _key_text(question, key) -> str:
 def show_feedback(fb, *, evidence: bool = True) -> None:
     q = fb.item.question
     verdict = "Right." if fb.grade.correct else ("Partly right" if fb.grade.score > 0 else "Not right.")
-    typer.echo(f"{verdict} Score {fb.grade.score:.2f}. Key: {_key_text(q, fb.key)}")
+    _echo(f"{verdict} Score {fb.grade.score:.2f}. Key: {_key_text(q, fb.key)}")
     for slip in fb.grade.slips:
         named = f" (misconception: {slip.misconception})" if slip.misconception else ""
-        typer.echo(textwrap.fill(f"- {slip.part}: {slip.explanation}{named}", WIDTH,
+        _echo(textwrap.fill(f"- {slip.part}: {slip.explanation}{named}", WIDTH,
                                  subsequent_indent="  "))
-    typer.echo(textwrap.fill("Why: " + fb.explanation, WIDTH))
+    _echo(textwrap.fill("Why: " + fb.explanation, WIDTH))
     if fb.exam_note:
-        typer.echo(textwrap.fill("Exam note: " + fb.exam_note, WIDTH))
+        _echo(textwrap.fill("Exam note: " + fb.exam_note, WIDTH))
     if evidence and fb.evidence:
-        typer.echo("Evidence from the simulation:")
+        _echo("Evidence from the simulation:")
         for line in fb.evidence[:8]:
-            typer.echo(textwrap.fill(line, WIDTH, initial_indent="  ", subsequent_indent="    "))
-    typer.echo("Sources: " + " ".join(fb.sources))
+            _echo(textwrap.fill(line, WIDTH, initial_indent="  ", subsequent_indent="    "))
+    _echo("Sources: " + " ".join(fb.sources))
 
 
 # ------------------------------------------------------------------ building a quiz
@@ -188,7 +209,7 @@ def _ask(question, label: str, *, allow_skip: bool):
             grade(question, response)  # validates the response without showing anything
             return response, flag
         except ResponseError as e:
-            typer.echo(str(e))
+            _echo(str(e))
 
 
 @quiz_app.callback(invoke_without_command=True)
@@ -215,13 +236,18 @@ def quiz(ctx: typer.Context,
         return
     import random
 
-    from .progress import open_store
     from .session import ExamSession, PracticeSession, review_order, select, weighted_exam, with_missed_variants
 
     seed = random.SystemRandom().randrange(1_000_000) if seed is None else seed
     the_outline, pool = build_pool(outline, seed=seed, bank=source is not Source.GENERATED,
                                    generated=source is not Source.BANK, strict=exam)
-    with open_store(store) as db:
+    from .progress import ProgressError, check_learner
+
+    try:
+        check_learner(learner)
+    except ProgressError as e:
+        raise typer.BadParameter(clean(e), param_hint="--learner") from None
+    with _progress_store(store) as db:
         history = db.answers(learner)
         if review and not exam and source is not Source.BANK:
             pool = with_missed_variants(pool, history, the_outline)
@@ -236,22 +262,22 @@ def quiz(ctx: typer.Context,
         else:
             ordered = review_order(pool, history, datetime.now(UTC)) if review else pool
             _run_practice(PracticeSession(ordered[:count], learner, db))
-    typer.echo(f"(seed {seed}; progress kept for {learner})")
+    _echo(f"(seed {seed}; progress kept for {learner})")
 
 
 def _run_practice(session) -> None:
     n = len(session.items)
     while (item := session.current()) is not None:
-        typer.echo("")
-        typer.echo(render(item.question, f"[{session.position + 1}/{n}] "))
+        _echo("")
+        _echo(render(item.question, f"[{session.position + 1}/{n}] "))
         response, _ = _ask(item.question, "Answer", allow_skip=False)
         show_feedback(session.answer(response))
-    typer.echo(f"\nPractice done: {session.score:.2f} of {n} points.")
+    _echo(f"\nPractice done: {session.score:.2f} of {n} points.")
 
 
 def _run_exam(session, title: str) -> None:
     n = len(session.items)
-    typer.echo(f"Exam: {title}. {n} questions, {session.minutes:g} minutes. No feedback until the end. "
+    _echo(f"Exam: {title}. {n} questions, {session.minutes:g} minutes. No feedback until the end. "
                "Type 'skip' to come back later; end an answer with '?' to flag it for review.")
     order = list(range(n))
     for round_ in range(2):
@@ -259,11 +285,11 @@ def _run_exam(session, title: str) -> None:
             if session.timed_out:
                 break
             item = session.show(i)
-            typer.echo(f"\n({session.remaining_seconds() / 60:.0f} min left){' [flagged]' if i in session.flags else ''}")
-            typer.echo(render(item.question, f"[{i + 1}/{n}] "))
+            _echo(f"\n({session.remaining_seconds() / 60:.0f} min left){' [flagged]' if i in session.flags else ''}")
+            _echo(render(item.question, f"[{i + 1}/{n}] "))
             response, flag = _ask(item.question, "Answer", allow_skip=True)
             if response is not None and session.timed_out:
-                typer.echo("Time is up: that answer came too late to count.")
+                _echo("Time is up: that answer came too late to count.")
             elif response is not None:
                 session.answer(i, response)
             session.flag(i, flag)
@@ -277,19 +303,19 @@ def _run_exam(session, title: str) -> None:
 
 
 def print_exam_report(report) -> None:
-    typer.echo("")
-    typer.echo(f"Score {report.scaled}/1000: {'PASS' if report.passed else 'FAIL'} (pass mark 700). "
+    _echo("")
+    _echo(f"Score {report.scaled}/1000: {'PASS' if report.passed else 'FAIL'} (pass mark 700). "
                f"{report.points:.2f} of {report.questions} points; {report.answered} answered"
                f"{'; time ran out' if report.timed_out else ''}.")
-    typer.echo("By domain:")
+    _echo("By domain:")
     for d in report.domains:
-        typer.echo(f"  {d.domain:24} {d.percent:5.0f}%  ({d.points:.1f}/{d.questions})")
-    typer.echo("By objective:")
+        _echo(f"  {d.domain:24} {d.percent:5.0f}%  ({d.points:.1f}/{d.questions})")
+    _echo("By objective:")
     for o in report.objectives:
-        typer.echo(f"  {o.tag:24} {o.percent:5.0f}%  ({o.points:.1f}/{o.questions})")
+        _echo(f"  {o.tag:24} {o.percent:5.0f}%  ({o.points:.1f}/{o.questions})")
     for n, fb in enumerate(report.review, 1):
         if fb is not None and not fb.grade.correct:
-            typer.echo(f"\nQuestion {n} ({fb.item.id}):")
+            _echo(f"\nQuestion {n} ({fb.item.id}):")
             show_feedback(fb, evidence=False)
 
 
@@ -305,38 +331,52 @@ def verify(verbose: Annotated[bool, typer.Option("--verbose", help="List every q
 
 
 @quiz_app.command()
+def lint(variants: Annotated[int, typer.Option(help="Generated variants to measure besides the bank.")] = 1000,
+         verbose: Annotated[bool, typer.Option("--verbose", help="Classify every item, not only the bad ones.")] = False
+         ) -> None:
+    """Classify every probe (run / constant / tautology) and print every giveaway figure."""
+    from .bank import load_bank
+    from .lint import lint as run_lint
+    from .lint import print_report
+
+    report = run_lint(load_bank(), variant_count=variants)
+    print_report(report, verbose=verbose)
+    raise typer.Exit(0 if report.ok else 1)
+
+
+@quiz_app.command()
 def stats(learner: Annotated[str | None, typer.Option(help="One learner (default: a summary of every learner).")] = None,
           outline: Annotated[str, typer.Option(help="The outline whose domains readiness is reported for.")] = DEFAULT_OUTLINE,
           store: Annotated[str | None, typer.Option(help="Progress store: a path or postgresql:// URL.")] = None) -> None:
     """Answers, accuracy, what is due for review and readiness per domain."""
     from .bank import load_outlines
-    from .progress import due, effective, open_store, readiness
+    from .progress import due, effective, readiness
 
     outlines = load_outlines()
     if outline not in outlines:
         raise typer.BadParameter(f"no outline {outline!r}; choose from {', '.join(sorted(outlines))}",
                                  param_hint="--outline")
     now = datetime.now(UTC)
-    with open_store(store) as db:
+    with _progress_store(store, readonly=True) as db:
         names = [learner] if learner else db.learners()
         if not names:
-            typer.echo("No learners yet: run `pim-sim quiz` first.")
+            _echo("No learners yet: run `pim-sim quiz` first.")
             return
         for name in names:
             answers = effective(db.answers(name))
             right = sum(a.score for a in answers)
-            typer.echo(f"{name}: {len(answers)} answers, {right:.1f} points "
+            _echo(f"{name}: {len(answers)} answers, {right:.1f} points "
                        f"({100 * right / len(answers) if answers else 0:.0f}%)")
             if not learner:
                 continue
             rows = due(answers, now)
-            typer.echo("Skills (FSRS):")
+            _echo("Skills (FSRS):")
             for row in rows:
                 state = "due now" if row.overdue else f"next review {row.due:%Y-%m-%d %H:%M} UTC"
-                typer.echo(f"  {row.skill:24} {state:36} recall {row.retrievability:.0%}")
+                _echo(f"  {row.skill:24} {state:36} recall {row.retrievability:.0%}")
             if not rows:
-                typer.echo("  nothing practised yet")
+                _echo("  nothing practised yet")
             o = outlines[outline]
-            typer.echo(f"Readiness per domain ({o.id}; mean and 90% interval of a Beta posterior):")
+            _echo(f"Readiness per domain ({o.id}; mean and 90% interval of a Beta posterior):")
             for d, r in zip(o.domains, readiness(answers, [f"{o.id}:{d.id}" for d in o.domains]), strict=True):
-                typer.echo(f"  {d.name[:40]:40} {r.mean:5.0%}  [{r.low:.0%} to {r.high:.0%}]  ({r.answered} answers)")
+                _echo(f"  {d.name[:40]:40} {r.mean:5.0%}  [{r.low:.0%} to {r.high:.0%}]  ({r.answered} answers)")

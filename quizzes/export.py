@@ -29,7 +29,6 @@ subset), so tests can prove an export keeps every question and its key.
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 import json
@@ -40,6 +39,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree as ET
+
+from pim_sim.io.csv_safe import rows_csv
 
 from .schema import BLANK
 
@@ -109,12 +110,51 @@ def _wrong_note(option) -> str:
     return f"{option.explanation} (Misconception: {option.misconception})" if option.misconception else option.explanation
 
 
+# =============================================================================== text from a set file
+# A set's title comes from an uploaded quiz-set file and names the GIFT category and the Anki
+# deck, each written on a header line of its own; question texts are written into lines, XML
+# and HTML. So each format gets text it can hold: one line where a line is expected, line breaks
+# in the form the format reads back, and no control characters (XML 1.0 forbids most of them:
+# https://www.w3.org/TR/xml/#charsets).
+LINE_BREAKS = re.compile(r"\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+MAX_HEADER = 200  # characters of a category or deck name
+
+
+def plain_text(text: str) -> str:
+    """``text`` with every kind of line break as ``\\n`` and no other control character (tab kept)."""
+    return _CONTROL.sub("", LINE_BREAKS.sub("\n", text))
+
+
+def header_name(text: str, default: str = "pim-sim") -> str:
+    """A name for a header line (GIFT ``$CATEGORY:``, Anki ``#deck:``): one line, spaces collapsed."""
+    one = " ".join(plain_text(text).split())[:MAX_HEADER].strip()
+    return one or default
+
+
+def _xml_safe(root: ET.Element) -> ET.Element:
+    """Every text, tail and attribute of the tree without characters XML 1.0 can't hold."""
+    for el in root.iter():
+        if el.text:
+            el.text = plain_text(el.text)
+        if el.tail:
+            el.tail = plain_text(el.tail)
+        for k, v in el.attrib.items():
+            el.attrib[k] = plain_text(v)
+    return root
+
+
 # =============================================================================== GIFT
 def gift_escape(text: str) -> str:
-    out = text.replace("\\", "\\\\")
+    out = plain_text(text).replace("\\", "\\\\")
     for ch in GIFT_SPECIAL:
         out = out.replace(ch, "\\" + ch)
     return out.replace("\n", "\\n")
+
+
+def gift_category(title: str) -> str:
+    """A set title as a GIFT category path below ``$course$`` (``/`` separates subcategories): one line."""
+    return header_name(title)
 
 
 def gift_unescape(text: str) -> str:
@@ -131,7 +171,7 @@ def gift_unescape(text: str) -> str:
 
 
 def _gift_question(title: str, text: str, answers: str, comment: str) -> str:
-    return f"// {comment}\n::{gift_escape(title)}::[markdown]{gift_escape(text)}{{\n{answers}\n}}\n"
+    return f"// {header_name(comment, '')}\n::{gift_escape(title)}::[markdown]{gift_escape(text)}{{\n{answers}\n}}\n"
 
 
 def _gift_choices(options, marks: dict[str, str], general: str) -> str:
@@ -147,7 +187,7 @@ def _gift_choices(options, marks: dict[str, str], general: str) -> str:
 
 def to_gift(questions: Iterable, category: str = "pim-sim") -> str:
     """A Moodle GIFT file (``$CATEGORY`` first, one blank line between questions)."""
-    blocks = [f"// pim-sim quiz set\n$CATEGORY: $course$/{category}\n"]
+    blocks = [f"// pim-sim quiz set\n$CATEGORY: $course$/{gift_category(category)}\n"]
     for q in questions:
         comment = f"{q.type}; topic {q.topic or '-'}; outline {' '.join(q.outline)}"
         general = _feedback(q)
@@ -163,6 +203,10 @@ def to_gift(questions: Iterable, category: str = "pim-sim") -> str:
                 answer = f"\t{truth}#{gift_escape(_wrong_note(s))}#{gift_escape(s.explanation)}\n\t####{gift_escape(general)}"
                 blocks.append(_gift_question(f"{q.id}/{s.id}", q.stem + PART + s.text, answer, comment))
         elif q.type == "ordering":
+            arrows = [i.text for i in q.items if "->" in plain_text(i.text)]
+            if arrows:  # Moodle splits a matching line at its first "->", and GIFT has no escape for it
+                raise ExportError(f"question {q.id}: ordering item {arrows[0][:60]!r} contains '->', which GIFT can't "
+                                  "escape; export this set as Moodle XML or QTI instead")
             pairs = [f"\t={gift_escape(_option(q.items, k).text)} -> {n}" for n, k in enumerate(q.key, 1)]
             pairs.append(f"\t####{gift_escape(general + ' Usual mistake: ' + q.misconception)}")
             blocks.append(_gift_question(q.id, q.stem, "\n".join(pairs), comment))
@@ -354,7 +398,7 @@ def to_moodle_xml(questions: Iterable, category: str = "pim-sim") -> str:
     """A Moodle XML question file (``<quiz>`` with a category and one ``<question>`` per item)."""
     quiz = ET.Element("quiz")
     cat = ET.SubElement(quiz, "question", {"type": "category"})
-    _text(cat, "category", f"$course$/{category}")
+    _text(cat, "category", f"$course$/{gift_category(category)}")
     for q in questions:
         general = _feedback(q)
         if q.type in ("single", "multiple"):
@@ -405,6 +449,7 @@ def to_moodle_xml(questions: Iterable, category: str = "pim-sim") -> str:
                 ET.SubElement(ans, "tolerance").text = "0"
         else:
             raise ExportError(f"question {q.id}: type {q.type!r} has no Moodle XML form")
+    _xml_safe(quiz)
     ET.indent(quiz)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="unicode") + "\n"
 
@@ -554,6 +599,7 @@ def qti_item(q) -> ET.Element:
 
 
 def _xml(el: ET.Element) -> bytes:
+    _xml_safe(el)
     ET.indent(el)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(el, encoding="unicode").encode() + b"\n"
 
@@ -692,19 +738,14 @@ def to_csv(questions: Iterable, *, with_key: bool = True) -> str:
     """One row per question, the key in the same text form a class answer sheet uses. Without
     the key (a paper to hand out) the key, explanation and sources columns are left out."""
     columns = CSV_COLUMNS if with_key else CSV_COLUMNS[:CSV_COLUMNS.index("key")]
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(columns)
-    for q in questions:
-        row = [q.id, q.type, q.topic, " ".join(q.outline), q.difficulty, q.stem, choices_text(q), key_text(q),
-               q.explanation, " ".join(str(s) for s in q.sources)]
-        w.writerow(row[:len(columns)])
-    return buf.getvalue()
+    rows = ([q.id, q.type, q.topic, " ".join(q.outline), q.difficulty, q.stem, choices_text(q), key_text(q),
+             q.explanation, " ".join(str(s) for s in q.sources)][:len(columns)] for q in questions)
+    return rows_csv(rows, columns)
 
 
 # =============================================================================== Anki
 def _html(text: str) -> str:
-    return html.escape(text, quote=True).replace("\t", " ").replace("\n", "<br>")
+    return html.escape(plain_text(text), quote=True).replace("\t", " ").replace("\n", "<br>")
 
 
 def _anki_listed(rows, shuffle_by: str | None = None) -> str:
@@ -765,15 +806,15 @@ def _anki_back(q) -> str:
 
 
 def anki_tag(text: str) -> str:
-    return re.sub(r"\s+", "_", text.strip())
+    return re.sub(r"\s+", "_", plain_text(text).strip())
 
 
 def to_anki(questions: Iterable, deck: str = "pim-sim") -> str:
     """An Anki text file: ``#`` headers, then guid, front, back, tags separated by tabs."""
-    lines = [*ANKI_HEADERS, f"#deck:{deck}"]
+    lines = [*ANKI_HEADERS, f"#deck:{header_name(deck)}"]
     for q in questions:
         tags = " ".join(anki_tag(t) for t in ("pim-sim", q.topic, q.type, *q.outline) if t)
-        lines.append("\t".join((q.id, _anki_front(q), _anki_back(q), tags)))
+        lines.append("\t".join((_html(q.id), _anki_front(q), _anki_back(q), tags)))
     return "\n".join(lines) + "\n"
 
 

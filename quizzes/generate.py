@@ -321,11 +321,20 @@ def _activation_end(d: Draw) -> Generated:
     if approval:
         wrong.append((when(t0 + asked), "The activation starts when the approver approves, not when it is requested.",
                       "the activation time counts from the request, not from the approval"))
+        # in reserve: a 9-hour request approved after 60 minutes ends when the 8-hour default would have
+        wrong.append((when(t0 + maximum), "The activation starts at the approval and lasts what was asked, not the "
+                                          "maximum counted from the request.",
+                      "an activation always lasts the role's maximum duration"))
+        wrong.append((when(t0 + asked + wait + 24 * H), "The activation ends the same day it was granted.",
+                      "an activation takes effect the next day"))
     else:
         wrong.append((when(t0 + asked + 24 * H), "Activations without approval start at once; nothing waits a day.",
                       "an activation takes effect the next day"))
-    wrong = [w for w in wrong if w[0] != when(end)]
-    return d.single(stem, when(end), wrong[:3],
+    distinct: dict[str, tuple[str, str, str]] = {}
+    for w in wrong:  # two mistakes can land on the same time; each option is shown once
+        if w[0] != when(end):
+            distinct.setdefault(w[0], w)
+    return d.single(stem, when(end), list(distinct.values())[:3],
                     f"The activation began at {when(completed[0].minute)} and lasts the {_hours(asked)} requested, "
                     f"so PIM removed it at {when(end)} ('Remove member from role (PIM activation expired)').",
                     [facts.DEFAULT_ACTIVATION_MAX_MINUTES.source, SRC["entra_settings"], APPROVAL_PAGE], 2)

@@ -11,12 +11,23 @@ are shares of a question's points, 0 to 1:
   model choice: the real exam stops you choosing more than it asks for; here a wrong pick
   cancels a right one instead, so ticking every box earns nothing). Exports to LMS formats use
   the same weights.
+- ``multiple`` with ``choose`` (the exam's "Choose two"; every ``multi_part`` item): one point
+  per right pick, out of ``choose``; a wrong pick within ``choose`` costs nothing but the point
+  it didn't earn, as on the exam. Picks beyond ``choose`` (the exam wouldn't allow them) each
+  cancel a right pick, so ticking every box earns nothing. "Each correct answer presents part of
+  the solution" and "... a complete solution" are graded alike: each right pick is one point.
 - ``yes_no``: the share of statements answered right (each statement is its own item).
 - ``ordering``: the share of item pairs put in the right relative order (Kendall), so one
   item moved one place still earns most of the credit (a model choice: Microsoft doesn't say
   how it splits an ordering question into components).
 - ``dropdown``: the share of blanks filled right.
 - ``numeric``: all or nothing, within the question's tolerance.
+
+The exam forms (:data:`quizzes.schema.EXAM_FORMS`) are graded by their type: a
+``goal_solution`` item (Yes or No) all or nothing; a ``hotspot`` per statement or dropdown; a
+``sequence`` by pairs in order; a ``multi_part`` item per right pick as above; a ``case_study``
+item by its own type. ``drill`` items are graded like any other item and weigh less only in
+how often an exam serves them.
 """
 
 from __future__ import annotations
@@ -93,6 +104,9 @@ def grade_multiple(q: MultipleQuestion, response) -> Grade:
     missed = [o for o in q.options if o.id in key and o.id not in picked]
     slips = [Slip(o.id, o.explanation, o.misconception) for o in wrong]
     slips += [Slip(o.id, f"{o.text} is also right. {o.explanation}".strip(), "missed a right option") for o in missed]
+    if q.choose:
+        over = max(0, len(picked) - q.choose)
+        return Grade(max(0.0, (right - over) / q.choose), tuple(slips))
     return Grade(max(0.0, (right - len(wrong)) / len(key)), tuple(slips))
 
 
@@ -147,15 +161,29 @@ def grade_dropdown(q: DropdownQuestion, response) -> Grade:
     return Grade((len(q.blanks) - len(slips)) / len(q.blanks), tuple(slips))
 
 
+def _shown(response) -> str:
+    """A response in a message: at most 40 characters (an int over Python's 4,300-digit limit has no text)."""
+    try:
+        text = repr(response)
+    except ValueError:
+        return "an integer of more than 4,300 digits"
+    return f"{text[:40]}..." if len(text) > 40 else text
+
+
 def grade_numeric(q: NumericQuestion, response) -> Grade:
     if isinstance(response, bool):
         raise ResponseError(f"response: a numeric question takes a number in {q.unit}, got {response!r}")
+    shown = _shown(response)
     try:
         value = float(response)
+    except OverflowError:  # an int such as 10**400 has no float
+        raise ResponseError(f"response: {shown} is too large a number for a numeric question") from None
     except (TypeError, ValueError):
-        raise ResponseError(f"response: a numeric question takes a number in {q.unit}, got {response!r}") from None
+        raise ResponseError(f"response: a numeric question takes a number in {q.unit}, got {shown}") from None
     if value != value:
         raise ResponseError("response: not a number")
+    if value in (float("inf"), float("-inf")):
+        raise ResponseError(f"response: a finite number in {q.unit} is expected, got {value}")
     if q.accepts(value):
         return Grade(1.0)
     known = [w for w in q.wrong_values if abs(w.value - value) <= max(q.tolerance, 1e-9)]

@@ -22,6 +22,7 @@ import json
 import math
 import os
 import sqlite3
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -91,6 +92,8 @@ def check_learner(name: str) -> str:
         raise ProgressError(f"learner: must be a non-empty name, got {name!r}")
     if len(name) > MAX_NAME:
         raise ProgressError(f"learner: at most {MAX_NAME} characters, got {len(name)}")
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name):
+        raise ProgressError(f"learner: a name is one line of visible characters; {name!r} holds control characters")
     return name
 
 
@@ -110,10 +113,49 @@ class Store:
     id_column = "INTEGER PRIMARY KEY"
     placeholder = "?"
 
-    def __init__(self, conn, location: str):
+    def __init__(self, conn, location: str, *, readonly: bool = False):
         self.conn = conn
         self.location = location
-        self._create_schema()
+        self.readonly = readonly
+        with self.problems():
+            if readonly:
+                self._check_schema()
+            else:
+                self._create_schema()
+
+    # ---------------------------------------------------------------- errors
+    def describe(self, error: BaseException) -> str | None:
+        """One line for a database error of this backend, or None for an error not its own."""
+        return None
+
+    @contextmanager
+    def problems(self) -> Iterator[None]:
+        """Turn what the database or the file system raises into a :class:`ProgressError` on one
+        line that names the store (so the CLI and the pages show a sentence, not a traceback)."""
+        try:
+            yield
+        except ProgressError:
+            raise
+        except Exception as e:
+            line = self.describe(e)
+            if line is None:
+                raise
+            raise ProgressError(f"progress store {self.location}: {line}") from None
+
+    def _check_schema(self) -> None:
+        """A store opened only to read must already be one (reading takes no write lock, so it
+        can't create the tables)."""
+        self._check_version()
+        for table, wanted in (("learners", {"name", "created"}), ("answers", {"id", *_COLUMNS})):
+            have = self._columns(table)
+            if not have:
+                raise ProgressError(f"progress store {self.location}: not a pim-sim progress store (no {table} table)")
+            if not wanted <= have:
+                raise ProgressError(f"progress store {self.location}: not a pim-sim progress store (table {table} "
+                                    f"lacks {', '.join(sorted(wanted - have))})")
+
+    def _columns(self, table: str) -> set[str]:  # pragma: no cover - each backend overrides
+        raise NotImplementedError
 
     # ---------------------------------------------------------------- backend hooks
     @contextmanager
@@ -130,7 +172,27 @@ class Store:
     def _schema_lock(self) -> None:
         """Serialise concurrent schema creation where the backend needs it."""
 
+    def _check_version(self) -> None:
+        version = self._version()
+        if version is not None and version != str(SCHEMA_VERSION):
+            raise ProgressError(f"progress store {self.location}: schema version {version[:20]!r}; this pim-sim reads "
+                                f"version {SCHEMA_VERSION}")
+
+    def _foreign_tables(self) -> list[str]:
+        """Tables that say the database belongs to another program (then no table is added to it)."""
+        return []
+
+    def _prepare(self) -> None:
+        """Settings of a store this process writes to, made once it is known to be a pim-sim store."""
+
     def _create_schema(self) -> None:
+        self._check_version()
+        if not self._columns("pim_sim_meta"):
+            foreign = self._foreign_tables()
+            if foreign:
+                raise ProgressError(f"progress store {self.location}: not a pim-sim progress store (it holds the "
+                                    f"tables {', '.join(foreign[:5])[:120]}); give another path")
+        self._prepare()
         with self.transaction():
             self._schema_lock()
             self._execute("CREATE TABLE IF NOT EXISTS pim_sim_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
@@ -151,12 +213,19 @@ class Store:
             self._execute("CREATE INDEX IF NOT EXISTS answers_by_learner ON answers (learner, answered_at)")
             self._execute("INSERT INTO pim_sim_meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO NOTHING",
                           (str(SCHEMA_VERSION),))
+        self._check_schema()  # a table of that name made by another program has other columns
+
+    def _version(self) -> str | None:
+        if not self._columns("pim_sim_meta"):
+            return None
+        row = self._execute("SELECT value FROM pim_sim_meta WHERE key = 'schema_version'").fetchone()
+        return None if row is None else str(row[0])
 
     # ---------------------------------------------------------------- learners
     def add_learner(self, name: str, *, when: datetime | None = None) -> None:
         """Create a learner profile (nothing happens if it exists)."""
         check_learner(name)
-        with self.transaction():
+        with self.problems(), self.transaction():
             self._insert_learner(name, when)
 
     def _insert_learner(self, name: str, when: datetime | None) -> None:
@@ -164,7 +233,8 @@ class Store:
                       (name, _iso(when or datetime.now(UTC))))
 
     def learners(self) -> list[str]:
-        return sorted(row[0] for row in self._execute("SELECT name FROM learners").fetchall())  # one order on every backend
+        with self.problems():
+            return sorted(str(row[0]) for row in self._execute("SELECT name FROM learners").fetchall())  # one order everywhere
 
     # ---------------------------------------------------------------- answers
     def record(self, answer: Answer) -> Answer:
@@ -174,7 +244,7 @@ class Store:
         values[_COLUMNS.index("answered_at")] = _iso(answer.answered_at)
         values[_COLUMNS.index("score")] = float(answer.score)
         values[_COLUMNS.index("seconds")] = float(answer.seconds)
-        with self.transaction():
+        with self.problems(), self.transaction():
             self._insert_learner(answer.learner, answer.answered_at)
             row = self._execute(f"INSERT INTO answers ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))}) "
                                 "RETURNING id", values).fetchone()
@@ -188,13 +258,21 @@ class Store:
             if value is not None:
                 sql += f" AND {name} = ?"
                 params.append(value)
-        rows = self._execute(sql + " ORDER BY answered_at, id", params).fetchall()
-        out = []
-        for row in rows:
-            fields = dict(zip(_COLUMNS, row[1:], strict=True))
+        with self.problems():
+            rows = self._execute(sql + " ORDER BY answered_at, id", params).fetchall()
+        return [self._answer(row) for row in rows]
+
+    def _answer(self, row) -> Answer:
+        """A stored row as an :class:`Answer`; a row another program wrote wrong is named, not guessed at."""
+        fields = dict(zip(_COLUMNS, row[1:], strict=True))
+        try:
             fields["answered_at"] = datetime.fromisoformat(fields["answered_at"])
-            out.append(Answer(**fields, id=int(row[0])))
-        return out
+            if isinstance(fields["score"], int) and not isinstance(fields["score"], bool):
+                fields["score"] = float(fields["score"])
+            return Answer(**fields, id=int(row[0])).validate()
+        except (TypeError, ValueError, OverflowError) as e:
+            message = str(e).splitlines()[0] if str(e) else type(e).__name__
+            raise ProgressError(f"progress store {self.location}: answer {row[0]!r:.30}: {message[:200]}") from None
 
     def close(self) -> None:
         self.conn.close()
@@ -212,14 +290,61 @@ class SqliteStore(Store):
 
     BUSY_TIMEOUT_MS = 30_000
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, *, readonly: bool = False):
         path = Path(path).expanduser()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, timeout=self.BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-        conn.execute(f"PRAGMA busy_timeout = {self.BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA foreign_keys = ON")
-        super().__init__(conn, str(path))
+        self.location = str(path)
+        if path.is_dir():
+            raise ProgressError(f"progress store {path}: is a folder; give the path of a file (it is created if missing)")
+        if path.exists() and not path.is_file():
+            raise ProgressError(f"progress store {path}: not a regular file")
+        with self.problems():
+            if readonly and not path.exists():
+                conn = sqlite3.connect(":memory:", isolation_level=None)  # nothing kept yet: an empty store
+                readonly = False
+            elif readonly:  # no write lock, no schema change: mode=ro
+                conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
+                                       timeout=self.BUSY_TIMEOUT_MS / 1000)
+                conn.execute(f"PRAGMA busy_timeout = {self.BUSY_TIMEOUT_MS}")
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(path, timeout=self.BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+                conn.execute(f"PRAGMA busy_timeout = {self.BUSY_TIMEOUT_MS}")
+                conn.execute("PRAGMA foreign_keys = ON")
+        try:
+            super().__init__(conn, str(path), readonly=readonly)
+        except BaseException:
+            conn.close()
+            raise
+
+    def describe(self, error: BaseException) -> str | None:
+        text = str(error).splitlines()[0] if str(error) else type(error).__name__
+        if isinstance(error, sqlite3.DatabaseError):
+            lowered = text.lower()
+            if "not a database" in lowered or "malformed" in lowered or "disk i/o" in lowered:
+                return "not a SQLite database, or a damaged one (truncated or overwritten); restore it from a backup or " \
+                       "give another path"
+            if "readonly" in lowered or "read-only" in lowered:
+                return "read-only; answers can't be kept (make the file and its folder writable, or give another path)"
+            if "locked" in lowered or "busy" in lowered:
+                return f"locked by another program for more than {self.BUSY_TIMEOUT_MS // 1000} s; try again later"
+            if "unable to open" in lowered:
+                return "can't be opened (the folder doesn't exist or isn't writable)"
+            if "no such table" in lowered or "no such column" in lowered or "has no column" in lowered:
+                return f"not a pim-sim progress store ({text})"
+            return f"SQLite error: {text}"
+        if isinstance(error, OSError):
+            return f"{error.strerror or text}{f' ({error.filename})' if error.filename else ''}"
+        return None
+
+    def _columns(self, table: str) -> set[str]:
+        return {str(row[1]) for row in self.conn.execute(f"PRAGMA table_info({table})").fetchall()}
+
+    def _prepare(self) -> None:
+        self.conn.execute("PRAGMA journal_mode = WAL")  # rewrites the file's header: only on a store of ours
+
+    def _foreign_tables(self) -> list[str]:  # a SQLite file is one program's: any table of another says so
+        return sorted(str(r[0]) for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                                           "AND name NOT LIKE 'sqlite_%'").fetchall())
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -237,14 +362,40 @@ class PostgresStore(Store):
 
     id_column = "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"
     placeholder = "%s"
+    CONNECT_TIMEOUT_S = 10
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, *, readonly: bool = False):
         try:
             import psycopg
         except ImportError:  # pragma: no cover - depends on the installation
             raise ProgressError(f"{ENV_VAR}: a postgresql:// URL needs psycopg; pip install 'psycopg[binary]'") from None
-        conn = psycopg.connect(url, autocommit=True)
-        super().__init__(conn, url)
+        self.location = _redacted(url)
+        with self.problems():
+            conn = psycopg.connect(url, autocommit=True, connect_timeout=self.CONNECT_TIMEOUT_S)
+        try:
+            super().__init__(conn, self.location, readonly=readonly)
+        except BaseException:
+            conn.close()
+            raise
+
+    def describe(self, error: BaseException) -> str | None:
+        import psycopg
+
+        if isinstance(error, psycopg.OperationalError):
+            return f"can't connect or lost the connection: {str(error).strip().splitlines()[0][:200] if str(error) else ''}"
+        if isinstance(error, psycopg.errors.InsufficientPrivilege | psycopg.errors.ReadOnlySqlTransaction):
+            return "read-only for this user; answers can't be kept"
+        if isinstance(error, psycopg.Error):
+            return f"PostgreSQL error: {str(error).strip().splitlines()[0][:200] if str(error) else type(error).__name__}"
+        return None
+
+    def _columns(self, table: str) -> set[str]:
+        rows = self.conn.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+                                 "AND table_schema = current_schema()", (table,)).fetchall()
+        return {str(r[0]) for r in rows}
+
+    def _foreign_tables(self) -> list[str]:  # a database may hold other programs' tables, but not ours made by them
+        return sorted(t for t in ("learners", "answers") if self._columns(t))
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -257,17 +408,37 @@ class PostgresStore(Store):
         self.conn.execute("SELECT pg_advisory_xact_lock(73755073)")
 
 
-def open_store(location: str | Path | None = None) -> Store:
-    """Open the progress store at ``location``, ``$PIM_SIM_PROGRESS`` or the default path."""
+def _redacted(url: str) -> str:
+    """A database URL without its password (it is shown in error messages)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+        netloc = f"{parts.username or ''}:***@{parts.hostname or ''}{f':{parts.port}' if parts.port else ''}"
+        return urlunsplit(parts._replace(netloc=netloc))
+    except ValueError:  # a port that isn't a number, ...
+        return url.split("://", 1)[0] + "://***"
+
+
+def open_store(location: str | Path | None = None, *, readonly: bool = False) -> Store:
+    """Open the progress store at ``location``, ``$PIM_SIM_PROGRESS`` or the default path.
+
+    ``readonly`` opens it to read only: no write lock and no schema change (a missing SQLite file
+    reads as an empty store). Every problem (a folder, a damaged or foreign file, an unreachable
+    server, a read-only or locked database) is a :class:`ProgressError` on one line."""
     where = str(location) if location is not None else os.environ.get(ENV_VAR) or str(DEFAULT_LOCATION)
     if not where.strip():
         raise ProgressError(f"{ENV_VAR}: empty location; give a file path or a postgresql:// URL")
     if where.startswith(("postgresql://", "postgres://")):
-        return PostgresStore(where)
+        return PostgresStore(where, readonly=readonly)
     if "://" in where and not where.startswith("sqlite:///"):
-        raise ProgressError(f"{ENV_VAR}: {where.split('://')[0]}:// is not supported; use a file path, "
+        raise ProgressError(f"{ENV_VAR}: {where.split('://')[0][:40]}:// is not supported; use a file path, "
                             "sqlite:///path or postgresql://user:password@host/db")
-    return SqliteStore(where.removeprefix("sqlite:///") if where.startswith("sqlite:///") else where)
+    if "\x00" in where:
+        raise ProgressError(f"{ENV_VAR}: a path can't hold a NUL character")
+    return SqliteStore(where.removeprefix("sqlite:///") if where.startswith("sqlite:///") else where, readonly=readonly)
 
 
 # -------------------------------------------------------------------- spaced repetition
@@ -375,47 +546,18 @@ def readiness(answers: Iterable[Answer], domains: Iterable[str], *, window: int 
     return out
 
 
-def _betacf(a: float, b: float, x: float) -> float:
-    """Continued fraction of the incomplete beta function (modified Lentz)."""
-    tiny, qab, qap, qam = 1e-300, a + b, a + 1.0, a - 1.0
-    c, d = 1.0, 1.0 - qab * x / qap
-    d = 1.0 / (d if abs(d) > tiny else tiny)
-    h = d
-    for m in range(1, 300):
-        m2 = 2 * m
-        for num in (m * (b - m) * x / ((qam + m2) * (a + m2)), -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))):
-            d = 1.0 + num * d
-            d = 1.0 / (d if abs(d) > tiny else tiny)
-            c = 1.0 + num / c
-            c = c if abs(c) > tiny else tiny
-            h *= d * c
-        if abs(d * c - 1.0) < 1e-14:
-            break
-    return h
-
-
 def beta_cdf(x: float, a: float, b: float) -> float:
-    """The regularised incomplete beta function I_x(a, b)."""
-    if x <= 0.0:
-        return 0.0
-    if x >= 1.0:
-        return 1.0
-    front = math.exp(math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x))
-    if x < (a + 1.0) / (a + b + 2.0):
-        return front * _betacf(a, b, x) / a
-    return 1.0 - front * _betacf(b, a, 1.0 - x) / b
+    """The regularised incomplete beta function I_x(a, b) (scipy.special.betainc)."""
+    from scipy.special import betainc  # imported on first use: scipy.special adds about half a second to startup
+
+    return float(betainc(a, b, min(max(x, 0.0), 1.0)))
 
 
 def beta_quantile(p: float, a: float, b: float) -> float:
-    """The x with I_x(a, b) = p, by bisection (monotone, so it always converges)."""
-    low, high = 0.0, 1.0
-    for _ in range(80):
-        mid = (low + high) / 2
-        if beta_cdf(mid, a, b) < p:
-            low = mid
-        else:
-            high = mid
-    return (low + high) / 2
+    """The x with I_x(a, b) = p (scipy.special.betaincinv)."""
+    from scipy.special import betaincinv
+
+    return float(betaincinv(a, b, p))
 
 
 def response_json(response) -> str:

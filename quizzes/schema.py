@@ -28,6 +28,33 @@ that observation equals its ``value``, true by default); otherwise the question'
 is a list of tokens (statements true when listed) or, for dropdowns, a list or mapping with one
 part per blank. A bank file may set ``defaults`` for its questions (see :mod:`quizzes.bank`).
 
+**Item forms** (``form``) say how the item reads, as Microsoft's exams write them; the
+``type`` stays one of the six above, so every surface that draws a type draws every form:
+
+``drill``          a recall item (a string, a number, a name). Served in practice, weighted low
+                   in exams (:func:`quizzes.session.weighted_exam`). The default.
+``scenario``       a single- or multiple-answer item set in a tenant ("You have ... You need to
+                   ... What should you do?").
+``case_study``     a single- or multiple-answer item on a case (``case``: an id of
+                   ``quizzes/cases/*.case.yaml``): a named organisation whose tenant is a
+                   scenario file, its requirements and constraints in prose
+                   (:class:`CaseStudy`). A case carries 4 to 8 items; items of the other exam
+                   forms may name a ``case`` too.
+``goal_solution``  one item of a series sharing a goal ("You need to ensure that ... Solution:
+                   ... Does this meet the goal?"), answered Yes or No: a ``single`` item with
+                   the options ``yes`` and ``no``, written in a bank file as ``series``,
+                   ``solution`` and ``meets_goal`` (see :mod:`quizzes.bank`).
+``hotspot``        statements answered Yes or No each (``yes_no``) or dropdowns in a sentence
+                   (``dropdown``).
+``sequence``       drag-and-drop: the admin steps (portal or Graph) in the order to perform
+                   them (``ordering``).
+``multi_part``     multiple answer, "Each correct answer presents part of the solution" (or
+                   ``each_answer: complete``, "... a complete solution"), with ``choose`` equal
+                   to the number of right answers (graded per :mod:`quizzes.grading`).
+
+:data:`EXAM_FORMS` are the five forms of the exam; ``drill`` and ``scenario`` are not counted
+among them.
+
 Text may read product constants from :mod:`pim_sim.facts` with placeholders such as
 ``{{APPROVAL_WINDOW_MINUTES|hours}}`` or ``{{ENTRA_AUDIT_RETENTION_MINUTES.Free|days}}``
 (:func:`render`), so a changed fact changes the question text too.
@@ -52,6 +79,19 @@ PLACEHOLDER = re.compile(r"\{\{\s*([A-Z0-9_]+)((?:\.[A-Za-z0-9_]+)*)\s*(?:\|\s*(
 UNITS = {"minutes": 1.0, "hours": facts.HOUR, "days": facts.DAY}
 
 Scalar = str | int | float | bool
+FORMS = ("drill", "scenario", "case_study", "goal_solution", "hotspot", "sequence", "multi_part")
+EXAM_FORMS = ("case_study", "goal_solution", "hotspot", "sequence", "multi_part")
+Form = Literal["drill", "scenario", "case_study", "goal_solution", "hotspot", "sequence", "multi_part"]
+# the types each form may take
+FORM_TYPES = {
+    "drill": ("single", "multiple", "yes_no", "ordering", "dropdown", "numeric"),
+    "scenario": ("single", "multiple"),
+    "case_study": ("single", "multiple", "yes_no", "ordering", "dropdown"),
+    "goal_solution": ("single",),
+    "hotspot": ("yes_no", "dropdown"),
+    "sequence": ("ordering",),
+    "multi_part": ("multiple",),
+}
 
 
 class Strict(BaseModel):
@@ -174,10 +214,45 @@ class QuestionBase(Strict):
     verify: Verification
     exam_note: str = ""  # where a popular exam summary simplifies: what it says, and what is true
     topic: str = ""  # filled from the bank file
+    form: Form = "drill"
+    case: str = ""  # case_study: the id of a quizzes/cases/*.yaml case
+    series: str = ""  # goal_solution: the id of the series (items sharing one goal)
+    goal: str = ""  # goal_solution: "You need to ensure that ..." (filled from the file's series)
+    solution: str = ""  # goal_solution: the one proposed solution this item evaluates
 
     @property
     def probe_verified(self) -> bool:
         return isinstance(self.verify, ProbeCheck)
+
+    @property
+    def exam_form(self) -> bool:
+        """One of the exam's five forms (an item of a case study is one, whatever its own form)."""
+        return self.form in EXAM_FORMS or bool(self.case)
+
+    @property
+    def drill(self) -> bool:
+        return self.form == "drill"
+
+    @model_validator(mode="after")
+    def _check_form(self) -> QuestionBase:
+        qtype = getattr(self, "type", None)
+        if qtype not in FORM_TYPES[self.form]:
+            raise ValueError(f"form {self.form!r} takes type {' or '.join(FORM_TYPES[self.form])}, not {qtype!r}")
+        if self.form == "case_study" and not self.case:
+            raise ValueError("case: a case_study item names its case")
+        if self.case and self.form in ("drill", "scenario"):
+            raise ValueError(f"case: an item of a case study takes an exam form, not {self.form!r}")
+        if self.form == "goal_solution":
+            if not (self.series and self.goal and self.solution):
+                raise ValueError("a goal_solution item needs series, goal and solution")
+            options = getattr(self, "options", ())
+            if sorted((o.id, o.value) for o in options) != [("no", False), ("yes", True)]:
+                raise ValueError("a goal_solution item has exactly the options yes (value true) and no (value false)")
+        elif self.series or self.goal or self.solution:
+            raise ValueError("series, goal and solution belong to goal_solution items only")
+        if self.form == "multi_part" and getattr(self, "choose", None) != len(getattr(self, "key", ())):
+            raise ValueError("a multi_part item sets choose to the number of right answers")
+        return self
 
     @model_validator(mode="after")
     def _check_observation(self) -> QuestionBase:
@@ -208,6 +283,8 @@ class MultipleQuestion(QuestionBase):
     type: Literal["multiple"]
     options: tuple[Option, ...] = Field(min_length=3)
     key: tuple[str, ...] = Field(min_length=1)
+    choose: int | None = Field(default=None, ge=1)  # "Choose two": how many answers the learner picks
+    each_answer: Literal["part", "complete"] = "part"  # each right answer is part of / a complete solution
 
     @model_validator(mode="after")
     def _check(self) -> MultipleQuestion:
@@ -298,12 +375,44 @@ Question = Annotated[
 QUESTION_TYPES = ("single", "multiple", "yes_no", "ordering", "dropdown", "numeric")
 
 
+class Series(Strict):
+    """A goal shared by the items of a goal-and-solution series."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    context: str = Field(min_length=10)  # the tenant and the situation, the same for every item
+    goal: str = Field(min_length=10)  # "You need to ensure that ..." (without those words)
+
+
 class BankFile(Strict):
     """One file of ``quizzes/bank/``: a topic and its questions."""
 
     topic: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
     title: str = Field(min_length=3)
+    series: tuple[Series, ...] = ()
     questions: tuple[Question, ...] = Field(min_length=1)
+
+
+class CaseStudy(Strict):
+    """A case study: a named organisation whose tenant is a scenario file, its requirements and
+    constraints in prose. 4 to 8 bank items name it in ``case``."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    organisation: str = Field(min_length=2)
+    scenario: str = Field(pattern=r"^(scenarios|quizzes/cases)/[a-z0-9-]+\.yaml$")  # a scenario file, repo-relative
+    overview: str = Field(min_length=20)
+    environment: tuple[str, ...] = Field(min_length=1)  # the existing tenant, in prose
+    requirements: tuple[str, ...] = Field(min_length=1)
+    constraints: tuple[str, ...] = ()
+    sources: tuple[HttpUrl, ...] = Field(min_length=1)
+
+    def text(self) -> str:
+        """The case as the exam shows it, in Markdown."""
+        parts = [f"**Case study: {self.organisation}**", "", "**Overview**", "", self.overview, "",
+                 "**Existing environment**", "", *[f"- {e}" for e in self.environment], "",
+                 "**Requirements**", "", *[f"- {r}" for r in self.requirements]]
+        if self.constraints:
+            parts += ["", "**Constraints**", "", *[f"- {c}" for c in self.constraints]]
+        return "\n".join(parts)
 
 
 # --- outlines ------------------------------------------------------------------------------

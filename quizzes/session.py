@@ -23,6 +23,9 @@ from .progress import Answer, Store, due, effective, response_json
 from .schema import Outline
 
 Clock = Callable[[], datetime]
+# The outline the CLI and the dashboard open with, so progress made in one shows in the other:
+# SC-500, the successor of AZ-500, whose identity domain names PIM for every surface.
+DEFAULT_OUTLINE = "SC-500-2026-05"
 PASS_MARK = 700
 MIN_SCORE, MAX_SCORE = 1, 1000  # "reported on a scale of 1 to 1,000"
 
@@ -143,9 +146,22 @@ def with_missed_variants(pool: Sequence[Item], history: Iterable[Answer], outlin
     return [*pool, *items([g for g in missed if g is not None], outline)]
 
 
+DRILL_WEIGHT = 0.2  # an exam draws a drill (recall) item a fifth as readily as an exam-form item
+
+
+def _drill_weighted(group: list[Item], rng: random.Random) -> None:
+    """Order ``group`` in place so that :meth:`list.pop` serves exam-form items first, most of the
+    time: weighted sampling without replacement (key u**(1/w), Efraimidis and Spirakis), drills
+    weighing :data:`DRILL_WEIGHT`."""
+    keys = {id(it): rng.random() ** (1.0 / (DRILL_WEIGHT if getattr(it.question, "form", "") == "drill" else 1.0))
+            for it in group}
+    group.sort(key=lambda it: keys[id(it)])
+
+
 def weighted_exam(pool: Sequence[Item], count: int, seed: int) -> list[Item]:
     """``count`` items drawn so each domain's share follows its weight midpoint (largest
-    remainder), among the domains that have items; within a domain, objectives take turns."""
+    remainder), among the domains that have items; within a domain, objectives take turns, and
+    within an objective drill (recall) items weigh :data:`DRILL_WEIGHT` against exam forms."""
     domains: dict[str, list[Item]] = {}
     for it in pool:
         if it.objective.weight > 0:
@@ -171,7 +187,7 @@ def weighted_exam(pool: Sequence[Item], count: int, seed: int) -> list[Item]:
         for it in sorted(domains[d], key=lambda it: it.id):
             by_obj.setdefault(it.objective.tag, []).append(it)
         for group in by_obj.values():
-            rng.shuffle(group)
+            _drill_weighted(group, rng)
         queues = [by_obj[k] for k in sorted(by_obj)]
         rng.shuffle(queues)
         taken: list[Item] = []
@@ -182,6 +198,15 @@ def weighted_exam(pool: Sequence[Item], count: int, seed: int) -> list[Item]:
         chosen.extend(taken)
     rng.shuffle(chosen)
     return chosen
+
+
+def display_order(parts: Sequence, question_id: str, prefix: str) -> list:
+    """Options (or statements, items) in the order a learner sees them in one session: seeded by
+    the session's ``prefix`` and the question, so the written order (the bank tends to write the
+    key first) teaches nothing. The dashboard's quiz pages draw options in this order."""
+    out = list(parts)
+    random.Random(f"{prefix}\x1f{question_id}").shuffle(out)
+    return out
 
 
 # ------------------------------------------------------------------ feedback

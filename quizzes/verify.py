@@ -2,9 +2,13 @@
 
 For each question that names a probe, the key is *derived* from the probe's observation (an
 option whose value the simulation produced, the order in which records appeared, the number
-of hours the engine waited) and compared with the key the question declares. Document-cited
-questions are counted and labelled, not run. :func:`print_report` ends with exactly
-``questions=<n> probe_verified=<m> disagreements=<k>``.
+of hours the engine waited) and compared with the key the question declares. Every option is
+then judged on its own (:class:`Verdict`): the key must hold in the run and each distractor
+must be shown false by it, each with the observation that shows it; a question agrees only
+when all its verdicts do. Document-cited questions are counted and labelled (``doc-cited``),
+not run, and never counted as simulation-verified. Whether a probe's observation is a real run
+(not a constant or the answer's own words) is :mod:`quizzes.lint`'s job.
+:func:`print_report` ends with exactly ``questions=<n> probe_verified=<m> disagreements=<k>``.
 """
 
 from __future__ import annotations
@@ -33,6 +37,21 @@ class Disagreement(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class Verdict:
+    """One option (statement, blank choice, item, wrong value) judged against the run."""
+
+    part: str  # the option id, "statement id", "blank=choice", "item id" or "value"
+    text: str
+    is_key: bool  # the bank says this part is (part of) the right answer
+    holds: bool  # the run shows it true
+    shown_by: str  # "observation = value" that decides it
+
+    @property
+    def agrees(self) -> bool:
+        return self.is_key == self.holds
+
+
+@dataclass(frozen=True, slots=True)
 class Check:
     """One question's verification. ``agrees`` is None for document-cited questions."""
 
@@ -42,6 +61,15 @@ class Check:
     declared: Any
     derived: Any
     detail: str = ""
+    verdicts: tuple[Verdict, ...] = ()
+
+    @property
+    def distractors_refuted(self) -> int:
+        return sum(1 for v in self.verdicts if not v.is_key and not v.holds)
+
+    @property
+    def kind(self) -> str:
+        return "doc-cited" if self.probe is None else "probe"
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -155,6 +183,58 @@ def _part(whole: Any, index: int, blank: str) -> Any:
     raise Disagreement(f"blank {blank!r}: the observation {whole!r} has no part for it")
 
 
+def verdicts(q: Question, result: ProbeResult) -> tuple[Verdict, ...]:
+    """Each option judged on its own against the observation that decides it."""
+    check = q.verify
+    assert isinstance(check, ProbeCheck)
+
+    def obs(name: str) -> Any:
+        try:
+            return result.observed(name)
+        except KeyError as e:
+            raise Disagreement(str(e.args[0])) from None
+
+    out: list[Verdict] = []
+    if isinstance(q, SingleQuestion | MultipleQuestion):
+        o = obs(check.observe)
+        keys = {q.key} if isinstance(q, SingleQuestion) else set(q.key)
+        for opt in q.options:
+            holds = same(opt.token, o) if isinstance(q, SingleQuestion) else \
+                any(same(opt.token, x) for x in _collection(o, "a multiple-answer question"))
+            out.append(Verdict(opt.id, opt.text, opt.id in keys, holds, f"{check.observe} = {o!r}"))
+    elif isinstance(q, YesNoQuestion):
+        for st in q.statements:
+            if st.observe:
+                o = obs(st.observe)
+                holds, shown = same(o, st.expected), f"{st.observe} = {o!r}"
+            else:
+                o = _collection(obs(check.observe), "a statement")
+                holds, shown = any(same(st.token, x) for x in o), f"{check.observe} = {o!r}"
+            out.append(Verdict(st.id, st.text, st.key, holds, shown))
+    elif isinstance(q, DropdownQuestion):
+        whole = obs(check.observe) if check.observe else None
+        for i, b in enumerate(q.blanks):
+            o = obs(b.observe) if b.observe else _part(whole, i, b.id)
+            name = b.observe or check.observe
+            for c in b.choices:
+                out.append(Verdict(f"{b.id}={c.id}", c.text, c.id == b.key, same(c.token, o), f"{name} = {o!r}"))
+    elif isinstance(q, OrderingQuestion):
+        o = _collection(obs(check.observe), "an ordering question")
+        derived = derive_key(q, result)
+        for n, item in enumerate(q.key):
+            text = next(i.text for i in q.items if i.id == item)
+            out.append(Verdict(item, text, True, derived[n] == item if n < len(derived) else False,
+                               f"{check.observe} = {o!r}"))
+    elif isinstance(q, NumericQuestion):
+        o = obs(check.observe)
+        value = float(o) if isinstance(o, int | float) and not isinstance(o, bool) else float("nan")
+        out.append(Verdict("key", f"{q.key:g} {q.unit}", True, q.accepts(value), f"{check.observe} = {o!r}"))
+        for w in q.wrong_values:
+            out.append(Verdict(f"{w.value:g}", f"{w.value:g} {q.unit}", False,
+                               abs(value - w.value) <= max(q.tolerance, 1e-9), f"{check.observe} = {o!r}"))
+    return tuple(out)
+
+
 def _agrees(q: Question, derived: Any) -> bool:
     if isinstance(q, MultipleQuestion):
         return set(derived) == set(q.key)
@@ -166,17 +246,21 @@ def _agrees(q: Question, derived: Any) -> bool:
 def check_question(q: Question, result: ProbeResult | Exception) -> Check:
     """Compare a question's declared key with the key its probe implies."""
     if not isinstance(q.verify, ProbeCheck):
-        return Check(q.id, None, None, q.key, None, f"cited: {q.verify.document}")
+        return Check(q.id, None, None, q.key, None, f"doc-cited: {q.verify.document}")
     name = q.verify.probe
     if isinstance(result, Exception):
         return Check(q.id, name, False, q.key, None, f"probe failed: {type(result).__name__}: {result}")
     try:
         derived = derive_key(q, result)
+        judged = verdicts(q, result)
     except Disagreement as e:
         return Check(q.id, name, False, q.key, None, str(e))
-    ok = _agrees(q, derived)
-    detail = "" if ok else f"the simulation implies {derived!r}, the bank says {q.key!r}"
-    return Check(q.id, name, ok, q.key, derived, detail)
+    wrong = [v for v in judged if not v.agrees]
+    ok = _agrees(q, derived) and not wrong
+    detail = "" if ok else (f"the simulation implies {derived!r}, the bank says {q.key!r}"
+                            + "".join(f"; {v.part} ({v.text!r}) {'holds' if v.holds else 'fails'} in the run: "
+                                      f"{v.shown_by}" for v in wrong[:3]))
+    return Check(q.id, name, ok, q.key, derived, detail, judged)
 
 
 def run_probes(names: Iterable[str]) -> dict[str, ProbeResult | Exception]:
@@ -212,7 +296,7 @@ def print_report(report: Report, out: TextIO | None = None, *, verbose: bool = F
     out = out or sys.stdout
     for c in report.checks:
         if c.agrees is False or verbose:
-            state = {True: "ok", False: "DISAGREES", None: "cited"}[c.agrees]
+            state = {True: "ok", False: "DISAGREES", None: "doc-cited"}[c.agrees]
             probe = f" [{c.probe}]" if c.probe else ""
             print(f"{state:9} {c.question_id}{probe} {c.detail}".rstrip(), file=out)
     print(report.summary_line(), file=out)

@@ -13,10 +13,10 @@ import streamlit as st
 
 from quizzes import export
 from quizzes.classroom import (
-    MAX_UPLOAD_BYTES,
     ClassroomError,
     SetSpec,
     answer_key,
+    answer_key_csv,
     answer_sheet_template,
     build_set,
     grade_class,
@@ -27,6 +27,10 @@ from quizzes.classroom import (
     set_file,
 )
 from ui import quiz_common as qc
+from ui import uploads
+from ui.escape import markdown
+
+MAX_ISSUES = 20  # rows of a class sheet that can't be graded, shown one by one; the rest are counted
 
 PAPERS = "instructor_papers"
 FORMATS = {  # label -> (file name, mime, maker)
@@ -48,7 +52,7 @@ def build(outline: str) -> None:
         quiz = build_set(qc.bank(), spec)
         st.session_state[PAPERS] = (spec, papers(quiz, qc.bank().outlines[outline], roster))
     except ClassroomError as e:
-        st.session_state["instructor_error"] = str(e)
+        st.session_state["instructor_error"] = markdown(e)
 
 
 @st.cache_data(show_spinner=False)
@@ -95,7 +99,7 @@ else:
     # ------------------------------------------------------------ 2. downloads
     st.subheader("2. Download")
     d1, d2, d3 = st.columns(3)
-    d1.download_button("Answer key (CSV)", key.to_csv(index=False).encode(), "answer-key.csv", "text/csv",
+    d1.download_button("Answer key (CSV)", answer_key_csv(class_papers).encode(), "answer-key.csv", "text/csv",
                        key="instructor_dl_key")
     d2.download_button("Answer sheet for the class (CSV)", answer_sheet_template(class_papers).encode(),
                        "answer-sheet.csv", "text/csv", key="instructor_dl_sheet")
@@ -105,37 +109,44 @@ else:
                        class_papers]).encode(), "quiz-set.json", "application/json", key="instructor_dl_set")
     fmt = st.selectbox("Export every question of the set to", list(FORMATS), key="instructor_format")
     name, mime, make = FORMATS[fmt]
-    st.download_button(f"Download {fmt}", make(list(distinct.values()), spec.title), name, mime,
-                       key="instructor_dl_export")
+    try:
+        made = make(list(distinct.values()), spec.title)
+    except export.ExportError as e:
+        st.error(markdown(e))
+    else:
+        st.download_button(f"Download {fmt}", made, name, mime, key="instructor_dl_export")
 
 # ---------------------------------------------------------------- 3. grade the class
 st.subheader("3. Grade the class")
 st.caption("Upload the answer sheet (student, question_id, response). Responses: `b` (one answer), `a;c` (several), "
            "`s1=yes;s2=no` (yes/no), `c>a>b` (order), `when=b;who=a` (dropdowns), `8` (numbers).")
-saved = st.file_uploader("Quiz set file (JSON), if the papers were built in another session", type=["json"],
-                         key="instructor_set_file", max_upload_size=max(1, MAX_UPLOAD_BYTES // 1_000_000))
-if saved is not None:
+saved = uploads.uploader(st, "Quiz set file (JSON), if the papers were built in another session", type=["json"],
+                         key="instructor_set_file")
+saved_bytes = uploads.content(saved)
+if saved_bytes is not None:
     try:
-        spec, roster = read_set_file(saved.getvalue())
+        spec, roster = read_set_file(saved_bytes)
         st.session_state[PAPERS] = (spec, papers(build_set(qc.bank(), spec), qc.bank().outlines[spec.outline], roster))
     except ClassroomError as e:
-        st.error(str(e))
+        st.error(markdown(e))
     else:
-        st.caption(f"Papers rebuilt from {saved.name}: {spec.title}, {len(roster)} students.")
-upload = st.file_uploader("Class answers (CSV)", type=["csv"], key="instructor_answers",
-                          max_upload_size=max(1, MAX_UPLOAD_BYTES // 1_000_000))
-if upload is not None:
+        st.caption(f"Papers rebuilt from {markdown(saved.name)}: {markdown(spec.title)}, {len(roster)} students.")
+upload = uploads.uploader(st, "Class answers (CSV)", type=["csv"], key="instructor_answers")
+sheet = uploads.content(upload)
+if sheet is not None:
     if PAPERS not in st.session_state:
         st.warning("Build the set first, or upload its quiz set file: the papers are rebuilt from the set and the "
                    "students, so nothing else needs storing.")
     else:
         try:
-            results = grade_class(st.session_state[PAPERS][1], upload.getvalue())
+            results = grade_class(st.session_state[PAPERS][1], sheet)
         except ClassroomError as e:
-            st.error(str(e))
+            st.error(markdown(e))
         else:
-            for issue in results.issues:
-                st.warning(str(issue))
+            for issue in results.issues[:MAX_ISSUES]:
+                st.warning(markdown(issue))
+            if len(results.issues) > MAX_ISSUES:
+                st.warning(f"... and {len(results.issues) - MAX_ISSUES:,} more rows that can't be graded.")
             grades = results.grades()
             st.metric("Class mean", f"{grades['percent'].mean():.1f} %")
             st.dataframe(grades, hide_index=True, width="stretch", key="instructor_grades")

@@ -12,7 +12,7 @@ from pim_sim.core.roles import ENTRA_ROLES, HIGHLY_PRIVILEGED_ENTRA
 from pim_sim.graph import reader as graph_import
 from pim_sim.graph import writer as graph_export
 from pim_sim.posture import baseline, exercises
-from ui import state
+from ui import state, uploads
 
 EXERCISE = "Fix-the-tenant exercise"
 PASTE = "A Graph or ScubaGear export"
@@ -144,8 +144,10 @@ def exercise_page() -> None:
 def export_page() -> None:
     text = st.text_area("Paste a policy export (Graph, PowerShell or ARM JSON) or ScubaGear's "
                         "ProviderSettingsExport.json", key="posture_json", height=200)
-    upload = st.file_uploader("... or upload it", type=["json"], key="posture_upload")
-    data = upload.getvalue() if upload is not None else text.strip()
+    upload = uploads.uploader(st, "... or upload it", type=["json"], key="posture_upload")
+    data = uploads.content(upload) if upload is not None else text.strip()
+    if upload is not None and data is None:
+        return  # over the upload limit; content() said so
     if not data:
         st.caption("The file is read as data only and never run.")
         return

@@ -14,6 +14,7 @@ from quizzes.grading import grade
 from quizzes.progress import due, effective, readiness
 from ui import quiz_common as qc
 from ui.charts import OKABE_ITO
+from ui.escape import markdown
 
 
 @st.cache_resource(max_entries=2048, show_spinner=False)
@@ -59,7 +60,7 @@ if not learner:
     st.stop()
 answers = effective(qc.history(learner))
 if not answers:
-    st.info(f"No answers yet for {learner}. Practise or take an exam, and your progress appears here.")
+    st.info(f"No answers yet for {markdown(learner)}. Practise or take an exam, and your progress appears here.")
     st.stop()
 
 outline = qc.outline_picker("progress_outline")

@@ -22,11 +22,11 @@ from quizzes import BankError, load_bank
 from quizzes.export import key_in_words, response_in_words
 from quizzes.progress import ENV_VAR, Answer, ProgressError, check_learner, open_store
 from quizzes.schema import BLANK
-from quizzes.session import Feedback, Item, PracticeSession, items, select
+from quizzes.session import DEFAULT_OUTLINE, Feedback, Item, PracticeSession, items, select
 from ui import state
+from ui.escape import markdown
 
 LEARNER = "quiz_learner"
-DEFAULT_OUTLINE = "SC-500-2026-05"
 WORD = re.compile(r"[a-z]{4,}")
 
 
@@ -68,16 +68,24 @@ def _store_errors() -> tuple[type[BaseException], ...]:
 def learners() -> list[str]:
     """The profiles in the store; if the store can't be opened, the page says where and why and stops."""
     try:
-        with open_store() as store:
+        with open_store(readonly=True) as store:
             return store.learners()
     except _store_errors() as e:
-        st.error(f"The progress store can't be opened ({ENV_VAR} = {os.environ.get(ENV_VAR) or 'not set'}): {e}")
-        st.stop()
+        _store_failed(e)
+
+
+def _store_failed(e: BaseException):
+    st.error(f"The progress store can't be opened ({ENV_VAR} = {os.environ.get(ENV_VAR) or 'not set'}): {e}")
+    st.stop()
 
 
 def history(learner: str) -> list[Answer]:
-    with open_store() as store:
-        return store.answers(learner)
+    """A learner's answers, read without taking a write lock; a store that can't be read stops the page with why."""
+    try:
+        with open_store(readonly=True) as store:
+            return store.answers(learner)
+    except _store_errors() as e:
+        _store_failed(e)
 
 
 def _create_profile() -> None:
@@ -87,7 +95,7 @@ def _create_profile() -> None:
         with open_store() as store:
             store.add_learner(name)
     except ProgressError as e:
-        st.session_state["quiz_profile_error"] = str(e)
+        st.session_state["quiz_profile_error"] = markdown(e)  # it quotes the name typed
     else:
         st.session_state[LEARNER] = st.session_state["quiz_profile"] = name
         st.session_state["quiz_new_profile"] = ""

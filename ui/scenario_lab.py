@@ -9,9 +9,11 @@ import streamlit as st
 
 from pim_sim import facts
 from pim_sim.features.reviews import NoResponse
+from pim_sim.io.csv_safe import frame_csv
+from pim_sim.scenario.budget import BudgetError
 from pim_sim.scenario.model import DEFAULT_SCENARIO, ScenarioError
 from pim_sim.scenario.reader import MAX_BYTES
-from ui import charts, state, tables
+from ui import charts, state, tables, uploads
 
 SHIPPED, UPLOAD = "Shipped scenario", "Upload a YAML file"
 ROLE_KEYS = ("lab_activation_max", "lab_approval", "lab_approvers", "lab_mfa", "lab_justification", "lab_ticket")
@@ -38,8 +40,8 @@ if origin == SHIPPED:
                               format_func=lambda n: f"{infos[n].title} ({n})", on_change=forget, args=(SCENARIO_KEYS,))
     raw = infos[name].path.read_text(encoding="utf-8")
 else:
-    upload = upload_col.file_uploader(f"Scenario file (YAML, at most {MAX_BYTES // 1024} KB)", type=["yaml", "yml"],
-                                      key="lab_upload", max_upload_size=1, on_change=forget, args=(SCENARIO_KEYS,))
+    upload = uploads.uploader(upload_col, f"Scenario file (YAML, at most {MAX_BYTES // 1024} KB)", type=["yaml", "yml"],
+                              key="lab_upload", on_change=forget, args=(SCENARIO_KEYS,))
     if upload is None:
         st.info("Choose a scenario file; `pim-sim schema` prints the fields it may use.")
         st.stop()
@@ -117,13 +119,19 @@ try:
 except ScenarioError as error:
     st.error(state.issues_markdown(error))
     st.stop()
-st.session_state[state.LAB_TEXT], st.session_state[state.LAB_SEED] = text, seed
 
 # ------------------------------------------------------------------ run (cached by text and seed)
 bar = st.progress(0.0, text="Simulating...")
-results = state.run(text, seed, progress=lambda minute: bar.progress(min(1.0, minute / scenario.horizon),
-                                                                        text=f"Simulating: minute {minute:,.0f}"))
+try:  # bounded: the dashboard's record cap and time limit
+    results = state.run(text, seed, progress=lambda minute: bar.progress(min(1.0, minute / scenario.horizon),
+                                                                            text=f"Simulating: minute {minute:,.0f}"))
+except BudgetError as error:
+    bar.empty()
+    st.error(f"**This run was stopped:** {error}")
+    st.stop()
 bar.empty()
+# Other pages explain the lab's run: only one that finished becomes the current scenario.
+st.session_state[state.LAB_TEXT], st.session_state[state.LAB_SEED] = text, seed
 sim = results.sim
 key = (text, seed)
 m = state.cached(("metrics", *key), results.metrics)
@@ -184,7 +192,7 @@ FRAMES = ("audit", "requests", "status_changes", "intervals", "effective_access"
           "approvals_by_approver", "expired_requests", "review_outcomes", "review_decisions", "alert_incidents")
 cols = [c for _ in range(3) for c in st.columns(5)]
 for col, table in zip(cols, FRAMES, strict=False):
-    col.download_button(f"{table}.csv", data=lambda table=table: getattr(results, table).to_csv(index=False),
+    col.download_button(f"{table}.csv", data=lambda table=table: frame_csv(getattr(results, table)),
                         file_name=f"{scenario.name}-{table}.csv", mime="text/csv", key=f"lab_download_{table}",
                         on_click="ignore", width="stretch")
 cols[len(FRAMES)].download_button("scenario.yaml", data=text, file_name=f"{scenario.name}.yaml",

@@ -3,6 +3,7 @@ way an action's outcome (success or PIM's refusal) is reported to the student.""
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -12,7 +13,9 @@ import streamlit as st
 import yaml
 
 from pim_sim import ModelError, PimRefusal, Results, Simulation, facts
-from pim_sim.runner import Replications, replicate
+from pim_sim.io.untrusted import InputError, decode
+from pim_sim.runner import FRAMES, Replications, RunOutput, replication_seeds
+from pim_sim.scenario.budget import DASHBOARD_BUDGET, DASHBOARD_SECONDS, BudgetError, check, run_bounded
 from pim_sim.scenario.model import Scenario, ScenarioError, ScenarioInfo, default_scenario, list_scenarios
 from pim_sim.scenario.reader import MAX_BYTES, Issue
 from ui import sandbox
@@ -107,10 +110,29 @@ def default_text() -> str:
     return scenario_text(default_scenario())
 
 
+DASHBOARD_LIMIT = "the dashboard's budget is fixed; run it from the command line with pim-sim run"
+MAX_ISSUES = 20  # problems listed on a page; the rest are counted
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
 def parse(text: str) -> Scenario:
-    """A validated scenario from YAML text (raises ScenarioError with lines and field paths)."""
-    return Scenario.from_yaml(text, file="scenario")
+    """A validated scenario from YAML text (raises ScenarioError with lines and field paths),
+    refused when one run of it is above the dashboard's work budget."""
+    scenario = Scenario.from_yaml(text, file="scenario", budget=None)
+    within_budget([scenario], 1)
+    return scenario
+
+
+def within_budget(scenarios: list[Scenario], runs: int) -> None:
+    """Refuse (as a ScenarioError a page shows) ``runs`` replications of each scenario above the
+    dashboard's budget: the What-if page's replications count, every one of them."""
+    work = sum(s.work.total for s in scenarios) * runs
+    what = " and ".join(f"{s.name!r}" for s in scenarios) + (f", {runs:,} replications each" if runs > 1 else "")
+    parts = "; ".join(s.work.describe() for s in scenarios)
+    try:
+        check(work, DASHBOARD_BUDGET, f"{what} ({parts})", how_to_raise=DASHBOARD_LIMIT)
+    except BudgetError as e:
+        raise ScenarioError([Issue("scenario", None, "", str(e))]) from None
 
 
 class Store:
@@ -164,12 +186,25 @@ def variant(data: dict) -> tuple[Scenario, str]:
 def run(text: str, seed: int, progress: Callable[[float], None] | None = None) -> Results:
     """One run of a scenario, keyed on its YAML text and seed, so moving between pages never runs it
     again. Pages read results and never change them."""
-    return store().get(("run", text, seed), lambda: parse(text).run(seed, progress=progress))
+    return store().get(("run", text, seed), lambda: run_bounded(parse(text), seed, progress=progress))
 
 
 def replications(text: str, n: int, progress: Callable[[int, int], None] | None = None) -> Replications:
     """``n`` replications of a scenario (seeds spawned from its own), keyed on its YAML text and ``n``."""
-    return store().get(("replicate", text, n), lambda: replicate(parse(text), n, frames=True, on_done=progress))
+    return store().get(("replicate", text, n), lambda: _replicate(parse(text), n, progress))
+
+
+def _replicate(scenario: Scenario, n: int, progress: Callable[[int, int], None] | None) -> Replications:
+    """What :func:`pim_sim.runner.replicate` gives (the same seeds, tables kept), each replication
+    bounded by the dashboard's record cap and all of them by its time limit."""
+    began, outputs = time.monotonic(), []
+    for i, seed in enumerate(replication_seeds(scenario.seed, n)):
+        left = DASHBOARD_SECONDS - (time.monotonic() - began)
+        results = run_bounded(scenario, seed, seconds=max(left, 0.0))
+        outputs.append(RunOutput(i + 1, seed, results.metrics(), {name: getattr(results, name) for name in FRAMES}))
+        if progress is not None:
+            progress(i + 1, n)
+    return Replications(scenario.name, tuple(outputs))
 
 
 def read_upload(name: str, data: bytes) -> str:
@@ -177,16 +212,19 @@ def read_upload(name: str, data: bytes) -> str:
     if len(data) > MAX_BYTES:
         raise ScenarioError([Issue(name, None, "", f"the file is {len(data):,} bytes; scenario files are limited to "
                                                    f"{MAX_BYTES:,} bytes")])
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise ScenarioError([Issue(name, None, "", f"the file is not UTF-8 text (byte {e.start})")]) from None
+    try:  # UTF-8, or UTF-16 with the byte-order mark Windows PowerShell writes
+        return decode(data, name)
+    except InputError as e:
+        raise ScenarioError([Issue(name, None, "", e.problem)]) from None
 
 
 def issues_markdown(error: ScenarioError) -> str:
     """Every problem of a scenario, one line each, with its line and field path."""
+    shown = error.issues[:MAX_ISSUES]
+    more = len(error.issues) - len(shown)
     return "This scenario can't be used:\n\n" + "\n".join(
-        f"- {f'line {i.line}, ' if i.line else ''}`{i.path or '(top level)'}`: {i.message}" for i in error.issues)
+        f"- {f'line {i.line}, ' if i.line else ''}`{i.path or '(top level)'}`: {i.message}" for i in shown) + (
+        f"\n\n... and {more:,} more problem(s) not shown" if more > 0 else "")
 
 
 def current_text() -> str:

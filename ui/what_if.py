@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from pim_sim.runner import summarise
+from pim_sim.scenario.budget import BudgetError
 from pim_sim.scenario.model import ScenarioError
 from ui import charts, state
 
@@ -86,11 +87,21 @@ variants = [variant(left, "a", "Variant A", current.require_approval),
             variant(right, "b", "Variant B", not current.require_approval)]
 
 st.session_state["whatif_texts"] = dict(variants)
+try:  # every replication of both variants counts against the dashboard's work budget
+    state.within_budget([state.parse(text) for _, text in variants], n)
+except ScenarioError as error:
+    st.error(state.issues_markdown(error))
+    st.stop()
 bar = st.progress(0.0, text="Replicating...")
 runs = {}
-for k, (label, text) in enumerate(variants):
-    runs[label] = state.replications(text, n, lambda done, total, k=k, label=label: bar.progress(
-        (k + done / total) / 2, text=f"{label}: replication {done} of {total}"))
+try:
+    for k, (label, text) in enumerate(variants):
+        runs[label] = state.replications(text, n, lambda done, total, k=k, label=label: bar.progress(
+            (k + done / total) / 2, text=f"{label}: replication {done} of {total}"))
+except BudgetError as error:
+    bar.empty()
+    st.error(f"**These runs were stopped:** {error}")
+    st.stop()
 bar.empty()
 
 def compare() -> tuple[pd.DataFrame, pd.DataFrame]:

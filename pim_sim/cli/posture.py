@@ -20,6 +20,7 @@ from rich.table import Table
 from pim_sim.errors import ModelError
 from pim_sim.graph import reader as graph_import
 from pim_sim.graph import writer as graph_export
+from pim_sim.io import terminal, untrusted
 from pim_sim.posture import baseline, exercises
 
 
@@ -29,7 +30,7 @@ class Output(StrEnum):
 
 
 def _console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=True, width=160)
+    return terminal.console(stderr=stderr, width=160)  # prints file text as typed: no markup, no escape codes
 
 
 def _fail(message: str) -> None:
@@ -199,7 +200,7 @@ def exercise_command(
                 out.print(f"- [{r.points:g}] {r.text}", markup=False)
             out.print("\nGrade a fix with: pim-sim exercise " + ex.id + " --fix fix.yaml", markup=False)
             return
-        chosen = ex.solution if solution else exercises.Fix.from_dict(yaml.safe_load(fix.read_text()))
+        chosen = ex.solution if solution else exercises.Fix.from_dict(_fix_data(fix))
         g = exercises.grade(ex, chosen)
     except ModelError as e:
         _fail(str(e))
@@ -217,6 +218,17 @@ def exercise_command(
     for r in g.results:
         table.add_row(r.text, f"{r.earned:g}/{r.points:g}", ("passed: " if r.passed else "not yet: ") + r.detail)
     out.print(table)
+
+
+def _fix_data(path: Path):
+    """A fix file: a regular file of at most 512 KB, read as a scenario file is (safe YAML or JSON,
+    bounded in depth and in what aliases expand to)."""
+    from pim_sim.scenario.reader import MAX_BYTES, read
+
+    try:
+        return read(untrusted.read_file(path, MAX_BYTES), file=str(path)).data
+    except untrusted.InputError as e:
+        raise ModelError(str(e)) from None
 
 
 def register(app: typer.Typer) -> None:

@@ -18,6 +18,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from pim_sim import runner
+from pim_sim.io import csv_safe, terminal
+from pim_sim.scenario import budget as budget_mod
 from pim_sim.scenario.model import Scenario, ScenarioError, list_scenarios, load_scenario
 from pim_sim.scenario.presets import PRESET_NAMES, preset
 from pim_sim.scenario.spec import json_schema
@@ -32,17 +34,50 @@ class Format(StrEnum):
 
 
 def _console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    return terminal.console(stderr=stderr)  # prints file text as typed: no markup, no escape codes
 
 
-def _load(path: Path) -> Scenario:
+MAX_SHOWN = 20  # problems printed per file; the rest are counted
+BudgetOption = Annotated[int | None, typer.Option("--budget", min=1, help="work budget in units of about one simulated "
+                                                  f"activation (default {budget_mod.CLI_BUDGET:,}, or "
+                                                  f"${budget_mod.ENV_VAR})")]
+NoBudgetOption = Annotated[bool, typer.Option("--no-budget", help="run whatever the work (an instructor's big sweep)")]
+
+
+def _budget(value: int | None, unlimited: bool) -> int | None:
     try:
-        return load_scenario(path)
+        return budget_mod.cli_budget(value, unlimited=unlimited)
+    except budget_mod.BudgetError as e:
+        _console(stderr=True).print(str(e), markup=False)
+        raise typer.Exit(1) from None
+
+
+def _print_issues(issues, err: Console) -> None:
+    """The first :data:`MAX_SHOWN` problems, then how many more there are."""
+    for issue in issues[:MAX_SHOWN]:
+        err.print(str(issue), markup=False)
+    if len(issues) > MAX_SHOWN:
+        err.print(f"... and {len(issues) - MAX_SHOWN:,} more problem(s) not shown", markup=False)
+
+
+def _load(path: Path, budget: int | None = budget_mod.CLI_BUDGET) -> Scenario:
+    try:
+        return load_scenario(path, budget=budget)
     except ScenarioError as e:
         err = _console(stderr=True)
-        for issue in e.issues:
-            err.print(str(issue), markup=False)
+        _print_issues(e.issues, err)
         err.print(f"{len(e.issues)} problem(s) in {path}", markup=False)
+        raise typer.Exit(1) from None
+
+
+def _within(budget: int | None, *scenarios_and_runs: tuple[Scenario, int]) -> None:
+    """Refuse runs whose replications together exceed the budget (each file passed on its own)."""
+    work = sum(s.work.total * runs for s, runs in scenarios_and_runs)
+    what = " + ".join(f"{s.name!r} x {runs:,} run(s)" for s, runs in scenarios_and_runs)
+    try:
+        budget_mod.check(work, budget, what)
+    except budget_mod.BudgetError as e:
+        _console(stderr=True).print(str(e), markup=False)
         raise typer.Exit(1) from None
 
 
@@ -54,7 +89,7 @@ def _progress(total: float, label: str) -> Progress:
 def _write(frame: pd.DataFrame, path: Path, fmt: Format) -> Path:
     target = path.with_suffix(f".{fmt.value}")
     if fmt is Format.csv:
-        frame.to_csv(target, index=False, lineterminator="\n")
+        csv_safe.frame_csv(frame, target)
     elif fmt is Format.json:
         target.write_text(frame.to_json(orient="records", date_format="iso", indent=1) + "\n")
     else:
@@ -89,6 +124,8 @@ def run(
     out: Annotated[Path | None, typer.Option(help="output folder (default: pim-sim-results/NAME)")] = None,
     fmt: Annotated[Format, typer.Option("--format", help="table format")] = Format.csv,
     workers: Annotated[int, typer.Option(min=1, help="local processes for replications")] = 1,
+    budget: BudgetOption = None,
+    no_budget: NoBudgetOption = False,
 ) -> None:
     """Run a scenario; write its audit log, requests, intervals, access, refusals and metrics.
 
@@ -98,8 +135,10 @@ def run(
 
       pim-sim run scenarios/standing-vs-jit.yaml --replications 20 --workers 2 --out results --format parquet
     """
-    scenario = _load(file)
+    limit = _budget(budget, no_budget)
+    scenario = _load(file, limit)
     n = replications or scenario.replications
+    _within(limit, (scenario, n))
     folder = out or Path("pim-sim-results") / scenario.name
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -137,7 +176,8 @@ def run(
     console.print("wrote " + ", ".join(str(p) for p in written), markup=False)
 
 
-def validate(files: Annotated[list[Path], typer.Argument(help="scenario files")]) -> None:
+def validate(files: Annotated[list[Path], typer.Argument(help="scenario files")], budget: BudgetOption = None,
+             no_budget: NoBudgetOption = False) -> None:
     """Check scenario files; exit 0 when all are valid, 1 with every problem otherwise.
 
     Example:
@@ -145,13 +185,13 @@ def validate(files: Annotated[list[Path], typer.Argument(help="scenario files")]
       pim-sim validate scenarios/*.yaml
     """
     err, console, failed = _console(stderr=True), _console(), 0
+    limit = _budget(budget, no_budget)
     for file in files:
         try:
-            s = load_scenario(file)
+            s = load_scenario(file, budget=limit)
         except ScenarioError as e:
             failed += 1
-            for issue in e.issues:
-                err.print(str(issue), markup=False)
+            _print_issues(e.issues, err)
             continue
         console.print(f"ok  {file}  ({s.name}: {s.title})", markup=False)
     if failed:
@@ -164,6 +204,8 @@ def compare(
     b: Annotated[Path, typer.Argument(help="second scenario")],
     replications: Annotated[int | None, typer.Option(min=2, max=1000, help="replications of each")] = None,
     workers: Annotated[int, typer.Option(min=1, help="local processes")] = 1,
+    budget: BudgetOption = None,
+    no_budget: NoBudgetOption = False,
 ) -> None:
     """Run two scenarios and show their metrics side by side with 95% confidence intervals.
 
@@ -171,8 +213,10 @@ def compare(
 
       pim-sim compare scenarios/standing-vs-jit.yaml scenarios/jit-basics.yaml --replications 10
     """
-    left, right = _load(a), _load(b)
+    limit = _budget(budget, no_budget)
+    left, right = _load(a, limit), _load(b, limit)
     n = replications or max(left.replications, right.replications, 2)
+    _within(limit, (left, n), (right, n))
     with _progress(2 * n, "replications") as bar:
         task = bar.add_task("run", total=2 * n)
         table = runner.compare(left, right, n, workers=workers, on_done=lambda d, _t: bar.update(task, completed=d))
@@ -195,6 +239,8 @@ def sweep(
     replications: Annotated[int | None, typer.Option(min=1, max=1000)] = None,
     workers: Annotated[int, typer.Option(min=1, help="local processes")] = 1,
     out: Annotated[Path | None, typer.Option(help="write the tidy table to this CSV file")] = None,
+    budget: BudgetOption = None,
+    no_budget: NoBudgetOption = False,
 ) -> None:
     """Run a scenario once per value of one field and print a tidy table of metrics per value.
 
@@ -202,16 +248,23 @@ def sweep(
 
       pim-sim sweep scenarios/approval-expiry.yaml --set settings[0].require_approval --values true,false
     """
-    scenario = _load(file)
+    limit = _budget(budget, no_budget)
+    scenario = _load(file, limit)
     parsed = [_value(v) for v in values.split(",") if v.strip()]
+    n = replications or scenario.replications
+    try:  # each value is a scenario of its own: estimate each, as it will run
+        variants = [(scenario.with_value(setting, v), n) for v in parsed]
+    except ScenarioError as e:
+        _print_issues(e.issues, _console(stderr=True))
+        raise typer.Exit(1) from None
+    _within(limit, *variants)
     try:
         table = runner.sweep(scenario, setting, parsed, replications, workers=workers)
     except ScenarioError as e:
-        for issue in e.issues:
-            _console(stderr=True).print(str(issue), markup=False)
+        _print_issues(e.issues, _console(stderr=True))
         raise typer.Exit(1) from None
     if out is not None:
-        table.to_csv(out, index=False, lineterminator="\n")
+        csv_safe.frame_csv(table, out)
     _console().print(table.to_string(index=False), markup=False)
 
 

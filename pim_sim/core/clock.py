@@ -5,6 +5,7 @@ Durations in files are ISO-8601 (``PT8H``, ``P30D``) as Microsoft Graph writes t
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -20,14 +21,24 @@ def minutes(value) -> float:
     if isinstance(value, bool):
         raise ModelError(f"{value!r} is not a duration")
     if isinstance(value, int | float):
-        return float(value)
+        try:
+            found = float(value)
+        except OverflowError:
+            raise ModelError(f"a number of {len(str(abs(value))):,} digits is not a duration") from None
+        if not math.isfinite(found):
+            raise ModelError(f"{value!r} is not a duration: a duration is a finite number of minutes")
+        return found
     if isinstance(value, timedelta):
         return value.total_seconds() / 60.0
     if isinstance(value, str):
+        if len(value) > 64:
+            raise ModelError(f"{value[:24]!r}... ({len(value):,} characters) is not an ISO-8601 duration such as PT8H")
         try:
             parsed = isodate.parse_duration(value.strip().upper())
         except (isodate.ISO8601Error, ValueError):
             raise ModelError(f"{value!r} is not an ISO-8601 duration such as PT8H, P1D or P1DT9H30M") from None
+        except OverflowError:
+            raise ModelError(f"{value!r} is too long a duration") from None
         if isinstance(parsed, isodate.Duration):  # years or months: not a fixed length
             raise ModelError(f"{value!r} uses months or years; write days instead, e.g. P90D")
         return parsed.total_seconds() / 60.0

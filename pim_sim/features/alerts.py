@@ -237,6 +237,8 @@ class AlertCenter:
             if name not in d.thresholds:
                 allowed = ", ".join(d.thresholds) or "none"
                 raise SettingError(f"{d.name}: {name}", value, f"this alert's thresholds are: {allowed}")
+            if isinstance(value, bool) or not isinstance(value, int | float) or not -1e15 < value < 1e15:
+                raise SettingError(f"{d.name}: {name}", value, "a threshold is a finite number")
             if name in ranges:
                 low, high = ranges[name]
                 if not low <= value <= high:

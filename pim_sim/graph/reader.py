@@ -24,7 +24,6 @@ Semantics worth knowing:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,6 +37,7 @@ from pim_sim.core.roles import role as lookup_role
 from pim_sim.core.tenant import DIRECTORY
 from pim_sim.errors import ModelError, SettingError
 from pim_sim.graph.vocabulary import ARM_DOCS, GRAPH_DOCS, ROLE_BY_ID, RULE_IDS, arm_rule_type, odata_type, rule_type, target_of
+from pim_sim.io import untrusted
 
 MAX_BYTES = 10_000_000  # uploads are bounded; a whole-tenant export is well under this
 ENABLEMENT_VALUES = {"multifactorauthentication": "MultiFactorAuthentication", "justification": "Justification",
@@ -53,7 +53,7 @@ class GraphImportError(ModelError):
 
     def __init__(self, where: str, field_name: str, problem: str, source: str = GRAPH_DOCS):
         self.where, self.field, self.problem, self.source = where, field_name, problem, source
-        super().__init__(f"{where}: {field_name}: {problem} (see {source})")
+        super().__init__(f"{where}: {field_name}: {problem}" + (f" (see {source})" if source else ""))
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,27 +102,33 @@ def fold(obj):
     return out
 
 
-def load_json(source) -> object:
-    """Parse JSON from a path, bytes, text or an already parsed object, with a size bound."""
+def load_json(source, *, name: str | None = None) -> dict | list:
+    """A parsed export: a JSON object or list read from a :class:`~pathlib.Path` (a regular file
+    of at most :data:`MAX_BYTES`), from uploaded bytes or pasted text, or given already parsed.
+
+    Only a ``Path`` is ever opened: a ``str`` is JSON text, never a file name, and what a parse
+    returns is never read again. ``name`` says where the content came from in errors (default:
+    the file's path, "upload" for bytes, "pasted text" for text)."""
     if isinstance(source, dict | list):
         return source
-    if isinstance(source, Path) or (isinstance(source, str) and not source.lstrip().startswith(("{", "["))):
-        path = Path(source)
-        if path.stat().st_size > MAX_BYTES:
-            raise GraphImportError(str(path), "file", f"larger than {MAX_BYTES} bytes")
-        source = path.read_bytes()
-    if isinstance(source, bytes):
-        if len(source) > MAX_BYTES:
-            raise GraphImportError("upload", "file", f"larger than {MAX_BYTES} bytes")
-        source = source.decode("utf-8-sig")
-    if len(source) > MAX_BYTES:
-        raise GraphImportError("upload", "file", f"larger than {MAX_BYTES} characters")
     try:
-        return json.loads(source)
-    except json.JSONDecodeError as e:
-        raise GraphImportError("upload", f"line {e.lineno} column {e.colno}", f"not valid JSON ({e.msg})") from None
-    except RecursionError:
-        raise GraphImportError("upload", "file", "lists or objects nested too deeply to read") from None
+        if isinstance(source, Path):
+            where = name or str(source)
+            return untrusted.parse_json(untrusted.read_file(source, MAX_BYTES), where)
+        if isinstance(source, bytes | bytearray | memoryview):
+            where = name or "upload"
+            if len(source) > MAX_BYTES:
+                raise untrusted.InputError(where, f"larger than {MAX_BYTES:,} bytes")
+            return untrusted.parse_json(bytes(source), where)
+        if isinstance(source, str):
+            where = name or "pasted text"
+            if len(source) > MAX_BYTES:
+                raise untrusted.InputError(where, f"larger than {MAX_BYTES:,} characters")
+            return untrusted.parse_json(source, where)
+    except untrusted.InputError as e:
+        raise GraphImportError(e.where, e.field or "file", e.problem, source="") from None
+    raise GraphImportError(name or "input", "(top level)", f"a {type(source).__name__} is not an export: give a "
+                           "pathlib.Path, bytes, JSON text or a parsed object or list", source="")
 
 
 def items_of(data, where: str = "export") -> list:
@@ -259,7 +265,8 @@ def _role_and_scope(item: dict, policy: dict, where: str, names: dict, role_hint
     arm_scope = item.get("scope") or policy.get("scope")
     role_id = item.get("roledefinitionid")
     if role_id is None and isinstance(item.get("policyassignmentproperties"), dict):
-        role_id = (item["policyassignmentproperties"].get("roledefinition") or {}).get("id")
+        definition = item["policyassignmentproperties"].get("roledefinition") or {}
+        role_id = as_object(definition, where, "policyAssignmentProperties.roleDefinition").get("id")
     if isinstance(arm_scope, str) and arm_scope.startswith("/") and not scope_type:
         scope_type, scope_id = "arm", arm_scope.rstrip("/") or "/"
     if scope_type == "group":
@@ -440,7 +447,7 @@ def _approval(rule: dict, where: str, names: dict) -> dict:
         raise GraphImportError(where, "setting.approvalStages", "must be a list of stage objects")
     if len(stages) > 2:
         raise GraphImportError(where, "setting.approvalStages", f"{len(stages)} stages; Graph allows one or two")
-    approvers: list[str] = []
+    approvers: dict[str, None] = {}  # ordered and de-duplicated in linear time
     justification = True
     for s_no, stage in enumerate(stages):
         justification = _bool(stage.get("isapproverjustificationrequired"), where,
@@ -456,9 +463,7 @@ def _approval(rule: dict, where: str, names: dict) -> dict:
             ident = approver.get("userid") or approver.get("groupid") or approver.get("id")
             if not isinstance(ident, str) or not ident.strip():
                 raise GraphImportError(where, field_name, "has no userId, groupId or id")
-            ident = names.get(ident, ident)
-            if ident not in approvers:
-                approvers.append(ident)
+            approvers.setdefault(names.get(ident, ident))
     return {"require_approval": required, "approvers": tuple(approvers), "approver_justification_required": justification}
 
 
@@ -530,8 +535,18 @@ _STEPS = {"adminAssign": "assign", "selfActivate": "activate", "selfDeactivate":
           "selfExtend": "request_extend", "selfRenew": "request_renew"}
 
 
-def _datetime(text: str) -> datetime:
-    return datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+def _datetime(text) -> datetime:
+    """An ISO-8601 date-time with its time zone (Graph writes UTC with a ``Z``). One without a zone
+    is refused rather than guessed at: it would be compared with the scenario's UTC start."""
+    if not isinstance(text, str):
+        raise ValueError(f"{text!r} is not an ISO-8601 date-time such as 2026-01-05T09:00:00Z")
+    try:
+        found = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"{text[:60]!r} is not an ISO-8601 date-time such as 2026-01-05T09:00:00Z") from None
+    if found.tzinfo is None:
+        raise ValueError(f"{text[:60]!r} has no time zone; write it in UTC with a Z, e.g. 2026-01-05T09:00:00Z")
+    return found
 
 
 def timeline_from_requests(data, *, start: datetime = DEFAULT_START, names: Mapping[str, str] | None = None,
@@ -577,9 +592,8 @@ def read_requests(data, *, names: Mapping[str, str] | None = None, kind: str | N
         if start is not None:
             try:
                 _datetime(start)
-            except ValueError:
-                raise GraphImportError(where, "scheduleInfo.startDateTime", f"{start!r} is not an ISO-8601 date-time") \
-                    from None
+            except ValueError as e:
+                raise GraphImportError(where, "scheduleInfo.startDateTime", str(e)) from None
         exp = as_object(info.get("expiration"), where, "scheduleInfo.expiration")
         exp_type = str(exp.get("type") or "notSpecified").casefold()
         if exp_type not in _EXPIRATIONS:
@@ -595,9 +609,8 @@ def read_requests(data, *, names: Mapping[str, str] | None = None, kind: str | N
                                        "an endDateTime")
             try:
                 end = _datetime(exp["enddatetime"])
-            except ValueError:
-                raise GraphImportError(where, "scheduleInfo.expiration.endDateTime", f"{exp['enddatetime']!r} is not an "
-                                       "ISO-8601 date-time") from None
+            except ValueError as e:
+                raise GraphImportError(where, "scheduleInfo.expiration.endDateTime", str(e)) from None
             if end <= _datetime(start):
                 raise GraphImportError(where, "scheduleInfo.expiration.endDateTime", "must be after startDateTime")
             duration = iso((end - _datetime(start)).total_seconds() / 60)

@@ -33,10 +33,12 @@ from pim_sim.core.tenant import Group, Licence, PrincipalKind, ScopeLevel, Tenan
 from pim_sim.errors import ModelError, PimRefusal, SettingError
 from pim_sim.features.alerts import BY_ID, DEFINITIONS
 from pim_sim.features.reviews import AccessReview, Review, ReviewerBehaviour
+from pim_sim.io.untrusted import InputError, check_depth, read_file
 from pim_sim.results.tables import Results
 from pim_sim.scenario import workload as workload_mod
+from pim_sim.scenario.budget import CLI_BUDGET, BudgetError, Estimate, check_scenario, estimate
 from pim_sim.scenario.presets import Preset, preset
-from pim_sim.scenario.reader import MAX_BYTES, Document, Issue, ScenarioError, read
+from pim_sim.scenario.reader import MAX_BYTES, MAX_DEPTH, Document, Issue, ScenarioError, read
 from pim_sim.scenario.spec import (
     WEEKDAYS,
     AssignmentSpec,
@@ -93,17 +95,23 @@ class Scenario:
 
     # ------------------------------------------------------------------ building
     @classmethod
-    def from_yaml(cls, text: str | bytes, file: str = "<text>") -> Scenario:
-        """Parse and validate YAML text (safely: plain data only, bounded in size)."""
-        return _validate(read(text, file))
+    def from_yaml(cls, text: str | bytes, file: str = "<text>", *, budget: int | None = CLI_BUDGET) -> Scenario:
+        """Parse and validate YAML text (safely: plain data only, bounded in size). A scenario
+        whose estimated work (:mod:`pim_sim.scenario.budget`) is above ``budget`` is refused; ``None``
+        lifts the budget."""
+        return _validate(read(text, file), budget)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], file: str = "<dict>") -> Scenario:
+    def from_dict(cls, data: dict[str, Any], file: str = "<dict>", *, budget: int | None = CLI_BUDGET) -> Scenario:
         """Validate a scenario given as plain data (the same shape as a file)."""
         if not isinstance(data, dict):
             raise ScenarioError([Issue(file, None, "", "a scenario is a mapping of fields")])
+        try:
+            check_depth(data, file, MAX_DEPTH + 1)
+        except InputError as e:
+            raise ScenarioError([Issue(file, None, "", e.problem + " (a dict or list that contains itself?)")]) from None
         data = copy.deepcopy(data)
-        return _validate(Document(data, dict.fromkeys(_paths(data)), file))
+        return _validate(Document(data, dict.fromkeys(_paths(data)), file), budget)
 
     def to_dict(self) -> dict[str, Any]:
         """The scenario as plain data (durations in minutes) that :meth:`from_dict` accepts."""
@@ -114,7 +122,7 @@ class Scenario:
         the copy is validated again."""
         data = self.to_dict()
         set_path(data, path, value)
-        return Scenario.from_dict(data, file=self.file)
+        return Scenario.from_dict(data, file=self.file, budget=None)
 
     # ------------------------------------------------------------------ facts
     @property
@@ -141,6 +149,11 @@ class Scenario:
     @property
     def replications(self) -> int:
         return self.spec.replications
+
+    @property
+    def work(self) -> Estimate:
+        """The estimated work of one run (see :mod:`pim_sim.scenario.budget`)."""
+        return estimate(self)
 
     # ------------------------------------------------------------------ running
     def simulation(self, seed: int | None = None) -> Simulation:
@@ -187,17 +200,21 @@ class Scenario:
                 out.append((a.principal, a.role, a.scope))
         return list(dict.fromkeys(out))
 
-    def run(self, seed: int | None = None, *, progress=None) -> Results:
+    def run(self, seed: int | None = None, *, progress=None, check=None) -> Results:
         """Run one replication to the horizon and return its results. ``progress(minute)`` is
-        called as the clock advances (for progress bars)."""
+        called as the clock advances (for progress bars), and ``check(sim)`` after each step of
+        it (to stop a run by raising, as :func:`pim_sim.scenario.budget.run_bounded` does)."""
         sim = self.simulation(seed)
-        if progress is None:
+        if progress is None and check is None:
             sim.run(self.horizon)
         else:
             steps = 100
             for i in range(1, steps + 1):
                 sim.run(self.horizon * i / steps)
-                progress(sim.now)
+                if progress is not None:
+                    progress(sim.now)
+                if check is not None:
+                    check(sim)
         return Results(sim, self.horizon)
 
     def observe(self, results: Results) -> tuple[Observation, ...]:
@@ -206,17 +223,17 @@ class Scenario:
 
 
 # ---------------------------------------------------------------------- loading and listing
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file, or raise :class:`ScenarioError` with every problem."""
-    p = Path(path)
+def load_scenario(path: str | Path, *, budget: int | None = CLI_BUDGET) -> Scenario:
+    """Read and validate a scenario file (a regular file of at most ``MAX_BYTES``), or raise
+    :class:`ScenarioError` with every problem. ``path`` is a file name given by the caller; text
+    read from a file or an upload goes to :meth:`Scenario.from_yaml` instead."""
     try:
-        size = p.stat().st_size
-    except OSError as e:
-        raise ScenarioError([Issue(str(path), None, "", f"can't read the file: {e.strerror}")]) from None
-    if size > MAX_BYTES:
-        raise ScenarioError([Issue(str(path), None, "", f"the file is {size:,} bytes; scenario files are limited "
-                                                        f"to {MAX_BYTES:,} bytes")])
-    return Scenario.from_yaml(p.read_bytes(), file=str(path))
+        data = read_file(Path(path), MAX_BYTES)
+    except InputError as e:
+        problem = (f"the file is larger than {MAX_BYTES:,} bytes; scenario files are limited to that"
+                   if e.problem.startswith("larger than") else f"can't read the file: {e.problem}")
+        raise ScenarioError([Issue(str(path), None, "", problem)]) from None
+    return _validate(read(data, str(path)), budget, folder=Path(path).resolve().parent)
 
 
 def list_scenarios(directory: str | Path | None = None) -> list[ScenarioInfo]:
@@ -272,8 +289,15 @@ _SETTING_FIELD = {"Activation maximum duration": "activation_max", "On activatio
                   "Expire active assignments after": "active_max"}
 
 
+def _shown(value) -> str:
+    """A value as the file wrote it, cut short: an error line stays one line."""
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:50]}... ({len(text):,} characters)"
+
+
 def _pydantic_message(err: dict) -> str:
     kind, msg, ctx = err["type"], err["msg"], err.get("ctx") or {}
+    err = {**err, "input": _Shown(_shown(err.get("input")))}
     if kind == "extra_forbidden":
         return "unknown field; check its spelling against `pim-sim schema`"
     if kind == "missing":
@@ -295,7 +319,9 @@ def _pydantic_message(err: dict) -> str:
     return msg.replace("Value error, ", "")
 
 
-def _validate(doc: Document) -> Scenario:
+def _validate(doc: Document, budget: int | None = CLI_BUDGET, folder: Path | None = None) -> Scenario:
+    """Validate a document; ``folder`` is the folder of a scenario file read from disk (the only
+    kind whose ``settings_from`` may read a file)."""
     try:
         spec = ScenarioSpec.model_validate(doc.data)
     except ValidationError as e:
@@ -304,13 +330,25 @@ def _validate(doc: Document) -> Scenario:
         pruned, kept = _prune(doc.data, [err["loc"] for err in e.errors()])
         try:
             rest = ScenarioSpec.model_validate(pruned)
-            _Checker(doc, rest, kept).scenario()
+            _Checker(doc, rest, kept, folder).scenario()
         except ValidationError:
             pass
         except ScenarioError as more:
             issues.extend(more.issues)
         raise ScenarioError(sorted(_unique(issues), key=lambda i: i.line or 0)) from None
-    return _Checker(doc, spec).scenario()
+    scenario = _Checker(doc, spec, folder=folder).scenario()
+    try:
+        check_scenario(scenario, budget)
+    except BudgetError as e:
+        raise ScenarioError([doc.issue(("workload",) if spec.workload is not None else ("horizon",), str(e))]) from None
+    return scenario
+
+
+class _Shown(str):
+    """A value already shown (``repr`` gives it back unquoted)."""
+
+    def __repr__(self) -> str:
+        return str(self)
 
 
 _PLACEHOLDERS = {"name": "unnamed", "horizon": 1.0}
@@ -355,8 +393,9 @@ def _unique(issues):
 class _Checker:
     """Cross-reference checks that need the whole scenario (is 'carol' a user here?)."""
 
-    def __init__(self, doc: Document, spec: ScenarioSpec, kept: dict[tuple, list[int]] | None = None):
-        self.doc, self.spec, self.kept = doc, spec, kept or {}
+    def __init__(self, doc: Document, spec: ScenarioSpec, kept: dict[tuple, list[int]] | None = None,
+                 folder: Path | None = None):
+        self.doc, self.spec, self.kept, self.folder = doc, spec, kept or {}, folder
         self.issues: list[Issue] = []
         self.book = SettingsBook()
 
@@ -495,14 +534,18 @@ class _Checker:
             self.fail(("settings_from", "file"), "name a file beside the scenario file (a bare file name: no "
                                                  "folders, no '..', no absolute path)")
             return SettingsBook()
-        if not Path(self.doc.file).is_file():
+        if self.folder is None:
             # An uploaded or pasted scenario has no folder of its own and never reads the server's files.
             self.fail(("settings_from", "file"), "settings_from works only for a scenario file on disk; an uploaded "
                                                  "or pasted scenario can't read other files")
             return SettingsBook()
-        here = Path(self.doc.file).parent
+        target = (self.folder / src.file).resolve()  # a symlink is followed here, and must stay in the folder
+        if target.parent != self.folder:
+            self.fail(("settings_from", "file"), f"{src.file} leads outside the scenario's folder (a symbolic link?); "
+                                                 "put the export itself beside the scenario file")
+            return SettingsBook()
         try:
-            got = read_policies(here / src.file, names=src.names, role=src.role)
+            got = read_policies(target, names=src.names, role=src.role)
         except (OSError, ModelError) as e:
             self.fail(("settings_from", "file"), f"can't use {src.file}: {e}")
             return SettingsBook()

@@ -16,6 +16,9 @@ from typing import Any
 
 import yaml
 
+from pim_sim.errors import ModelError
+from pim_sim.io.untrusted import InputError, decode
+
 MAX_BYTES = 512 * 1024
 MAX_VALUES = 100_000
 MAX_DEPTH = 40
@@ -52,7 +55,7 @@ class Issue:
         return ", ".join(where) + ": " + self.message if where else self.message
 
 
-class ScenarioError(ValueError):
+class ScenarioError(ModelError):
     """A scenario that can't be used. ``issues`` lists every problem found, not just the first."""
 
     def __init__(self, issues):
@@ -139,9 +142,10 @@ class _Walker:
             return [self.walk(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
         try:
             value = self.scalars.construct_object(node)
-        except (ValueError, OverflowError, yaml.YAMLError):
+        except (ValueError, OverflowError, ArithmeticError, AttributeError, TypeError, yaml.YAMLError):
             kind = node.tag.rsplit(":", 1)[-1]
-            self.fail(node, path, f"{node.value!r} looks like a {kind} but isn't a valid one")
+            shown = repr(node.value) if len(node.value) <= 40 else f"{node.value[:30]!r}... ({len(node.value):,} characters)"
+            self.fail(node, path, f"{shown} looks like a {kind} but isn't a valid one")
             return None
         if isinstance(value, datetime) and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
@@ -172,10 +176,10 @@ def read(text: str | bytes, file: str = "<text>") -> Document:
         raise ScenarioError([Issue(file, None, "", f"the file is {size:,} bytes; scenario files are limited to "
                                                    f"{MAX_BYTES:,} bytes")])
     if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError as e:
-            raise ScenarioError([Issue(file, None, "", f"the file is not UTF-8 text ({e.reason})")]) from None
+        try:  # UTF-8, or UTF-16/32 with the byte-order mark Windows PowerShell writes
+            text = decode(text, file)
+        except InputError as e:
+            raise ScenarioError([Issue(file, None, "", e.problem)]) from None
     try:
         _check_depth(text, file)
         root = yaml.compose(text, Loader=yaml.SafeLoader)

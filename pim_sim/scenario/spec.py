@@ -9,7 +9,7 @@ it calls (``do: activate`` calls ``Simulation.activate``).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -30,6 +30,8 @@ from pim_sim.facts import DAY, PROVISIONING_SECONDS, TOKEN_REFRESH_MINUTES
 
 MAX_HORIZON_DAYS = 5 * 365
 MAX_REPLICATIONS = 1000
+MAX_DURATION_DAYS = 36_500
+START_RANGE = (datetime(1970, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC))
 ISO_DURATION = r"^-?P(?!$)(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$"
 
 
@@ -42,7 +44,11 @@ def _duration(value, *, zero_ok: bool):
         raise ValueError(str(e)) from None
     if mins < 0 or (mins == 0 and not zero_ok):
         raise ValueError(f"{value!r} must be {'zero or ' if zero_ok else ''}longer than zero")
+    if mins > MAX_DURATION_DAYS * DAY:
+        raise ValueError(f"{value!r} is longer than {MAX_DURATION_DAYS:,} days (100 years)")
     return mins
+
+
 
 
 def _schema(description: str) -> WithJsonSchema:
@@ -85,8 +91,27 @@ def _scope_id(value):
     return {"id": value} if isinstance(value, str) else value
 
 
+# Every field that holds numbers (durations refuse booleans on their own); a test checks the list is whole.
+NUMBER_FIELDS = ("seed", "replications", "users", "privileged", "spread", "start_hour", "end_hour", "provisioning_seconds",
+                 "token_refresh_minutes", "rate_per_day", "rates", "median_days", "inactive_days", "duration_days",
+                 "occurrences", "equals", "at_least", "at_most", "respond_probability", "approve_probability",
+                 "follow_recommendation")
+
+
 class Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    """Every model forbids unknown fields and non-finite numbers (``.nan``, ``.inf``), and its
+    number fields refuse ``true`` and ``false`` (pydantic would read them as 1 and 0)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
+
+    @field_validator(*NUMBER_FIELDS, mode="before", check_fields=False)
+    @classmethod
+    def _numbers_are_not_booleans(cls, value):
+        items = value.values() if isinstance(value, dict) else value if isinstance(value, list | tuple) else (value,)
+        if any(isinstance(v, bool) for v in items):
+            shown = str(value).lower() if isinstance(value, bool) else repr(value)
+            raise ValueError(f"expected a number, not {shown}")
+        return value
 
 
 # ------------------------------------------------------------------------------------- tenant
@@ -470,7 +495,7 @@ TimelineStep = Annotated[
 class AlertSettingSpec(Spec):
     """One alert's settings (PIM > Alerts > Setting); thresholds by name, e.g. ``stale_days: 30``."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, allow_inf_nan=False)
     enabled: bool | None = None
     email: bool | None = None
 
@@ -527,7 +552,8 @@ class ScenarioSpec(Spec):
     """A PIM scenario: a tenant, its role settings and assignments, a timeline of scripted
     actions and a stochastic workload, run from ``start`` for ``horizon``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, title="pim-sim scenario")
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, title="pim-sim scenario",
+                              allow_inf_nan=False)
 
     name: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)] = Field(
         description="short id, lower case with dashes, e.g. jit-basics")
@@ -558,6 +584,15 @@ class ScenarioSpec(Spec):
     def _bounded(cls, value: float) -> float:
         if value > MAX_HORIZON_DAYS * DAY:
             raise ValueError(f"the horizon is limited to {MAX_HORIZON_DAYS} days")
+        return value
+
+    @field_validator("start")
+    @classmethod
+    def _in_range(cls, value: datetime) -> datetime:
+        """Dates far from today would overflow once durations are added to them."""
+        value = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        if not START_RANGE[0] <= value < START_RANGE[1]:
+            raise ValueError(f"{value:%Y-%m-%d} is outside {START_RANGE[0]:%Y} to {START_RANGE[1].year - 1}")
         return value
 
 

@@ -86,10 +86,10 @@ def test_exercise_list_show_and_grade(tmp_path):
     assert res.exit_code == 1 and "fix.settings.Global Administrator" in res.output
     fix.write_text("settings: [unclosed\n")
     res = invoke("exercise", "ga-wide-open", "--fix", fix)
-    assert res.exit_code == 1 and "not YAML or JSON" in res.output
+    assert res.exit_code == 1 and "not valid YAML" in res.output
     fix.write_text("settings: " + "[" * 20000 + "]" * 20000 + "\n")  # nested past Python's recursion limit
     res = invoke("exercise", "ga-wide-open", "--fix", fix)
-    assert res.exit_code == 1 and "nested too deeply" in res.output
+    assert res.exit_code == 1 and "nested more than 40 levels deep" in res.output
 
 
 def test_baseline_compared_with_scubagears_own_results():

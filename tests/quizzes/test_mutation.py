@@ -72,3 +72,17 @@ def test_a_30_day_extend_window_breaks_the_extend_questions(bank, monkeypatch):
 def test_no_deactivation_guard_breaks_the_deactivation_questions(bank, monkeypatch):
     mutate(monkeypatch, "NO_DEACTIVATE_WITHIN_MINUTES", 0.0)
     assert {"act-deactivate-early", "act-deactivate-code"} <= failing(bank, "activation_limits")
+
+
+def test_the_mutation_score_kills_rule_mutants_and_spares_a_mutant_that_changes_nothing(bank):
+    from contextlib import nullcontext
+
+    from quizzes import mutation
+
+    chosen = tuple(m for m in mutation.MUTANTS if m.name in ("approval-window-48h", "entra-audit-without-pim",
+                                                             "self-approval"))
+    no_op = mutation.Mutant("no-op", "changes nothing", nullcontext)
+    outcomes = mutation.run((*chosen, no_op), bank)
+    assert [o.killed for o in outcomes] == [True, True, True, False]
+    assert "apr-window" in outcomes[0].killed_by
+    assert facts.APPROVAL_WINDOW_MINUTES.value == DAY  # every mutant is undone

@@ -72,7 +72,8 @@ def test_practice_in_the_terminal_gives_feedback_and_keeps_answers(store_path):
 def test_generated_questions_show_the_simulation_evidence(store_path):
     g = generate("approval-expiry", 9)
     result = runner.invoke(app, ["quiz", "--learner", "ann", "--count", "1", "--seed", "9", "--source", "generated",
-                                 "--topic", "approval", "--objective", "4.4.4", "--in-order"], input="a\n" * 3)
+                                 "--topic", "approval", "--outline", "SC-300", "--objective", "4.4.4", "--in-order"],
+                           input="a\n" * 3)
     assert result.exit_code == 0, result.output
     assert f"[1/1] {g.question.stem[:40]}" in result.output
     assert "Evidence from the simulation:" in result.output
@@ -85,8 +86,8 @@ def test_exam_in_the_terminal_skips_flags_reviews_and_reports(store_path):
     chosen = weighted_exam(pool, 4, 4)
     keys = [format_response(it.question, key_of(it.question)) for it in chosen]
     typed = ["skip", keys[1] + "?", _wrong_text(chosen[2].question), keys[3], "y", keys[0], keys[1]]
-    result = runner.invoke(app, ["quiz", "--exam", "--learner", "bo", "--count", "4", "--seed", "4", "--minutes", "30"],
-                           input="\n".join(typed) + "\n")
+    result = runner.invoke(app, ["quiz", "--exam", "--learner", "bo", "--count", "4", "--seed", "4", "--minutes", "30",
+                                 "--outline", "SC-300"], input="\n".join(typed) + "\n")
     assert result.exit_code == 0, result.output
     out = result.output
     assert "No feedback until the end" in out
@@ -103,8 +104,9 @@ def test_exam_in_the_terminal_skips_flags_reviews_and_reports(store_path):
 
 
 def test_stats_show_answers_due_skills_and_readiness(store_path):
-    runner.invoke(app, ["quiz", "--learner", "ann", "--count", "1", "--seed", "1"], input="a\ny\n1\na\n0\n" * 2)
-    result = runner.invoke(app, ["quiz", "stats", "--learner", "ann"])
+    runner.invoke(app, ["quiz", "--learner", "ann", "--count", "1", "--seed", "1", "--outline", "SC-300"],
+                  input="a\ny\n1\na\n0\n" * 2)
+    result = runner.invoke(app, ["quiz", "stats", "--learner", "ann", "--outline", "SC-300"])
     assert result.exit_code == 0, result.output
     assert re.search(r"ann: 1 answers", result.output)
     assert "Skills (FSRS):" in result.output and "SC-300:4.4." in result.output

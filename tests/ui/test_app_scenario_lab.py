@@ -153,7 +153,10 @@ def test_uploads_are_bounded_and_must_be_text():
     with pytest.raises(ScenarioError, match="limited to"):
         state.read_upload("big.yaml", b"#" * (state.MAX_BYTES + 1))
     with pytest.raises(ScenarioError, match="not UTF-8"):
+        state.read_upload("latin1.yaml", b"title: caf\xe9\n")
+    with pytest.raises(ScenarioError, match="not valid UTF-16"):  # a UTF-16 byte-order mark, then half a character
         state.read_upload("bin.yaml", b"\xff\xfe\x00")
+    assert state.read_upload("ps.yaml", "name: café\n".encode("utf-16")) == "name: café\n"  # PowerShell 5.1's default
     assert state.read_upload("ok.yaml", b"name: x\n") == "name: x\n"
 
 

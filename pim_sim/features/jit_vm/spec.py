@@ -1,0 +1,296 @@
+"""A JIT scenario section as plain data: subscriptions, networks, NSGs, firewalls, VMs, roles, JIT policies,
+a timeline of actions and a stochastic workload, validated with pydantic and built into a :class:`JitVm`.
+
+A scenario file's ``jit:`` section is this mapping. Errors name the field path (``vms[2].private_ip``).
+Times are ISO-8601 durations from the scenario's start (``PT2H``) or minutes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from pim_sim.core.clock import minutes
+from pim_sim.errors import ModelError
+
+from .network import (
+    Access,
+    AzureFirewall,
+    CreatedBy,
+    Deployment,
+    DnatRule,
+    OsType,
+    Plan,
+    Platform,
+    SecurityRule,
+    VirtualMachine,
+    parse_ports,
+    parse_prefixes,
+)
+from .rbac import custom_role
+from .service import ADMIN, JitVm, attach
+from .workload import RequestWorkload
+
+When = str | float | int
+
+
+class JitSpecError(ModelError):
+    def __init__(self, field_name: str, problem: str):
+        self.field, self.problem = field_name, problem
+        super().__init__(f"jit.{field_name}: {problem}")
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SubscriptionSpec(_Spec):
+    id: str
+    plan: Literal["Off", "Plan 1", "Plan 2"] = "Plan 2"
+    jit_disabled_in_security_policy: bool = False
+
+
+class VnetSpec(_Spec):
+    id: str
+    address_space: list[str] = ["10.0.0.0/16"]
+
+
+class SubnetSpec(_Spec):
+    id: str
+    vnet: str
+    prefix: str
+    nsg: str | None = None
+
+
+class RuleSpec(_Spec):
+    name: str
+    priority: int = Field(ge=100, le=4096)
+    access: Literal["Allow", "Deny"]
+    sources: str | list[str] = "*"
+    destinations: str | list[str] = "*"
+    ports: str | int | list[str | int] = "*"
+    protocol: Literal["TCP", "UDP", "ICMP", "*"] = "*"
+
+    def build(self) -> SecurityRule:
+        return SecurityRule(self.name, self.priority, Access(self.access), parse_prefixes(self.sources),
+                            parse_prefixes(self.destinations), parse_ports(self.ports), self.protocol)
+
+
+class NsgSpec(_Spec):
+    id: str
+    rules: list[RuleSpec] = []
+
+
+class FirewallSpec(_Spec):
+    id: str
+    vnet: str
+    public_ip: str
+    private_ip: str
+    firewall_manager: bool = False
+
+
+class DnatSpec(_Spec):
+    firewall: str
+    name: str
+    sources: str | list[str] = "*"
+    port: int = Field(ge=0, le=65535)
+    translated_ip: str
+    translated_port: int = Field(ge=0, le=65535)
+    protocol: Literal["TCP", "UDP"] = "TCP"
+
+
+class VmSpec(_Spec):
+    id: str
+    subnet: str
+    private_ip: str
+    os: Literal["Windows", "Linux"] = "Windows"
+    deployment: Literal["ResourceManager", "Classic"] = "ResourceManager"
+    platform: Literal["Azure VM", "VM Scale Set (Flexible)", "Azure Arc-enabled server"] = "Azure VM"
+    nic_nsg: str | None = None
+    public_ip: str | None = None
+    firewall: str | None = None
+
+
+class RoleSpec(_Spec):
+    name: str
+    actions: list[str]
+    not_actions: list[str] = []
+
+
+class AssignmentSpec(_Spec):
+    principal: str
+    role: str
+    scope: str
+
+
+class PortSpec(_Spec):
+    number: int
+    protocol: Literal["TCP", "UDP", "*"] = "*"
+    sources: str | list[str] = "*"
+    max_duration: str | float = "PT3H"
+
+
+class EnableSpec(_Spec):
+    vms: list[str]
+    path: Literal["defender", "vm_blade", "powershell", "rest"] = "defender"
+    ports: list[PortSpec] | None = None
+    by: str = ADMIN
+    name: str | None = None
+    location: str = "westeurope"
+
+
+class StepSpec(_Spec):
+    """One timeline action at ``at``."""
+
+    at: When
+    action: Literal["enable", "request", "connect", "add_rule", "remove_rule", "set_plan"]
+    principal: str | None = None
+    vm: str | None = None
+    vms: list[str] | None = None
+    ports: list[int] | None = None
+    port: int | None = None
+    duration: str | float | None = None
+    source: str | None = None
+    caller_ip: str | None = None
+    justification: str = ""
+    session: str | float | None = None
+    nsg: str | None = None
+    rule: RuleSpec | None = None
+    name: str | None = None
+    subscription: str | None = None
+    plan: Literal["Off", "Plan 1", "Plan 2"] | None = None
+    path: Literal["defender", "vm_blade", "powershell", "rest"] = "defender"
+    port_rules: list[PortSpec] | None = None
+
+
+class WorkloadSpec(_Spec):
+    users: list[str]
+    vms: list[str] = []
+    rate_per_day: float = Field(4.0, ge=0)
+    durations: list[float] = [30.0, 60.0, 120.0, 180.0]
+    connect_probability: float = Field(0.9, ge=0, le=1)
+    until: str | float = "P7D"
+
+
+class JitSection(_Spec):
+    subscriptions: list[SubscriptionSpec] = []
+    vnets: list[VnetSpec] = []
+    subnets: list[SubnetSpec] = []
+    nsgs: list[NsgSpec] = []
+    firewalls: list[FirewallSpec] = []
+    dnat_rules: list[DnatSpec] = []
+    vms: list[VmSpec] = []
+    roles: list[RoleSpec] = []
+    assignments: list[AssignmentSpec] = []
+    policies: list[EnableSpec] = []
+    timeline: list[StepSpec] = []
+    workload: WorkloadSpec | None = None
+
+
+def _loc(loc) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def parse(data: Mapping) -> JitSection:
+    """The validated section, or :class:`JitSpecError` naming the first bad field."""
+    try:
+        return JitSection.model_validate(data)
+    except ValidationError as e:
+        err = e.errors()[0]
+        raise JitSpecError(_loc(err["loc"]) or "(section)", err["msg"]) from None
+
+
+def _ports(specs):
+    return None if specs is None else [s.model_dump() for s in specs]
+
+
+def build(data: Mapping | JitSection, sim=None) -> JitVm:
+    """A :class:`JitVm` on ``sim`` (a Simulation, a host or None) set up from the section, its timeline scheduled."""
+    section = data if isinstance(data, JitSection) else parse(data)
+    jit = attach(sim)
+    where = "subscriptions"
+    try:
+        for s in section.subscriptions:
+            jit.add_subscription(s.id, Plan(s.plan), jit_disabled_in_security_policy=s.jit_disabled_in_security_policy)
+        where = "vnets"
+        for v in section.vnets:
+            jit.add_vnet(v.id, tuple(v.address_space))
+        where = "nsgs"
+        for n in section.nsgs:
+            jit.add_nsg(n.id)
+        where = "subnets"
+        for s in section.subnets:
+            jit.add_subnet(s.id, s.vnet, s.prefix, s.nsg)
+        where = "firewalls"
+        for f in section.firewalls:
+            jit.add_firewall(AzureFirewall(f.id, f.vnet, f.public_ip, f.private_ip, f.firewall_manager))
+        where = "nsgs"
+        for n in section.nsgs:
+            for r in n.rules:
+                jit.add_rule(n.id, r.build())
+        where = "dnat_rules"
+        for d in section.dnat_rules:
+            jit.add_dnat(d.firewall, DnatRule(d.name, "user", parse_prefixes(d.sources), d.port, d.translated_ip,
+                                              d.translated_port, d.protocol, CreatedBy.USER))
+        where = "vms"
+        for v in section.vms:
+            jit.add_vm(VirtualMachine(v.id, v.subnet, v.private_ip, OsType(v.os), Deployment(v.deployment),
+                                      Platform(v.platform), "", v.nic_nsg, v.public_ip, v.firewall))
+        where = "roles"
+        for r in section.roles:
+            jit.define_role(custom_role(r.name, r.actions, r.not_actions))
+        where = "assignments"
+        for a in section.assignments:
+            jit.assign_role(a.principal, a.role, a.scope)
+        where = "policies"
+        for p in section.policies:
+            jit.enable(p.vms, by=p.by, path=p.path, ports=_ports(p.ports), policy_name=p.name, location=p.location)
+        where = "timeline"
+        for i, step in enumerate(section.timeline):
+            where = f"timeline[{i}]"
+            jit.at(minutes(step.at), _step(jit, step, where))
+        if section.workload is not None:
+            w = section.workload
+            where = "workload"
+            RequestWorkload(tuple(w.users), tuple(w.vms), w.rate_per_day, tuple(w.durations),
+                            w.connect_probability).start(jit, minutes(w.until))
+    except JitSpecError:
+        raise
+    except ModelError as e:
+        raise JitSpecError(where, str(e)) from None
+    return jit
+
+
+def _need(step: StepSpec, where: str, *names: str) -> None:
+    lacking = [n for n in names if getattr(step, n) is None]
+    if lacking:
+        raise JitSpecError(where, f"action {step.action!r} needs {', '.join(lacking)}")
+
+
+def _step(jit: JitVm, step: StepSpec, where: str):
+    """The timeline step as a function to run at its time (its fields checked now)."""
+    a = step.action
+    if a == "request":
+        _need(step, where, "principal", "vm", "ports")
+        extra = {} if step.caller_ip is None else {"caller_ip": step.caller_ip}
+        return lambda: jit.request(step.principal, step.vm, step.ports, duration=step.duration, source=step.source,
+                                   justification=step.justification, **extra)
+    if a == "connect":
+        _need(step, where, "source", "vm", "port")
+        return lambda: jit.connect(step.source, step.vm, step.port, session_minutes=step.session)
+    if a == "enable":
+        _need(step, where, "vms")
+        return lambda: jit.enable(step.vms, by=step.principal or ADMIN, path=step.path, ports=_ports(step.port_rules))
+    if a == "add_rule":
+        _need(step, where, "nsg", "rule")
+        return lambda: jit.add_rule(step.nsg, step.rule.build())
+    if a == "remove_rule":
+        _need(step, where, "nsg", "name")
+        return lambda: jit.remove_rule(step.nsg, step.name)
+    _need(step, where, "subscription", "plan")
+    return lambda: jit.set_plan(step.subscription, Plan(step.plan))
