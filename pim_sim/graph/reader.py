@@ -126,7 +126,7 @@ def load_json(source, *, name: str | None = None) -> dict | list:
                 raise untrusted.InputError(where, f"larger than {MAX_BYTES:,} characters")
             return untrusted.parse_json(source, where)
     except untrusted.InputError as e:
-        raise GraphImportError(e.where, e.field or "file", e.problem, source="") from None
+        raise GraphImportError(e.where, e.field or "(top level)", e.problem, source="") from None
     raise GraphImportError(name or "input", "(top level)", f"a {type(source).__name__} is not an export: give a "
                            "pathlib.Path, bytes, JSON text or a parsed object or list", source="")
 

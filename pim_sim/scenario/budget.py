@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from pim_sim.results.tables import Results
     from pim_sim.scenario.model import Scenario
 
-CLI_BUDGET = 1_000_000
+CLI_BUDGET = 500_000
 DASHBOARD_BUDGET = 50_000
 DASHBOARD_RECORDS = 1_000_000
 DASHBOARD_SECONDS = 60.0

@@ -336,12 +336,7 @@ def _validate(doc: Document, budget: int | None = CLI_BUDGET, folder: Path | Non
         except ScenarioError as more:
             issues.extend(more.issues)
         raise ScenarioError(sorted(_unique(issues), key=lambda i: i.line or 0)) from None
-    scenario = _Checker(doc, spec, folder=folder).scenario()
-    try:
-        check_scenario(scenario, budget)
-    except BudgetError as e:
-        raise ScenarioError([doc.issue(("workload",) if spec.workload is not None else ("horizon",), str(e))]) from None
-    return scenario
+    return _Checker(doc, spec, folder=folder, budget=budget).scenario()
 
 
 class _Shown(str):
@@ -394,8 +389,8 @@ class _Checker:
     """Cross-reference checks that need the whole scenario (is 'carol' a user here?)."""
 
     def __init__(self, doc: Document, spec: ScenarioSpec, kept: dict[tuple, list[int]] | None = None,
-                 folder: Path | None = None):
-        self.doc, self.spec, self.kept, self.folder = doc, spec, kept or {}, folder
+                 folder: Path | None = None, budget: int | None = None):
+        self.doc, self.spec, self.kept, self.folder, self.budget = doc, spec, kept or {}, folder, budget
         self.issues: list[Issue] = []
         self.book = SettingsBook()
 
@@ -427,6 +422,11 @@ class _Checker:
         self._observations(tenant)
         inherited = base.assignments if base else ()
         scenario = Scenario(spec, tenant, settings, (*inherited, *spec.assignments), self.doc.file)
+        try:  # before the dry run, which alone costs as much as the assignments it makes
+            check_scenario(scenario, self.budget)
+        except BudgetError as e:
+            self.fail(("workload",) if spec.workload is not None else ("horizon",), str(e))
+            raise ScenarioError(_unique(self.issues)) from None
         # Made even when other parts failed, so PIM's refusals are reported with every other problem at once.
         self._dry_run(scenario, len(inherited), skip={len(inherited) + i for i in unusable})
         if self.issues:

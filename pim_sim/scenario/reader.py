@@ -187,7 +187,7 @@ def read(text: str | bytes, file: str = "<text>") -> Document:
         mark = getattr(e, "problem_mark", None)
         problem = getattr(e, "problem", None) or str(e)
         context = getattr(e, "context", None)
-        detail = f"{context}, {problem}" if context else problem
+        detail = " ".join((f"{context}, {problem}" if context else problem).split())  # one line
         raise ScenarioError([Issue(file, mark.line + 1 if mark else None, "", f"this is not valid YAML: {detail}")]) \
             from None
     if root is None:

@@ -158,8 +158,8 @@ class PresetSpec(Spec):
     """A named preset tenant to start from. ``users`` and ``privileged`` size the generated ones."""
 
     name: Name
-    users: int | None = Field(None, ge=1)
-    privileged: int | None = Field(None, ge=0)
+    users: int | None = Field(None, ge=1, le=1_000_000)  # the preset names its own, smaller limit
+    privileged: int | None = Field(None, ge=0, le=1_000_000)
 
 
 # ------------------------------------------------------------------------------ role settings
