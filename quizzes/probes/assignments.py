@@ -1,0 +1,179 @@
+"""Probes on extend and renew, assignment rules and who manages what."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pim_sim import Group, PimRefusal, Simulation
+from quizzes.probes.base import DAY, Lab, activities, logged, probe, refusal, statuses
+
+
+# --- extend and renew ------------------------------------------------------------------------------
+@probe("alice has a 30-day eligible assignment of Security Administrator. She asks to extend it on several days, "
+       "bob (Privileged Role Administrator) decides, and after it expires she asks to renew on several days.")
+def extend_renew(lab: Lab) -> dict[str, Any]:
+    def fresh(label: str) -> tuple[Simulation, str]:
+        sim = lab.sim(label)
+        sim.assign("bob", "Privileged Role Administrator", kind="active", justification="PIM admin")
+        sim.assign("carol", "Security Reader", kind="active", justification="reader")
+        sim.assign("alice", "Security Administrator", kind="eligible", duration="P30D")
+        return sim, sim.find("alice", "Security Administrator", kind="eligible").id
+
+    extend_ok = []
+    for days_left in (30, 20, 15, 14, 10, 1):
+        sim, _ = fresh(f"extend-{days_left}-days-left")
+        sim.run((30 - days_left) * DAY + 1)
+        if refusal(lambda s=sim: s.request_extend("alice", "Security Administrator", justification="x")) is None:
+            extend_ok.append(days_left)
+    sim, sid = fresh("extend-decided")
+    sim.run(20 * DAY)
+    req = sim.request_extend("alice", "Security Administrator", justification="project runs longer", duration="P30D")
+    pending = str(req.status)
+    still_ok = sim.holds("alice", "Security Administrator") or sim.find("alice", "Security Administrator") is not None
+    self_ = refusal(lambda: sim.decide_update(req.id, by="alice"))
+    reader = refusal(lambda: sim.decide_update(req.id, by="carol"))
+    before_decision = len(sim.audit)
+    decided = sim.decide_update(req.id, by="bob", justification="ok")
+    decision_record = logged(sim, req.id, since=before_decision)[0]
+    extend_statuses = statuses(sim, req.id)
+    new_end = sim.schedules[sid].end
+    renew_ok = []
+    for days_after in (1, 7, 29, 30, 31, 60, 90):
+        s2, _ = fresh(f"renew-{days_after}-days-after")
+        s2.run(30 * DAY + days_after * DAY - 1)
+        if refusal(lambda s=s2: s.request_renew("alice", "Security Administrator", justification="x")) is None:
+            renew_ok.append(days_after)
+    s3, _ = fresh("renew-decided")
+    s3.run(35 * DAY)
+    renew = s3.request_renew("alice", "Security Administrator", justification="back on the project", duration="P30D")
+    s3.decide_update(renew.id, by="bob", justification="ok")
+    s4, sid4 = fresh("admin-extend")
+    s4.run(5 * DAY)
+    admin = s4.admin_extend(sid4, "P30D", by="bob", justification="direct")
+    return {
+        "extend_allowed_days_before_end": extend_ok,
+        "extend_window_days": max(extend_ok),
+        "extend_allowed_far_from_end": 30 in extend_ok,
+        "extend_request_status": pending,
+        "extend_status_order": extend_statuses,
+        "extend_run_activities": activities(sim, "PIM"),
+        "renew_run_activities": activities(s3, "PIM"),
+        "extend_needs_admin_decision": pending == "PendingAdminDecision",
+        "extend_activity": logged(sim, req.id)[0].activity,
+        "extend_self_approval_refused": self_ is not None,
+        "extend_non_admin_refused": reader is not None,
+        "extend_decided_status": str(decided.status),
+        "extend_decision_activity": decision_record.activity,
+        "extend_added_days": (new_end - 30 * DAY) / DAY,
+        "renew_allowed_days_after_expiry": renew_ok,
+        "renew_window_days": max(renew_ok),
+        "renew_activity": logged(s3, renew.id)[0].activity,
+        "renewed_holds_eligibility": s3.find("alice", "Security Administrator", kind="eligible") is not None,
+        "admin_extend_status": str(s4.requests[admin.id].status),
+        "admin_extend_needs_approval": s4.requests[admin.id].status.value in ("PendingAdminDecision",
+                                                                              "PendingApproval"),
+        "admin_extend_action": str(admin.action),
+        "eligible_during_extend_request": still_ok,
+    }
+
+
+@probe("ops is a role-assignable group eligible for Security Administrator with alice as a member; alice tries "
+       "to extend the assignment she inherits through the group.")
+def extend_via_group(lab: Lab) -> dict[str, Any]:
+    sim = lab.sim("extend-via-group", groups=[Group("ops", role_assignable=True, members=("alice",))])
+    sim.assign("ops", "Security Administrator", kind="eligible", duration="P10D")
+    sim.run(2 * DAY)
+    own = refusal(lambda: sim.request_extend("alice", "Security Administrator", justification="x"))
+    activated = refusal(lambda: sim.activate("alice", "Security Administrator", duration="PT1H", justification="x"))
+    return {
+        "member_can_extend_group_assignment": own is None,
+        "member_can_activate_group_eligibility": activated is None,
+    }
+
+
+# --- assignments -------------------------------------------------------------------------------------
+@probe("An administrator makes assignments of 4 and 5 minutes, removes one at once, tries to make a service "
+       "principal eligible, removes the last active Global Administrator, and schedules one for tomorrow.")
+def assignment_rules(lab: Lab) -> dict[str, Any]:
+    sim = lab.sim("assignment-rules", service_principals=["deploy-app"])
+    shortest = [m for m in (1, 4, 5, 10)
+                if refusal(lambda m=m: sim.assign("alice", "Reports Reader", kind="eligible", duration=m)) is None]
+    sim.assign("bob", "Security Reader", kind="eligible")
+    sid = sim.find("bob", "Security Reader", kind="eligible").id
+    removable_after = []
+    for wait in (1, 2, 3, 4, 5, 6):
+        sim.run(wait)  # the assignment was made at minute 0
+        if refusal(lambda: sim.remove(sid)) is None:
+            removable_after.append(wait)
+            break
+    sp_eligible = refusal(lambda: sim.assign("deploy-app", "Application Administrator", kind="eligible"))
+    sp_active_timebound = refusal(lambda: sim.assign("deploy-app", "Application Administrator", kind="active",
+                                                     duration="P30D", justification="pipeline"))
+    ga = lab.sim("last-global-admin")
+    ga.assign("alice", "Global Administrator", kind="active", justification="only GA")
+    ga.advance("PT10M")
+    last = refusal(lambda: ga.remove(ga.find("alice", "Global Administrator", kind="active").id))
+    ga.assign("bob", "Global Administrator", kind="active", justification="second GA")
+    ga.advance("PT10M")
+    not_last = refusal(lambda: ga.remove(ga.find("alice", "Global Administrator", kind="active").id))
+    later = lab.sim("future-start")
+    later.assign("carol", "Security Reader", kind="active", justification="starts tomorrow", start="P1D")
+    before = later.holds("carol", "Security Reader")
+    later.run("P1DT1M")
+    return {
+        "shortest_assignment_minutes": min(shortest),
+        "earliest_removal_minutes": removable_after[0] if removable_after else None,
+        "service_principal_eligible_refused": sp_eligible is not None,
+        "service_principal_timebound_active_allowed": sp_active_timebound is None,
+        "last_global_admin_removal_refused": last is not None,
+        "other_global_admin_removal_refused": not_last is not None,
+        "future_assignment_holds_before_start": before,
+        "future_assignment_holds_after_start": later.holds("carol", "Security Reader"),
+        "remove_activity": logged(sim, target="bob")[-1].activity,
+    }
+
+
+# --- who manages what ---------------------------------------------------------------------------------
+@probe("Security Administrator, Privileged Role Administrator, Global Reader, Owner and User Access Administrator "
+       "holders each try to make an Entra role and an Azure role assignment.")
+def who_manages(lab: Lab) -> dict[str, Any]:
+    sub = "/subscriptions/prod"
+    users = ("alice", "sam", "pat", "gina", "olga", "uma", "carl")
+    sim = lab.sim("who-manages", users=users, scopes=[sub])
+    sim.assign("sam", "Security Administrator", kind="active", justification="x")
+    sim.assign("pat", "Privileged Role Administrator", kind="active", justification="x")
+    sim.assign("gina", "Global Administrator", kind="active", justification="x")
+    sim.assign("olga", "Owner", sub, kind="active", justification="x", duration="P30D")
+    sim.assign("uma", "User Access Administrator", sub, kind="active", justification="x", duration="P30D")
+    sim.assign("carl", "Contributor", sub, kind="active", justification="x", duration="P30D")
+    sim.advance("PT10M")
+    entra, azure = [], []
+    for who in ("sam", "pat", "gina", "olga", "uma", "carl"):
+        if refusal(lambda w=who: sim.assign("alice", "Helpdesk Administrator", kind="eligible", by=w)) is None:
+            entra.append(who)
+        if refusal(lambda w=who: sim.assign("alice", "Reader", sub, kind="eligible", duration="P30D", by=w)) is None:
+            azure.append(who)
+    role_of = {"sam": "Security Administrator", "pat": "Privileged Role Administrator", "gina": "Global Administrator",
+               "olga": "Owner", "uma": "User Access Administrator", "carl": "Contributor"}
+    settings_by = []
+    for who in ("sam", "pat", "olga"):
+        try:
+            sim.set_settings("Helpdesk Administrator", by=who, require_ticket=True)
+            settings_by.append(role_of[who])
+        except PimRefusal:
+            pass
+    azure_settings_by = []
+    for who in ("pat", "olga", "uma"):
+        try:
+            sim.set_settings("Reader", sub, by=who, require_ticket=True)
+            azure_settings_by.append(role_of[who])
+        except PimRefusal:
+            pass
+    return {
+        "entra_assignment_managers": sorted(role_of[w] for w in entra),
+        "azure_assignment_managers": sorted(role_of[w] for w in azure),
+        "pra_manages_azure": "pat" in azure,
+        "owner_manages_entra": "olga" in entra,
+        "entra_settings_editors": sorted(settings_by),
+        "azure_settings_editors": sorted(azure_settings_by),
+    }

@@ -1,0 +1,71 @@
+"""Probes on licence lapse and licence seats."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from quizzes.probes.base import Lab, probe, refusal
+
+
+# --- licences ------------------------------------------------------------------------------------------
+@probe("A P2 tenant where alice is eligible for Global Administrator (approval by dave), bob has a 30-day active "
+       "Security Reader assignment and carol a permanent Reports Reader one; on day 1 the licence lapses to Free.")
+def licence_lapse(lab: Lab) -> dict[str, Any]:
+    sim = lab.sim("licence-lapse")
+    sim.assign("alice", "Global Administrator", kind="eligible")
+    sim.assign("bob", "Security Reader", kind="active", justification="x", duration="P30D")
+    sim.assign("carol", "Reports Reader", kind="active", justification="x")
+    sim.set_settings("Global Administrator", require_approval=True, approvers=("dave",))
+    sim.run("P1D")
+    emails_before = len(sim.notifications)
+    sim.set_licence("Free")
+    activation = refusal(lambda: sim.activate("alice", "Global Administrator", duration="PT1H", justification="x"))
+    sim.run("P40D")
+    bob = sim.find("bob", "Security Reader", kind="active")
+    return {
+        "eligible_kept": sim.find("alice", "Global Administrator", kind="eligible") is not None,
+        "timebound_active_after_lapse": ("permanent" if bob is not None and bob.end is None
+                                         else "ended" if bob is None else "time-bound"),
+        "bob_holds_after_original_end": sim.holds("bob", "Security Reader"),
+        "permanent_active_kept": sim.holds("carol", "Reports Reader"),
+        "approval_setting_kept": sim.settings_for("Global Administrator", "/").require_approval,
+        "activation_after_lapse_rule": activation.rule if activation else "accepted",
+        "emails_after_lapse": len(sim.notifications) > emails_before,
+        "why_not_after_lapse": str(sim.why_not("alice", "Global Administrator").reason),
+        "pim_licences": sorted(str(lic) for lic in ("Free", "P1", "P2", "Governance") if _has_pim(lab, lic)),
+    }
+
+
+def _has_pim(lab: Lab, licence: str) -> bool:
+    """Can an administrator make an eligible assignment on this licence? Tried, not looked up."""
+    sim = lab.sim(f"licence-{licence}", licence=licence)
+    return refusal(lambda: sim.assign("alice", "Reports Reader", kind="eligible")) is None
+
+
+# --- licence seats --------------------------------------------------------------------------------------
+@probe("Fourteen users are eligible for Security Reader and approval needs one of three approvers; erin has a "
+       "permanent active Reports Reader assignment, a service principal a time-bound active one, and rev reviews "
+       "the role in an access review.")
+def licence_seats(lab: Lab) -> dict[str, Any]:
+    from pim_sim.core.licensing import seats_needed
+
+    eligible = tuple(f"user{i:02d}" for i in range(1, 15))
+    approvers = ("ann", "ben", "cat")
+    sim = lab.sim("seats", users=(*eligible, *approvers, "erin", "rev"), service_principals=["deploy-app"])
+    for u in eligible:
+        sim.assign(u, "Security Reader", kind="eligible")
+    sim.set_settings("Security Reader", require_approval=True, approvers=approvers)
+    sim.assign("erin", "Reports Reader", kind="active", justification="x")
+    sim.assign("deploy-app", "Application Administrator", kind="active", justification="pipeline", duration="P30D")
+    from pim_sim.features.reviews import AccessReview
+
+    sim.reviews.create(AccessReview("seats", "Security Reader", selected=("rev",), duration_days=7))
+    report = seats_needed(sim)
+    return {
+        "reviewer_needs_seat": "rev" in report.people,
+        "seats_needed": len(report.assignees | report.approvers),
+        "seats_with_reviewer": report.needed,
+        "approvers_need_seats": set(approvers) <= report.people,
+        "permanent_active_needs_seat": "erin" in report.people,
+        "service_principal_needs_p2_seat": "deploy-app" in report.people,
+    }

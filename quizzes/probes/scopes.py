@@ -1,0 +1,92 @@
+"""Probes on Azure scopes and groups."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pim_sim import Group
+from quizzes.probes.base import Lab, probe, refusal
+
+
+# --- scopes --------------------------------------------------------------------------------------------
+@probe("In a tree corp > prod > web (management group, subscription, resource group), alice is eligible for "
+       "Contributor on prod and bob for Reader on web, erin for Reader on prod (she activates it on vm1 only); "
+       "carol is User Administrator for an administrative unit; approval is required for Contributor on prod only.")
+def scopes(lab: Lab) -> dict[str, Any]:
+    mg = "/providers/Microsoft.Management/managementGroups/corp"
+    sub, other = "/subscriptions/prod", "/subscriptions/dev"
+    rg = f"{sub}/resourceGroups/web"
+    vm = f"{rg}/providers/Microsoft.Compute/virtualMachines/vm1"
+    au = "/administrativeUnits/sales"
+    sim = lab.sim("scopes", users=("alice", "bob", "carol", "dave", "erin"), scopes=[(sub, mg), (other, mg), rg, vm, au])
+    sim.assign("alice", "Contributor", sub, kind="eligible", duration="P90D")
+    sim.assign("bob", "Reader", rg, kind="eligible", duration="P90D")
+    sim.assign("dave", "Contributor", rg, kind="eligible", duration="P90D")
+    sim.assign("carol", "User Administrator", au, kind="active", justification="sales helpdesk", duration="P90D")
+    sim.assign("erin", "Reader", sub, kind="eligible", duration="P90D")
+    sim.set_settings("Contributor", sub, require_approval=True, approvers=("carol",))
+    sim.advance("PT10M")
+    at_sub = sim.activate("alice", "Contributor", sub, duration="PT2H", justification="x")
+    sim.approve(at_sub.id, by="carol")
+    sim.activate("bob", "Reader", rg, duration="PT2H", justification="x")
+    at_rg = sim.activate("dave", "Contributor", rg, duration="PT2H", justification="x")
+    narrowed = refusal(lambda: sim.activate("erin", "Reader", vm, duration="PT2H", justification="only vm1"))
+    sim.advance("PT1M")
+    return {
+        "subscription_activation_status": str(sim.requests[at_sub.id].status),
+        "alice_holds_at_resource_group": sim.holds("alice", "Contributor", rg),
+        "alice_holds_at_resource": sim.holds("alice", "Contributor", vm),
+        "alice_holds_at_management_group": sim.holds("alice", "Contributor", mg),
+        "alice_holds_at_sibling_subscription": sim.holds("alice", "Contributor", other),
+        "bob_holds_at_subscription": sim.holds("bob", "Reader", sub),
+        "bob_holds_at_resource_group": sim.holds("bob", "Reader", rg),
+        "inherited_directions": sorted(
+            d for d, ok in (("down to child scopes", sim.holds("alice", "Contributor", rg)),
+                            ("up to parent scopes", sim.holds("alice", "Contributor", mg)),
+                            ("across to sibling scopes", sim.holds("alice", "Contributor", other))) if ok),
+        "resource_group_activation_status": str(sim.requests[at_rg.id].status),
+        "settings_inherited_by_child": str(sim.requests[at_rg.id].status) != "Provisioned",
+        "resource_group_settings_note": sim.why_not("dave", "Contributor", rg).settings_note,
+        "narrowed_activation_allowed": narrowed is None,
+        "narrowed_activation_covers_resource": sim.holds("erin", "Reader", vm),
+        "narrowed_activation_covers_subscription": sim.holds("erin", "Reader", sub),
+        "au_holder_has_directory_wide_role": sim.holds("carol", "User Administrator"),
+        "au_holder_has_role_in_unit": sim.holds("carol", "User Administrator", au),
+    }
+
+
+@probe("tier0 is a role-assignable group with an active Global Administrator assignment; alice is an eligible "
+       "member of tier0 and activates the membership. Other groups: a plain security group and a dynamic group.")
+def groups(lab: Lab) -> dict[str, Any]:
+    tier0 = Group("tier0", role_assignable=True)
+    staff = Group("staff")
+    dyn = Group("auto", dynamic=True)
+    sub = "/subscriptions/prod"
+    sim = lab.sim("pim-for-groups", groups=[tier0, staff, dyn], scopes=[sub])
+    sim.assign("tier0", "Global Administrator", kind="active", justification="tier 0 admins")
+    sim.assign("alice", "Member", "/groups/tier0", kind="eligible", duration="P30D")
+    sim.set_settings("Member", "/groups/tier0", require_approval=True, approvers=("bob",))
+    sim.assign("carol", "Owner", "/groups/tier0", kind="eligible", duration="P30D")
+    sim.advance("PT10M")
+    before = sim.holds("alice", "Global Administrator")
+    req = sim.activate("alice", "Member", "/groups/tier0", duration="PT1H", justification="x")
+    pending = str(req.status)
+    sim.approve(req.id, by="bob")
+    after = sim.why_not("alice", "Global Administrator")
+    owner = sim.activate("carol", "Owner", "/groups/tier0", duration="PT1H", justification="x")
+    plain = refusal(lambda: sim.assign("staff", "Security Reader", kind="eligible"))
+    azure = refusal(lambda: sim.assign("staff", "Reader", sub, kind="eligible", duration="P30D"))
+    dynamic = refusal(lambda: sim.assign("bob", "Member", "/groups/auto", kind="eligible", duration="P30D"))
+    return {
+        "eligible_member_holds_role_before": before,
+        "activated_member_holds_role": after.reason == "has access",
+        "holds_through": "group" if after.holdings and after.holdings[0].via_group else "direct",
+        "member_activation_status": pending,
+        "owner_activation_status": str(owner.status),
+        "member_and_owner_settings_separate": pending != str(owner.status),
+        "plain_group_entra_role_refused": plain is not None,
+        "plain_group_entra_role_code": plain.code if plain else "",
+        "plain_group_azure_role_allowed": azure is None,
+        "dynamic_group_refused": dynamic is not None,
+        "group_roles": sorted({s.role for s in sim.schedules.values() if s.surface == "groups"}),
+    }
