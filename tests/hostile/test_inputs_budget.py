@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
-from pim_sim import budget, runner
+from pim_sim import runner
 from pim_sim.cli import app
-from pim_sim.scenario import Scenario, ScenarioError, list_scenarios, load_scenario
+from pim_sim.scenario import Scenario, ScenarioError, budget, list_scenarios, load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 # The 300-byte file: 50,000 users, 100 activations a day, five years.

@@ -14,9 +14,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
-from pim_sim import baseline, graph_import
 from pim_sim.cli import app
 from pim_sim.errors import ModelError
+from pim_sim.graph import reader as graph_import
+from pim_sim.posture import baseline
 
 ROOT = Path(__file__).resolve().parents[2]
 FIX = ROOT / "tests" / "fixtures" / "graph"

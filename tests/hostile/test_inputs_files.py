@@ -16,9 +16,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
-from pim_sim import baseline, graph_import, untrusted
 from pim_sim.cli import app
 from pim_sim.errors import ModelError
+from pim_sim.graph import reader as graph_import
+from pim_sim.io import untrusted
+from pim_sim.posture import baseline
 from pim_sim.scenario import Scenario, ScenarioError, load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -100,7 +102,8 @@ class Upload:
         return self.data
 
 
-@pytest.mark.parametrize("data", [json.dumps("/etc/passwd").encode(), b"/etc/passwd", b"\xff\xfe" + "/dev/zero".encode("utf-16-le")])
+@pytest.mark.parametrize("data", [json.dumps("/etc/passwd").encode(), b"/etc/passwd",
+                                  b"\xff\xfe" + "/dev/zero".encode("utf-16-le")])
 def test_the_posture_page_never_follows_an_uploaded_string(monkeypatch, target, data):
     import streamlit as st
 

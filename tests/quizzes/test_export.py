@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import re
 import zipfile
 from xml.etree import ElementTree as ET
 
@@ -18,7 +19,10 @@ from hypothesis import strategies as st
 from quiz_samples import samples
 
 from quizzes import export as E
+from quizzes.export import gift as Egift
+from quizzes.export import qti as Eqti
 from quizzes.grading import grade, key_of
+from quizzes.schema import BLANK
 
 QS = samples()
 BY_TYPE = {q.type: q for q in QS}
@@ -152,7 +156,7 @@ def test_anki_file_has_the_headers_anki_reads_and_four_fields_per_note():
 def test_anki_cards_show_texts_in_an_order_that_does_not_give_the_key_away(real_questions):
     singles = [q for q in real_questions if q.type == "single"]
     _, notes = E.parse_anki_notes(E.to_anki(singles))
-    first = [E.re.search(r'<li data-id="([^"]*)"', n.front).group(1) for n in notes]
+    first = [re.search(r'<li data-id="([^"]*)"', n.front).group(1) for n in notes]
     assert len(set(first) - {None}) > 1 or len(singles) < 5  # not always the same option first
     single = E.parse_anki_notes(E.to_anki([BY_TYPE["single"]]))[1][0]
     assert "<b>Answer:</b> Activate the role" in single.back and "<b>a</b>" not in single.front
@@ -192,13 +196,13 @@ def _keyed_from_moodle(root: ET.Element) -> list[E.Keyed]:
             qid, _ = name.split("/")
             stem, statement = text.split(E.PART)
             truth = next(a.findtext("text") for a in q.findall("answer") if a.get("fraction") == "100") == "true"
-            E._append_part(out, E.Keyed(qid, "yes_no", stem, ((statement, truth),)))
+            Egift._append_part(out, E.Keyed(qid, "yes_no", stem, ((statement, truth),)))
         elif qtype == "matching":
             pairs = sorted((int(s.findtext("answer/text")), s.findtext("text")) for s in q.findall("subquestion"))
             out.append(E.Keyed(name, "ordering", text, tuple(t for _, t in pairs)))
         elif qtype == "gapselect":
             options = [(o.findtext("text"), o.findtext("group")) for o in q.findall("selectoption")]
-            slots = [int(n) for n in E.re.findall(r"\[\[(\d+)\]\]", text)]
+            slots = [int(n) for n in re.findall(r"\[\[(\d+)\]\]", text)]
             groups = [options[n - 1][1] for n in slots]
             assert len(set(groups)) == len(groups)  # each gap chooses among its own group
             out.append(E.Keyed(name, "dropdown", text, tuple(options[n - 1][0] for n in slots)))
@@ -216,7 +220,7 @@ def test_moodle_xml_keeps_every_question_and_key():
     for g, w in zip(got, want, strict=True):
         if w.type == "dropdown":  # gapselect numbers its gaps; compare the texts chosen, in stem order
             assert g.key == tuple(t for _, t in w.key)
-            assert E.BLANK.sub("#", dropdown.stem) == E.re.sub(r"\[\[\d+\]\]", "#", g.stem)
+            assert BLANK.sub("#", dropdown.stem) == re.sub(r"\[\[\d+\]\]", "#", g.stem)
         else:
             assert g == w
 
@@ -367,7 +371,7 @@ def test_qti_scoring_agrees_with_the_quiz_for_every_answer(q):
 def test_qti_package_of_generated_and_bank_questions(real_questions):
     _, docs = _qti(real_questions)
     for q in real_questions:
-        item = docs[f"items/{E._qti_ident(q.id)}.xml"]
+        item = docs[f"items/{Eqti._qti_ident(q.id)}.xml"]
         assert _qti_score(item, _qti_response(q, key_of(q))) == pytest.approx(1.0, abs=1e-5)
 
 
@@ -399,7 +403,7 @@ def test_every_format_keeps_any_generated_variant(seed, pick):
     assert E.parse_anki(E.to_anki([q])) == want
     assert len(_keyed_from_moodle(ET.fromstring(E.to_moodle_xml([q]).encode()))) == 1
     _, docs = _qti([q])
-    assert _qti_score(docs[f"items/{E._qti_ident(q.id)}.xml"], _qti_response(q, key_of(q))) == pytest.approx(1.0, abs=1e-5)
+    assert _qti_score(docs[f"items/{Eqti._qti_ident(q.id)}.xml"], _qti_response(q, key_of(q))) == pytest.approx(1.0, abs=1e-5)
     row = next(csv.DictReader(io.StringIO(E.to_csv([q]))))
     assert grade(q, E.parse_response(q, row["key"])).score == 1.0
 
