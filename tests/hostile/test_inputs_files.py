@@ -215,12 +215,10 @@ def test_settings_from_follows_no_symlink_out_of_the_scenarios_folder(tmp_path):
 def test_settings_from_reads_a_link_inside_the_folder_and_refuses_special_files(tmp_path):
     (tmp_path / "real.json").write_bytes((FIX / "ga_exchange_v1.json").read_bytes())
     (tmp_path / "policy.json").symlink_to(tmp_path / "real.json")
-    names = "\nsettings_from: {file: policy.json, names: {}}\n"
     path = scenario_with_settings_from(tmp_path, "policy.json")
     with pytest.raises(ScenarioError) as e:  # read, then its approvers are not in this tenant
         load_scenario(path)
     assert "leads outside" not in str(e.value) and "approver" in str(e.value)
-    assert names
     os.mkfifo(tmp_path / "pipe.json")
     with pytest.raises(ScenarioError, match="a FIFO"):
         load_scenario(scenario_with_settings_from(tmp_path, "pipe.json"))
