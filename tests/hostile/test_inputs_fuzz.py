@@ -13,8 +13,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pim_sim import baseline, graph_import, untrusted
 from pim_sim.errors import ModelError
+from pim_sim.graph import reader as graph_import
+from pim_sim.io import untrusted
+from pim_sim.posture import baseline
 from pim_sim.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parents[2]
