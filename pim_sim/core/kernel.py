@@ -9,6 +9,7 @@ through the surface published here, and :mod:`pim_sim.simulation` composes them.
 Published surface (what rules and features call; everything else is private):
 
 - time: ``now``, ``run(until)``, ``advance(by)``, ``at(when, action)``, ``after(delay, fn, *args)``
+- randomness: ``stream(name)`` (an independent ``random.Random`` per name, derived from the seed)
 - records: ``log(...)`` (an audit record), ``notify(...)`` (an email by the role's notification
   rules), ``refuse(...)`` (record a refusal and raise it), ``emit(kind, payload)`` (tell listeners)
 - state: ``next_id``, ``add_schedule``, ``replace_schedule``, ``new_request``, ``set_status``,
@@ -20,6 +21,7 @@ Published surface (what rules and features call; everything else is private):
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections.abc import Callable
 from datetime import datetime
@@ -76,6 +78,7 @@ class Kernel:
         self.behaviours = dict(approvers or {})
         seqs = np.random.SeedSequence(seed).spawn(len(STREAMS))
         self.rng = {n: random.Random(int(s.generate_state(1, np.uint64)[0])) for n, s in zip(STREAMS, seqs, strict=True)}
+        self._streams: dict[str, random.Random] = {}
         self.audit: list[AuditRecord] = []
         self.status_log: list[StatusChange] = []
         self.notifications: list[Notification] = []
@@ -144,6 +147,15 @@ class Kernel:
             action()
         except PimRefusal:
             pass  # already recorded by the action itself
+
+    def stream(self, name: str) -> random.Random:
+        """An independent random stream for a feature, derived from the seed and the stream's name (the
+        same object on every call). The kernel's own streams (``rng``) are not affected by asking."""
+        found = self.rng.get(name) if name in STREAMS else self._streams.get(name)
+        if found is None:
+            digest = hashlib.sha256(f"pim-sim stream {self.seed} {name}".encode()).digest()
+            found = self._streams[name] = random.Random(int.from_bytes(digest[:8], "big"))
+        return found
 
     def after(self, delay: float, fn: Callable, *args) -> None:
         ev = self.env.timeout(delay)

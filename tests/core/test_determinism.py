@@ -4,7 +4,7 @@ import random
 
 from engine_builders import GA, SEC, SUB, tenant
 
-from pim_sim import ApproverBehaviour, Simulation
+from pim_sim import ApproverBehaviour, Simulation, Tenant
 from pim_sim.scenario import workload as wl
 
 DAY = 24 * 60
@@ -79,3 +79,17 @@ def test_a_run_does_not_mutate_its_tenant_or_settings_inputs():
     sim.run(DAY)
     assert repr(t) == before
     assert book.lookup(SEC, "/", sim.tenant.scope("/").surface).require_ticket is False
+
+
+def test_named_streams_are_reproducible_independent_and_leave_the_kernels_alone():
+    a = Simulation(Tenant.build(users=["alice"]), seed=7)
+    b = Simulation(Tenant.build(users=["alice"]), seed=7)
+    c = Simulation(Tenant.build(users=["alice"]), seed=8)
+    assert a.stream("jit_vm") is a.stream("jit_vm")
+    draws = [a.stream("jit_vm").random() for _ in range(5)]
+    assert draws == [b.stream("jit_vm").random() for _ in range(5)]
+    assert draws != [c.stream("jit_vm").random() for _ in range(5)]
+    assert draws != [b.stream("other").random() for _ in range(5)]
+    untouched = Simulation(Tenant.build(users=["alice"]), seed=7)
+    assert [a.rng[n].random() for n in a.rng] == [untouched.rng[n].random() for n in untouched.rng]
+    assert a.stream("approvers") is a.rng["approvers"]
