@@ -1,17 +1,6 @@
-"""Generated questions: templates whose parameters vary with a seed and whose keys come from
-running the simulation.
-
-A template draws its parameters (durations, times, settings, who acts when) from
-``random.Random(seed)``, builds a small :class:`pim_sim.Simulation`, runs it, reads the key off
-the records and returns a :class:`Generated` question of the shared schema with the records
-that prove the key (``evidence``). The same seed gives the same question; another seed gives a
-fresh variant. Every wrong option is a named misconception. Keys are never computed from the
-question's own text: change a rule in the model (or a value in :mod:`pim_sim.facts`) and the
-keys change with it.
-
-Templates rest only on documented behaviour (facts with ``documented=True``): no key depends on
-the modelled provisioning lag, on Azure or Groups defaults, or on who reads an Azure resource
-audit.
+"""What every question template shares: the registry (``@template``), the seeded :class:`Draw`,
+the :class:`Generated` record, the people, roles and scopes templates draw from, and helpers that
+read keys off a run's records. See :mod:`quizzes.generate` for what a template is.
 """
 
 from __future__ import annotations
