@@ -13,6 +13,7 @@ from pim_sim.graph import reader as graph_import
 from pim_sim.graph import writer as graph_export
 from pim_sim.posture import baseline, exercises
 from ui import state, uploads
+from ui.escape import markdown
 
 EXERCISE = "Fix-the-tenant exercise"
 PASTE = "A Graph or ScubaGear export"
@@ -161,7 +162,7 @@ def export_page() -> None:
             for note in imported.notes:
                 st.caption(f"{note.where}: {note.message}")
     except ModelError as e:
-        st.error(f"**Can't read this export:** {e}")
+        st.error(f"**Can't read this export:** {markdown(e)}")
         return
     show_checks(posture)
 
