@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from pim_sim.core.updates import UpdateRules
 from pim_sim.features.alerts import AlertCenter
+from pim_sim.features.jit_vm import JitVm, attach
 from pim_sim.features.reviews import ReviewBook
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ class Simulation(UpdateRules):
     ``find``, ``set_licence``), the activation rules (``activate``, ``approvers_for``, ``approve``,
     ``deny``, ``cancel``, ``deactivate``), the update rules (``request_extend``, ``request_renew``,
     ``decide_update``, ``admin_extend``, ``admin_renew``, ``admin_update``), the features
-    ``reviews`` and ``alerts``, and ``results()``.
+    ``reviews``, ``alerts`` and ``jit`` (just-in-time VM access), and ``results()``.
     """
 
     @cached_property
@@ -48,6 +49,12 @@ class Simulation(UpdateRules):
     def alerts(self) -> AlertCenter:
         """PIM security alerts. Monitoring starts on first use."""
         return AlertCenter(self)
+
+    @cached_property
+    def jit(self) -> JitVm:
+        """Defender for Cloud just-in-time VM access on this run's clock and seed; who holds which Azure role
+        when comes from PIM (an eligible role counts only while activated). Created on first use."""
+        return attach(self)
 
     def results(self) -> Results:
         """Tables and metrics computed from this run's records."""

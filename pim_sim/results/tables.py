@@ -157,7 +157,8 @@ class Results:
         return pd.Series(values, dtype=float, name="time_to_access_min")
 
     def where_visible(self, view_minute: float) -> pd.DataFrame:
-        """Each audit record with every place it is visible at ``view_minute``."""
+        """Each audit record with every place it is visible at ``view_minute``; with just-in-time VM access in
+        the run (``sim.jit``), its Azure Activity Log entries too (``seq`` ``jit-N``)."""
         from pim_sim.core.access import audit_readers
         from pim_sim.core.audit import sightings, visible
 
@@ -171,5 +172,10 @@ class Results:
                                  "visible_until": s.visible_until, "readers": ", ".join(s.readers),
                                  "people": ", ".join(audit_readers(self.sim, rec, s.place, view_minute)),
                                  "documented": s.documented})
+        jit = self.sim.__dict__.get("jit")  # just-in-time VM access, only when this run used it
+        if jit is not None:
+            from pim_sim.features.jit_vm.visibility import visibility_rows
+
+            rows.extend(visibility_rows(jit, view_minute))
         return pd.DataFrame(rows, columns=["seq", "activity", "place", "visible_until", "readers", "people",
                                            "documented"])

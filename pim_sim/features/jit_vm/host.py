@@ -4,7 +4,7 @@ JIT needs five things from its host: the SimPy environment and the current minut
 a minute, a random stream of its own, a way to run a function later, and the Azure roles a
 principal holds at a scope at a moment. :class:`SimulationHost` gets them from a
 :class:`pim_sim.simulation.Simulation` through its public surface (``env``, ``now``, ``clock``, ``seed``,
-``holds``); :class:`StandaloneHost` provides them without PIM (no one holds a role through PIM),
+``stream``, ``holds``); :class:`StandaloneHost` provides them without PIM (no one holds a role through PIM),
 for JIT-only runs and benchmarks. When the kernel publishes its surface, only this module changes.
 """
 
@@ -20,7 +20,8 @@ import simpy
 from pim_sim.core.clock import DEFAULT_START, Clock
 from pim_sim.errors import ModelError
 
-STREAM_KEY = 0x4A49_5456  # "JITV": JIT's own stream, independent of the host's named streams
+STREAM_KEY = 0x4A49_5456  # "JITV": a standalone host's stream, from its seed alone
+STREAM_NAME = "jit_vm"  # the kernel's named stream JIT draws from on a Simulation (Kernel.stream)
 
 
 def _stream(seed: int) -> random.Random:
@@ -76,7 +77,7 @@ class SimulationHost(Host):
         self.env = sim.env
         self.clock = sim.clock
         self.seed = sim.seed
-        self.rng = _stream(sim.seed)
+        self.rng = sim.stream(STREAM_NAME)  # independent of PIM's own streams: asking for it changes none of them
 
     def holds(self, principal: str, role: str, scopes: tuple[str, ...], at: float) -> bool:
         """Does PIM give ``principal`` usable ``role`` at the most specific of ``scopes`` (narrowest first)
