@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from pim_sim.errors import ModelError
+
 __all__ = [
     "AZURE",
     "ENTRA",
@@ -65,8 +67,9 @@ def normalise_role_id(role_id: str) -> str:
     return text.lower()
 
 
-class UnknownRole(KeyError):
-    """A role the catalogue doesn't have: a KeyError whose text is the plain message."""
+class UnknownRole(ModelError, KeyError):
+    """A role the catalogue doesn't have: a ModelError (the model was asked something impossible) that is also a
+    KeyError, whose text is the plain message. ``pim_sim.core.roles.UnknownRole`` is this class."""
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""

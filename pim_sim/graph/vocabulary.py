@@ -13,7 +13,7 @@ Import lives in :mod:`pim_sim.graph.reader`, export in :mod:`pim_sim.graph.write
 from __future__ import annotations
 
 from pim_sim.core.policy import NOTIFICATION_RULE_IDS
-from pim_sim.core.roles import CATALOGUE, Surface
+from pim_sim.core.roles import RoleDefinition, UnknownRole, role_by_id
 
 GRAPH_NS = "#microsoft.graph."
 GRAPH_DOCS = "https://learn.microsoft.com/en-us/graph/api/resources/unifiedrolemanagementpolicy"
@@ -66,6 +66,22 @@ def target_of(rule_id: str) -> tuple[str, str]:
     return parts[-2], parts[-1]
 
 
-# Graph names a role by its template id; PIM for Groups by "member" or "owner".
-ROLE_BY_ID = {r.template_id.casefold(): r for s in (Surface.ENTRA, Surface.AZURE, Surface.GROUPS)
-              for r in CATALOGUE[s].values()}
+class _RoleIds:
+    """Graph names a role by its id: an Entra template id, an Azure role definition id (or its resource path), a
+    custom role's id, or "member"/"owner" for PIM for Groups. Looked up in the full catalogue in use
+    (:func:`pim_sim.core.roles.role_by_id`); ``get`` answers None for an id no catalogue has."""
+
+    def __getitem__(self, role_id: str) -> RoleDefinition:
+        return role_by_id(role_id)
+
+    def get(self, role_id: str, default: RoleDefinition | None = None) -> RoleDefinition | None:
+        try:
+            return role_by_id(role_id)
+        except UnknownRole:
+            return default
+
+    def __contains__(self, role_id: object) -> bool:
+        return isinstance(role_id, str) and self.get(role_id) is not None
+
+
+ROLE_BY_ID = _RoleIds()

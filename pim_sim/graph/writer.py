@@ -19,6 +19,7 @@ from pim_sim.core.clock import iso
 from pim_sim.core.policy import RoleSettings, SettingsBook
 from pim_sim.core.requests import Request, Status
 from pim_sim.core.roles import CATALOGUE, Surface
+from pim_sim.core.roles import role as lookup_role
 from pim_sim.core.tenant import DIRECTORY, Tenant
 from pim_sim.errors import GRAPH_ERROR_CODES
 from pim_sim.graph.vocabulary import GRAPH_NS, RULE_IDS, odata_type, rule_type, target_of
@@ -99,7 +100,7 @@ def policy_assignment(role: str, scope: str, surface: Surface, settings: RoleSet
         scope_type, scope_id, role_id = "Group", scope.removeprefix("/groups/"), role.lower()
         policy_id = f"Group_{scope_id}_{object_id('policy', scope, role)}"
     elif surface is Surface.ENTRA:
-        scope_type, scope_id, role_id = "DirectoryRole", DIRECTORY, CATALOGUE[surface][role].template_id
+        scope_type, scope_id, role_id = "DirectoryRole", DIRECTORY, lookup_role(surface, role).template_id
         policy_id = f"DirectoryRole_{tenant_id}_{object_id('policy', role)}"
     else:
         raise ValueError("Azure resource policies are served by Azure Resource Manager, not Microsoft Graph")
@@ -177,7 +178,7 @@ def request_object(sim, r: Request) -> dict:
     else:
         kind = "Eligibility" if r.kind == "eligible" else "Assignment"
         body = {"@odata.type": f"{GRAPH_NS}unifiedRole{kind}ScheduleRequest", **body,
-                "roleDefinitionId": CATALOGUE[surface][r.role].template_id, "directoryScopeId": r.scope,
+                "roleDefinitionId": lookup_role(surface, r.role).template_id, "directoryScopeId": r.scope,
                 "appScopeId": None}
     return body
 
