@@ -40,3 +40,12 @@ def markdown(text: object) -> str:
         lead, mark = m.group(1), m.group(2)
         escaped = lead + (mark[:-1] + "\\" + mark[-1] if mark[-1] in ".)" else "\\" + mark) + escaped[m.end():]
     return escaped
+
+
+def code(text: object) -> str:
+    """``text`` as a markdown code span, whatever backticks it holds: the fence is one backtick
+    longer than the longest run inside (https://spec.commonmark.org/0.31.2/#code-spans)."""
+    s = _CONTROL.sub(" ", str(text))
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", s)), default=0) + 1)
+    pad = " " if s.startswith("`") or s.endswith("`") else ""
+    return f"{fence}{pad}{s}{pad}{fence}"

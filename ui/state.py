@@ -19,7 +19,7 @@ from pim_sim.scenario.budget import DASHBOARD_BUDGET, DASHBOARD_SECONDS, BudgetE
 from pim_sim.scenario.model import Scenario, ScenarioError, ScenarioInfo, default_scenario, list_scenarios
 from pim_sim.scenario.reader import MAX_BYTES, Issue
 from ui import sandbox
-from ui.escape import markdown
+from ui.escape import code, markdown
 
 SANDBOX = "sandbox"
 FLASH = "flash"
@@ -224,7 +224,7 @@ def issues_markdown(error: ScenarioError) -> str:
     shown = error.issues[:MAX_ISSUES]
     more = len(error.issues) - len(shown)
     return "This scenario can't be used:\n\n" + "\n".join(
-        f"- {f'line {i.line}, ' if i.line else ''}{markdown(i.path or '(top level)')}: {markdown(i.message)}"
+        f"- {f'line {i.line}, ' if i.line else ''}{code(i.path or '(top level)')}: {markdown(i.message)}"
         for i in shown) + (
         f"\n\n... and {more:,} more problem(s) not shown" if more > 0 else "")
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the shared AppTest helpers in tests/
 
 from quiz_app import open_page, quiz_store, texts  # noqa: F401 - quiz_store: a fixture
@@ -53,3 +55,14 @@ def test_a_student_name_with_markdown_is_escaped_in_the_grading_issues():
     sheet = "student,question_id,response\n**x**[y](http://e),q,a\n"
     at.file_uploader(key="instructor_answers").set_value(("a.csv", sheet.encode(), "text/csv")).run()
     assert at.warning[0].value == r"line 2, student: '\*\*x\*\*\[y\]\(http\://e\)' has no paper in this set"
+
+
+@pytest.mark.parametrize("path", ["a`b", "``x``", "`lead", "plain.path[0]"])
+def test_a_field_path_is_one_code_span_whatever_backticks_it_holds(path):
+    from markdown_it import MarkdownIt
+
+    from ui.escape import code
+
+    html = MarkdownIt("commonmark").renderInline(code(path))
+    assert html.count("<code>") == 1 and html.startswith("<code>") and html.endswith("</code>")
+    assert html[len("<code>"):-len("</code>")].strip() == path.replace("&", "&amp;").replace("<", "&lt;").strip()
