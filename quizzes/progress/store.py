@@ -1,0 +1,198 @@
+"""The progress store: an append-only log of answers in plain SQL shared by SQLite and PostgreSQL.
+Each backend (:mod:`quizzes.progress.backends`) supplies its connection and a few words of SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from quizzes.progress.answers import SCHEMA_VERSION, Answer, ProgressError, check_learner
+
+
+def _iso(when: datetime) -> str:
+    """One text form for every backend; sorts in time order."""
+    return when.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+_COLUMNS = ("learner", "question_id", "skill", "domain", "score", "answered_at", "seconds", "mode", "response",
+            "session", "seed")
+
+
+class Store:
+    """The progress store: learners and their answers. Subclasses supply the connection and
+    the few words of SQL that differ between SQLite and PostgreSQL."""
+
+    id_column = "INTEGER PRIMARY KEY"
+    placeholder = "?"
+
+    def __init__(self, conn, location: str, *, readonly: bool = False):
+        self.conn = conn
+        self.location = location
+        self.readonly = readonly
+        with self.problems():
+            if readonly:
+                self._check_schema()
+            else:
+                self._create_schema()
+
+    # ---------------------------------------------------------------- errors
+    def describe(self, error: BaseException) -> str | None:
+        """One line for a database error of this backend, or None for an error not its own."""
+        return None
+
+    @contextmanager
+    def problems(self) -> Iterator[None]:
+        """Turn what the database or the file system raises into a :class:`ProgressError` on one
+        line that names the store (so the CLI and the pages show a sentence, not a traceback)."""
+        try:
+            yield
+        except ProgressError:
+            raise
+        except Exception as e:
+            line = self.describe(e)
+            if line is None:
+                raise
+            raise ProgressError(f"progress store {self.location}: {line}") from None
+
+    def _check_schema(self) -> None:
+        """A store opened only to read must already be one (reading takes no write lock, so it
+        can't create the tables)."""
+        self._check_version()
+        for table, wanted in (("learners", {"name", "created"}), ("answers", {"id", *_COLUMNS})):
+            have = self._columns(table)
+            if not have:
+                raise ProgressError(f"progress store {self.location}: not a pim-sim progress store (no {table} table)")
+            if not wanted <= have:
+                raise ProgressError(f"progress store {self.location}: not a pim-sim progress store (table {table} "
+                                    f"lacks {', '.join(sorted(wanted - have))})")
+
+    def _columns(self, table: str) -> set[str]:  # pragma: no cover - each backend overrides
+        raise NotImplementedError
+
+    # ---------------------------------------------------------------- backend hooks
+    @contextmanager
+    def transaction(self) -> Iterator[None]:  # pragma: no cover - each backend overrides
+        raise NotImplementedError
+        yield
+
+    def _sql(self, sql: str) -> str:
+        return sql if self.placeholder == "?" else sql.replace("?", self.placeholder)
+
+    def _execute(self, sql: str, params: Sequence = ()):
+        return self.conn.execute(self._sql(sql), tuple(params))
+
+    def _schema_lock(self) -> None:
+        """Serialise concurrent schema creation where the backend needs it."""
+
+    def _check_version(self) -> None:
+        version = self._version()
+        if version is not None and version != str(SCHEMA_VERSION):
+            raise ProgressError(f"progress store {self.location}: schema version {version[:20]!r}; this pim-sim reads "
+                                f"version {SCHEMA_VERSION}")
+
+    def _foreign_tables(self) -> list[str]:
+        """Tables that say the database belongs to another program (then no table is added to it)."""
+        return []
+
+    def _prepare(self) -> None:
+        """Settings of a store this process writes to, made once it is known to be a pim-sim store."""
+
+    def _create_schema(self) -> None:
+        self._check_version()
+        if not self._columns("pim_sim_meta"):
+            foreign = self._foreign_tables()
+            if foreign:
+                raise ProgressError(f"progress store {self.location}: not a pim-sim progress store (it holds the "
+                                    f"tables {', '.join(foreign[:5])[:120]}); give another path")
+        self._prepare()
+        with self.transaction():
+            self._schema_lock()
+            self._execute("CREATE TABLE IF NOT EXISTS pim_sim_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            self._execute("CREATE TABLE IF NOT EXISTS learners (name TEXT PRIMARY KEY, created TEXT NOT NULL)")
+            self._execute(f"""CREATE TABLE IF NOT EXISTS answers (
+                id {self.id_column},
+                learner TEXT NOT NULL REFERENCES learners(name),
+                question_id TEXT NOT NULL,
+                skill TEXT NOT NULL,
+                domain TEXT NOT NULL,
+                score REAL NOT NULL,
+                answered_at TEXT NOT NULL,
+                seconds REAL NOT NULL,
+                mode TEXT NOT NULL,
+                response TEXT NOT NULL,
+                session TEXT NOT NULL,
+                seed BIGINT)""")
+            self._execute("CREATE INDEX IF NOT EXISTS answers_by_learner ON answers (learner, answered_at)")
+            self._execute("INSERT INTO pim_sim_meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO NOTHING",
+                          (str(SCHEMA_VERSION),))
+        self._check_schema()  # a table of that name made by another program has other columns
+
+    def _version(self) -> str | None:
+        if not self._columns("pim_sim_meta"):
+            return None
+        row = self._execute("SELECT value FROM pim_sim_meta WHERE key = 'schema_version'").fetchone()
+        return None if row is None else str(row[0])
+
+    # ---------------------------------------------------------------- learners
+    def add_learner(self, name: str, *, when: datetime | None = None) -> None:
+        """Create a learner profile (nothing happens if it exists)."""
+        check_learner(name)
+        with self.problems(), self.transaction():
+            self._insert_learner(name, when)
+
+    def _insert_learner(self, name: str, when: datetime | None) -> None:
+        self._execute("INSERT INTO learners (name, created) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+                      (name, _iso(when or datetime.now(UTC))))
+
+    def learners(self) -> list[str]:
+        with self.problems():
+            return sorted(str(row[0]) for row in self._execute("SELECT name FROM learners").fetchall())  # one order everywhere
+
+    # ---------------------------------------------------------------- answers
+    def record(self, answer: Answer) -> Answer:
+        """Keep one answer, committed before this returns (its own transaction)."""
+        answer.validate()
+        values = [getattr(answer, c) for c in _COLUMNS]
+        values[_COLUMNS.index("answered_at")] = _iso(answer.answered_at)
+        values[_COLUMNS.index("score")] = float(answer.score)
+        values[_COLUMNS.index("seconds")] = float(answer.seconds)
+        with self.problems(), self.transaction():
+            self._insert_learner(answer.learner, answer.answered_at)
+            row = self._execute(f"INSERT INTO answers ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))}) "
+                                "RETURNING id", values).fetchone()
+        return replace(answer, id=int(row[0]))
+
+    def answers(self, learner: str, *, skill: str | None = None, domain: str | None = None) -> list[Answer]:
+        """A learner's answers in the order they were given."""
+        sql = f"SELECT id, {', '.join(_COLUMNS)} FROM answers WHERE learner = ?"
+        params: list = [learner]
+        for name, value in (("skill", skill), ("domain", domain)):
+            if value is not None:
+                sql += f" AND {name} = ?"
+                params.append(value)
+        with self.problems():
+            rows = self._execute(sql + " ORDER BY answered_at, id", params).fetchall()
+        return [self._answer(row) for row in rows]
+
+    def _answer(self, row) -> Answer:
+        """A stored row as an :class:`Answer`; a row another program wrote wrong is named, not guessed at."""
+        fields = dict(zip(_COLUMNS, row[1:], strict=True))
+        try:
+            fields["answered_at"] = datetime.fromisoformat(fields["answered_at"])
+            if isinstance(fields["score"], int) and not isinstance(fields["score"], bool):
+                fields["score"] = float(fields["score"])
+            return Answer(**fields, id=int(row[0])).validate()
+        except (TypeError, ValueError, OverflowError) as e:
+            message = str(e).splitlines()[0] if str(e) else type(e).__name__
+            raise ProgressError(f"progress store {self.location}: answer {row[0]!r:.30}: {message[:200]}") from None
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
