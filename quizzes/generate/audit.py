@@ -46,30 +46,22 @@ def _audit_places(d: Draw) -> Generated:
     d.saw(sim, [rec])
     d.note(f"on day {day}: visible in {sorted(seen) or 'nowhere'}")
     pim_blade = Place.PIM_AZURE_RESOURCE_AUDIT if azure else Place.PIM_ENTRA_RESOURCE_AUDIT
-    choices = []
+    statements = []
     for p in (pim_blade, Place.ENTRA_AUDIT_PIM):
         ok = str(p) in seen
-        choices.append((str(p), ok, f"{p} {'still shows' if ok else 'no longer shows'} it on day {day}.",
-                        "the record is kept there longer" if not ok else "PIM events are only in PIM's own blade"))
-    choices.append((str(Place.ENTRA_AUDIT_CORE_DIRECTORY), False,
-                    "Core Directory logs the resulting role change ('Add member to role', by MS-PIM), a different "
-                    "record; this PIM activity is under Service = PIM.", "every PIM record is under Core Directory"))
-    choices.append(("A separate 'PIM > Audit' log kept for a year", False,
-                    "There is no separate PIM log; PIM's blades show 30 days and the same events are in the Entra "
-                    "audit logs.", "PIM keeps its own separate, long-lived audit log"))
-    if not any(c[1] for c in choices):
-        choices.append(("None of these any more", True, "Every place's window has passed.", ""))
-    else:
-        choices.append(("None of these any more", False, "At least one place still shows it.",
-                        "audit records vanish after a few days everywhere"))
+        statements.append((f"{p} still shows the record.", ok,
+                           f"{p} {'still shows' if ok else 'no longer shows'} it on day {day}"
+                           + (" (the P2 licence lapsed on day 1)." if lapse else "."),
+                           "the record is kept there longer" if not ok else "PIM events stay only a few days there"))
     tier = "Free (the P2 licence lapsed on day 1)" if lapse else "P2"
-    return d.multiple(f"On day 0 {user} activates {role} ({'Azure resource' if azure else 'Microsoft Entra'} role). The "
-                      f"tenant's licence is {tier}. On day {day} an auditor looks for the 'Add member to role completed "
-                      "(PIM activation)' record. Where can it still be seen?", choices,
-                      "PIM's Resource audit shows the past 30 days (and disappears without P2); the same events are in "
-                      "the Microsoft Entra audit logs with Service = PIM, kept 7 days on Free and 30 days with P1 or P2.",
-                      [facts.PIM_AUDIT_VIEW_MINUTES.source, facts.ENTRA_AUDIT_RETENTION_MINUTES.source,
-                       facts.SOURCES["licence_lapse"]], 3)
+    return d.yes_no(f"On day 0 {user} activates {role} ({'Azure resource' if azure else 'Microsoft Entra'} role). The "
+                    f"tenant's licence is {tier}. On day {day} an auditor looks for the 'Add member to role completed "
+                    "(PIM activation)' record. For each place, select Yes if the record can still be seen there.",
+                    statements,
+                    "PIM's Resource audit shows the past 30 days (and disappears without P2); the same events are in "
+                    "the Microsoft Entra audit logs with Service = PIM, kept 7 days on Free and 30 days with P1 or P2.",
+                    [facts.PIM_AUDIT_VIEW_MINUTES.source, facts.ENTRA_AUDIT_RETENTION_MINUTES.source,
+                     facts.SOURCES["licence_lapse"]], 3)
 
 
 @template("audit-order", "audit", "audit")

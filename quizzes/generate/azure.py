@@ -72,7 +72,10 @@ def _settings_not_inherited(d: Draw) -> Generated:
                     f"there. What happens?", right,
                     [(other, "The settings of the scope being activated apply; settings don't flow down the tree.",
                       "role settings are inherited from the parent scope" if activate_at == RG
-                      else "the strictest setting anywhere in the tree applies")],
+                      else "the strictest setting anywhere in the tree applies"),
+                     ("It needs two approvals, one for each scope's setting",
+                      "Only the settings of the scope being activated apply; PIM doesn't combine the settings of "
+                      "a scope and its parent.", "the settings of every scope in the path add up")],
                     "Azure role settings are per role per resource and aren't inherited: the settings made on the "
                     "subscription don't apply to its resource groups, whereas the assignment itself is inherited.",
                     [facts.SOURCES["azure_settings"]], 3)
