@@ -20,6 +20,7 @@ from quizzes.generate.base import (
     entra_tenant,
     facts_activity,
     refused,
+    span,
     template,
     when,
 )
@@ -70,15 +71,16 @@ def _approval_expiry(d: Draw) -> Generated:
     sim.advance(5 * D)
     rec = _records(sim, req.id, [facts_activity("ACTIVATION_REQUEST_EXPIRED")])[0]
     d.saw(sim, _records(sim, req.id))
+    window = span(facts.APPROVAL_WINDOW_MINUTES)
     wrong = [(when(t0 + maximum * H), "The activation maximum limits the role's active time, not the approval wait.",
               "a pending request expires after the activation maximum duration"),
-             (when(t0 + 72 * H), "Approvers have 24 hours, not three days.", "approvers have three days"),
-             (when(t0 + 7 * D), "The window is 24 hours and can't be configured.",
+             (when(t0 + 72 * H), f"Approvers have {window}, not three days.", "approvers have three days"),
+             (when(t0 + 7 * D), f"The window is {window} and can't be configured.",
               "a pending request waits a week (or until someone acts)")]
     return d.single(f"{role} requires approval by {a1} or {a2}. {user} requests activation at {when(t0)} and neither "
                     "approver acts. When does the request expire?", when(rec.minute),
                     [w for w in wrong if w[0] != when(rec.minute)],
-                    "Approvers have 24 hours to decide; the window isn't configurable. Then the request expires "
+                    f"Approvers have {window} to decide; the window isn't configurable. Then the request expires "
                     "('PIM activation request expired') and the user must submit a new one.", [APPROVAL_PAGE], 1)
 
 
@@ -178,17 +180,18 @@ def _cancel_then_approve(d: Draw) -> Generated:
     if err:
         d.saw_refusal(sim)
     active = sim.holds(user, role)
-    right = ("The approval is refused; the request stays canceled and {u} has no access" if not active
-             else "The approval activates the role").replace("{u}", user)
+    right = ("The approval is refused and the request stays canceled" if not active
+             else "The approval activates the role for the two hours that were requested")
     return d.single(f"{user} requests {role} (approval required) at {when(t0)} and cancels the request at "
                     f"{when(t0 + c)}. At {when(t0 + a)} {approver} opens the request and clicks Approve. What happens?",
                     right,
-                    [("The approval activates the role", "A canceled request can't be approved.",
-                      "a canceled request can still be approved"),
-                     ("The request is reopened and waits for a second approver", "Nothing reopens a canceled request.",
-                      "canceling pauses a request"),
-                     (f"{user} gets the role for the remaining part of the 24-hour window",
-                      "The 24-hour window is for deciding, not for access.", "the approval window is an access window")],
+                    [("The approval activates the role for the two hours that were requested",
+                      "A canceled request can't be approved.", "a canceled request can still be approved"),
+                     ("The request is reopened and waits for a second approver to confirm it",
+                      "Nothing reopens a canceled request.", "canceling pauses a request"),
+                     (f"{user} gets the role for the rest of the {span(facts.APPROVAL_WINDOW_MINUTES)} approval window",
+                      f"The {span(facts.APPROVAL_WINDOW_MINUTES)} window is for deciding, not for access.",
+                      "the approval window is an access window")],
                     "A pending request can be canceled by the requester; it can't then be approved. A new request is "
                     "needed.", [ACTIVATE_PAGE, SRC["graph_request"]], 1)
 
@@ -206,7 +209,7 @@ def _self_approval(d: Draw) -> Generated:
     err = refused(lambda: sim.approve(req.id, by=user))
     d.saw_refusal(sim)
     status = sim.requests[req.id].status
-    right = f"Refused: {user} can't approve their own request; it stays {status.value}"
+    right = f"Refused; the request stays {status.value}"
     assert err is not None
     return d.single(f"{user} is an active Global Administrator and one of the two selected approvers ({user}, {other}) "
                     f"of {role}. {user} requests {role} and then tries to approve it. What happens?", right,
@@ -214,8 +217,8 @@ def _self_approval(d: Draw) -> Generated:
                       "activation.", "Global Administrators can approve their own requests"),
                      ("Approved, because the user is a selected approver", "Being an approver doesn't cover one's own "
                       "request.", "approvers can approve their own requests"),
-                     ("Approved once both approvers agree", "One decision settles a request; the requester's isn't valid.",
-                      "approval needs every approver")],
+                     (f"Approved once {other}, the second selected approver, agrees as well",
+                      "One decision settles a request; the requester's isn't valid.", "approval needs every approver")],
                     "Approvers aren't able to approve their own role activation requests, whatever roles they hold.",
                     [facts.SELF_APPROVAL_ALLOWED.source], 1)
 

@@ -21,6 +21,7 @@ from quizzes.generate.base import (
     Generated,
     entra_tenant,
     refused,
+    span,
     template,
     when,
 )
@@ -31,7 +32,8 @@ def _extend_window(d: Draw) -> Generated:
     user = d.people(1)[0]
     role = d.rng.choice(ENTRA_ROLES)
     length = d.rng.choice([30, 45, 60, 90])
-    days = sorted(d.rng.sample([n for n in range(1, length) if length - n != 14], 3))  # not on the boundary
+    window = facts.EXTEND_WINDOW_MINUTES
+    days = sorted(d.rng.sample([n for n in range(1, length) if (length - n) * D != window.value], 3))  # not on the edge
     statements = []
     for day in days:
         sim = d.sim(entra_tenant([user]))
@@ -42,11 +44,11 @@ def _extend_window(d: Draw) -> Generated:
         ok = err is None
         left = length - day
         statements.append((f"On day {day} {user} can request an extension.", ok,
-                           f"On day {day} the assignment ends in {left} days; Extend needs 14 days or fewer.",
+                           f"On day {day} the assignment ends in {left} days; Extend needs {span(window)} or fewer.",
                            "Extend is available at any time" if not ok else "Extend opens only in the last few days"))
     return d.yes_no(f"{user} gets a time-bound eligible assignment of {role} on day 0, ending on day {length}. "
                     "On which days can the user request an extension (Extend on My roles)?", statements,
-                    "Users can ask to extend when the assignment ends within 14 days; an administrator approves. "
+                    f"Users can ask to extend when the assignment ends within {span(window)}; an administrator approves. "
                     "Earlier, the Extend link is inactive.", [RENEW_PAGE], 2)
 
 
@@ -65,12 +67,13 @@ def _renew_window(d: Draw) -> Generated:
         d.outcome(sim, err, "ELIGIBLE_REQUESTED_RENEW")
         ok = err is None
         statements.append((f"{k} day{'s' if k != 1 else ''} after it expired, {user} can request a renewal.", ok,
-                           "Renewal is available for up to 30 days after expiry.",
+                           f"Renewal is available for up to {span(facts.RENEW_WINDOW_MINUTES)} after expiry.",
                            "expired assignments can be renewed for 90 days" if not ok
                            else "an expired assignment can't be renewed; it must be assigned again"))
     return d.yes_no(f"{user}'s time-bound eligible assignment of {role} lasted {length} days and has expired. "
                     "When can the user ask to renew it?", statements,
-                    "Expired assignments stay on the Expired roles tab for up to 30 days; in that time the user can ask "
+                    f"Expired assignments stay on the Expired roles tab for up to {span(facts.RENEW_WINDOW_MINUTES)}; in "
+                    "that time the user can ask "
                     "to renew (an administrator approves). The common '90 days' isn't what Microsoft Learn says.",
                     [facts.RENEW_WINDOW_MINUTES.source], 2)
 
@@ -91,12 +94,14 @@ def _remove_window(d: Draw) -> Generated:
         d.outcome(sim, err, "REMOVE_ACTIVE_COMPLETED_TIMEBOUND")
         ok = err is None
         statements.append((f"The administrator can remove it at {when(t0 + k)}.", ok,
-                           f"{k} minutes after it was made; removal is refused within 5 minutes.",
+                           f"{k} minutes after it was made; removal is refused within "
+                           f"{span(facts.NO_REMOVE_WITHIN_MINUTES)}.",
                            "an assignment can be removed at once" if not ok else "a fresh assignment is locked longer"))
     return d.yes_no(f"At {when(t0)} an administrator makes a 30-day active assignment of {role} to {user}, then "
                     "realises it was a mistake. Can it be removed at each time?", statements,
-                    "An assignment can't be made for less than 5 minutes, and can't be removed within 5 minutes of "
-                    "being made.", [facts.NO_REMOVE_WITHIN_MINUTES.source], 2)
+                    f"An assignment can't be made for less than {span(facts.MIN_ASSIGNMENT_MINUTES)}, and can't be "
+                    f"removed within {span(facts.NO_REMOVE_WITHIN_MINUTES)} of being made.",
+                    [facts.NO_REMOVE_WITHIN_MINUTES.source], 2)
 
 
 @template("service-principal-assignment", "assignments", "entra")

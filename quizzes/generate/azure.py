@@ -52,30 +52,35 @@ def _settings_not_inherited(d: Draw) -> Generated:
     user, approver = d.people(2)
     role = d.rng.choice(["Contributor", "Owner"])
     strict_at_sub = d.rng.random() < 0.5
-    activate_at = d.rng.choice([SUB, RG])
-    sim = d.sim(azure_tenant([user, approver]))
-    # eligible where it is activated: which scope's settings govern an activation narrowed to a child scope
-    # isn't documented, so the question never turns on that
-    sim.assign(user, role, activate_at, duration="P180D")
-    sim.set_settings(role, SUB, require_approval=strict_at_sub, approvers=(approver,))
-    sim.set_settings(role, RG, require_approval=not strict_at_sub, approvers=(approver,))
-    sim.advance(30)
-    req = sim.activate(user, role, activate_at, duration="PT1H", justification="release")
-    d.saw(sim, _records(sim, req.id))
-    pending = sim.requests[req.id].status is Status.PENDING_APPROVAL
-    right = "It waits for approval" if pending else "It is activated without approval"
-    other = "It is activated without approval" if pending else "It waits for approval"
+    approval = {SUB: strict_at_sub, RG: not strict_at_sub}
     where = {SUB: "subscription prod", RG: "resource group rg-web"}
-    return d.single(f"{role} on subscription prod requires approval: {'yes' if strict_at_sub else 'no'}. {role} on "
-                    f"resource group rg-web (inside prod) requires approval: {'no' if strict_at_sub else 'yes'}. Both are "
-                    f"set explicitly. {user} is eligible for {role} at {where[activate_at]} and activates it "
-                    f"there. What happens?", right,
-                    [(other, "The settings of the scope being activated apply; settings don't flow down the tree.",
-                      "role settings are inherited from the parent scope" if activate_at == RG
-                      else "the strictest setting anywhere in the tree applies"),
-                     ("It needs two approvals, one for each scope's setting",
-                      "Only the settings of the scope being activated apply; PIM doesn't combine the settings of "
-                      "a scope and its parent.", "the settings of every scope in the path add up")],
+    statements = []
+    for scope in d.rng.sample([SUB, RG], 2):
+        sim = d.sim(azure_tenant([user, approver]))
+        # eligible at both scopes, activated where eligible: which scope's settings govern an activation narrowed
+        # from an inherited eligibility isn't documented, so the question never turns on that
+        for s in (SUB, RG):
+            sim.assign(user, role, s, duration="P180D")
+        for s, on in approval.items():
+            sim.set_settings(role, s, require_approval=on, approvers=(approver,))
+        sim.advance(30)
+        req = sim.activate(user, role, scope, duration="PT1H", justification="release")
+        d.saw(sim, _records(sim, req.id))
+        pending = sim.requests[req.id].status is Status.PENDING_APPROVAL
+        other = RG if scope == SUB else SUB
+        mis = ("role settings are inherited from the parent scope" if scope == RG and approval[SUB] else
+               "the strictest setting anywhere in the tree applies" if not pending else
+               "an activation at a child scope skips the parent's approval, or settings never require approval")
+        statements.append((f"When {user} activates {role} at {where[scope]} (where {user} is eligible), the request "
+                           "waits for approval.", pending,
+                           f"The settings of {where[scope]} apply; those of {where[other]} don't flow to it.", mis))
+
+    def says(s: str) -> str:
+        return "requires approval" if approval[s] else "doesn't require approval"
+
+    return d.yes_no(f"{role}'s PIM settings are set explicitly at two scopes: on subscription prod it {says(SUB)}; on "
+                    f"resource group rg-web (inside prod) it {says(RG)}. {user} is eligible for {role} at both scopes. "
+                    "For each statement, select Yes if it is true.", statements,
                     "Azure role settings are per role per resource and aren't inherited: the settings made on the "
                     "subscription don't apply to its resource groups, whereas the assignment itself is inherited.",
                     [facts.SOURCES["azure_settings"]], 3)

@@ -110,6 +110,7 @@ class Draw:
         self.name, self.seed = name, seed
         self.rng = random.Random(f"{name}:{seed}")
         self.evidence: list[str] = []
+        self.exam_note = ""  # where the key rests on something the model assumes (said to the learner)
 
     # ---- parameters
     def people(self, n: int) -> list[str]:
@@ -149,7 +150,7 @@ class Draw:
         return dict(id=f"gen-{self.name}-{self.seed}", stem=stem, explanation=explanation,
                     sources=tuple(dict.fromkeys(sources)), outline=t.outline, difficulty=difficulty,
                     last_verified=CHECKED, verify=ProbeCheck(probe=f"generate.{self.name}", observe="key"),
-                    topic=t.topic)
+                    topic=t.topic, exam_note=self.exam_note)
 
     def done(self, question) -> Generated:
         return Generated(question, self.name, self.seed, tuple(self.evidence))
@@ -248,6 +249,28 @@ def _hours(mins: float) -> str:
 
 def _days(mins: float) -> str:
     return f"{mins / D:g} day{'s' if mins != D else ''}"
+
+
+def span(value: float | facts.Fact, part: int | str | None = None) -> str:
+    """A duration in minutes (or a :class:`pim_sim.facts.Fact`'s value, or one ``part`` of it) as a learner
+    reads it: "5 minutes", "24 hours", "14 days". Template prose writes every product duration with
+    this, so a changed fact changes the question's words as well as its key."""
+    mins = value.value if isinstance(value, facts.Fact) else value
+    if part is not None:
+        mins = mins[part]
+    if mins and mins % D == 0 and mins >= 2 * D:
+        return _days(mins)
+    if mins and mins % H == 0:
+        return _hours(mins)
+    return f"{mins:g} minute{'s' if mins != 1 else ''}"
+
+
+def span_range(fact: facts.Fact) -> str:
+    """A (low, high) fact as "1 to 24 hours" (both in the unit of the higher end)."""
+    low, high = fact.value
+    unit = D if high % D == 0 and high >= 2 * D else H if high % H == 0 else 1.0
+    name = {D: "days", H: "hours", 1.0: "minutes"}[unit]
+    return f"{low / unit:g} to {high / unit:g} {name}"
 
 
 def entra_tenant(people: Sequence[str], groups: Sequence[Group] = ()) -> Tenant:

@@ -16,6 +16,7 @@ def _review_no_response(d: Draw) -> Generated:
     role = d.rng.choice(ENTRA_ROLES)
     option = d.rng.choice(list(NoResponse))
     days = d.rng.choice([7, 14, 21])
+    window = f"{facts.RECOMMENDATION_WINDOW_DAYS.value:g}"
     sim = d.sim(entra_tenant([kept_yes, denied, silent_active, silent_idle, reviewer]))
     for who in (kept_yes, denied, silent_active, silent_idle):
         sim.assign(who, role)
@@ -43,9 +44,9 @@ def _review_no_response(d: Draw) -> Generated:
                            "the no-response setting overrides reviewers' decisions" if reviewed else
                            "unreviewed users are always removed" if kept else "unreviewed users are always kept"))
     return d.yes_no(f"A one-time {days}-day access review of {role} has {reviewer} as reviewer, auto-apply on and "
-                    f"'If reviewers don't respond' set to '{option.value}' (recommendations use 30 days of sign-ins). "
+                    f"'If reviewers don't respond' set to '{option.value}' (recommendations use {window} days of sign-ins). "
                     f"All four users are eligible.", statements,
                     "'If reviewers don't respond' applies only to users nobody reviewed: No change keeps them, Remove "
                     "access removes them, Approve access keeps them, Take recommendations keeps those who signed in "
-                    "within 30 days and removes the others. Auto-apply applies results when the review ends.",
+                    f"within {window} days and removes the others. Auto-apply applies results when the review ends.",
                     [facts.REVIEWS, facts.RECOMMENDATION_WINDOW_DAYS.source], 3)

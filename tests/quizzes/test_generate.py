@@ -149,3 +149,44 @@ def test_a_generated_question_is_rebuilt_from_its_id():
     assert _dump(regenerate(g.id)) == _dump(g)
     for other in ("eligible-vs-active-1", "gen-no-such-template-3", "gen-activation-end-x"):
         assert regenerate(other) is None
+
+
+@pytest.mark.parametrize(("template", "fact", "value", "before", "after"), [
+    ("approval-expiry", "APPROVAL_WINDOW_MINUTES", 12 * facts.HOUR, "24 hours", "12 hours"),
+    ("extend-window", "EXTEND_WINDOW_MINUTES", 30 * facts.DAY, "14 days", "30 days"),
+    ("renew-window", "RENEW_WINDOW_MINUTES", 90 * facts.DAY, "up to 30 days", "up to 90 days"),
+    ("deactivate-window", "NO_DEACTIVATE_WITHIN_MINUTES", 12.0, "within 5 minutes", "within 12 minutes"),
+    ("activation-maximum-range", "ACTIVATION_MAX_RANGE_MINUTES", (0.5 * facts.HOUR, 24 * facts.HOUR),
+     "1 to 24 hours", "0.5 to 24 hours"),
+])
+def test_template_prose_reads_its_durations_from_the_facts(monkeypatch, template, fact, value, before, after):
+    """The durations a template writes come from pim_sim.facts: change the fact and the words change too."""
+    def words(q) -> str:
+        return " ".join([q.stem, q.explanation, *(s.explanation for s in getattr(q, "statements", ()))])
+
+    assert before in words(generate(template, 3).question)
+    _patch(monkeypatch, fact, value)
+    text = words(generate(template, 3).question)
+    assert after in text and before not in text
+
+
+def test_activation_end_says_when_it_assumes_the_clock_starts():
+    """Learn doesn't say whether an approved activation counts from the request or the approval: the
+    approval variants state the model's assumption, carry an exam note, and offer no option that would
+    be right under the other reading."""
+    from datetime import datetime, timedelta
+
+    seen = 0
+    for seed in range(40):
+        g = generate("activation-end", seed)
+        q = g.question
+        if "requires approval" not in q.stem:
+            assert not q.exam_note
+            continue
+        seen += 1
+        assert "counts from the approval" in q.stem and "Undocumented" in q.exam_note
+        asked = float(re.search(r"activates it for ([\d.]+) hour", q.stem).group(1))
+        requested = re.search(r"at (\w{3} \d\d \w{3} \d\d:\d\d UTC), activates", q.stem).group(1)
+        t = datetime.strptime(requested + " 2026", "%a %d %b %H:%M UTC %Y") + timedelta(hours=asked)
+        assert all(o.text != t.strftime("%a %d %b %H:%M UTC") for o in q.options), (seed, "request-based end offered")
+    assert seen >= 5
