@@ -3,6 +3,9 @@ student can learn from."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 
 class ModelError(ValueError):
     """The model was asked something impossible (an unknown user, a malformed scope)."""
@@ -15,6 +18,33 @@ class SettingError(ModelError):
         self.setting, self.value, self.allowed, self.source = setting, value, allowed, source
         message = f"{setting}: {value!r} is not allowed; {allowed}"
         super().__init__(message + (f" (source: {source})" if source else ""))
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One problem in a scenario: where it is and what was expected."""
+
+    file: str
+    line: int | None
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.file] if self.file else []
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.path:
+            where.append(self.path)
+        return ", ".join(where) + ": " + self.message if where else self.message
+
+
+class ScenarioError(ModelError):
+    """A scenario that can't be used. ``issues`` lists every problem found (each with its file,
+    line and field path), not just the first."""
+
+    def __init__(self, issues: Iterable[Issue]):
+        self.issues = tuple(issues)
+        super().__init__("\n".join(str(i) for i in self.issues))
 
 
 _GOVERNANCE_API = "https://learn.microsoft.com/en-us/graph/api/governanceroleassignmentrequest-post?view=graph-rest-beta"

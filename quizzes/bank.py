@@ -31,6 +31,8 @@ from typing import Any
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
+from quizzes.errors import QuizError
+
 from .schema import BankFile, CaseStudy, Outline, ProbeCheck, Question, render
 
 HERE = Path(__file__).resolve().parent
@@ -46,7 +48,7 @@ _NOT_RENDERED = {"id", "value", "key", "probe", "observe", "document", "type", "
 _COUNT = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
 
 
-class BankError(ValueError):
+class BankError(QuizError):
     """The bank or an outline is invalid. The message names the file, question and field."""
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from pim_sim.io.csv_safe import frame_csv, restore, rows_csv
+from quizzes.errors import QuizError
 
 from .export import key_text, parse_response, to_csv
 from .grading import ResponseError, grade
@@ -42,7 +43,7 @@ MAX_TITLE = 200
 ANSWER_COLUMNS = ("student", "question_id", "response")
 
 
-class ClassroomError(ValueError):
+class ClassroomError(QuizError):
     """Bad input to the instructor's kit: names the field (or CSV line) and the problem."""
 
 

@@ -36,6 +36,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
+from quizzes.errors import QuizError
+
 from .schema import (
     DropdownQuestion,
     MultipleQuestion,
@@ -46,7 +48,7 @@ from .schema import (
 )
 
 
-class ResponseError(ValueError):
+class ResponseError(QuizError):
     """An answer that doesn't fit its question: names the field and the problem."""
 
 

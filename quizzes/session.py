@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from quizzes.errors import QuizError
+
 from .grading import Grade, grade, key_of
 from .progress import Answer, Store, due, effective, response_json
 from .schema import Outline
@@ -34,7 +36,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class SessionError(ValueError):
+class SessionError(QuizError):
     """A session was used the wrong way (answer after the end, an unknown question number)."""
 
 

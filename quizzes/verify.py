@@ -18,6 +18,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from quizzes.errors import QuizError
+
 from .bank import Bank, load_bank
 from .probes import ProbeResult, run_probe
 from .schema import (
@@ -32,7 +34,7 @@ from .schema import (
 )
 
 
-class Disagreement(Exception):
+class Disagreement(QuizError):
     """The probe's records don't support the declared key (or can't decide it)."""
 
 

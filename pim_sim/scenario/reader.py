@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from pim_sim.errors import ModelError
+from pim_sim.errors import Issue, ScenarioError
 from pim_sim.io.untrusted import InputError, decode
 
 MAX_BYTES = 512 * 1024
@@ -28,6 +28,8 @@ PLAIN_TAGS = frozenset(_CORE + t for t in ("str", "int", "float", "bool", "null"
 
 Path = tuple[str | int, ...]
 
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_VALUES", "Document", "Issue", "ScenarioError", "path_text", "read"]
+
 
 def path_text(path: Path) -> str:
     """``('tenant', 'users', 2, 'manager')`` -> ``tenant.users[2].manager``."""
@@ -35,32 +37,6 @@ def path_text(path: Path) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "(top level)"
-
-
-@dataclass(frozen=True, slots=True)
-class Issue:
-    """One problem in a scenario: where it is and what was expected."""
-
-    file: str
-    line: int | None
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        where = [self.file] if self.file else []
-        if self.line is not None:
-            where.append(f"line {self.line}")
-        if self.path:
-            where.append(self.path)
-        return ", ".join(where) + ": " + self.message if where else self.message
-
-
-class ScenarioError(ModelError):
-    """A scenario that can't be used. ``issues`` lists every problem found, not just the first."""
-
-    def __init__(self, issues):
-        self.issues = tuple(issues)
-        super().__init__("\n".join(str(i) for i in self.issues))
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from quizzes.errors import QuizError
+
 PART = "\n\n» "  # separates a shared stem from the statement or blank a split question asks about
 
 
-class ExportError(ValueError):
+class ExportError(QuizError):
     """A set that can't be exported: names the question and the problem."""
 
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from quizzes.errors import QuizError
+
 ENV_VAR = "PIM_SIM_PROGRESS"
 DEFAULT_LOCATION = Path("~/.pim-sim/progress.sqlite3")
 SCHEMA_VERSION = 1
@@ -17,7 +19,7 @@ MAX_ID = 200  # question ids, skills, domains, modes and session ids
 MAX_RESPONSE = 20_000
 
 
-class ProgressError(ValueError):
+class ProgressError(QuizError):
     """Bad input to the progress store: names the field and the problem."""
 
 
