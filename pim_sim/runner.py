@@ -59,7 +59,10 @@ def run_one(scenario: Scenario, index: int, seed: int, frames: bool = False) -> 
     """One replication, in whatever process runs it (a top-level function, so it can be shipped)."""
     results = scenario.run(seed)
     tables = {name: getattr(results, name) for name in FRAMES} if frames else {}
-    return RunOutput(index, seed, results.metrics(), tables)
+    metrics = results.metrics()
+    if scenario.spec.jit is not None:  # just-in-time VM access: its exposure, requests and refusals too
+        metrics |= results.jit_metrics()
+    return RunOutput(index, seed, metrics, tables)
 
 
 def summarise(metrics: pd.DataFrame) -> pd.DataFrame:

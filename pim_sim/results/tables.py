@@ -102,6 +102,13 @@ class Results:
             "audit_records": float(len(self.sim.audit)),
         }
 
+    def jit_metrics(self) -> dict[str, float]:
+        """Headline numbers of just-in-time VM access (all zero when the run didn't use it); see
+        :mod:`pim_sim.results.jit`."""
+        from pim_sim.results.jit import jit_metrics
+
+        return jit_metrics(self.sim, self.horizon)
+
     # --- governance (pim_sim.results.governance holds each implementation) ---------------------------
     @cached_property
     def privilege_hours(self) -> pd.DataFrame:

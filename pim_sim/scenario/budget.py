@@ -13,7 +13,11 @@ with a message giving both numbers:
   assignments they read: each activation costs ``8 + assignments / 100`` more units;
 * **access reviews**: each ``review`` step costs its instances (``occurrences``, or the horizon
   over the review's period) times the assignments it can read;
-* **timeline and set-up**: one unit per timeline step and per starting assignment.
+* **timeline and set-up**: one unit per timeline step and per starting assignment;
+* **just-in-time VM access** (a ``jit:`` section): each request of its workload costs
+  :data:`JIT_REQUEST_UNITS` (the request, its expiry and a connection, each re-evaluating the VM's exposure:
+  about 130 µs an event with ``bench/jit_vm.py``), users x rate per day x days until it stops; one more
+  unit per VM, NSG rule and JIT timeline step.
 
 The estimate is an upper bound in spirit (a user whose activation is still live doesn't activate
 again), not a prediction. The budget of a command-line run is :data:`CLI_BUDGET` (raise it with
@@ -30,6 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from pim_sim.core.clock import minutes
 from pim_sim.errors import ModelError
 from pim_sim.facts import DAY
 
@@ -42,6 +47,7 @@ DASHBOARD_BUDGET = 50_000
 DASHBOARD_RECORDS = 1_000_000
 DASHBOARD_SECONDS = 60.0
 ENV_VAR = "PIM_SIM_BUDGET"
+JIT_REQUEST_UNITS = 4.0  # a JIT request with its expiry and a connection, in units of one activation
 MAX_RECIPIENTS = 1000  # PIM emails at most 1,000 recipients per event (engine._notify)
 _PERIOD_DAYS = {"weekly": 7, "monthly": 30, "quarterly": 91, "semiAnnually": 182, "annually": 365}
 
@@ -59,14 +65,15 @@ class Estimate:
     alerts: float
     reviews: float
     setup: float
+    jit: float = 0.0
 
     @property
     def total(self) -> int:
-        return int(self.activations + self.alerts + self.reviews + self.setup) + 1
+        return int(self.activations + self.alerts + self.reviews + self.setup + self.jit) + 1
 
     def describe(self) -> str:
         parts = [(self.activations, "activations"), (self.alerts, "alert evaluation"), (self.reviews, "access reviews"),
-                 (self.setup, "timeline and set-up")]
+                 (self.setup, "timeline and set-up"), (self.jit, "just-in-time VM access")]
         return ", ".join(f"{name} {value:,.0f}" for value, name in parts if value >= 1) or "nothing to simulate"
 
 
@@ -96,7 +103,23 @@ def estimate(scenario: Scenario) -> Estimate:
             if step.occurrences is not None:
                 instances = min(instances, step.occurrences)
             reviews += instances * (1 + assignments)
-    return Estimate(activations, alerts, reviews, float(len(spec.timeline) + assignments))
+    return Estimate(activations, alerts, reviews, float(len(spec.timeline) + assignments), jit_work(spec))
+
+
+def jit_work(spec) -> float:
+    """The work of a scenario's ``jit:`` section (see the module's docstring)."""
+    section = spec.jit
+    if section is None:
+        return 0.0
+    work = float(len(section.vms) + sum(len(n.rules) for n in section.nsgs) + len(section.timeline))
+    wl = section.workload
+    if wl is not None:
+        try:
+            until = min(minutes(wl.until), spec.horizon)
+        except ModelError:
+            until = spec.horizon  # a bad duration is reported by the scenario's checks
+        work += len(wl.users) * wl.rate_per_day * max(until, 0.0) / DAY * JIT_REQUEST_UNITS
+    return work
 
 
 def _approval_cost(scenario: Scenario, role: str, scope: str, groups: set[str]) -> float:

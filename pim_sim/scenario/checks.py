@@ -16,6 +16,7 @@ from pim_sim.core.tenant import Group, Licence, PrincipalKind, ScopeLevel, Tenan
 from pim_sim.errors import ModelError, PimRefusal, SettingError
 from pim_sim.features.alerts import BY_ID
 from pim_sim.scenario.budget import BudgetError, check_scenario
+from pim_sim.scenario.jit import jit_problems
 from pim_sim.scenario.observations import REASONS, alert_id, metric_names
 from pim_sim.scenario.presets import Preset, preset
 from pim_sim.scenario.reader import Document, Issue, ScenarioError
@@ -81,6 +82,8 @@ class Checker:
             raise ScenarioError(unique(self.issues)) from None
         # Made even when other parts failed, so PIM's refusals are reported with every other problem at once.
         self._dry_run(scenario, len(inherited), skip={len(inherited) + i for i in unusable})
+        for path, problem in jit_problems(scenario):  # just-in-time VM access (pim_sim.scenario.jit)
+            self.fail(path, problem)
         if self.issues:
             raise ScenarioError(unique(self.issues))
         return scenario

@@ -20,6 +20,7 @@ from typing import Any
 
 from pim_sim.core.policy import SettingsBook
 from pim_sim.core.tenant import Tenant, User
+from pim_sim.features.jit_vm.spec import build as build_jit
 from pim_sim.io.untrusted import InputError, check_depth, read_file
 from pim_sim.results.tables import Results
 from pim_sim.scenario import workload as workload_mod
@@ -138,6 +139,8 @@ class Scenario:
             sim.alerts.scan()
         for step in spec.timeline:
             sim.at(step.at, partial(perform, sim, step))
+        if spec.jit is not None:  # just-in-time VM access: set up now, its timeline and workload scheduled
+            build_jit(spec.jit, sim.jit, until=spec.horizon)
         if spec.workload is not None:
             wl = spec.workload
             hours = workload_mod.WorkingHours(tuple(WEEKDAYS.index(d) for d in wl.working_hours.days),

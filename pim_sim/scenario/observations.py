@@ -19,7 +19,8 @@ REASONS = {r.name.lower(): r for r in Reason}
 @cache
 def metric_names() -> tuple[str, ...]:
     """The names of :meth:`Results.metrics`, read from an empty run (so new metrics appear here)."""
-    return tuple(Results(Simulation(Tenant.build())).metrics())
+    empty = Results(Simulation(Tenant.build()))
+    return (*empty.metrics(), *empty.jit_metrics())  # PIM's, then just-in-time VM access's
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +44,8 @@ def alert_id(name: str) -> str | None:
 def check_observation(o: ObservationSpec, results: Results) -> Observation:
     sim = results.sim
     if o.metric is not None:
-        value = results.metrics()[o.metric]
+        value = (results.jit_metrics() if o.metric.startswith("jit_") and o.metric not in results.metrics()
+                 else results.metrics())[o.metric]
         tests = [(o.equals, lambda b: value == b, "="), (o.at_least, lambda b: value >= b, ">="),
                  (o.at_most, lambda b: value <= b, "<=")]
         parts = [(f"{o.metric} {sign} {bound:g}", test(bound)) for bound, test, sign in tests if bound is not None]

@@ -46,25 +46,25 @@ class _Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class SubscriptionSpec(_Spec):
+class JitSubscriptionSpec(_Spec):
     id: str
     plan: Literal["Off", "Plan 1", "Plan 2"] = "Plan 2"
     jit_disabled_in_security_policy: bool = False
 
 
-class VnetSpec(_Spec):
+class JitVnetSpec(_Spec):
     id: str
     address_space: list[str] = ["10.0.0.0/16"]
 
 
-class SubnetSpec(_Spec):
+class JitSubnetSpec(_Spec):
     id: str
     vnet: str
     prefix: str
     nsg: str | None = None
 
 
-class RuleSpec(_Spec):
+class JitRuleSpec(_Spec):
     name: str
     priority: int = Field(ge=100, le=4096)
     access: Literal["Allow", "Deny"]
@@ -78,12 +78,12 @@ class RuleSpec(_Spec):
                             parse_prefixes(self.destinations), parse_ports(self.ports), self.protocol)
 
 
-class NsgSpec(_Spec):
+class JitNsgSpec(_Spec):
     id: str
-    rules: list[RuleSpec] = []
+    rules: list[JitRuleSpec] = []
 
 
-class FirewallSpec(_Spec):
+class JitFirewallSpec(_Spec):
     id: str
     vnet: str
     public_ip: str
@@ -91,7 +91,7 @@ class FirewallSpec(_Spec):
     firewall_manager: bool = False
 
 
-class DnatSpec(_Spec):
+class JitDnatSpec(_Spec):
     firewall: str
     name: str
     sources: str | list[str] = "*"
@@ -101,7 +101,7 @@ class DnatSpec(_Spec):
     protocol: Literal["TCP", "UDP"] = "TCP"
 
 
-class VmSpec(_Spec):
+class JitVmSpec(_Spec):
     id: str
     subnet: str
     private_ip: str
@@ -113,35 +113,35 @@ class VmSpec(_Spec):
     firewall: str | None = None
 
 
-class RoleSpec(_Spec):
+class JitRoleSpec(_Spec):
     name: str
     actions: list[str]
     not_actions: list[str] = []
 
 
-class AssignmentSpec(_Spec):
+class JitAssignmentSpec(_Spec):
     principal: str
     role: str
     scope: str
 
 
-class PortSpec(_Spec):
+class JitPortSpec(_Spec):
     number: int
     protocol: Literal["TCP", "UDP", "*"] = "*"
     sources: str | list[str] = "*"
     max_duration: str | float = "PT3H"
 
 
-class EnableSpec(_Spec):
+class JitEnableSpec(_Spec):
     vms: list[str]
     path: Literal["defender", "vm_blade", "powershell", "rest"] = "defender"
-    ports: list[PortSpec] | None = None
+    ports: list[JitPortSpec] | None = None
     by: str = ADMIN
     name: str | None = None
     location: str = "westeurope"
 
 
-class StepSpec(_Spec):
+class JitStepSpec(_Spec):
     """One timeline action at ``at``."""
 
     at: When
@@ -157,15 +157,15 @@ class StepSpec(_Spec):
     justification: str = ""
     session: str | float | None = None
     nsg: str | None = None
-    rule: RuleSpec | None = None
+    rule: JitRuleSpec | None = None
     name: str | None = None
     subscription: str | None = None
     plan: Literal["Off", "Plan 1", "Plan 2"] | None = None
     path: Literal["defender", "vm_blade", "powershell", "rest"] = "defender"
-    port_rules: list[PortSpec] | None = None
+    port_rules: list[JitPortSpec] | None = None
 
 
-class WorkloadSpec(_Spec):
+class JitWorkloadSpec(_Spec):
     users: list[str]
     vms: list[str] = []
     rate_per_day: float = Field(4.0, ge=0)
@@ -175,18 +175,24 @@ class WorkloadSpec(_Spec):
 
 
 class JitSection(_Spec):
-    subscriptions: list[SubscriptionSpec] = []
-    vnets: list[VnetSpec] = []
-    subnets: list[SubnetSpec] = []
-    nsgs: list[NsgSpec] = []
-    firewalls: list[FirewallSpec] = []
-    dnat_rules: list[DnatSpec] = []
-    vms: list[VmSpec] = []
-    roles: list[RoleSpec] = []
-    assignments: list[AssignmentSpec] = []
-    policies: list[EnableSpec] = []
-    timeline: list[StepSpec] = []
-    workload: WorkloadSpec | None = None
+    """A scenario's ``jit:`` section: the Azure side (subscriptions with their Defender for Servers plan, VNets,
+    subnets, NSGs and their rules, Azure Firewalls and DNAT rules, VMs), Azure roles and standing assignments made
+    outside PIM, JIT policies enabled at the start, a timeline of JIT actions (enable, request, connect, add_rule,
+    remove_rule, set_plan) and a stochastic request workload. Times are ISO-8601 durations from the start or
+    minutes."""
+
+    subscriptions: list[JitSubscriptionSpec] = []
+    vnets: list[JitVnetSpec] = []
+    subnets: list[JitSubnetSpec] = []
+    nsgs: list[JitNsgSpec] = []
+    firewalls: list[JitFirewallSpec] = []
+    dnat_rules: list[JitDnatSpec] = []
+    vms: list[JitVmSpec] = []
+    roles: list[JitRoleSpec] = []
+    assignments: list[JitAssignmentSpec] = []
+    policies: list[JitEnableSpec] = []
+    timeline: list[JitStepSpec] = []
+    workload: JitWorkloadSpec | None = None
 
 
 def _loc(loc) -> str:
@@ -209,10 +215,12 @@ def _ports(specs):
     return None if specs is None else [s.model_dump() for s in specs]
 
 
-def build(data: Mapping | JitSection, sim=None) -> JitVm:
-    """A :class:`JitVm` on ``sim`` (a Simulation, a host or None) set up from the section, its timeline scheduled."""
+def build(data: Mapping | JitSection, sim=None, *, until: float | None = None) -> JitVm:
+    """A :class:`JitVm` set up from the section, its timeline scheduled. ``sim`` is a Simulation, a host or None
+    (a new JitVm on it), or an existing :class:`JitVm` to set up (a Simulation's ``sim.jit``). The workload stops
+    at its own ``until`` or at ``until`` (a scenario's horizon), whichever is first."""
     section = data if isinstance(data, JitSection) else parse(data)
-    jit = attach(sim)
+    jit = sim if isinstance(sim, JitVm) else attach(sim)
     where = "subscriptions"
     try:
         for s in section.subscriptions:
@@ -258,7 +266,8 @@ def build(data: Mapping | JitSection, sim=None) -> JitVm:
             w = section.workload
             where = "workload"
             RequestWorkload(tuple(w.users), tuple(w.vms), w.rate_per_day, tuple(w.durations),
-                            w.connect_probability).start(jit, minutes(w.until))
+                            w.connect_probability).start(jit, minutes(w.until) if until is None
+                                                         else min(minutes(w.until), until))
     except JitSpecError:
         raise
     except ModelError as e:
@@ -266,23 +275,30 @@ def build(data: Mapping | JitSection, sim=None) -> JitVm:
     return jit
 
 
-def _need(step: StepSpec, where: str, *names: str) -> None:
+def _need(step: JitStepSpec, where: str, *names: str) -> None:
     lacking = [n for n in names if getattr(step, n) is None]
     if lacking:
         raise JitSpecError(where, f"action {step.action!r} needs {', '.join(lacking)}")
 
 
-def _step(jit: JitVm, step: StepSpec, where: str):
+def _step(jit: JitVm, step: JitStepSpec, where: str):
     """The timeline step as a function to run at its time (its fields checked now)."""
     a = step.action
+    try:  # durations are read now, so a bad one is an error in the file rather than a failure mid-run
+        duration = None if step.duration is None else minutes(step.duration)
+        session = None if step.session is None else minutes(step.session)
+        for name in ([step.vm] if step.vm is not None else []) + list(step.vms or ()):
+            jit.vm(name)  # a VM the section doesn't have is an error now, not mid-run
+    except ModelError as e:
+        raise JitSpecError(where, str(e)) from None
     if a == "request":
         _need(step, where, "principal", "vm", "ports")
         extra = {} if step.caller_ip is None else {"caller_ip": step.caller_ip}
-        return lambda: jit.request(step.principal, step.vm, step.ports, duration=step.duration, source=step.source,
+        return lambda: jit.request(step.principal, step.vm, step.ports, duration=duration, source=step.source,
                                    justification=step.justification, **extra)
     if a == "connect":
         _need(step, where, "source", "vm", "port")
-        return lambda: jit.connect(step.source, step.vm, step.port, session_minutes=step.session)
+        return lambda: jit.connect(step.source, step.vm, step.port, session_minutes=session)
     if a == "enable":
         _need(step, where, "vms")
         return lambda: jit.enable(step.vms, by=step.principal or ADMIN, path=step.path, ports=_ports(step.port_rules))

@@ -9,6 +9,7 @@ from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints, fiel
 
 from pim_sim.core.clock import DEFAULT_START
 from pim_sim.facts import DAY
+from pim_sim.features.jit_vm.spec import JitSection
 from pim_sim.scenario.spec.base import MAX_HORIZON_DAYS, MAX_REPLICATIONS, START_RANGE, Duration, Name, Spec, Text, named
 from pim_sim.scenario.spec.behaviour import ApproverSpec, LagSpec, WorkloadSpec
 from pim_sim.scenario.spec.observations import ObservationSpec
@@ -57,6 +58,9 @@ class ScenarioSpec(Spec):
     timeline: list[TimelineStep] = []
     workload: WorkloadSpec | None = None
     alerts: AlertsSpec | None = Field(None, description="monitor PIM security alerts from the start")
+    jit: JitSection | None = Field(None, description="Defender for Cloud just-in-time VM access: subscriptions and "
+                                   "their Defender for Servers plan, networks, NSGs, firewalls, VMs, Azure roles, JIT "
+                                   "policies, a timeline of JIT actions and a request workload")
 
     @field_validator("horizon")
     @classmethod
