@@ -50,7 +50,8 @@ def _scenario(path: Path):
 def posture_of(path: Path, exclude: list[str] | None = None) -> baseline.Posture:
     """A scenario file (the tenant as set up at minute 0), a ScubaGear provider export or a Graph
     policy export."""
-    config = {"MS.AAD.7.4v1": {"RoleExclusions": {"Users": list(exclude or ())}}}
+    # --exclude replaces the configuration; without it a ScubaGear export's own scuba_config is read.
+    config = {"MS.AAD.7.4v1": {"RoleExclusions": {"Users": list(exclude)}}} if exclude else None
     if path.suffix.lower() in (".yaml", ".yml"):
         return baseline.posture_from_simulation(_scenario(path).simulation(), exclusions=config)
     data = graph_import.load_json(path)

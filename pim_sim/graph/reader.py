@@ -72,16 +72,23 @@ def read_policies(data, *, names: Mapping[str, str] | None = None, role: str | N
 
     Accepts policy assignments (``$expand=policy($expand=rules)``), bare policies with ``rules``
     or ``effectiveRules`` (name the ``role`` when the policy doesn't say it), ARM policies with
-    ``ruleType``, in a ``value`` wrapper, a list or alone. ``names`` maps object ids (approvers,
-    groups) to the names used in the simulated tenant."""
+    ``ruleType``, in a ``value`` wrapper, a list or alone, and ScubaGear's provider export (its
+    ``privileged_roles`` entries name their role: ``DisplayName``, ``RoleTemplateId``). ``names`` maps object ids
+    (approvers, groups) to the names used in the simulated tenant."""
     names = dict(names or {})
     policies: list[ImportedPolicy] = []
     notes: list[ImportNote] = []
-    for n, raw in enumerate(items_of(fold(load_json(data)))):
+    top = fold(load_json(data))
+    items = scubagear_items(top) if isinstance(top, dict) and "privileged_roles" in top else items_of(top)
+    for n, raw in enumerate(items):
         where = f"item {n}"
         if not isinstance(raw, dict):
             raise GraphImportError(where, "(item)", "expected a policy or a policy assignment object")
+        if "roletemplateid" in raw and "roledefinitionid" not in raw:
+            raw = _scubagear_role(raw, where)
         got = _one_policy(raw, where, names, role, notes)
+        if got is not None and raw.get("_shared") and any((p.role, p.scope) == (got.role, got.scope) for p in policies):
+            continue  # a PIM group holding several privileged roles: its member policy is exported under each
         if got is not None:
             if any((p.role, p.scope) == (got.role, got.scope) for p in policies):
                 raise GraphImportError(where, "roleDefinitionId",
@@ -90,6 +97,38 @@ def read_policies(data, *, names: Mapping[str, str] | None = None, role: str | N
     if not policies:
         raise GraphImportError("export", "value", "no role management policy found (nothing with rules)")
     return PolicyImport(tuple(policies), tuple(notes))
+
+
+def scubagear_items(doc: dict) -> list:
+    """ScubaGear's ``privileged_roles`` (keys folded) as policy assignments: each role's own rules (``RuleSourceType``
+    "Directory Role") and, for a PIM-managed group holding the role, the group's member policy ("PIM Group" rules,
+    ``RuleSource`` the group's name)
+    (https://github.com/cisagov/ScubaGear/blob/main/PowerShell/ScubaGear/Modules/Providers/ExportAADProvider.psm1)."""
+    out = []
+    for n, entry in enumerate(as_list(doc.get("privileged_roles"), "ScubaGear export", "privileged_roles")):
+        if not isinstance(entry, dict):
+            raise GraphImportError("ScubaGear export", f"privileged_roles[{n}]", "must be an object")
+        out.append(_scubagear_role(entry, f"privileged_roles[{n}]"))
+        groups: dict[str, list] = {}
+        for rule in entry.get("rules") or ():
+            if isinstance(rule, dict) and str(rule.get("rulesourcetype") or "").casefold() == "pim group":
+                groups.setdefault(str(rule.get("rulesource") or ""), []).append(rule)
+        out += [{"roledefinitionid": "member", "scopetype": "group", "scopeid": group, "policy": {"rules": rules},
+                 "_shared": True} for group, rules in groups.items() if group]
+    return out
+
+
+def _scubagear_role(entry: dict, where: str) -> dict:
+    """One ``privileged_roles`` entry as a directory role's policy assignment: its template id names the role."""
+    rules = entry.get("rules")
+    if isinstance(rules, list):
+        rules = [r for r in rules if not isinstance(r, dict)
+                 or str(r.get("rulesourcetype") or "directory role").casefold() == "directory role"]
+    role_id = entry.get("roletemplateid")
+    if not isinstance(role_id, str) or not role_id:
+        raise GraphImportError(where, "RoleTemplateId", f"{role_id!r} is not a role template id")
+    return {"roledefinitionid": role_id, "scopetype": "directoryrole", "scopeid": "/",
+            "displayname": entry.get("displayname"), "policy": {"rules": rules}}
 
 
 def settings_from_file(path, **kwargs) -> dict[tuple[str, str], RoleSettings]:

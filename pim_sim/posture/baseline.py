@@ -57,7 +57,7 @@ CONTROLS = {
     "MS.AAD.7.4v1": ("Shall", "Permanent active role assignments SHALL NOT be allowed for highly privileged roles."),
     "MS.AAD.7.5v1": ("Shall", "Provisioning users to highly privileged roles SHALL NOT occur outside of a PAM system."),
     "MS.AAD.7.6v1": ("Shall", "Activation of the Global Administrator role SHALL require approval."),
-    "MS.AAD.7.7v1": ("Shall", "Eligible and Active highly privileged role assignments SHALL trigger an alert."),
+    "MS.AAD.7.7v1": ("Shall", "Eligible and active highly privileged role assignments SHALL trigger an alert."),
     "MS.AAD.7.8v1": ("Shall", "User activation of the Global Administrator role SHALL trigger an alert."),
     "MS.AAD.7.9v1": ("Should", "User activation of other highly privileged roles SHOULD trigger an alert."),
 }
@@ -135,7 +135,7 @@ class CheckResult:
     @property
     def text(self) -> str:
         """The details without ScubaGear's HTML (``details`` is ScubaGear's report string)."""
-        return self.details.replace(":<br/>", ": ").replace("<br/>", " ").replace("**", "")
+        return self.details.replace(":<br/>", ": ").replace("<br/>", " ").replace("\n", " ").replace("**", "")
 
 
 def rules_from_settings(s: RoleSettings, source: str, source_type: str = "Directory Role") -> tuple[PolicyRule, ...]:
@@ -145,15 +145,27 @@ def rules_from_settings(s: RoleSettings, source: str, source_type: str = "Direct
 
 
 def exclusions_from_config(config: Mapping | None) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
-    """ScubaGear's configuration file shape: ``Aad: {MS.AAD.7.4v1: {RoleExclusions: {Users: [...], Groups: [...]}}}``."""
+    """ScubaGear's configuration file shape: ``Aad: {MS.AAD.7.4v1: {RoleExclusions: {Users: [...], Groups: [...]}}}``
+    (https://github.com/cisagov/ScubaGear/blob/main/docs/configuration/configuration.md), or the ``Aad`` part alone.
+
+    A configuration without ``Aad`` (ScubaGear's ``scuba_config`` of a run made without a configuration file holds
+    only run options: ``OutPath``, ``M365Environment``, ...) excludes nobody; so does a control without
+    ``RoleExclusions`` (conditional access controls carry ``CapExclusions``)."""
     out = {}
     config = as_object(config, "ScubaGear configuration", "(top level)")
-    aad = as_object(config.get("Aad", config), "ScubaGear configuration", "Aad")
+    aad = next((v for k, v in config.items() if str(k).casefold() == "aad"), None)
+    if aad is None:
+        aad = {k: v for k, v in config.items() if str(k).upper().startswith("MS.AAD.")}
+    aad = as_object(aad, "ScubaGear configuration", "Aad")
     for control, body in aad.items():
-        ex = as_object(as_object(body, "ScubaGear configuration", f"Aad.{control}").get("RoleExclusions"),
-                       "ScubaGear configuration", f"Aad.{control}.RoleExclusions")
-        users = as_list(ex.get("Users"), "ScubaGear configuration", f"Aad.{control}.RoleExclusions.Users")
-        groups = as_list(ex.get("Groups"), "ScubaGear configuration", f"Aad.{control}.RoleExclusions.Groups")
+        body = as_object(body, "ScubaGear configuration", f"Aad.{control}")
+        found = next((v for k, v in body.items() if str(k).casefold() == "roleexclusions"), None)
+        if found is None:
+            continue
+        ex = {str(k).casefold(): v for k, v in as_object(found, "ScubaGear configuration",
+                                                         f"Aad.{control}.RoleExclusions").items()}
+        users = as_list(ex.get("users"), "ScubaGear configuration", f"Aad.{control}.RoleExclusions.Users")
+        groups = as_list(ex.get("groups"), "ScubaGear configuration", f"Aad.{control}.RoleExclusions.Groups")
         out[control] = (frozenset(str(u) for u in users if u), frozenset(str(g) for g in groups if g))
     return out
 
@@ -307,7 +319,11 @@ def scuba(posture: Posture) -> tuple[CheckResult, ...]:
         if not count_ok:
             score = "Policy MS.AAD.7.1 failed so score not computed"
         elif others:
-            score = f"Least Privilege Score = {_score(len(gas), len(others))} (should be 1 or less)"
+            # ScubaGear 1.8.0 adds how the score was calculated, on a new line (its sample report:
+            # "Least Privilege Score = 2 (should be 1 or less)\nCalculated by 2 global admins / 1 privileged users
+            # without global admin role").
+            score = (f"Least Privilege Score = {_score(len(gas), len(others))} (should be 1 or less)\nCalculated by "
+                     f"{len(gas)} global admins / {len(others)} privileged users without global admin role")
         else:
             score = "All privileged users are Global Admin"
         met = count_ok and len(gas) <= len(others)

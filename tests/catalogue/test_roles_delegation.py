@@ -8,8 +8,18 @@ from hypothesis import strategies as st
 
 from pim_sim import catalogue as cat
 from pim_sim.core import roles
-from pim_sim.core.roles import (AU_SCOPABLE, AZURE_ROLES, CATALOGUE, ENTRA_ROLES, HIGHLY_PRIVILEGED_ENTRA, Surface,
-                                role, role_by_id, surface_of, using)
+from pim_sim.core.roles import (
+    AU_SCOPABLE,
+    AZURE_ROLES,
+    CATALOGUE,
+    ENTRA_ROLES,
+    HIGHLY_PRIVILEGED_ENTRA,
+    Surface,
+    role,
+    role_by_id,
+    surface_of,
+    using,
+)
 from pim_sim.errors import ModelError
 from pim_sim.graph.reader import read_requests
 
@@ -45,7 +55,7 @@ def test_the_modelled_roles_are_catalogue_rows():
 
 
 def test_au_scopable_is_microsofts_list_of_twelve():
-    assert AU_SCOPABLE == {r.name for r in BUILTIN.roles("entra") if r.au_scopable}
+    assert {r.name for r in BUILTIN.roles("entra") if r.au_scopable} == AU_SCOPABLE
     assert len(AU_SCOPABLE) == 12 and "Groups Administrator" in AU_SCOPABLE and "Global Administrator" not in AU_SCOPABLE
 
 

@@ -41,7 +41,8 @@ def test_scubagear_export_gives_scubagears_verdicts():
         "MS.AAD.7.6": "Fail", "MS.AAD.7.7": "Fail", "MS.AAD.7.8": "Pass", "MS.AAD.7.9": "Warning"}
     assert r["MS.AAD.7.1"].details == "3 global admin(s) found:<br/>Break Glass 1, Mariam Sadik, Tier0 Member"
     assert r["MS.AAD.7.1"].text == "3 global admin(s) found: Break Glass 1, Mariam Sadik, Tier0 Member"
-    assert r["MS.AAD.7.2"].details == "Requirement not met: Least Privilege Score = 3 (should be 1 or less)"
+    assert r["MS.AAD.7.2"].details == ("Requirement not met: Least Privilege Score = 3 (should be 1 or less)\nCalculated "
+                                       "by 3 global admins / 1 privileged users without global admin role")
     assert r["MS.AAD.7.3"].offenders == ("Ola Nordmann",)
     assert r["MS.AAD.7.4"].offenders == ("Exchange Administrator", "Global Administrator")
     assert r["MS.AAD.7.5"].offenders == ("Exchange Administrator",)
@@ -197,11 +198,14 @@ def test_7_1_report_strings(people, result, details):
 
 @pytest.mark.parametrize("people, result, details", [
     ([("A", [GA]), ("B", [GA]), ("C", ["Application Administrator"]), ("D", ["User Administrator"]),
-      ("E", ["Privileged Role Administrator"])], "Pass", "Requirement met: Least Privilege Score = 0.66 (should be 1 or less)"),
+      ("E", ["Privileged Role Administrator"])], "Pass", "Requirement met: Least Privilege Score = 0.66 (should be 1 or less)\nCalculated by 2 global admins / 3 "
+     "privileged users without global admin role"),
     ([("A", [GA]), ("B", [GA]), ("C", ["Application Administrator"]), ("D", ["Privileged Role Administrator"])],
-     "Pass", "Requirement met: Least Privilege Score = 1 (should be 1 or less)"),
+     "Pass", "Requirement met: Least Privilege Score = 1 (should be 1 or less)\nCalculated by 2 global admins / 2 privileged "
+     "users without global admin role"),
     ([("A", [GA]), ("B", [GA]), ("B", ["Privileged Role Administrator"])],  # display names are a set
-     "Fail", "Requirement not met: Least Privilege Score = 2 (should be 1 or less)"),
+     "Fail", "Requirement not met: Least Privilege Score = 2 (should be 1 or less)\nCalculated by 2 global admins / 1 "
+     "privileged users without global admin role"),
     ([("A", [GA]), ("B", [GA]), ("C", [GA])], "Fail", "Requirement not met: All privileged users are Global Admin"),
     ([(f"GA{i}", [GA]) for i in range(9)] + [("X", ["User Administrator"])], "Fail",
      "Requirement not met: Policy MS.AAD.7.1 failed so score not computed"),
