@@ -6,6 +6,7 @@ from importlib.metadata import EntryPoint, entry_points
 
 import typer
 
+from pim_sim.cli import jit as jit_cli
 from pim_sim.cli import posture as posture_cli
 from pim_sim.cli import scenario as scenario_cli
 
@@ -28,6 +29,7 @@ def version() -> None:
 # One line per area: each module adds its own commands.
 scenario_cli.register(app)  # run, validate, compare, sweep, schema, scenarios
 posture_cli.register(app)  # baseline, import-policy, import-requests, export-graph, exercise
+jit_cli.register(app)  # jit import, jit export (just-in-time VM access policies)
 
 
 def _runner(entry: EntryPoint):
