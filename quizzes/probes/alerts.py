@@ -80,3 +80,25 @@ def too_many_global_admins(lab: Lab) -> dict[str, Any]:
         "fires_on_count_alone": share_low,
         "condition": "both thresholds" if share_high and not share_low else "either threshold",
     }
+
+
+@probe("On day 0 bob is made Exchange Administrator outside PIM; an auditor checks the 'Roles are being assigned "
+       "outside of PIM' alert every day for six weeks.")
+def outside_pim_window(lab: Lab) -> dict[str, Any]:
+    sim = lab.sim("outside-pim-window", users=("alice", "bob", "pat"))
+    sim.assign("pat", "Privileged Role Administrator", kind="active", justification="x")
+    sim.advance("PT10M")
+    sim.assign_outside_pim("bob", "Exchange Administrator", by="alice")
+    alert = "rolesAssignedOutsidePrivilegedIdentityManagement"
+    open_days = []
+    for day in range(1, 43):
+        sim.run(day * DAY)
+        if sim.alerts.incidents(alert, open_only=True):
+            open_days.append(day)
+    last = max(open_days, default=0)
+    return {
+        "outside_pim_alert_last_day": last,
+        "open_on_day_29": 29 in open_days,
+        "open_on_day_35": 35 in open_days,
+        "open_after_a_week": 8 in open_days,
+    }

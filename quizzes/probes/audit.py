@@ -116,3 +116,35 @@ def audit_categories(lab: Lab) -> dict[str, Any]:
         "azure_pim_places": [p for p in places("azure") if p.startswith("PIM >")],
         "groups_places": places("groups"),
     }
+
+
+@probe("carol assigns bob Contributor on a subscription directly in Azure IAM (outside PIM) and an auditor looks for "
+       "the record over 91 days; in a tenant with Microsoft Entra ID Governance alice activates Global "
+       "Administrator and the auditor looks for it for a year.")
+def audit_retention(lab: Lab) -> dict[str, Any]:
+    sub = "/subscriptions/prod"
+    azure = lab.sim("azure-iam-write", scopes=[sub])
+    azure.assign_outside_pim("bob", "Contributor", sub, by="carol")
+    write = logged(azure, service="Azure Resource Manager", target="bob")[0]
+    azure.run(write.minute + 92 * DAY)
+    azure_days = _visible_days(azure, write.seq, (1, 30, 89, 90, 91))
+    gov = lab.sim("governance-tenant", licence="Governance")
+    gov.assign("alice", "Global Administrator", kind="eligible")
+    gov.advance("PT10M")
+    req = gov.activate("alice", "Global Administrator", duration="PT1H", justification="year-end close")
+    done = logged(gov, req.id)[-1]
+    gov.run(done.minute + 366 * DAY)
+    gov_days = _visible_days(gov, done.seq, (1, 29, 30, 31, 90, 365))
+    view = gov.results().where_visible(done.minute + 60)
+    places = sorted(str(p) for p in view[view["seq"] == done.seq]["place"])
+    longest = max(gov_days.values(), default=0)
+    return {
+        "azure_write_places": sorted(azure_days),
+        "activity_log_days": azure_days.get(str(Place.AZURE_ACTIVITY_LOG), 0),
+        "activity_log_keeps_a_year": azure_days.get(str(Place.AZURE_ACTIVITY_LOG), 0) >= 365,
+        "entra_log_days_governance": gov_days.get(str(Place.ENTRA_AUDIT_PIM), 0),
+        "governance_keeps_a_year": gov_days.get(str(Place.ENTRA_AUDIT_PIM), 0) >= 365,
+        "pim_blade_keeps_a_year": gov_days.get(str(Place.PIM_ENTRA_RESOURCE_AUDIT), 0) >= 365,
+        "entra_activation_in_activity_log": str(Place.AZURE_ACTIVITY_LOG) in places,
+        "any_built_in_place_keeps_a_year": longest >= 365,
+    }

@@ -69,3 +69,26 @@ def licence_seats(lab: Lab) -> dict[str, Any]:
         "permanent_active_needs_seat": "erin" in report.people,
         "service_principal_needs_p2_seat": "deploy-app" in report.people,
     }
+
+
+@probe("The same tenant with each licence (Free, P1, P2, Microsoft Entra ID Governance): an administrator makes "
+       "alice eligible for Security Administrator and alice activates it.")
+def licence_tiers(lab: Lab) -> dict[str, Any]:
+    works: dict[str, bool] = {}
+    codes: dict[str, str] = {}
+    for licence in ("Free", "P1", "P2", "Governance"):
+        sim = lab.sim(f"tier-{licence}", licence=licence)
+        made = refusal(lambda s=sim: s.assign("alice", "Security Administrator", kind="eligible"))
+        used = None
+        if made is None:
+            sim.advance("PT10M")
+            used = refusal(lambda s=sim: s.activate("alice", "Security Administrator", duration="PT1H",
+                                                    justification="incident"))
+        works[licence] = made is None and used is None
+        codes[licence] = (made or used).code if (made or used) else ""
+    return {
+        "pim_works_on": sorted(k for k, v in works.items() if v),
+        "pim_works_on_p1": works["P1"],
+        "pim_works_on_governance": works["Governance"],
+        "p1_refusal_code": codes["P1"],
+    }

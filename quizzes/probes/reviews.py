@@ -118,3 +118,90 @@ def azure_group_review(lab: Lab) -> dict[str, Any]:
                                             else "stays in the group" if still_member else "removed from the group"),
         "denied_group_member_holds_role": sim.holds("dan", "Contributor", sub),
     }
+
+
+@probe("Planning a review of Security Administrator: bob and carol have managers, dave has none (fallback fran "
+       "reviews him); an inactive-users filter of 90 days is tried next to the 730-day limit; u20 signed in 20 "
+       "days before the review and u45 45 days before; the app deploy-bot holds the role actively and a review "
+       "of service principals is created; one review is stopped, another reset.")
+def review_planning(lab: Lab) -> dict[str, Any]:
+    from pim_sim import ServicePrincipal, User
+    from pim_sim.features.reviews import AccessReview
+
+    users = (User("bob", manager="mia"), User("carol", manager="mia"), User("dave"), User("mia"), User("fran"),
+             User("u20"), User("u45"), User("rev"))
+    sim = lab.sim("planning", users=users, service_principals=(ServicePrincipal("deploy-bot"),))
+    role = "Security Administrator"
+    for who in ("bob", "carol", "dave", "u20", "u45"):
+        sim.assign(who, role, kind="eligible")
+    sp_eligible = refusal(lambda: sim.assign("deploy-bot", role, kind="eligible"))
+    sp_permanent = refusal(lambda: sim.assign("deploy-bot", role, kind="active", justification="pipeline"))
+    sp_timebound = refusal(lambda: sim.assign("deploy-bot", role, kind="active", duration="P90D",
+                                              justification="pipeline"))
+    sim.sign_in("u45")
+    sim.advance("P25D")
+    sim.sign_in("u20")
+    sim.advance("P20D")  # day 45: u20 signed in 20 days ago, u45 45 days ago, the others never
+    by_manager = sim.reviews.create(AccessReview("by-manager", role, reviewers="manager", fallback=("fran",),
+                                                 principal_types=("users",), duration_days=7))
+    reviewer_of = {s.principal: list(s.reviewers) for s in by_manager.instance().subjects}
+    recommendation = {s.principal: str(s.recommendation) for s in by_manager.instance().subjects}
+    inactive = sim.reviews.create(AccessReview("inactive-30", role, selected=("rev",), inactive_days=30,
+                                               principal_types=("users",), duration_days=7))
+    inactive_subjects = sorted(s.principal for s in inactive.instance().subjects)
+
+    def accepted(**definition) -> bool:
+        try:
+            AccessReview("x", role, **({"selected": ("rev",)} | definition))
+        except ModelError:
+            return False
+        return True
+
+    inactive_ok = [d for d in (90, 365, 730, 731, 1000) if accepted(inactive_days=d)]
+    apps = sim.reviews.create(AccessReview("apps", role, selected=("rev",), principal_types=("servicePrincipals",),
+                                           duration_days=7))
+    app_subjects = sorted(s.principal for s in apps.instance().subjects)
+    app_kinds = sorted({s.assignment for s in apps.instance().subjects})
+    # Stop: bob denied, the review stopped on day 2 with auto-apply on
+    stopped = sim.reviews.create(AccessReview("stopped", role, selected=("rev",), principal_types=("users",),
+                                              duration_days=14, auto_apply=True))
+    stopped.decide("bob", False, by="rev")
+    sim.advance("P2D")
+    stopped.stop()
+    stopped_status = str(stopped.instance().status)
+    bob_after_stop = sim.find("bob", role, kind="eligible") is not None
+    restart = refusal(lambda: stopped.stop())
+    late_decision = refusal(lambda: stopped.decide("carol", False, by="rev"))
+    # Reset: carol denied, then the decisions are reset; the review ends with no change
+    reset = sim.reviews.create(AccessReview("reset", role, selected=("rev",), principal_types=("users",),
+                                            duration_days=3, auto_apply=True))
+    reset.decide("carol", False, by="rev")
+    reset.reset()
+    early_apply = refusal(lambda: reset.apply())
+    sim.advance("P4D")
+    carol_after_reset = sim.find("carol", role, kind="eligible") is not None
+    steps = [a.activity for a in sim.audit if a.service == "Access Reviews" and a.role == role
+             and a.target in ("stopped", "bob")]
+    return {
+        "stopped_review_steps": list(dict.fromkeys(steps)),
+        "service_principal_eligible_refused": sp_eligible is not None,
+        "service_principal_permanent_active_refused": sp_permanent is not None,
+        "service_principal_timebound_active_accepted": sp_timebound is None,
+        "manager_reviews_bob": reviewer_of.get("bob", []) == ["mia"],
+        "fallback_reviews_dave": reviewer_of.get("dave", []) == ["fran"],
+        "fallback_reviews_bob": "fran" in reviewer_of.get("bob", []),
+        "recommendation_20_days": recommendation.get("u20", ""),
+        "recommendation_45_days": recommendation.get("u45", ""),
+        "recommendation_never": recommendation.get("bob", ""),
+        "inactive_filter_reviews": inactive_subjects,
+        "inactive_days_longest": max(inactive_ok),
+        "service_principal_review_subjects": app_subjects,
+        "service_principal_review_kinds": app_kinds,
+        "self_review_of_apps_refused": not accepted(reviewers="self", selected=(), principal_types=("servicePrincipals",)),
+        "stopped_status": stopped_status,
+        "denied_removed_when_stopped_with_auto_apply": not bob_after_stop,
+        "stopped_review_restart_refused": restart is not None,
+        "decision_after_stop_refused": late_decision is not None,
+        "apply_in_progress_refused": early_apply is not None,
+        "reset_denial_kept_access": carol_after_reset,
+    }

@@ -88,5 +88,57 @@ def groups(lab: Lab) -> dict[str, Any]:
         "plain_group_entra_role_code": plain.code if plain else "",
         "plain_group_azure_role_allowed": azure is None,
         "dynamic_group_refused": dynamic is not None,
+        "dynamic_group_accepted": dynamic is None,
+        "plain_group_entra_role_accepted": plain is None,
+        "owner_activation_waits": str(owner.status) == "PendingApproval",
         "group_roles": sorted({s.role for s in sim.schedules.values() if s.surface == "groups"}),
+    }
+
+
+@probe("In corp > prod > web, pat is Privileged Role Administrator, uma User Access Administrator on prod, owen "
+       "Owner of prod, rita Owner of web only and cody Contributor on prod; each tries to make erin eligible for "
+       "Reader on prod and on web. Then, with 'Too many owners' set to 2 and 'Too many permanent owners' to 1, "
+       "three people get Owner on prod (two permanently) and a custom role is duplicated.")
+def azure_management(lab: Lab) -> dict[str, Any]:
+    from pim_sim.errors import PimRefusal
+
+    mg = "/providers/Microsoft.Management/managementGroups/corp"
+    sub = "/subscriptions/prod"
+    rg = f"{sub}/resourceGroups/web"
+    sim = lab.sim("azure-managers", users=("pat", "uma", "owen", "rita", "cody", "erin"),
+                  scopes=[mg, (sub, mg), rg])
+    sim.assign("pat", "Privileged Role Administrator", kind="active", justification="x")
+    sim.assign("uma", "User Access Administrator", sub, kind="active", duration="P180D", justification="x")
+    sim.assign("owen", "Owner", sub, kind="active", duration="P180D", justification="x")
+    sim.assign("rita", "Owner", rg, kind="active", duration="P180D", justification="x")
+    sim.assign("cody", "Contributor", sub, kind="active", duration="P180D", justification="x")
+    sim.advance("PT10M")
+
+    def manages(who: str, scope: str) -> bool:
+        try:
+            sim.assign("erin", "Reader", scope, kind="eligible", duration="P30D", by=who)
+        except PimRefusal:
+            return False
+        return True
+
+    at_sub = sorted(w for w in ("pat", "uma", "owen", "rita", "cody") if manages(w, sub))
+    at_rg = sorted(w for w in ("pat", "uma", "owen", "rita", "cody") if manages(w, rg))
+    alerts = lab.sim("azure-alerts", users=("o1", "o2", "o3"), scopes=[sub])
+    alerts.alerts.configure("azure.tooManyOwners", max_owners=2)
+    alerts.alerts.configure("azure.tooManyPermanentOwners", max_permanent_owners=1)
+    alerts.set_settings("Owner", sub, active_permanent_allowed=True)
+    alerts.assign("o1", "Owner", sub, kind="active", justification="x")
+    alerts.assign("o2", "Owner", sub, kind="active", justification="x")
+    alerts.assign("o3", "Owner", sub, kind="active", duration="P30D", justification="x")
+    alerts.alerts.add_custom_role("Ops reader", sub, ("Microsoft.Compute/*/read",))
+    alerts.alerts.add_custom_role("Ops reader 2", sub, ("Microsoft.Compute/*/read",))
+    raised = {i.name: str(i.severity) for i in alerts.alerts.history}
+    return {
+        "azure_managers_at_subscription": at_sub,
+        "azure_managers_at_resource_group": at_rg,
+        "pra_manages_azure": "pat" in at_sub or "pat" in at_rg,
+        "resource_group_owner_manages_subscription": "rita" in at_sub,
+        "azure_alerts_raised": sorted(raised),
+        "azure_alert_severities": sorted(set(raised.values())),
+        "permanent_owner_alert_raised": "Too many permanent owners assigned to a resource" in raised,
     }
