@@ -20,6 +20,9 @@ def eligible_vs_active(lab: Lab) -> dict[str, Any]:
     eligible_holds = sim.holds("alice", "Global Administrator")
     why = sim.why_not("alice", "Global Administrator").reason
     active_holds = sim.holds("bob", "Global Administrator")
+    sim.assign("carol", "Global Administrator", kind="active", justification="project year", duration="P365D")
+    sim.advance("PT10M")
+    timebound_holds = sim.holds("carol", "Global Administrator")
     req = sim.activate("alice", "Global Administrator", duration="PT1H", justification="incident")
     sim.advance("PT5M")
     after = sim.holds("alice", "Global Administrator")
@@ -36,6 +39,10 @@ def eligible_vs_active(lab: Lab) -> dict[str, Any]:
         "holds_after_activation_window": sim.holds("alice", "Global Administrator"),
         "eligibility_remains_after_activation": still_eligible,
         "eligible_assignment_activity": eligible_record.activity,
+        # goal: no standing access, yet the role can be used when needed
+        "goal_no_standing_eligible": not eligible_holds and after,
+        "goal_no_standing_permanent_active": not active_holds,
+        "goal_no_standing_timebound_active": not timebound_holds,
         "active_assignment_activity": active_record.activity,
     }
 
@@ -182,3 +189,75 @@ def _fresh_activation(lab: Lab, mins: float) -> None:
     sim = Simulation(Tenant.build(users=["alice"]), seed=1, lag=False)
     sim.assign("alice", "Global Administrator", kind="eligible")
     sim.activate("alice", "Global Administrator", duration=mins, justification="x")
+
+
+# --- activated, but the blade is missing -------------------------------------------------------------
+@probe("alice activates Exchange Administrator (no approval needed) in a tenant where applications pick up a new "
+       "role a few minutes late, as they may cache role state; we look at once, try to activate again, and look "
+       "again 15 minutes later.")
+def blade_missing(lab: Lab) -> dict[str, Any]:
+    from pim_sim import Reason
+    from pim_sim.core.lag import Lag
+
+    role = "Exchange Administrator"
+    sim = Simulation(Tenant.build(users=["alice", "bob"]), seed=3, lag=Lag((2.0, 2.0), (4.0, 8.0)))
+    lab.runs.append(("blade-missing", sim))
+    sim.assign("alice", role, kind="eligible")
+    sim.advance("PT10M")
+    before = len(sim.audit)
+    req = sim.activate("alice", role, duration="PT2H", justification="mail flow incident")
+    sim.advance(1)
+    written = [a.activity for a in logged(sim, req.id, since=before)]
+    usable_now = sim.holds("alice", role)
+    status_now = str(sim.requests[req.id].status)
+    why = sim.why_not("alice", role)
+    again = refusal(lambda: sim.activate("alice", role, duration="PT2H", justification="again"))
+    # the model's reading of the state: what a learner should do about it (Learn: sign out and sign in again)
+    remedy = {Reason.PROVISIONING_LAG: "sign out and sign in again",
+              Reason.PENDING_APPROVAL: "wait for an approver",
+              Reason.ELIGIBLE_NOT_ACTIVATED: "activate the role",
+              Reason.NOT_ELIGIBLE: "ask for an eligible assignment"}.get(why.reason, str(why.reason))
+    sim.advance("PT15M")
+    return {
+        "blade_request_status": status_now,
+        "blade_activation_logged_completed": len(written) >= 2,
+        "blade_usable_at_once": usable_now,
+        "blade_reason": str(why.reason),
+        "blade_remedy": remedy,
+        "blade_activate_again_code": again.code if again else "accepted",
+        "blade_usable_later_without_action": sim.holds("alice", role),
+    }
+
+
+# --- goal: a change ticket on every activation ------------------------------------------------------
+@probe("Exchange Administrator is set in three tenants to require ticket information, a justification, or "
+       "approval by bob; alice activates with and without a ticket number, once with a ticket number that exists "
+       "nowhere, and we read the audit log.")
+def ticket_goal(lab: Lab) -> dict[str, Any]:
+    role = "Exchange Administrator"
+
+    def outcome(label: str, **settings) -> tuple[bool, bool, bool]:
+        """(an activation without a ticket is accepted, a made-up ticket is accepted, the ticket is in the audit)"""
+        sim = eligible_alice(lab, label, role=role, **settings)
+        sim.assign("bob", "Security Reader", kind="active", justification="approver")
+        sim.advance("PT10M")
+        without = refusal(lambda: sim.activate("alice", role, duration="PT1H", justification="incident 9"))
+        if without is None:
+            req = sim.requests[max(sim.requests)]
+            if req.status.value == "PendingApproval":
+                sim.approve(req.id, by="bob")
+            sim.advance("PT2H")
+        made_up = refusal(lambda: sim.activate("alice", role, duration="PT1H", justification="incident 10",
+                                               ticket="NOT-A-TICKET-42"))
+        in_audit = any(a.ticket == "NOT-A-TICKET-42" for a in sim.audit)
+        return without is None, made_up is None, in_audit
+
+    ticket = outcome("require-ticket", require_ticket=True)
+    justification = outcome("require-justification", require_justification=True)
+    approval = outcome("require-approval", require_approval=True, approvers=("bob",))
+    return {
+        "goal_ticket_required": not ticket[0] and ticket[2],
+        "goal_justification_required": not justification[0],
+        "goal_approval_required": not approval[0],
+        "ticket_checked_against_a_system": not ticket[1],
+    }

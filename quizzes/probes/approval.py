@@ -30,6 +30,12 @@ def approval_rules(lab: Lab) -> dict[str, Any]:
         if refusal(lambda t=t, req=req, who=who: t.approve(req.id, by=who)) is None:
             deciders_of_own_request.append(who)
 
+    # carol, a selected approver, holds no role at all: can she approve?
+    roleless = eligible_alice(lab, "roleless-approver", **settings)
+    r6 = roleless.activate("alice", "Global Administrator", duration="PT1H", justification="x")
+    carol_roles = [s.role for s in roleless.schedules_of("carol")]
+    roleless_approved = not carol_roles and refusal(lambda: roleless.approve(r6.id, by="carol")) is None
+
     denied = eligible_alice(lab, "deny", **settings)
     r3 = denied.activate("alice", "Global Administrator", duration="PT1H", justification="x")
     denied.advance("PT5M")
@@ -54,8 +60,7 @@ def approval_rules(lab: Lab) -> dict[str, Any]:
         "self_approval_refused": self_ is not None,
         "non_approver_refused": outsider is not None,
         "deciders_of_own_request": deciders_of_own_request,
-        "approver_needs_a_role": any(first_wins.holds(a, r) for a in ("bob", "carol")
-                                     for r in ("Global Administrator", "Privileged Role Administrator")),
+        "approver_needs_a_role": not roleless_approved,
         "denied_status": str(denied.requests[r3.id].status),
         "deny_activity_order": activities(denied, "PIM", r3.id),
         "denied_activity": logged(denied, r3.id)[-1].activity,
@@ -99,4 +104,59 @@ def default_approvers(lab: Lab) -> dict[str, Any]:
             name for name, has_default in (("Microsoft Entra roles", bool(deciders)),
                                            ("Azure resource roles", not azure_refused),
                                            ("Groups", not group_refused)) if has_default),
+    }
+
+
+# --- goal: a second person must agree ------------------------------------------------------------
+@probe("alice is eligible for Global Administrator; pat is an active Privileged Role Administrator and carol holds "
+       "no role. Each tenant changes one thing: approval by bob; approval with no approver chosen; MFA and a "
+       "justification; a ticket number; carol chosen as approver; carol given Global Reader with no approver chosen; "
+       "carol made Privileged Role Administrator. alice activates in each and we see when she can use the role and "
+       "who could approve.")
+def second_person(lab: Lab) -> dict[str, Any]:
+    role = "Global Administrator"
+
+    def tenant(label: str, **settings) -> Any:
+        sim = lab.sim(label, users=("alice", "bob", "carol", "pat"))
+        sim.assign("pat", "Privileged Role Administrator", kind="active", justification="PIM admin")
+        sim.assign("alice", role, kind="eligible")
+        if settings:
+            sim.set_settings(role, **settings)
+        sim.advance("PT10M")
+        return sim
+
+    def alone(sim: Any) -> bool:
+        """Can alice use the role with nobody else acting (she tries to approve her own request)?"""
+        req = sim.activate("alice", role, duration="PT1H", justification="change 5", ticket="CHG-5")
+        if sim.requests[req.id].status.value == "PendingApproval":
+            refusal(lambda: sim.approve(req.id, by="alice"))
+        sim.advance("PT5M")
+        return sim.holds("alice", role)
+
+    def approvable_by(sim: Any, who: str) -> bool:
+        req = sim.activate("alice", role, duration="PT1H", justification="change 6", ticket="CHG-6")
+        if sim.requests[req.id].status.value != "PendingApproval":
+            return False
+        return refusal(lambda: sim.approve(req.id, by=who)) is None and sim.holds("alice", role)
+
+    by_bob = tenant("approval-by-bob", require_approval=True, approvers=("bob",))
+    defaults = tenant("approval-default-approvers", require_approval=True)
+    mfa = tenant("mfa-and-justification", require_mfa=True, require_justification=True)
+    ticket = tenant("ticket-number", require_ticket=True)
+    carol_chosen = tenant("carol-approver", require_approval=True, approvers=("carol",))
+    reader = tenant("carol-global-reader", require_approval=True)
+    reader.assign("carol", "Global Reader", kind="active", justification="compliance")
+    pra = tenant("carol-pra", require_approval=True)
+    pra.assign("carol", "Privileged Role Administrator", kind="active", justification="compliance")
+    pra.advance("PT10M")
+    return {
+        "goal_second_person_approval_by_bob": not alone(by_bob) and approvable_by(
+            tenant("approval-by-bob-2", require_approval=True, approvers=("bob",)), "bob"),
+        "goal_second_person_default_approvers": not alone(defaults) and approvable_by(
+            tenant("approval-default-approvers-2", require_approval=True), "pat"),
+        "goal_second_person_mfa_justification": not alone(mfa),
+        "goal_second_person_ticket": not alone(ticket),
+        "goal_carol_selected": approvable_by(carol_chosen, "carol") and not carol_chosen.schedules_of("carol"),
+        "goal_carol_global_reader": approvable_by(reader, "carol"),
+        "goal_carol_pra_without_role": approvable_by(pra, "carol") and not pra.schedules_of("carol"),
     }

@@ -47,6 +47,7 @@ def extend_renew(lab: Lab) -> dict[str, Any]:
     s3.run(35 * DAY)
     renew = s3.request_renew("alice", "Security Administrator", justification="back on the project", duration="P30D")
     s3.decide_update(renew.id, by="bob", justification="ok")
+    gap = s3.find("alice", "Security Administrator", kind="eligible", at=31 * DAY) is None
     s4, sid4 = fresh("admin-extend")
     s4.run(5 * DAY)
     admin = s4.admin_extend(sid4, "P30D", by="bob", justification="direct")
@@ -74,6 +75,11 @@ def extend_renew(lab: Lab) -> dict[str, Any]:
                                                                               "PendingApproval"),
         "admin_extend_action": str(admin.action),
         "eligible_during_extend_request": still_ok,
+        # goal: alice, 20 days before her assignment ends, stays eligible without a gap
+        "goal_extend_today_20_days_left": 20 in extend_ok,
+        "goal_extend_at_10_days_left_approved": 10 in extend_ok and decided.status.value == "Provisioned",
+        "goal_admin_extends_today": s4.requests[admin.id].status.value == "Provisioned",
+        "goal_renew_after_expiry": not gap,
     }
 
 
@@ -175,5 +181,91 @@ def who_manages(lab: Lab) -> dict[str, Any]:
         "pra_manages_azure": "pat" in azure,
         "owner_manages_entra": "olga" in entra,
         "entra_settings_editors": sorted(settings_by),
+        # goal: the person can make eligible assignments of an Azure role on the subscription
+        "goal_azure_by_owner": "olga" in azure,
+        "goal_azure_by_uaa": "uma" in azure,
+        "goal_azure_by_pra": "pat" in azure,
+        "goal_azure_by_security_admin": "sam" in azure,
+        "goal_azure_by_contributor": "carl" in azure,
         "azure_settings_editors": sorted(azure_settings_by),
+    }
+
+
+# --- role assignment settings ------------------------------------------------------------------------
+@probe("Exchange Administrator's assignment settings are changed one at a time (no permanent active assignments and "
+       "a 30-day limit; no permanent eligible assignments and a 90-day limit; MFA on active assignment; justification "
+       "on active assignment; the activation maximum), and an administrator makes eligible and active assignments "
+       "of each length, with and without MFA and a justification.")
+def assignment_settings(lab: Lab) -> dict[str, Any]:
+    role = "Exchange Administrator"
+
+    def tenant(label: str, **settings) -> Simulation:
+        sim = lab.sim(label)
+        if settings:
+            sim.set_settings(role, **settings)
+        return sim
+
+    def accepted(sim: Simulation, who: str, kind: str, duration=None, justification="project", mfa=True) -> bool:
+        return refusal(lambda: sim.assign(who, role, kind=kind, duration=duration, justification=justification,
+                                          mfa=mfa)) is None
+
+    active_capped = tenant("no-permanent-active", active_permanent_allowed=False, active_max="P30D")
+    permanent_active = accepted(active_capped, "alice", "active")
+    active_60 = accepted(active_capped, "bob", "active", "P60D")
+    active_30 = accepted(active_capped, "carol", "active", "P30D")
+    permanent_eligible_there = accepted(active_capped, "dave", "eligible")
+    eligible_capped = tenant("no-permanent-eligible", eligible_permanent_allowed=False, eligible_max="P90D")
+    permanent_eligible = accepted(eligible_capped, "alice", "eligible")
+    eligible_180 = accepted(eligible_capped, "bob", "eligible", "P180D")
+    eligible_90 = accepted(eligible_capped, "carol", "eligible", "P90D")
+    permanent_active_there = accepted(eligible_capped, "dave", "active")
+    mfa = tenant("mfa-on-active-assignment", mfa_on_active_assignment=True)
+    active_without_mfa = accepted(mfa, "alice", "active", "P30D", mfa=False)
+    eligible_without_mfa = accepted(mfa, "bob", "eligible", "P30D", mfa=False)
+    active_with_mfa = accepted(mfa, "carol", "active", "P30D")
+    just = tenant("justification-on-active-assignment", justification_on_active_assignment=True)
+    active_without_reason = accepted(just, "alice", "active", "P30D", justification="")
+    eligible_without_reason = accepted(just, "bob", "eligible", "P30D", justification="")
+    lax = tenant("no-justification-on-active-assignment", justification_on_active_assignment=False)
+    lax_active_without_reason = accepted(lax, "alice", "active", "P30D", justification="")
+    # the activation maximum and MFA on activation: do they touch an administrator's active assignment?
+    short = tenant("activation-maximum-1h", activation_max="PT1H", require_mfa=True)
+    permanent_active_short = accepted(short, "alice", "active", mfa=False)
+    # which settings make an active assignment need the assigning administrator's MFA and a reason
+    effective = []
+    for setting, change in (("mfa_on_active_assignment", {"mfa_on_active_assignment": True}),
+                            ("justification_on_active_assignment", {"justification_on_active_assignment": True,
+                                                                    "mfa_on_active_assignment": False}),
+                            ("require_mfa", {"require_mfa": True, "justification_on_active_assignment": False}),
+                            ("require_justification", {"require_justification": True,
+                                                       "justification_on_active_assignment": False}),
+                            ("require_approval", {"require_approval": True, "approvers": ("bob",),
+                                                  "justification_on_active_assignment": False})):
+        t = tenant(f"active-assignment-with-{setting}", **change)
+        if not accepted(t, "alice", "active", "P30D", justification="", mfa=False):
+            effective.append(setting)
+    return {
+        "permanent_active_refused_when_disallowed": not permanent_active,
+        "active_longer_than_limit_refused": not active_60,
+        "active_within_limit_accepted": active_30,
+        "permanent_eligible_unaffected_by_active_limit": permanent_eligible_there,
+        "permanent_eligible_refused_when_disallowed": not permanent_eligible,
+        "eligible_longer_than_limit_refused": not eligible_180,
+        "eligible_within_limit_accepted": eligible_90,
+        "permanent_active_unaffected_by_eligible_limit": permanent_active_there,
+        "active_assignment_without_mfa_refused": not active_without_mfa,
+        "eligible_assignment_needs_mfa": not eligible_without_mfa,
+        "active_assignment_with_mfa_accepted": active_with_mfa,
+        "active_assignment_without_reason_refused": not active_without_reason,
+        "eligible_assignment_needs_reason": not eligible_without_reason,
+        "reason_optional_when_setting_off": lax_active_without_reason,
+        "activation_settings_limit_active_assignments": not permanent_active_short,
+        "active_assignment_settings_enforced": effective,
+        "eligible_limit_verdict": {"permanent": "refused" if not permanent_eligible else "accepted",
+                                   "long": "refused" if not eligible_180 else "accepted",
+                                   "within": "accepted" if eligible_90 else "refused"},
+        # goal: no permanent active assignment, and every active assignment ends within 30 days
+        "goal_no_permanent_active_and_30_days": not permanent_active and not active_60 and active_30,
+        "goal_by_eligible_setting": not permanent_active_there,
+        "goal_by_activation_maximum": not permanent_active_short,
     }
