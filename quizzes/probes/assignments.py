@@ -122,6 +122,11 @@ def assignment_rules(lab: Lab) -> dict[str, Any]:
     ga.assign("bob", "Global Administrator", kind="active", justification="second GA")
     ga.advance("PT10M")
     not_last = refusal(lambda: ga.remove(ga.find("alice", "Global Administrator", kind="active").id))
+    swap = lab.sim("eligible-successor")
+    swap.assign("alice", "Global Administrator", kind="active", justification="only GA")
+    swap.assign("bob", "Global Administrator", kind="eligible")
+    swap.advance("PT10M")
+    eligible_successor = refusal(lambda: swap.remove(swap.find("alice", "Global Administrator", kind="active").id))
     later = lab.sim("future-start")
     later.assign("carol", "Security Reader", kind="active", justification="starts tomorrow", start="P1D")
     before = later.holds("carol", "Security Reader")
@@ -136,6 +141,10 @@ def assignment_rules(lab: Lab) -> dict[str, Any]:
         "future_assignment_holds_before_start": before,
         "future_assignment_holds_after_start": later.holds("carol", "Security Reader"),
         "remove_activity": logged(sim, target="bob")[-1].activity,
+        # goal: alice's active Global Administrator assignment is removed and an active one remains
+        "goal_remove_then_add": last is None,
+        "goal_add_active_then_remove": not_last is None,
+        "goal_add_eligible_then_remove": eligible_successor is None,
     }
 
 
