@@ -103,8 +103,8 @@ def baseline_command(
         table = Table(title=f"Compared with ScubaGear's report ({sum(c.same for c in compared)} of {len(compared)} agree)")
         for col in ("Control", "pim-sim", "ScubaGear", "Agree"):
             table.add_column(col)
-        for c in compared:
-            table.add_row(c.control, c.ours, c.theirs, "yes" if c.same else "NO")
+        for match in compared:
+            table.add_row(match.control, match.ours, match.theirs, "yes" if match.same else "NO")
         out.print(table)
 
 
@@ -201,7 +201,7 @@ def exercise_command(
                 out.print(f"- [{r.points:g}] {r.text}", markup=False)
             out.print("\nGrade a fix with: pim-sim exercise " + ex.id + " --fix fix.yaml", markup=False)
             return
-        chosen = ex.solution if solution else exercises.Fix.from_dict(_fix_data(fix))
+        chosen = ex.solution if solution or fix is None else exercises.Fix.from_dict(_fix_data(fix))
         g = exercises.grade(ex, chosen)
     except ModelError as e:
         _fail(str(e))
@@ -216,8 +216,8 @@ def exercise_command(
     table = Table(title=f"{ex.title}: {g.score:g} / {g.max_score:g}")
     for col in ("Requirement", "Points", "Result"):
         table.add_column(col)
-    for r in g.results:
-        table.add_row(r.text, f"{r.earned:g}/{r.points:g}", ("passed: " if r.passed else "not yet: ") + r.detail)
+    for res in g.results:
+        table.add_row(res.text, f"{res.earned:g}/{res.points:g}", ("passed: " if res.passed else "not yet: ") + res.detail)
     out.print(table)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
@@ -111,6 +111,7 @@ def _summary_table(summary: pd.DataFrame, title: str) -> Table:
     table.add_column("mean", justify="right")
     table.add_column("95% CI", justify="right")
     table.add_column("n", justify="right")
+    row: Any  # a named tuple of the summary's columns
     for row in summary.itertuples():
         ci = "-" if pd.isna(row.ci_low) else f"{_number(row.ci_low)} .. {_number(row.ci_high)}"
         table.add_row(row.metric, _number(row.mean), ci, str(row.n))

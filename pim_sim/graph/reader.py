@@ -169,6 +169,7 @@ def _one_policy(item: dict, where: str, names: dict, role_hint: str | None, note
 
 
 def _role_and_scope(item: dict, policy: dict, where: str, names: dict, role_hint: str | None):
+    scope: str | None
     scope_type = str(item.get("scopetype") or policy.get("scopetype") or "").casefold()
     scope_id = item.get("scopeid") if item.get("scopeid") is not None else policy.get("scopeid")
     arm_scope = item.get("scope") or policy.get("scope")
@@ -199,7 +200,7 @@ def _role_and_scope(item: dict, policy: dict, where: str, names: dict, role_hint
         raise GraphImportError(where, "roleDefinitionId", "missing: a bare policy doesn't say which role it governs; "
                                "export policy assignments with $expand=policy($expand=rules) or name the role "
                                "(pim-sim import-policy --role, read_policies(role=...))")
-    if role_id is None:
+    if role_id is None and role_hint is not None:
         try:
             return lookup_role(surface, role_hint).name, scope, surface
         except KeyError as e:

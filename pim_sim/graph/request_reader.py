@@ -147,7 +147,7 @@ def read_requests(data, *, names: Mapping[str, str] | None = None, kind: str | N
                 raise GraphImportError(where, "scheduleInfo.expiration.endDateTime", "must be after startDateTime")
             duration = iso((end - _datetime(start)).total_seconds() / 60)
         ticket = as_object(raw.get("ticketinfo"), where, "ticketInfo")
-        out.append(ImportedRequest(action, this_kind, names.get(raw["principalid"], raw["principalid"]), found.name,
+        out.append(ImportedRequest(action, this_kind, names.get(str(raw["principalid"]), str(raw["principalid"])), found.name,
                                    scope, start, duration, str(raw.get("justification") or ""),
                                    str(ticket.get("ticketnumber") or "") if isinstance(ticket, dict) else "",
                                    str(raw.get("status") or "")))

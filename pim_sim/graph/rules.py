@@ -11,6 +11,7 @@ names the rule and the field as Graph spells it (``setting.approvalStages[0].pri
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -249,8 +250,8 @@ MODELS: dict[str, type[Rule]] = {"Expiration": ExpirationRule, "Enablement": Ena
                                  "AuthenticationContext": AuthenticationContextRule,
                                  "Notification": NotificationRuleShape}
 # Graph's spelling of every field, for error paths (pydantic reports the case-folded key it read).
-_GRAPH_NAMES = {(f.alias or name): name for m in (*MODELS.values(), Target, Approver, ApprovalStage, ApprovalSettings)
-                for name, f in m.model_fields.items()}
+_NAMED: tuple[type[GraphModel], ...] = (*MODELS.values(), Target, Approver, ApprovalStage, ApprovalSettings)
+_GRAPH_NAMES = {(f.alias or name): name for m in _NAMED for name, f in m.model_fields.items()}
 
 
 def _path(loc: tuple) -> str:
@@ -263,7 +264,7 @@ def _path(loc: tuple) -> str:
     return out
 
 
-def _problem(error: dict) -> str:
+def _problem(error: Mapping[str, Any]) -> str:
     kind = error["type"]
     if kind == "value_error":
         return str(error["ctx"]["error"])
@@ -343,12 +344,14 @@ def changes_of(rid: str, rule: Rule, where: str, surface: Surface, names: dict, 
             raise GraphImportError(where, "claimValue", "isEnabled is true but no authentication context (e.g. 'c1') "
                                    "is named")
         return {"auth_context": claim if rule.isEnabled else None}
+    assert isinstance(rule, NotificationRuleShape)  # MODELS has no other kind of rule
     return _notification(rid, rule, where, notes)
 
 
 def _expiration(rid: str, rule: ExpirationRule, where: str, notes: list) -> dict:
     required = True if rule.isExpirationRequired is None else rule.isExpirationRequired
     raw = rule.maximumDuration
+    mins: float | None
     if rid == "Expiration_EndUser_Assignment":
         if raw is None:
             raise GraphImportError(where, "maximumDuration", "missing; activation is always time-bound")

@@ -25,13 +25,13 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd
 
 TRIGGERS = frozenset("=+-@\t\r\n\0\uff1d\uff0b\uff0d\uff20")
 SKIPPED = " \t\r\n\x0b\x0c\u00a0\u3000'\""  # leading characters a spreadsheet passes over before the formula sign
-QUOTING = csv.QUOTE_NONNUMERIC
+QUOTING: Final = csv.QUOTE_NONNUMERIC
 LINE = "\n"
 
 
@@ -109,4 +109,8 @@ def _isna(v: Any) -> bool:
 
 def frame_csv(frame: pd.DataFrame, path: str | Path | None = None, *, index: bool = False) -> str | None:
     """``frame`` as CSV (to ``path``, or returned as text), every text cell neutralised and quoted."""
-    return safe_frame(frame).to_csv(path, index=index, quoting=QUOTING, lineterminator=LINE)
+    safe = safe_frame(frame)
+    if path is None:
+        return safe.to_csv(index=index, quoting=QUOTING, lineterminator=LINE)
+    safe.to_csv(path, index=index, quoting=QUOTING, lineterminator=LINE)
+    return None

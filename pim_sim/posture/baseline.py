@@ -342,12 +342,12 @@ def scuba(posture: Posture) -> tuple[CheckResult, ...]:
     if have_assignments:
         permanent = set()
         for r in posture.roles:
-            holders = {a.principal_id for a in r.assignments if a.end is None}
+            holders = {a.principal_id for a in r.assignments or () if a.end is None}
             users_ok, groups_ok = posture.exclusions.get("MS.AAD.7.4v1", (frozenset(), frozenset()))
             if holders - (users_ok | groups_ok):
                 permanent.add(r.name)
         out.append(licensed("MS.AAD.7.4v1", permanent, "role(s) that contain users with permanent active assignment"))
-        outside = {r.name for r in posture.roles if any(a.start is None for a in r.assignments)}
+        outside = {r.name for r in posture.roles if any(a.start is None for a in r.assignments or ())}
         out.append(licensed("MS.AAD.7.5v1", outside, "role(s) assigned to users outside of PIM"))
     else:
         for c in ("MS.AAD.7.4v1", "MS.AAD.7.5v1"):
@@ -434,7 +434,7 @@ def advice(posture: Posture) -> tuple[Advice, ...]:
                           f"{len(gas)} Global Administrator(s); keep fewer than five", BEST_PRACTICES))
     if all(r.assignments is not None for r in posture.roles):
         excluded = set().union(*posture.exclusions.get("MS.AAD.7.4v1", (frozenset(), frozenset())))
-        standing = sorted(f"{a.principal_id} ({r.name})" for r in posture.roles for a in r.assignments
+        standing = sorted(f"{a.principal_id} ({r.name})" for r in posture.roles for a in r.assignments or ()
                           if a.end is None and a.principal_id not in excluded)
         out.append(Advice("Standing access", "highly privileged roles", "Recommended" if standing else "Meets",
                           ("permanently active: " + ", ".join(standing) + "; keep zero permanently active assignments "

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -214,7 +215,7 @@ def get_exercise(name: str, directory=None) -> Exercise:
 # ------------------------------------------------------------------------------- applying a fix
 def settings_changes(current: RoleSettings, changes, path: str) -> dict:
     """Keyword arguments for :meth:`RoleSettings.with_changes` from a fix's plain values."""
-    out = {}
+    out: dict[str, Any] = {}
     for name, value in dict(changes).items():
         where = f"{path}.{name}"
         try:

@@ -265,7 +265,7 @@ class Checker:
             if step.do in ("review_decide", "review_apply") and step.review not in reviews:
                 self.fail((*path, "review"), f"no earlier 'review' step is named {step.review!r}")
             if hasattr(step, "role"):
-                ok = self._role(tenant, path, step.role, step.scope)
+                ok = self._role(tenant, path, step.role, getattr(step, "scope", "/"))
                 if ok and isinstance(step, SettingFields) and step.do == "set_settings":
                     surface = tenant.scope(step.scope).surface
                     for j, a in enumerate(step.approvers or ()):
@@ -303,7 +303,8 @@ class Checker:
             path = ("observe", i)
             if o.principal is not None:
                 self._principal(tenant, (*path, "principal"), o.principal)
-                self._role(tenant, path, o.role, o.scope)
+                if o.role is not None:
+                    self._role(tenant, path, o.role, o.scope)
             if o.metric is not None and o.metric not in metric_names():
                 self.fail((*path, "metric"), f"{o.metric!r} is not a metric; expected one of: "
                                              f"{', '.join(metric_names())}")

@@ -51,17 +51,19 @@ def check_observation(o: ObservationSpec, results: Results) -> Observation:
         parts = [(f"{o.metric} {sign} {bound:g}", test(bound)) for bound, test, sign in tests if bound is not None]
         return Observation(o.text, all(ok for _, ok in parts), " and ".join(p for p, _ in parts),
                            f"{o.metric} = {value:g}")
+    assert o.at is not None  # the spec's validator asks access and alert observations for a moment
     when = f"at minute {o.at:g}"
     if o.alert is not None:
         incidents = [i for i in sim.alerts.history if i.alert == alert_id(o.alert) and i.open_at(o.at)]
         actual = "; ".join(f"{i.name}: {i.principal} {i.role} {i.scope}".strip() for i in incidents) or "no open incident"
         return Observation(o.text, bool(incidents) == o.open, f"{o.alert} {'open' if o.open else 'not open'} {when}",
                            actual)
+    assert o.principal is not None and o.role is not None  # and access observations for a principal and role
     explanation = sim.why_not(o.principal, o.role, o.scope, at=o.at)
     if o.holds is not None:
         held = explanation.reason is Reason.HAS_ACCESS
         expected = f"{o.principal} {'holds' if o.holds else 'lacks'} {o.role} {when}"
         return Observation(o.text, held == o.holds, expected, explanation.detail)
-    wanted = REASONS[o.reason]
+    wanted = REASONS[o.reason or ""]
     return Observation(o.text, explanation.reason is wanted, f"{wanted.value} {when}",
                        f"{explanation.reason.value}: {explanation.detail}")

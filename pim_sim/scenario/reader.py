@@ -10,6 +10,7 @@ no tags beyond YAML's plain types, no merge keys and no duplicate keys.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -44,7 +45,7 @@ class Document:
     """Plain data read from a file, with the line of each field path."""
 
     data: Any
-    lines: dict[Path, int | None]
+    lines: Mapping[Path, int | None]
     file: str
 
     def line_of(self, path) -> int | None:
@@ -139,7 +140,7 @@ def _check_depth(text: str, file: str) -> None:
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH + 1:  # the walk allows values inside MAX_DEPTH + 1 collections
-                raise ScenarioError([Issue(file, event.start_mark.line + 1, "",
+                raise ScenarioError([Issue(file, event.start_mark.line + 1 if event.start_mark else None, "",
                                            f"values are nested more than {MAX_DEPTH} levels deep")])
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1

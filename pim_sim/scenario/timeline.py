@@ -36,7 +36,7 @@ def _latest(sim: Simulation, requester: str, role: str, scope: str, actions, wan
     found = [r for r in sim.requests.values()
              if r.principal == requester and r.role == role and r.scope == scope and r.action in actions]
     preferred = [r for r in found if wanted(r)]
-    return (preferred or found or [None])[-1]
+    return (preferred or found)[-1] if found else None
 
 
 def perform(sim: Simulation, step) -> None:

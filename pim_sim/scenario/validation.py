@@ -5,8 +5,9 @@ checked too (:mod:`pim_sim.scenario.checks`)."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -25,7 +26,7 @@ def _shown(value) -> str:
     return text if len(text) <= 60 else f"{text[:50]}... ({len(text):,} characters)"
 
 
-def _pydantic_message(err: dict) -> str:
+def _pydantic_message(err: Mapping[str, Any]) -> str:
     kind, msg, ctx = err["type"], err["msg"], err.get("ctx") or {}
     err = {**err, "input": _Shown(_shown(err.get("input")))}
     if kind == "extra_forbidden":
@@ -93,7 +94,7 @@ def _prune(data: dict, locs) -> tuple[dict, dict]:
         head = loc[:2] if len(loc) > 1 and loc[0] in ("tenant", "approvers", "workload", "preset") else loc[:1]
         if not head:
             continue
-        parent = pruned
+        parent: Any = pruned
         for part in head[:-1]:
             parent = parent.get(part) if isinstance(parent, dict) else None
         if isinstance(parent, dict):

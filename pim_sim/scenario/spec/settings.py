@@ -64,7 +64,7 @@ class AlertSettingSpec(Spec):
     enabled: bool | None = None
     email: bool | None = None
 
-    def thresholds(self) -> dict[str, float]:
+    def thresholds(self) -> dict[str, Any]:
         return dict(self.model_extra or {})
 
 
