@@ -100,8 +100,9 @@ def _plain(value):
     if isinstance(value, tuple | list | frozenset | set):
         items = [_plain(v) for v in value]
         return sorted(items, key=repr) if isinstance(value, frozenset | set) else items
-    if dataclasses.is_dataclass(value):
-        return [_plain(getattr(value, f.name)) for f in dataclasses.fields(value)]
+    if dataclasses.is_dataclass(value):  # fields at their default left out: a new optional field changes nothing
+        return {f.name: _plain(v) for f in dataclasses.fields(value)
+                if (v := getattr(value, f.name)) is not f.default and v != f.default or f.default is dataclasses.MISSING}
     return value
 
 
