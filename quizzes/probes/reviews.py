@@ -75,6 +75,8 @@ def access_reviews(lab: Lab) -> dict[str, Any]:
         "kept_approve_access": outcomes["Approve access"],
         "kept_take_recommendations": outcomes["Take recommendations"],
         "denied_user_kept": "bob" in outcomes["Approve access"],
+        "denied_user_removed_with_approve_access": "bob" not in outcomes["Approve access"],
+        "unreviewed_kept_with_remove_access": "carol" in outcomes["Remove access"],
         "denied_removed_before_apply": "bob" not in during,
         "status_after_end_without_auto_apply": completed_status,
         "denied_removed_before_manual_apply": "bob" not in before_apply,
@@ -88,6 +90,8 @@ def access_reviews(lab: Lab) -> dict[str, Any]:
         "default_frequency": str(default.frequency),
         "default_no_response": str(default.no_response),
         "group_owner_reviewers_for_role_refused": invalid(reviewers="groupOwners", selected=()),
+        "group_owner_reviewers_for_role_allowed": not invalid(reviewers="groupOwners", selected=(),
+                                                              fallback=("rev",)),
         "review_activities": sorted({a.activity for run in (manual,) for a in run.audit
                                      if a.service == "Access Reviews"}),
     }
@@ -185,6 +189,9 @@ def review_planning(lab: Lab) -> dict[str, Any]:
     return {
         "stopped_review_steps": list(dict.fromkeys(steps)),
         "service_principal_eligible_refused": sp_eligible is not None,
+        "service_principal_assignment": ",".join(name for name, r in (("eligible", sp_eligible),
+                                                                      ("permanent", sp_permanent),
+                                                                      ("timebound", sp_timebound)) if r is None),
         "service_principal_permanent_active_refused": sp_permanent is not None,
         "service_principal_timebound_active_accepted": sp_timebound is None,
         "manager_reviews_bob": reviewer_of.get("bob", []) == ["mia"],
@@ -193,9 +200,13 @@ def review_planning(lab: Lab) -> dict[str, Any]:
         "recommendation_20_days": recommendation.get("u20", ""),
         "recommendation_45_days": recommendation.get("u45", ""),
         "recommendation_never": recommendation.get("bob", ""),
+        "recommendation_window_days": _window(lab, role),
         "inactive_filter_reviews": inactive_subjects,
         "inactive_days_longest": max(inactive_ok),
         "service_principal_review_subjects": app_subjects,
+        "app_review_covers_bot": "deploy-bot" in app_subjects,
+        "user_review_covers_bot": "deploy-bot" in reviewer_of,
+        "self_review_of_apps_allowed": accepted(reviewers="self", selected=(), principal_types=("servicePrincipals",)),
         "service_principal_review_kinds": app_kinds,
         "self_review_of_apps_refused": not accepted(reviewers="self", selected=(), principal_types=("servicePrincipals",)),
         "stopped_status": stopped_status,
@@ -205,3 +216,22 @@ def review_planning(lab: Lab) -> dict[str, Any]:
         "apply_in_progress_refused": early_apply is not None,
         "reset_denial_kept_access": carol_after_reset,
     }
+
+
+def _window(lab: Lab, role: str) -> int:
+    """The recommendation window in days, found by trying: users whose last sign-in was exactly d days
+    before a review starts; the window is the longest d still recommended Approve."""
+    from pim_sim import User
+    from pim_sim.features.reviews import AccessReview
+
+    days = (7, 30, 31, 90, 91)
+    sim = lab.sim("recommendation-window", users=[User(f"w{d}") for d in days] + [User("rev")])
+    for d in days:
+        sim.assign(f"w{d}", role, kind="eligible")
+    for d in sorted(days, reverse=True):  # on day 100 the last sign-in is d days old
+        sim.run((100 - d) * 1440.0)
+        sim.sign_in(f"w{d}")
+    sim.run(100 * 1440.0)
+    review = sim.reviews.create(AccessReview("window", role, selected=("rev",), principal_types=("users",)))
+    return max((d for d in days for s in review.instance().subjects
+                if s.principal == f"w{d}" and str(s.recommendation) == "Approve"), default=0)
