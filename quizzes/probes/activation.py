@@ -145,6 +145,7 @@ def activation_requirements(lab: Lab) -> dict[str, Any]:
         "context_policy_unmet_rule": unmet.rule if unmet else "accepted",
         "context_policy_unmet_code": unmet.code if unmet else "accepted",
         "admin_role_needed_to_activate_own_role": own is not None,
+        "needed_to_activate_own_role": "nothing more" if own is None else own.rule,
         "not_eligible_rule": other.rule if other else "accepted",
     }
 
