@@ -115,6 +115,7 @@ def audit_categories(lab: Lab) -> dict[str, Any]:
         "entra_places": places("entra"),
         "azure_pim_places": [p for p in places("azure") if p.startswith("PIM >")],
         "groups_places": places("groups"),
+        "one_category_for_all_surfaces": len({a.category for a in done.values()}) == 1,
     }
 
 
@@ -140,6 +141,7 @@ def audit_retention(lab: Lab) -> dict[str, Any]:
     longest = max(gov_days.values(), default=0)
     return {
         "azure_write_places": sorted(azure_days),
+        "azure_write_place": ", ".join(sorted(azure_days)),
         "activity_log_days": azure_days.get(str(Place.AZURE_ACTIVITY_LOG), 0),
         "activity_log_keeps_a_year": azure_days.get(str(Place.AZURE_ACTIVITY_LOG), 0) >= 365,
         "entra_log_days_governance": gov_days.get(str(Place.ENTRA_AUDIT_PIM), 0),
