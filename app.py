@@ -14,6 +14,7 @@ PAGES = {
         st.Page("ui/scenario_lab.py", title="Scenario lab", icon=":material/science:", url_path="lab", default=True),
         st.Page("ui/what_if.py", title="What-if", icon=":material/compare_arrows:", url_path="what-if"),
         st.Page("ui/portal.py", title="Portal sandbox", icon=":material/touch_app:", url_path="portal"),
+        st.Page("ui/jit_blade.py", title="Just-in-time VM access", icon=":material/vpn_key:", url_path="jit"),
         st.Page("ui/audit_explorer.py", title="Audit explorer", icon=":material/manage_search:", url_path="audit"),
         st.Page("ui/why_not.py", title="Why / why not", icon=":material/help:", url_path="why-not"),
         st.Page("ui/posture.py", title="Posture", icon=":material/shield:", url_path="posture"),
