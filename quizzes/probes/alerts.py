@@ -75,10 +75,22 @@ def too_many_global_admins(lab: Lab) -> dict[str, Any]:
 
     share_high = count("3-of-4", 1)
     share_low = count("3-of-8", 5)
+
+    def lowered(label: str, percent: int) -> bool:
+        users = ("g1", "g2", "g3", *(f"u{i}" for i in range(5)))
+        sim = lab.sim(label, users=users)
+        sim.alerts.configure("tooManyGlobalAdminsAssignedToTenant", min_global_admins=3, global_admin_percent=percent)
+        for g in ("g1", "g2", "g3"):
+            sim.assign(g, "Global Administrator", kind="active", justification="x")
+        for i in range(5):
+            sim.assign(f"u{i}", "Reports Reader", kind="active", justification="x")
+        return bool(sim.alerts.condition("tooManyGlobalAdminsAssignedToTenant"))
+
     return {
         "fires_when_both_met": share_high,
         "fires_on_count_alone": share_low,
         "condition": "both thresholds" if share_high and not share_low else "either threshold",
+        "fires_3_of_8_at_30_percent": lowered("3-of-8-at-30", 30),
     }
 
 

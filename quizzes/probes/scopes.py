@@ -140,5 +140,6 @@ def azure_management(lab: Lab) -> dict[str, Any]:
         "resource_group_owner_manages_subscription": "rita" in at_sub,
         "azure_alerts_raised": sorted(raised),
         "azure_alert_severities": sorted(set(raised.values())),
+        "azure_alert_severity": ", ".join(sorted(set(raised.values()))),
         "permanent_owner_alert_raised": "Too many permanent owners assigned to a resource" in raised,
     }
