@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pim_sim import Group
+from pim_sim.errors import PimRefusal
 from quizzes.probes.base import Lab, probe, refusal
 
 
@@ -100,8 +101,6 @@ def groups(lab: Lab) -> dict[str, Any]:
        "Reader on prod and on web. Then, with 'Too many owners' set to 2 and 'Too many permanent owners' to 1, "
        "three people get Owner on prod (two permanently) and a custom role is duplicated.")
 def azure_management(lab: Lab) -> dict[str, Any]:
-    from pim_sim.errors import PimRefusal
-
     mg = "/providers/Microsoft.Management/managementGroups/corp"
     sub = "/subscriptions/prod"
     rg = f"{sub}/resourceGroups/web"
@@ -123,6 +122,10 @@ def azure_management(lab: Lab) -> dict[str, Any]:
 
     at_sub = sorted(w for w in ("pat", "uma", "owen", "rita", "cody") if manages(w, sub))
     at_rg = sorted(w for w in ("pat", "uma", "owen", "rita", "cody") if manages(w, rg))
+    sim.set_settings("Contributor", rg, require_approval=True, approvers=("owen",))
+    sim.assign("erin", "Contributor", rg, kind="eligible", duration="P30D")
+    sim.advance("PT10M")
+    rg_request = sim.activate("erin", "Contributor", rg, duration="PT1H", justification="deploy")
     alerts = lab.sim("azure-alerts", users=("o1", "o2", "o3"), scopes=[sub])
     alerts.alerts.configure("azure.tooManyOwners", max_owners=2)
     alerts.alerts.configure("azure.tooManyPermanentOwners", max_permanent_owners=1)
@@ -138,8 +141,46 @@ def azure_management(lab: Lab) -> dict[str, Any]:
         "azure_managers_at_resource_group": at_rg,
         "pra_manages_azure": "pat" in at_sub or "pat" in at_rg,
         "resource_group_owner_manages_subscription": "rita" in at_sub,
+        "resource_group_owner_limited_to_it": "rita" in at_rg and "rita" not in at_sub,
+        "resource_group_setting_applies": str(rg_request.status) == "PendingApproval",
         "azure_alerts_raised": sorted(raised),
         "azure_alert_severities": sorted(set(raised.values())),
         "azure_alert_severity": ", ".join(sorted(set(raised.values()))),
         "permanent_owner_alert_raised": "Too many permanent owners assigned to a resource" in raised,
+    }
+
+
+@probe("The administrative unit sales holds dana's and sam's users; an approval is required for Helpdesk "
+       "Administrator. dana is eligible for Helpdesk Administrator scoped to sales and activates it; hank is "
+       "eligible for it tenant-wide; an administrator tries to scope Global Administrator to sales.")
+def administrative_units(lab: Lab) -> dict[str, Any]:
+    from pim_sim.errors import ModelError
+
+    au = "/administrativeUnits/sales"
+    sim = lab.sim("administrative-unit", users=("dana", "hank", "bob"), scopes=[au])
+    sim.set_settings("Helpdesk Administrator", require_approval=True, approvers=("bob",))
+    sim.assign("dana", "Helpdesk Administrator", au, kind="eligible")
+    sim.assign("hank", "Helpdesk Administrator", kind="eligible")
+    sim.advance("PT10M")
+    req = sim.activate("dana", "Helpdesk Administrator", au, duration="PT1H", justification="password resets")
+    waits = str(req.status) == "PendingApproval"
+    sim.approve(req.id, by="bob")
+    sim.advance("PT5M")
+    hank = sim.activate("hank", "Helpdesk Administrator", duration="PT1H", justification="tenant-wide")
+    sim.approve(hank.id, by="bob")
+    sim.advance("PT5M")
+    try:
+        sim.assign("bob", "Global Administrator", au, kind="eligible")
+        ga_scoped = True
+    except (ModelError, PimRefusal):
+        ga_scoped = False
+    return {
+        "au_activation_waits_for_role_approval": waits,
+        "au_holder_in_unit": sim.holds("dana", "Helpdesk Administrator", au),
+        "au_holder_tenant_wide": sim.holds("dana", "Helpdesk Administrator"),
+        "au_scoped_eligible_works": sim.holds("dana", "Helpdesk Administrator", au)
+        and not sim.holds("dana", "Helpdesk Administrator"),
+        "tenant_wide_holder_in_unit": sim.holds("hank", "Helpdesk Administrator", au),
+        "tenant_wide_limited_to_unit": not sim.holds("hank", "Helpdesk Administrator"),
+        "global_admin_scopable_to_unit": ga_scoped,
     }
