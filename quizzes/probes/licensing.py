@@ -27,6 +27,7 @@ def licence_lapse(lab: Lab) -> dict[str, Any]:
         "timebound_active_after_lapse": ("permanent" if bob is not None and bob.end is None
                                          else "ended" if bob is None else "time-bound"),
         "bob_holds_after_original_end": sim.holds("bob", "Security Reader"),
+        "timebound_still_ends": bob is not None and bob.end is not None,
         "permanent_active_kept": sim.holds("carol", "Reports Reader"),
         "approval_setting_kept": sim.settings_for("Global Administrator", "/").require_approval,
         "activation_after_lapse_rule": activation.rule if activation else "accepted",
@@ -68,6 +69,9 @@ def licence_seats(lab: Lab) -> dict[str, Any]:
         "approvers_need_seats": set(approvers) <= report.people,
         "permanent_active_needs_seat": "erin" in report.people,
         "service_principal_needs_p2_seat": "deploy-app" in report.people,
+        "fourteen_seats_enough": report.needed <= 14,
+        "seventeen_seats_enough": report.needed <= 17,
+        "eighteen_seats_enough": report.needed <= 18,
     }
 
 
