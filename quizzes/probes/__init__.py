@@ -18,6 +18,7 @@ from quizzes.probes import (  # noqa: F401 - each module registers its probes
     licensing,
     reviews,
     scopes,
+    sequences,
 )
 from quizzes.probes.base import (
     AUDIT_COLUMNS,
