@@ -16,7 +16,7 @@ import streamlit as st
 from pim_sim import Place, facts
 from pim_sim.core.access import audit_readers
 from pim_sim.core.audit import sightings, visible
-from ui import state, tables
+from ui import jit_views, state, tables
 
 ENTRA = facts.ENTRA_AUDIT_RETENTION_MINUTES.value
 
@@ -51,6 +51,7 @@ COLUMNS = ["#", "Date (UTC)", "Activity", "Initiated by", "Target", "Role", "Res
 def visible_rows() -> pd.DataFrame:
     """Every (record, place) pair visible at the chosen moment, ready to show."""
     rows = results.where_visible(view).rename(columns={"seq": "#", "activity": "Activity"})
+    rows = rows[~rows["#"].astype(str).str.startswith("jit-")].astype({"#": int})  # JIT's entries: their own table
     rows["Visible until"] = [state.when(sim, m) for m in rows["visible_until"]]
     return rows.merge(tables.audit(sim, sim.audit).drop(columns=["Activity"]), on="#")
 
@@ -72,7 +73,9 @@ counts = st.columns(4)
 counts[0].metric("PIM Resource audit", sum(len(in_place[p]) for p in resource_places))
 counts[1].metric(f"PIM My audit ({persona})", sum(len(r) for r in mine.values()))
 counts[2].metric("Entra audit logs, Service = PIM", len(in_place[Place.ENTRA_AUDIT_PIM]))
-counts[3].metric("Azure Activity Log", len(in_place[Place.AZURE_ACTIVITY_LOG]))
+jit = jit_views.jit_of(sim)  # just-in-time VM access writes to the Azure Activity Log too
+jit_entries = jit_views.activity_rows(sim, jit, view) if jit is not None else pd.DataFrame()
+counts[3].metric("Azure Activity Log", len(in_place[Place.AZURE_ACTIVITY_LOG]) + len(jit_entries))
 if not licence.has_pim:
     st.warning("Without P2 or ID Governance the PIM blades are unavailable; the Entra audit logs keep their records.")
 
@@ -96,6 +99,7 @@ with entra_tab:
 with arm_tab:
     st.caption("Modelled, not documented: no Microsoft Learn page shows how PIM activations appear here.")
     show(in_place[Place.AZURE_ACTIVITY_LOG], "audit_table_arm")
+    jit_views.show_activity(sim, view, "audit")
 
 st.subheader("Every place one record appears")
 if not sim.audit:

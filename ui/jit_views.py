@@ -12,6 +12,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from pim_sim.errors import ModelError
 from pim_sim.features.jit_vm import metrics as jit_tables
 from pim_sim.features.jit_vm.explain import why_connection
 from ui.escape import markdown
@@ -173,3 +174,69 @@ def show_connection_answer(jit, source: str, vm: str, port: int, principal: str 
     box(markdown(answer.headline))
     for line in answer.lines:
         st.markdown(f"- {markdown(line)}")
+
+
+def jit_at(results, minute: float):
+    """The run's JIT model as it stood at ``minute``: the run itself at its end, else the Scenario lab's scenario run
+    again (same seed) up to that minute."""
+    from ui import state
+
+    sim = results.sim
+    if minute >= sim.now:
+        return sim.jit
+    text, seed = state.current_text(), state.current_seed()
+
+    def build():
+        again = state.parse(text).simulation(seed)
+        again.run(minute)
+        return again
+
+    return state.cached(("jit_at", text, seed, minute), build).jit
+
+
+def show_why_connect(results, minute: float, user: str) -> None:
+    """Why / why not for a VM port: "why can't I connect to this VM on port 3389 now?" (nothing without JIT)."""
+    if jit_of(results.sim) is None:
+        return
+    st.subheader("Why can't I connect to this VM?")
+    st.caption("Just-in-time VM access: the network security groups decide each new connection by their first "
+               "matching rule; JIT's deny rule, an allow rule it wrote for a request, or someone's own rule.")
+    jit = jit_at(results, minute)
+    names = list(jit.vms)
+    c1, c2, c3 = st.columns(3)
+    vm = c1.selectbox("Virtual machine", names, key="whynot_jit_vm", format_func=lambda v: jit.vm(v).name)
+    port = c2.number_input("Port", min_value=0, max_value=65535, value=3389, key="whynot_jit_port")
+    mine = [p.source for r in jit.requests if r.requestor == user for p in r.ports]
+    source = c3.text_input("From IP address", value=mine[-1] if mine else "203.0.113.50", key="whynot_jit_source")
+    try:
+        show_connection_answer(jit, source.strip(), vm, int(port), principal=user)
+    except ModelError as e:
+        st.error(markdown(f"Can't answer: {e}"))
+
+
+def show_what_if(scenario, n: int, key: str) -> None:
+    """A JIT scenario over ``n`` replications: exposure minutes, standing against through JIT, each with its 95%
+    confidence interval (Student's t over the replications, :func:`pim_sim.runner.summarise`)."""
+    from pim_sim.runner import replicate
+    from ui import charts, state
+
+    if scenario.spec.jit is None:
+        return
+    st.subheader("Just-in-time VM access over replications")
+    try:  # these replications count against the dashboard's work budget too
+        state.within_budget([scenario], n)
+    except ModelError as error:
+        st.error(markdown(str(error)))
+        return
+    reps = state.cached(("jit-what-if", key, n), lambda: replicate(scenario, n))
+    summary = reps.summary().set_index("metric")
+    labels = {"jit_standing_exposure_minutes": "Standing", "jit_exposure_minutes": "Through JIT"}
+    exposure = summary.loc[list(labels)].reset_index()
+    exposure["variant"] = [labels[m] for m in exposure["metric"]]
+    st.altair_chart(charts.with_interval(exposure, "Port exposure to the internet", "min"),
+                    key=f"{key}_jit_interval")
+    table = summary.loc[[m for m in METRIC_LABELS if m in summary.index], ["mean", "ci_low", "ci_high", "n"]]
+    table.index = [METRIC_LABELS[m] for m in table.index]
+    st.dataframe(table.round(1), key=f"{key}_jit_summary")
+    st.caption(f"{n} replications of the scenario's JIT request workload; a metric every replication shares has "
+               "no interval.")

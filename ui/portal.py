@@ -20,6 +20,8 @@ st.caption("A small tenant you can click through as the real Privileged Identity
            "let you: what the portal refuses is refused here too, with its reason.")
 
 sim = state.sandbox_sim()
+st.page_link("ui/jit_blade.py", label="Microsoft Defender for Cloud › Just-in-time VM access",
+             icon=":material/vpn_key:")  # the same sandbox's network side: VM ports opened on request
 
 
 def me() -> str:

@@ -13,7 +13,7 @@ from pim_sim.io.csv_safe import frame_csv
 from pim_sim.scenario.budget import BudgetError
 from pim_sim.scenario.model import DEFAULT_SCENARIO, ScenarioError
 from pim_sim.scenario.reader import MAX_BYTES
-from ui import charts, state, tables, uploads
+from ui import charts, jit_views, state, tables, uploads
 
 SHIPPED, UPLOAD = "Shipped scenario", "Upload a YAML file"
 ROLE_KEYS = ("lab_activation_max", "lab_approval", "lab_approvers", "lab_mfa", "lab_justification", "lab_ticket")
@@ -158,6 +158,8 @@ if observations:
     st.subheader("What to observe")
     st.dataframe(pd.DataFrame([{"Seen": o.passed, "Observation": o.text, "Expected": o.expected,
                                 "In this run": o.actual} for o in observations]), hide_index=True, width="stretch")
+
+jit_views.show_run(results, "lab")  # just-in-time VM access: numbers and the port-exposure timeline
 
 st.subheader("Who held what, when")
 intervals = results.intervals

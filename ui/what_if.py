@@ -11,7 +11,7 @@ import streamlit as st
 from pim_sim.runner import summarise
 from pim_sim.scenario.budget import BudgetError
 from pim_sim.scenario.model import ScenarioError
-from ui import charts, state
+from ui import charts, jit_views, state
 
 DEFAULT_BASE = "standing-vs-jit"
 LAB = "The Scenario lab's current scenario (as changed or uploaded there)"
@@ -42,6 +42,7 @@ name = b1.selectbox("Scenario to vary", names, index=names.index(DEFAULT_BASE) i
                     on_change=forget_variants, args=(("whatif_base", "whatif_reps"),))
 n = b2.slider("Replications per variant", 2, 50, 10, key="whatif_reps")
 base = state.parse(state.current_text() if name == LAB else infos[name].path.read_text(encoding="utf-8"))
+jit_views.show_what_if(base, n, name)  # just-in-time VM access: exposure over replications
 pairs = list(dict.fromkeys((a.role, a.scope) for a in base.assignments if a.kind == "eligible"))
 if not pairs:
     st.info("This scenario has no eligible assignments to vary; choose another.")

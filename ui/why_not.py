@@ -10,7 +10,7 @@ import streamlit as st
 from pim_sim import Reason
 from pim_sim.core.access import holders
 from pim_sim.core.roles import CATALOGUE
-from ui import charts, state
+from ui import charts, jit_views, state
 
 st.header("Why / why not")
 st.caption("Pick a person, a role, a scope and a moment. The model says who holds the role there and then, "
@@ -55,3 +55,5 @@ if mine.empty:
     st.caption(f"{user} has never had an assignment of {role}.")
 else:
     st.altair_chart(charts.timeline(mine, sim.clock), width="stretch")
+
+jit_views.show_why_connect(results, minute, user)  # "why can't I connect to this VM on port 3389 now?"
