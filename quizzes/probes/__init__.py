@@ -11,6 +11,7 @@ from quizzes.probes import (  # noqa: F401 - each module registers its probes
     assignments,
     audit,
     auth_context,
+    case_studies,
     cases,
     good_practice,
     graph,
