@@ -75,7 +75,7 @@ def contoso_case(lab: Lab) -> dict[str, Any]:
         t.advance("PT5M")
         sent = t.notifications[before:]
         soc = any("soc@contoso.com" in n.recipients.split(";") for n in sent)
-        kept = any(n.rule_id == "Notification_Admin_EndUser_Assignment" and "soc@contoso.com" != n.recipients
+        kept = any(n.rule_id == "Notification_Admin_EndUser_Assignment" and n.recipients != "soc@contoso.com"
                    for n in sent)
         return label if soc and kept else ""
 
