@@ -37,7 +37,8 @@ class ActivationRules(AssignmentRules):
         return None
 
     def activate(self, principal: str, role: str, scope: str = DIRECTORY, *, duration=None, justification: str = "",
-                 ticket: str = "", mfa: bool = True, context_satisfied: bool = True, start=None) -> Request:
+                 ticket: str = "", mfa: bool = True, context_satisfied: bool = True, start=None,
+                 ticket_system: str = "") -> Request:
         """selfActivate: turn an eligible assignment into a time-bound active one.
 
         No admin role is needed to activate one's own eligible role
@@ -81,7 +82,8 @@ class ActivationRules(AssignmentRules):
         pending = settings.require_approval
         r = self.new_request(action, principal, role, scope, Kind.ACTIVE,
                               Status.PENDING_APPROVAL if pending else Status.GRANTED, begin, dur, principal,
-                              justification=justification, ticket=ticket, target_schedule=eligible.id)
+                              justification=justification, ticket=ticket, target_schedule=eligible.id,
+                              ticket_system=ticket_system)
         self.log(Activity.ACTIVATION_REQUESTED, Service.PIM, surface, principal, principal, role, scope,
                   justification=justification, ticket=ticket, request_id=r.id)
         if pending:

@@ -40,7 +40,7 @@ from pim_sim.core.lag import Lag
 from pim_sim.core.policy import NotificationEvent, Recipient, RoleSettings, SettingsBook
 from pim_sim.core.records import evolve, maker, record
 from pim_sim.core.requests import OPEN, Action, Request, Status, StatusChange
-from pim_sim.core.roles import AU_SCOPABLE, Surface
+from pim_sim.core.roles import AU_SCOPABLE, Surface, catalogue_in_use
 from pim_sim.core.roles import role as lookup_role
 from pim_sim.core.schedules import Kind, Origin, Schedule
 from pim_sim.core.tenant import DIRECTORY, Licence, ScopeLevel, ServicePrincipal, Tenant
@@ -69,6 +69,7 @@ class Kernel:
                  lag: bool | Lag = True, auth_contexts: tuple[str, ...] = ()):
         self.env = simpy.Environment()
         self.tenant = tenant
+        self.role_catalogue = catalogue_in_use()  # built-in roles plus the run's custom roles (pim_sim.core.roles.using)
         self._surfaces = {s.id: s.surface for s in tenant.scopes}
         self.settings = settings or SettingsBook()
         self.clock = Clock(start)
@@ -279,8 +280,8 @@ class Kernel:
 
     def surface_for(self, role: str, scope: str) -> Surface:
         where = self.tenant.scope(scope)
-        lookup_role(where.surface, role)
-        if where.level is ScopeLevel.ADMINISTRATIVE_UNIT and role not in AU_SCOPABLE:
+        found = lookup_role(where.surface, role, self.role_catalogue)
+        if where.level is ScopeLevel.ADMINISTRATIVE_UNIT and not found.au_scopable:
             raise ModelError(f"{role} can't be assigned with administrative unit scope; of the modelled roles only "
                              f"{', '.join(sorted(AU_SCOPABLE))} can (admin-units-assign-roles)")
         return where.surface

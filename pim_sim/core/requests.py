@@ -66,6 +66,7 @@ class Request:
     approver_justification: str = ""
     completed: float | None = None
     status_reason: str = ""
+    ticket_system: str = ""  # Graph's ticketInfo.ticketSystem, beside the ticket number
 
 
 @dataclass(frozen=True, slots=True)

@@ -127,26 +127,26 @@ def with_custom(*custom: CustomRole) -> RoleCatalogue:
     return catalogue_in_use().with_custom(*custom) if custom else catalogue_in_use()
 
 
-def _extra(surface: Surface, name: str) -> RoleDefinition | None:
+def _extra(surface: Surface, name: str, catalogue: RoleCatalogue | None = None) -> RoleDefinition | None:
     if surface is Surface.GROUPS:
         return None
-    found = catalogue_in_use().find(name)
+    found = (catalogue or catalogue_in_use()).find(name)
     for r in found:
         if r.surface == surface.value:
             return _definition(r, surface)
     return None
 
 
-def role(surface: Surface, name: str) -> RoleDefinition:
-    """Look a role up by surface and display name: a modelled role, else any built-in or custom role of the
-    catalogue in use (display names as Microsoft writes them; case-insensitive beyond the modelled 20). The error
-    lists the modelled choices."""
+def role(surface: Surface, name: str, catalogue: RoleCatalogue | None = None) -> RoleDefinition:
+    """Look a role up by surface and display name: a modelled role, else any built-in or custom role of
+    ``catalogue`` (default: the catalogue in use; display names as Microsoft writes them, case-insensitive beyond
+    the modelled 20). The error lists the modelled choices."""
     surface = Surface(surface)
     try:
         return CATALOGUE[surface][name]
     except KeyError:
         pass
-    found = _extra(surface, str(name))
+    found = _extra(surface, str(name), catalogue)
     if found is not None:
         return found
     known = ", ".join(sorted(CATALOGUE[surface]))
@@ -172,7 +172,7 @@ def surface_of(name: str) -> Surface:
 _BY_ID = {r.template_id.casefold(): r for s in CATALOGUE.values() for r in s.values()}
 
 
-def role_by_id(role_id: str) -> RoleDefinition:
+def role_by_id(role_id: str, catalogue: RoleCatalogue | None = None) -> RoleDefinition:
     """The role a Graph ``roleDefinitionId`` names: a template id (Entra), a role definition id or its
     ``/providers/Microsoft.Authorization/roleDefinitions/{id}`` form (Azure), ``member`` or ``owner`` (PIM for
     Groups), or a custom role's id in the catalogue in use."""
@@ -181,7 +181,7 @@ def role_by_id(role_id: str) -> RoleDefinition:
     if key in _BY_ID:
         return _BY_ID[key]
     try:
-        found = catalogue_in_use().by_id(key)
+        found = (catalogue or catalogue_in_use()).by_id(key)
     except UnknownRole:
         raise UnknownRole(f"{role_id!r} is not the id of a known role (Microsoft Entra or Azure built-in role, or a "
                           "custom role declared in the scenario)") from None

@@ -34,14 +34,18 @@ class ImportedRequest:
     justification: str = ""
     ticket: str = ""
     status: str = ""
+    created: str | None = None  # createdDateTime: when a request without a start was made (PIM starts it then)
+    ticket_system: str = ""
 
     def to_step(self, start: datetime = DEFAULT_START, at: str | None = None) -> dict:
         """The request as a scenario timeline step; ``at`` is its start as an offset from the
-        scenario's ``start`` (a request with no start happens at ``at``, default minute 0)."""
+        scenario's ``start`` (a request with no start happens when it was created, else at ``at``, default
+        minute 0)."""
         if at is None:
             at = "PT0M"
-            if self.start is not None:
-                offset = (_datetime(self.start) - start).total_seconds() / 60
+            when = self.start if self.start is not None else self.created
+            if when is not None:
+                offset = (_datetime(when) - start).total_seconds() / 60
                 if offset < 0:
                     raise GraphImportError(f"{self.action} of {self.role} for {self.principal}",
                                            "scheduleInfo.startDateTime", f"{self.start} is before the scenario's "
@@ -60,6 +64,8 @@ class ImportedRequest:
             step["justification"] = self.justification
         if do == "activate" and self.ticket:
             step["ticket"] = self.ticket
+        if do == "activate" and self.ticket_system:
+            step["ticket_system"] = self.ticket_system
         return step
 
 
@@ -88,6 +94,21 @@ def timeline_from_requests(data, *, start: datetime = DEFAULT_START, names: Mapp
     return sorted(steps, key=lambda st: minutes(st["at"]))
 
 
+_COLLECTIONS = ("roleassignmentschedulerequests", "roleeligibilityschedulerequests",
+                "privilegedaccessgroupassignmentschedulerequests", "privilegedaccessgroupeligibilityschedulerequests")
+
+
+def _group_request(raw: dict, where: str, names: Mapping[str, str]) -> dict:
+    """A PIM for Groups request (``accessId`` member or owner, ``groupId``) in the directory-role shape."""
+    access = str(raw.get("accessid") or "").casefold()
+    if access not in ("member", "owner"):
+        raise GraphImportError(where, "accessId", f"{raw.get('accessid')!r} is not member or owner")
+    group = raw.get("groupid")
+    if not isinstance(group, str) or not group:
+        raise GraphImportError(where, "groupId", "missing")
+    return {**raw, "roledefinitionid": access, "_scope": f"/groups/{names.get(group, group)}"}
+
+
 _ACTIONS = {a.casefold(): a for a in ("adminAssign", "adminUpdate", "adminRemove", "adminExtend", "adminRenew",
                                        "selfActivate", "selfDeactivate", "selfExtend", "selfRenew")}
 _EXPIRATIONS = {"notspecified", "noexpiration", "afterdatetime", "afterduration"}
@@ -100,12 +121,19 @@ def read_requests(data, *, names: Mapping[str, str] | None = None, kind: str | N
     out = []
     top = fold(load_json(data))
     outer = str(top.get("@odata.context") or "") if isinstance(top, dict) else ""
-    for n, raw in enumerate(items_of(top, "requests")):
-        where = f"request {n}"
+    if isinstance(top, dict) and any(c in top for c in _COLLECTIONS):
+        # pim-sim export-graph --what requests: the four Graph collections side by side
+        items = [(f"{name} {n}", raw, name) for name in _COLLECTIONS
+                 for n, raw in enumerate(items_of(top.get(name) or [], name))]
+    else:
+        items = [(f"request {n}", raw, "") for n, raw in enumerate(items_of(top, "requests"))]
+    for where, raw, collection in items:
         if not isinstance(raw, dict):
             raise GraphImportError(where, "(item)", "expected a schedule request object")
-        context = (outer + str(raw.get("@odata.context") or raw.get("@odata.type") or "")).casefold()
+        context = (outer + collection + str(raw.get("@odata.context") or raw.get("@odata.type") or "")).casefold()
         this_kind = kind or ("eligible" if "eligibility" in context else "active")
+        if "privilegedaccessgroup" in context or "accessid" in raw:
+            raw = _group_request(raw, where, names)
         action = _ACTIONS.get(str(raw.get("action") or "").casefold())
         if action is None:
             raise GraphImportError(where, "action", f"{raw.get('action')!r} is not a Graph request action "
@@ -118,7 +146,7 @@ def read_requests(data, *, names: Mapping[str, str] | None = None, kind: str | N
         if found is None:
             raise GraphImportError(where, "roleDefinitionId", f"{raw['roledefinitionid']!r} is not a role template id "
                                    "in the model's catalogue")
-        scope = raw.get("directoryscopeid") or DIRECTORY
+        scope = raw.get("_scope") or raw.get("directoryscopeid") or DIRECTORY
         info = as_object(raw.get("scheduleinfo"), where, "scheduleInfo")
         start = info.get("startdatetime")
         if start is not None:
@@ -147,8 +175,14 @@ def read_requests(data, *, names: Mapping[str, str] | None = None, kind: str | N
                 raise GraphImportError(where, "scheduleInfo.expiration.endDateTime", "must be after startDateTime")
             duration = iso((end - _datetime(start)).total_seconds() / 60)
         ticket = as_object(raw.get("ticketinfo"), where, "ticketInfo")
-        out.append(ImportedRequest(action, this_kind, names.get(str(raw["principalid"]), str(raw["principalid"])), found.name,
-                                   scope, start, duration, str(raw.get("justification") or ""),
-                                   str(ticket.get("ticketnumber") or "") if isinstance(ticket, dict) else "",
-                                   str(raw.get("status") or "")))
+        created = raw.get("createddatetime")
+        if created is not None:
+            try:
+                _datetime(created)
+            except ValueError as e:
+                raise GraphImportError(where, "createdDateTime", str(e)) from None
+        out.append(ImportedRequest(action, this_kind, names.get(str(raw["principalid"]), str(raw["principalid"])),
+                                   found.name, scope, start, duration, str(raw.get("justification") or ""),
+                                   str(ticket.get("ticketnumber") or ""), str(raw.get("status") or ""), created,
+                                   str(ticket.get("ticketsystem") or "")))
     return tuple(out)

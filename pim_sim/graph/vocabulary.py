@@ -20,7 +20,10 @@ GRAPH_DOCS = "https://learn.microsoft.com/en-us/graph/api/resources/unifiedrolem
 RULES_OVERVIEW = "https://learn.microsoft.com/en-us/graph/identity-governance-pim-rules-overview"
 ARM_DOCS = "https://learn.microsoft.com/en-us/rest/api/authorization/role-management-policies/get"
 
-# The 17 rule ids, in the order the Graph policy example lists them.
+# The 17 rule ids, in the order Graph lists them: the v1.0 example "Retrieve details of all role management policy
+# assignments in PIM for Microsoft Entra roles and expand the policy and its associated rules"
+# (https://learn.microsoft.com/en-us/graph/api/policyroot-list-rolemanagementpolicyassignments, Example 2), the same
+# order ScubaGear's export shows. Admin eligibility, admin assignment, then end-user (activation) rules.
 RULE_IDS = (
     "Expiration_Admin_Eligibility",
     "Enablement_Admin_Eligibility",
@@ -32,10 +35,10 @@ RULE_IDS = (
     "Notification_Admin_Admin_Assignment",
     "Notification_Requestor_Admin_Assignment",
     "Notification_Approver_Admin_Assignment",
+    "Expiration_EndUser_Assignment",
+    "Enablement_EndUser_Assignment",
     "Approval_EndUser_Assignment",
     "AuthenticationContext_EndUser_Assignment",
-    "Enablement_EndUser_Assignment",
-    "Expiration_EndUser_Assignment",
     "Notification_Admin_EndUser_Assignment",
     "Notification_Requestor_EndUser_Assignment",
     "Notification_Approver_EndUser_Assignment",

@@ -17,7 +17,7 @@ import uuid
 
 from pim_sim.core.clock import iso
 from pim_sim.core.policy import RoleSettings, SettingsBook
-from pim_sim.core.requests import Request, Status
+from pim_sim.core.requests import Action, Request, Status
 from pim_sim.core.roles import CATALOGUE, Surface
 from pim_sim.core.roles import role as lookup_role
 from pim_sim.core.tenant import DIRECTORY, Tenant
@@ -66,6 +66,7 @@ def rules_of(s: RoleSettings, groups: frozenset[str] = frozenset()) -> list[dict
         elif kind == "Enablement":
             rule["enabledRules"] = []
         elif kind == "Approval":
+            rule["target"] = _target(rid)  # Graph writes the approval rule's target before its setting
             rule["setting"] = {
                 "isApprovalRequired": s.require_approval,
                 "isApprovalRequiredForExtension": False,
@@ -88,7 +89,7 @@ def rules_of(s: RoleSettings, groups: frozenset[str] = frozenset()) -> list[dict
                         notificationLevel="Critical" if n.critical_only else "All",
                         isDefaultRecipientsEnabled=n.default_recipients,
                         notificationRecipients=list(n.additional_recipients))
-        rule["target"] = _target(rid)
+        rule.setdefault("target", _target(rid))
         out.append(rule)
     return out
 
@@ -149,8 +150,27 @@ def _when(sim, minute: float | None) -> str | None:
     return sim.clock.at(minute).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+# Actions whose request creates a schedule (an assignment, an activation, an extension, a renewal); a removal or a
+# deactivation ends an existing one.
+_CREATES = frozenset(Action) - {Action.ADMIN_REMOVE, Action.SELF_DEACTIVATE}
+
+
+def target_schedule_id(r: Request) -> str | None:
+    """``targetScheduleId`` as Graph writes it. A request that creates a schedule names the schedule it creates: in
+    Microsoft's examples that schedule takes the request's own id (``targetScheduleId`` equals ``id`` in both
+    responses of https://learn.microsoft.com/en-us/graph/api/rbacapplication-post-roleassignmentschedulerequests),
+    so a request not yet provisioned (pending approval, granted, denied, canceled) names it so; a provisioned one
+    names the model's schedule. A removal or deactivation names the schedule it ends."""
+    if r.action in _CREATES and r.status is not Status.PROVISIONED:
+        return r.id
+    return r.target_schedule or None
+
+
 def request_object(sim, r: Request) -> dict:
-    """A request as Graph returns it: status, schedule info, approval id and ticket."""
+    """A request as Graph returns it: status, schedule info, approval id and ticket (number and system).
+
+    ``scheduleInfo.startDateTime`` is null for a request made without a start time (Graph: "may be null"; PIM then
+    starts it when it is processed): the model tells one by a start equal to its creation time."""
     surface = Surface(r.surface)
     expiration = ({"type": "noExpiration", "endDateTime": None, "duration": None} if r.duration is None
                   else {"type": "afterDuration", "endDateTime": None, "duration": iso(r.duration)})
@@ -165,11 +185,12 @@ def request_object(sim, r: Request) -> dict:
         "action": r.action.value,
         "principalId": r.principal,
         "isValidationOnly": False,
-        "targetScheduleId": r.target_schedule or None,
+        "targetScheduleId": target_schedule_id(r),
         "justification": r.justification or None,
         "createdBy": {"application": None, "device": None, "user": {"displayName": None, "id": r.created_by}},
-        "scheduleInfo": {"startDateTime": _when(sim, r.start), "recurrence": None, "expiration": expiration},
-        "ticketInfo": {"ticketNumber": r.ticket or None, "ticketSystem": None},
+        "scheduleInfo": {"startDateTime": None if r.start == r.created else _when(sim, r.start), "recurrence": None,
+                         "expiration": expiration},
+        "ticketInfo": {"ticketNumber": r.ticket or None, "ticketSystem": r.ticket_system or None},
     }
     if surface is Surface.GROUPS:
         kind = "Eligibility" if r.kind == "eligible" else "Assignment"
@@ -178,7 +199,8 @@ def request_object(sim, r: Request) -> dict:
     else:
         kind = "Eligibility" if r.kind == "eligible" else "Assignment"
         body = {"@odata.type": f"{GRAPH_NS}unifiedRole{kind}ScheduleRequest", **body,
-                "roleDefinitionId": lookup_role(surface, r.role).template_id, "directoryScopeId": r.scope,
+                "roleDefinitionId": lookup_role(surface, r.role, getattr(sim, "role_catalogue", None)).template_id,
+                "directoryScopeId": r.scope,
                 "appScopeId": None}
     return body
 

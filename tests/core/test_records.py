@@ -23,7 +23,7 @@ audit_values = st.tuples(st.integers(0, 10**6), minute, st.datetimes(timezones=s
                          *[text] * 13)
 request_values = st.tuples(text, st.sampled_from(Action), text, text, text, text, st.sampled_from(Kind),
                            st.sampled_from(Status), minute, minute, maybe_minute, text, text, text, text, text, text,
-                           maybe_minute, text)
+                           maybe_minute, text, text)
 schedule_values = st.tuples(text, text, text, text, text, st.sampled_from(Kind), st.sampled_from(Origin), minute,
                             maybe_minute, minute, text, text, maybe_minute, maybe_minute)
 

@@ -113,7 +113,7 @@ def test_requests_carry_status_schedule_info_and_approval():
     assert act["action"] == "selfActivate" and act["status"] == "Provisioned" and act["approvalId"] == req.id
     assert act["roleDefinitionId"] == "62e90394-69f5-4237-9190-012177145e10" and act["directoryScopeId"] == "/"
     assert act["ticketInfo"]["ticketNumber"] == "CHG-1"
-    assert act["scheduleInfo"]["startDateTime"] == "2026-01-05T00:00:00Z"
+    assert act["scheduleInfo"]["startDateTime"] is None and act["createdDateTime"] == "2026-01-05T00:00:00Z"  # no start given
     assert act["completedDateTime"] == "2026-01-05T00:10:00Z"
     permanent = next(r for r in doc["roleAssignmentScheduleRequests"] if r["principalId"] == "bob")
     assert permanent["scheduleInfo"]["expiration"]["type"] == "noExpiration" and permanent["approvalId"] is None

@@ -172,7 +172,8 @@ def test_requests_become_actions():
     assert remove.duration is None and remove.kind == "active"
     assert activate.to_step(at="PT10H") == {"at": "PT10H", "do": "activate", "principal": "bob",
                                             "role": "Global Administrator", "scope": "/", "duration": "PT2H",
-                                            "justification": "Patch Tuesday", "ticket": "CHG-1042"}
+                                            "justification": "Patch Tuesday", "ticket": "CHG-1042",
+                                            "ticket_system": "ServiceNow"}
     assert assign.to_step()["at"] == "PT9H"  # 09:00 on the scenario's first day
     (elig,) = read_requests(FIX / "eligibility_requests.json")
     assert elig.kind == "eligible" and elig.duration == "P180D"

@@ -38,6 +38,7 @@ class ActivateStep(Step):
     duration: Duration | None = None
     justification: Text = ""
     ticket: Text = ""
+    ticket_system: Text = ""  # Graph's ticketInfo.ticketSystem (e.g. ServiceNow), beside the ticket number
     mfa: bool = True
     context_satisfied: bool = True
 
