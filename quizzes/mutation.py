@@ -56,6 +56,103 @@ def _audit_without_entra_log():
     return attribute(audit, "places", lambda r: tuple(p for p in real(r) if p is not Place.ENTRA_AUDIT_PIM))
 
 
+@contextmanager
+def together(*managers: Any) -> Iterator[None]:
+    """Several changes at once (a fact and the engine code that reads it when the model is built)."""
+    from contextlib import ExitStack
+
+    with ExitStack() as stack:
+        for m in managers:
+            stack.enter_context(m)
+        yield
+
+
+def _default_maximum(minutes: float):
+    """The unmodified Entra policy's activation maximum: the fact and the default settings built from it."""
+    from dataclasses import replace
+
+    from pim_sim.core import policy
+    from pim_sim.core.roles import Surface
+
+    defaults = {**policy._DEFAULTS, Surface.ENTRA: replace(policy._DEFAULTS[Surface.ENTRA], activation_max=minutes)}
+    return together(fact("DEFAULT_ACTIVATION_MAX_MINUTES", minutes), attribute(policy, "_DEFAULTS", defaults))
+
+
+class _NoSuchPrincipal:
+    """Stands in for ServicePrincipal in the assignment rules: no principal is one, so no rule fires."""
+
+
+def _service_principals_unrestricted():
+    from pim_sim.core import assignments
+
+    return together(fact("SERVICE_PRINCIPAL_ELIGIBLE", True), attribute(assignments, "ServicePrincipal", _NoSuchPrincipal))
+
+
+def _pim_on(*licences: str):
+    from pim_sim.core.tenant import Licence
+
+    has_pim = property(lambda self: self.value in licences)
+    return together(fact("PIM_LICENCES", licences), attribute(Licence, "has_pim", has_pim))
+
+
+def _review_rule(name: str, replacement: Callable[..., Any]):
+    from pim_sim.features.reviews.book import ReviewBook
+
+    return attribute(ReviewBook, name, replacement)
+
+
+def _azure_group_member_removed():
+    """Denied Azure members who hold the role through a group: the group's assignment is removed instead."""
+    from pim_sim.core.events import ADMIN as admin
+    from pim_sim.features.reviews.book import ReviewBook
+
+    real = ReviewBook._remove
+
+    def remove(self, review, s):
+        if s.assigned_to != s.principal:
+            self.sim.remove(s.schedule_id, by=admin, justification="mutant")
+            return "removed", ""
+        return real(self, review, s)
+
+    return together(fact("REVIEW_AZURE_GROUP_MEMBER_KEPT", False), _review_rule("_remove", remove))
+
+
+def _denials_not_applied():
+    return _review_rule("_remove", lambda self, review, s: ("kept", "mutant"))
+
+
+def _reset_keeps_decisions():
+    from pim_sim.features.reviews.book import ReviewBook
+
+    return _review_rule("reset", lambda self, instance_id, by="admin": ReviewBook.instance(self, instance_id))
+
+
+def _fallback_reviews_everyone():
+    from pim_sim.features.reviews.book import ReviewBook
+    from pim_sim.features.reviews.definition import Reviewers
+
+    real = ReviewBook._reviewers_of
+
+    def reviewers_of(self, d, principal, kind):
+        found = real(self, d, principal, kind)
+        return tuple(dict.fromkeys((*found, *d.fallback))) if d.reviewers is Reviewers.MANAGER else found
+
+    return _review_rule("_reviewers_of", reviewers_of)
+
+
+def _group_reviews_on_p2():
+    from types import SimpleNamespace
+
+    from pim_sim.core.tenant import Licence
+    from pim_sim.features.reviews import book
+
+    return together(fact("REVIEW_GROUPS_LICENCE", ("P2",)), attribute(book, "Licence", SimpleNamespace(GOVERNANCE=Licence.P2)))
+
+
+def _without(name: str, role: str):
+    return fact(name, tuple(r for r in getattr(facts, name).value if r != role))
+
+
 def _retention(**changes):
     return fact("ENTRA_AUDIT_RETENTION_MINUTES", {**facts.ENTRA_AUDIT_RETENTION_MINUTES.value, **changes})
 
@@ -73,13 +170,12 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant("no-removal-guard", "no removal within 5 minutes", lambda: fact("NO_REMOVE_WITHIN_MINUTES", 0.0)),
     Mutant("minimum-assignment-1min", "assignments last 5 minutes at least",
            lambda: fact("MIN_ASSIGNMENT_MINUTES", 1.0)),
-    Mutant("default-maximum-4h", "activation maximum 8 hours by default",
-           lambda: fact("DEFAULT_ACTIVATION_MAX_MINUTES", 4 * H)),
+    Mutant("default-maximum-4h", "activation maximum 8 hours by default", lambda: _default_maximum(4 * H)),
     Mutant("maximum-range-to-48h", "activation maximum 1 to 24 hours",
            lambda: fact("ACTIVATION_MAX_RANGE_MINUTES", (30.0, 48 * H))),
     Mutant("self-approval", "no self-approval", lambda: fact("SELF_APPROVAL_ALLOWED", True)),
-    Mutant("service-principal-eligible", "service principals can't be eligible",
-           lambda: fact("SERVICE_PRINCIPAL_ELIGIBLE", True)),
+    Mutant("service-principal-eligible", "service principals can't be eligible (nor permanent)",
+           _service_principals_unrestricted),
     Mutant("last-ga-unprotected", "the last Global Administrator can't be removed",
            lambda: fact("LAST_GLOBAL_ADMIN_PROTECTED", ())),
     Mutant("default-approvers-ga-only", "PRA and GA approve when no approver is chosen",
@@ -91,16 +187,34 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant("entra-audit-p2-90d", "the Entra audit log keeps 30 days on P2", lambda: _retention(P2=90 * D)),
     Mutant("entra-audit-without-pim", "PIM events are also in the Entra audit log", _audit_without_entra_log),
     Mutant("activity-log-60d", "the Activity Log keeps 90 days", lambda: fact("ACTIVITY_LOG_RETENTION_MINUTES", 60 * D)),
-    Mutant("pim-on-p1", "PIM needs P2 or ID Governance", lambda: fact("PIM_LICENCES", ("P1", "P2", "Governance"))),
+    Mutant("pim-on-p1", "PIM needs P2 or ID Governance", lambda: _pim_on("P1", "P2", "Governance")),
     Mutant("review-monthly-30d", "a monthly review lasts 27 days at most",
            lambda: fact("REVIEW_MAX_DURATION_DAYS", {**facts.REVIEW_MAX_DURATION_DAYS.value, "monthly": 30})),
     Mutant("review-recommendation-90d", "recommendations look at 30 days of sign-ins",
            lambda: fact("RECOMMENDATION_WINDOW_DAYS", 90)),
     Mutant("review-azure-group-member-removed", "a denied group member keeps the Azure role",
-           lambda: fact("REVIEW_AZURE_GROUP_MEMBER_KEPT", False)),
+           _azure_group_member_removed),
+    Mutant("review-denials-not-applied", "applying results removes denied users' assignments", _denials_not_applied),
+    Mutant("review-reset-keeps-decisions", "Reset clears every decision of a review", _reset_keeps_decisions),
+    Mutant("review-fallback-for-everyone", "the fallback reviewer reviews only users without a manager",
+           _fallback_reviews_everyone),
+    Mutant("review-inactive-365d", "the inactive-users filter takes up to 730 days",
+           lambda: fact("REVIEW_INACTIVE_DAYS_MAX", 365)),
+    Mutant("review-groups-on-p2", "reviews of PIM for Groups need ID Governance", _group_reviews_on_p2),
     Mutant("alert-unused-range-200", "unused-role threshold 0 to 100 days", lambda: _thresholds(unused_days=(0, 200))),
     Mutant("alert-outside-pim-7d", "the outside-PIM alert stays 30 days",
            lambda: fact("ALERT_OUTSIDE_PIM_WINDOW_MINUTES", 7 * D)),
+    Mutant("alert-stale-range-730", "stale-account threshold 1 to 365 days", lambda: _thresholds(stale_days=(1, 730))),
+    Mutant("alert-outside-pim-email-no-secadmin", "Security Administrators get the outside-PIM email",
+           lambda: fact("ALERT_OUTSIDE_PIM_RECIPIENTS", {**facts.ALERT_OUTSIDE_PIM_RECIPIENTS.value,
+                                                         "entra": ("Privileged Role Administrator",
+                                                                   "Global Administrator")})),
+    Mutant("pim-audit-readers-no-security-reader", "Security Reader opens PIM's Resource audit",
+           lambda: _without("PIM_RESOURCE_AUDIT_READER_ROLES", "Security Reader")),
+    Mutant("entra-audit-readers-no-reports-reader", "Reports Reader reads the Entra audit logs",
+           lambda: _without("ENTRA_AUDIT_READER_ROLES", "Reports Reader")),
+    Mutant("notification-recipients-1", "up to 1000 recipients get each email",
+           lambda: fact("MAX_NOTIFICATION_RECIPIENTS", 1)),
 )
 
 
