@@ -165,6 +165,13 @@ def activation_limits(lab: Lab) -> dict[str, Any]:
             early = {"earliest_deactivation_minutes": wait}
             break
     deactivate_codes = sorted({r.code for r in sim.refusals if r.action == "selfDeactivate"})
+    ends_by = {}
+    for wait in (1, 3, 6, 10):  # a mistaken activation: can alice end it this many minutes after it began?
+        t = eligible_alice(lab, f"deactivate-after-{wait}-minutes")
+        t.activate("alice", "Global Administrator", duration="PT8H", justification="mistake")
+        t.advance(wait)
+        ends_by[wait] = refusal(lambda t=t: t.deactivate("alice", "Global Administrator")) is None \
+            and not t.holds("alice", "Global Administrator", at=t.now + 1)
     sim.advance("PT10M")
     too_long = refusal(lambda: sim.activate("alice", "Global Administrator", duration="PT9H", justification="x"))
     accepted_minutes = [m for m in (1, 3, 4, 5, 10)
@@ -183,6 +190,10 @@ def activation_limits(lab: Lab) -> dict[str, Any]:
         "activation_maximum_lowest_hours": min(allowed),
         "activation_maximum_highest_hours": max(allowed),
         "deactivate_activity": logged(sim, target="alice", since=before_deactivation)[-1].activity,
+        "goal_deactivate_after_1_minute": ends_by[1],
+        "goal_deactivate_after_3_minutes": ends_by[3],
+        "goal_deactivate_after_6_minutes": ends_by[6],
+        "goal_deactivate_after_10_minutes": ends_by[10],
     }
 
 

@@ -54,7 +54,18 @@ def approval_rules(lab: Lab) -> dict[str, Any]:
     expiry = logged(waiting, r5.id)[-1]
     pending_just_before = str(waiting.status_at(r5.id, expiry.minute - 1))
     after = refusal(lambda: waiting.approve(r5.id, by="bob"))
+    approvable_after = {}
+    for hours in (1, 23, 25, 65):  # carol answers this many hours after the request
+        t = eligible_alice(lab, f"carol-answers-after-{hours}-hours", **settings)
+        req = t.activate("alice", "Global Administrator", duration="PT1H", justification="x")
+        t.advance(hours * HOUR)
+        approvable_after[hours] = refusal(lambda t=t, req=req: t.approve(req.id, by="carol")) is None \
+            and t.holds("alice", "Global Administrator", at=t.now + 1)
     return {
+        "goal_approved_after_1_hour": approvable_after[1],
+        "goal_approved_after_23_hours": approvable_after[23],
+        "goal_approved_after_25_hours": approvable_after[25],
+        "goal_approved_after_65_hours": approvable_after[65],
         "first_decision_final_status": str(first_wins.requests[r1.id].status),
         "second_decision_refused": late is not None,
         "self_approval_refused": self_ is not None,
