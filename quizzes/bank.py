@@ -141,7 +141,7 @@ def load_outlines(directory: Path = OUTLINE_DIR) -> dict[str, Outline]:
     return found
 
 
-def _expand_goal_solution(q: dict, series: Mapping[str, dict], where: str) -> dict:
+def _expand_goal_solution(q: dict, series: Mapping[Any, dict], where: str) -> dict:
     if q.get("form") != "goal_solution":
         return q
     q = dict(q)
@@ -166,7 +166,7 @@ def _expand_goal_solution(q: dict, series: Mapping[str, dict], where: str) -> di
 def _expand_multi_part(q: dict) -> dict:
     if q.get("form") != "multi_part" or not isinstance(q.get("stem"), str):
         return q
-    n = q.get("choose")
+    n: Any = q.get("choose")
     part = "a complete solution" if q.get("each_answer") == "complete" else "part of the solution"
     tail = f"Each correct answer presents {part}. Choose {_COUNT.get(n, n)}."
     return q if tail in q["stem"] else {**q, "stem": f"{q['stem'].rstrip()} {tail}"}

@@ -21,9 +21,11 @@ import random
 import re
 import unicodedata
 import zipfile
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -31,7 +33,7 @@ from pim_sim.io.csv_safe import frame_csv, restore, rows_csv
 from quizzes.errors import QuizError
 
 from .export import key_text, parse_response, to_csv
-from .grading import ResponseError, grade
+from .grading import Grade, ResponseError, grade
 from .session import Item, items, select
 
 MAX_STUDENTS = 500
@@ -130,8 +132,9 @@ def read_set_file(text: str | bytes) -> tuple[SetSpec, list[str]]:
     if not isinstance(students, list) or not all(isinstance(s, str) for s in students):
         raise ClassroomError("set file: students: expected a list of names")
     try:
-        spec = SetSpec(**{k: (tuple(v) if k in ("topics", "objectives") and v is not None else v)
-                          for k, v in raw.items() if k in known})
+        values: dict[str, Any] = {k: (tuple(v) if k in ("topics", "objectives") and v is not None else v)
+                                  for k, v in raw.items() if k in known}
+        spec = SetSpec(**values)
     except TypeError as e:
         raise ClassroomError(f"set file: {e}") from None
     return spec.check(), _roster(students)
@@ -161,8 +164,7 @@ def _roster(students: Iterable[str]) -> list[str]:
     empty = [n for n, s in enumerate(names, 1) if not s]
     if empty:
         raise ClassroomError(f"students: name {empty[0]} is empty")
-    seen: set[str] = set()
-    dupes = sorted({s for s in names if s in seen or seen.add(s)})
+    dupes = sorted(s for s, count in Counter(names).items() if count > 1)
     if dupes:
         raise ClassroomError(f"students: names must be unique; repeated: {', '.join(dupes)}")
     return names
@@ -350,8 +352,10 @@ class ClassResults:
 
     def misconceptions(self) -> pd.DataFrame:
         """Long form: misconception, objective, students who showed it (for a heatmap)."""
-        rows = [{"misconception": m, "objective": r.objective, "student": r.student}
-                for r in self.answers.itertuples() for m in r.misconceptions]
+        answers = self.answers
+        rows = [{"misconception": m, "objective": objective, "student": student}
+                for objective, student, slips in zip(answers["objective"], answers["student"], answers["misconceptions"],
+                                                     strict=True) for m in slips]
         df = pd.DataFrame(rows, columns=["misconception", "objective", "student"])
         out = df.groupby(["misconception", "objective"]).agg(students=("student", "nunique")).reset_index()
         return out.sort_values(["students", "misconception"], ascending=[False, True], ignore_index=True)
@@ -384,7 +388,7 @@ def _read_sheet(text: str | bytes) -> list[tuple[int, dict[str, str]]]:
             raise ClassroomError(f"answers: missing column {', '.join(missing)}; the header must be "
                                  f"{','.join(ANSWER_COLUMNS)} (found {found[:80]}{'...' if len(found) > 80 else ''})")
         at = {c: header.index(c) for c in ANSWER_COLUMNS}
-        rows = []
+        rows: list[tuple[int, dict[str, str]]] = []
         for cells in reader:
             if len(rows) >= MAX_SHEET_ROWS:
                 raise ClassroomError(f"answers: more than {MAX_SHEET_ROWS:,} rows; a class of {MAX_STUDENTS} with "
@@ -402,7 +406,7 @@ def grade_class(class_papers: Sequence[Paper], sheet: str | bytes) -> ClassResul
     """Grade a class's answer sheet against their papers. Every question on every paper gets
     a row (unanswered ones score 0); rows that can't be graded become issues."""
     by_student = {p.student: p for p in class_papers}
-    given: dict[tuple[str, str], tuple[object, object]] = {}
+    given: dict[tuple[str, str], tuple[str, Grade | None]] = {}
     issues: list[RowIssue] = []
     for line, row in _read_sheet(sheet):
         student, qid, text = row.get("student", ""), row.get("question_id", ""), row.get("response", "")
@@ -430,12 +434,12 @@ def grade_class(class_papers: Sequence[Paper], sheet: str | bytes) -> ClassResul
     rows = []
     for p in class_papers:
         for it in p.items:
-            text, result = given.get((p.student, it.id), ("", None))
+            text, found = given.get((p.student, it.id), ("", None))
             rows.append({"student": p.student, "question_id": it.id, "objective": it.objective.tag,
                          "domain": it.objective.domain, "type": it.question.type, "response": text,
-                         "answered": result is not None, "score": result.score if result else 0.0,
-                         "misconceptions": tuple(dict.fromkeys(s.misconception for s in result.slips if s.misconception))
-                         if result else ()})
+                         "answered": found is not None, "score": found.score if found else 0.0,
+                         "misconceptions": tuple(dict.fromkeys(s.misconception for s in found.slips if s.misconception))
+                         if found else ()})
     return ClassResults(pd.DataFrame(rows), tuple(issues), tuple(by_student))
 
 

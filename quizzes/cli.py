@@ -13,7 +13,7 @@ import textwrap
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -185,7 +185,7 @@ def build_pool(outline_id: str, *, seed: int, bank: bool = True, generated: bool
         raise typer.BadParameter(f"no outline {outline_id!r}; choose from {', '.join(sorted(loaded.outlines))}",
                                  param_hint="--outline")
     outline = loaded.outlines[outline_id]
-    questions = list(loaded) if bank else []
+    questions: list[Any] = list(loaded) if bank else []  # bank questions and generated ones
     if generated:
         questions += [generate(name, seed) for name in sorted(TEMPLATES)]
     # The bank lists each question's right answer first; every session shows the options in an

@@ -32,9 +32,10 @@ how often an exam serves them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
+from typing import Any
 
 from quizzes.errors import QuizError
 
@@ -194,8 +195,9 @@ def grade_numeric(q: NumericQuestion, response) -> Grade:
     return Grade(0.0, (Slip(f"{value:g} {q.unit}", f"The answer is {q.key:g} {q.unit}.", ""),))
 
 
-_GRADERS = {"single": grade_single, "multiple": grade_multiple, "yes_no": grade_yes_no, "ordering": grade_ordering,
-            "dropdown": grade_dropdown, "numeric": grade_numeric}
+_GRADERS: dict[str, Callable[[Any, Any], Grade]] = {
+    "single": grade_single, "multiple": grade_multiple, "yes_no": grade_yes_no, "ordering": grade_ordering,
+    "dropdown": grade_dropdown, "numeric": grade_numeric}
 
 
 def grade(question, response) -> Grade:

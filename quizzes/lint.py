@@ -42,7 +42,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from .schema import DropdownQuestion, MultipleQuestion, ProbeCheck, SingleQuestion, YesNoQuestion
 
@@ -67,7 +67,7 @@ class ObservationSource:
 
 
 def _function_tree(fn) -> ast.FunctionDef:
-    return ast.parse(textwrap.dedent(inspect.getsource(fn))).body[0]
+    return cast(ast.FunctionDef, ast.parse(textwrap.dedent(inspect.getsource(fn))).body[0])
 
 
 def _assignments(func: ast.FunctionDef) -> dict[str, list[ast.AST]]:
@@ -129,11 +129,11 @@ def _assignments(func: ast.FunctionDef) -> dict[str, list[ast.AST]]:
 def _returned_dict(func: ast.FunctionDef, binds: dict[str, list[ast.AST]]) -> dict[str, ast.AST]:
     out: dict[str, ast.AST] = {}
 
-    def take(d: ast.Dict, guards: tuple[ast.AST, ...] = ()) -> None:
+    def take(d: ast.Dict, guards: tuple[ast.expr, ...] = ()) -> None:
         for k, v in zip(d.keys, d.values, strict=True):
             if k is None and isinstance(v, ast.Name):
                 bound = binds.get(v.id, [])
-                conditions = tuple(b for b in bound if not isinstance(b, ast.Dict))
+                conditions = tuple(b for b in bound if isinstance(b, ast.expr) and not isinstance(b, ast.Dict))
                 for b in bound:
                     if isinstance(b, ast.Dict):
                         take(b, guards + conditions)

@@ -22,7 +22,7 @@ from quizzes.errors import QuizError
 
 from .grading import Grade, grade, key_of
 from .progress import Answer, Store, due, effective, response_json
-from .schema import Outline
+from .schema import Outline, Question
 
 Clock = Callable[[], datetime]
 # The outline the CLI and the dashboard open with, so progress made in one shows in the other:
@@ -68,7 +68,7 @@ class Item:
     """A question as served: the question, where it sits in the outline, and (for generated
     questions) the seed and the records that prove its key."""
 
-    question: object
+    question: Question
     objective: Objective
     evidence: tuple[str, ...] = ()
     seed: int | None = None
@@ -387,6 +387,7 @@ class ExamSession(_Base):
         self.started = self.started or self.clock()
 
     def remaining_seconds(self) -> float:
+        assert self.started is not None  # set when the exam is made
         return max(0.0, self.minutes * 60 - (self.clock() - self.started).total_seconds())
 
     @property

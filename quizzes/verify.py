@@ -160,14 +160,14 @@ def derive_key(q: Question, result: ProbeResult) -> Any:
         return tuple(sorted(position, key=position.__getitem__))
     if isinstance(q, DropdownQuestion):
         whole = observed(check.observe) if check.observe else None
-        out = {}
+        chosen: dict[str, str] = {}
         for i, b in enumerate(q.blanks):
             obs = observed(b.observe) if b.observe else _part(whole, i, b.id)
             hits = [c.id for c in b.choices if same(c.token, obs)]
             if len(hits) != 1:
                 raise Disagreement(f"blank {b.id!r}: observation {obs!r} matches {len(hits)} choices")
-            out[b.id] = hits[0]
-        return out
+            chosen[b.id] = hits[0]
+        return chosen
     if isinstance(q, NumericQuestion):
         obs = observed(check.observe)
         if isinstance(obs, bool) or not isinstance(obs, int | float):
@@ -245,13 +245,15 @@ def _agrees(q: Question, derived: Any) -> bool:
     return derived == q.key
 
 
-def check_question(q: Question, result: ProbeResult | Exception) -> Check:
+def check_question(q: Question, result: ProbeResult | Exception | None) -> Check:
     """Compare a question's declared key with the key its probe implies."""
     if not isinstance(q.verify, ProbeCheck):
         return Check(q.id, None, None, q.key, None, f"doc-cited: {q.verify.document}")
     name = q.verify.probe
     if isinstance(result, Exception):
         return Check(q.id, name, False, q.key, None, f"probe failed: {type(result).__name__}: {result}")
+    if result is None:
+        return Check(q.id, name, False, q.key, None, "probe failed: it did not run")
     try:
         derived = derive_key(q, result)
         judged = verdicts(q, result)

@@ -25,7 +25,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, overload
 
 import pandas as pd
 
@@ -107,6 +107,10 @@ def _isna(v: Any) -> bool:
         return False
 
 
+@overload
+def frame_csv(frame: pd.DataFrame, path: None = None, *, index: bool = False) -> str: ...
+@overload
+def frame_csv(frame: pd.DataFrame, path: str | Path, *, index: bool = False) -> None: ...
 def frame_csv(frame: pd.DataFrame, path: str | Path | None = None, *, index: bool = False) -> str | None:
     """``frame`` as CSV (to ``path``, or returned as text), every text cell neutralised and quoted."""
     safe = safe_frame(frame)

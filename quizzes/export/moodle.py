@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from functools import partial
 from xml.etree import ElementTree as ET
 
 from quizzes.export.common import PART, ExportError, _feedback, _number, _option, _percent, _wrong_note, _xml_safe
@@ -15,6 +17,11 @@ def _text(parent: ET.Element, tag: str, text: str, **attrs: str) -> ET.Element:
     el = ET.SubElement(parent, tag, attrs)
     ET.SubElement(el, "text").text = text
     return el
+
+
+def _slot(slots: dict[str, int], m: re.Match[str]) -> str:
+    """A ``[[blank]]`` mark as Moodle's numbered ``[[n]]`` gap."""
+    return f"[[{slots[m.group(1)]}]]"
 
 
 def _moodle_question(quiz: ET.Element, qtype: str, name: str, stem: str, general: str) -> ET.Element:
@@ -74,7 +81,7 @@ def to_moodle_xml(questions: Iterable, category: str = "pim-sim") -> str:
                     options.append((c.text, group))
                     if c.id == b.key:
                         slots[b.id] = len(options)
-            stem = BLANK.sub(lambda m, slots=slots: f"[[{slots[m.group(1)]}]]", q.stem)
+            stem = BLANK.sub(partial(_slot, slots), q.stem)
             notes = "".join(f"\n\n{b.id} = {c.text}: {_wrong_note(c)}" for b in q.blanks for c in b.choices if c.id != b.key)
             el = _moodle_question(quiz, "gapselect", q.id, stem, general + notes)
             ET.SubElement(el, "shuffleanswers").text = "0"
