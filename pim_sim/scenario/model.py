@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from pim_sim.core.policy import SettingsBook
+from pim_sim.core.roles import using
 from pim_sim.core.tenant import Tenant, User
 from pim_sim.features.jit_vm.spec import build as build_jit
 from pim_sim.io.untrusted import InputError, check_depth, read_file
@@ -28,6 +29,7 @@ from pim_sim.scenario.budget import CLI_BUDGET, Estimate, estimate
 from pim_sim.scenario.observations import Observation, check_observation
 from pim_sim.scenario.reader import MAX_BYTES, MAX_DEPTH, Document, Issue, ScenarioError, read
 from pim_sim.scenario.spec import WEEKDAYS, AssignmentSpec, ScenarioSpec, json_schema
+from pim_sim.scenario.spec.roles import catalogue_of
 from pim_sim.scenario.timeline import approver_behaviour, make_assignment, perform
 from pim_sim.scenario.validation import validate
 from pim_sim.simulation import Simulation
@@ -125,9 +127,10 @@ class Scenario:
         scheduled. Nothing in the scenario is shared with it or changed by it."""
         spec = self.spec
         behaviours = {name: approver_behaviour(a) for name, a in spec.approvers.items()}
-        sim = Simulation(self.tenant, self.settings, seed=spec.seed if seed is None else seed, start=spec.start,
-                         approvers=behaviours, lag=False if spec.lag is None else spec.lag.lag(),
-                         auth_contexts=tuple(spec.tenant.auth_contexts))
+        with using(catalogue_of(spec.custom_roles)):  # the simulation keeps the scenario's custom roles
+            sim = Simulation(self.tenant, self.settings, seed=spec.seed if seed is None else seed, start=spec.start,
+                             approvers=behaviours, lag=False if spec.lag is None else spec.lag.lag(),
+                             auth_contexts=tuple(spec.tenant.auth_contexts))
         for a in self.assignments:
             if a.start > 0:
                 sim.at(a.start, partial(make_assignment, sim, a))

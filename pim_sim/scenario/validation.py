@@ -11,10 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from pim_sim.core.roles import using
 from pim_sim.scenario.budget import CLI_BUDGET
 from pim_sim.scenario.checks import Checker, unique
 from pim_sim.scenario.reader import Document, ScenarioError
 from pim_sim.scenario.spec import ScenarioSpec
+from pim_sim.scenario.spec.roles import catalogue_of
 
 if TYPE_CHECKING:
     from pim_sim.scenario.model import Scenario
@@ -68,7 +70,8 @@ def validate(doc: Document, cls: type[Scenario], budget: int | None = CLI_BUDGET
         except ScenarioError as more:
             issues.extend(more.issues)
         raise ScenarioError(sorted(unique(issues), key=lambda i: i.line or 0)) from None
-    return Checker(doc, cls, spec, folder=folder, budget=budget).scenario()
+    with using(catalogue_of(spec.custom_roles)):  # the scenario's custom roles are known to its checks
+        return Checker(doc, cls, spec, folder=folder, budget=budget).scenario()
 
 
 class _Shown(str):

@@ -94,3 +94,26 @@ def test_custom_roles_are_per_run():
         assert surface_of(custom.name) is Surface.ENTRA
     with pytest.raises(ModelError, match="is not a Microsoft Entra role"):
         role(Surface.ENTRA, custom.name)
+
+
+def test_a_scenario_declares_custom_roles_that_run_and_export_with_their_id():
+    from pim_sim.graph.writer import requests_to_graph
+    from pim_sim.scenario.model import Scenario, ScenarioError
+
+    data = {"name": "custom", "horizon": "P1D", "tenant": {"users": ["admin", "alice"]},
+            "custom_roles": [{"name": "Contoso Helpdesk Tier 2", "id": "1A2B3C4D-0000-4000-8000-00000000C0DE"}],
+            "assignments": [{"principal": "alice", "role": "Contoso Helpdesk Tier 2"}],
+            "timeline": [{"at": "PT1H", "do": "activate", "principal": "alice", "role": "Contoso Helpdesk Tier 2",
+                          "justification": "queue"}]}
+    s = Scenario.from_dict(data)
+    sim = s.simulation()
+    sim.run(s.horizon)
+    assert sim.holds("alice", "Contoso Helpdesk Tier 2", at=90)
+    ids = {r["roleDefinitionId"] for r in requests_to_graph(sim)["roleAssignmentScheduleRequests"]}
+    assert ids == {"1a2b3c4d-0000-4000-8000-00000000c0de"}
+    with pytest.raises(ScenarioError, match=r"custom_roles\[0\]\.id: 'nope' is not a GUID"):
+        Scenario.from_dict({**data, "custom_roles": [{"name": "x", "id": "nope"}]})
+    with pytest.raises(ScenarioError, match="'Contoso Helpdesk Tier 2' is not a Microsoft Entra role"):
+        Scenario.from_dict({k: v for k, v in data.items() if k != "custom_roles"})
+    with pytest.raises(ModelError):  # the scenario's roles stay with its runs
+        role(Surface.ENTRA, "Contoso Helpdesk Tier 2")

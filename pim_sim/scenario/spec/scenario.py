@@ -13,6 +13,7 @@ from pim_sim.features.jit_vm.spec import JitSection
 from pim_sim.scenario.spec.base import MAX_HORIZON_DAYS, MAX_REPLICATIONS, START_RANGE, Duration, Name, Spec, Text, named
 from pim_sim.scenario.spec.behaviour import ApproverSpec, LagSpec, WorkloadSpec
 from pim_sim.scenario.spec.observations import ObservationSpec
+from pim_sim.scenario.spec.roles import CustomRoleSpec
 from pim_sim.scenario.spec.settings import AlertsSpec, SettingsFromSpec, SettingSpec
 from pim_sim.scenario.spec.steps import TimelineStep
 from pim_sim.scenario.spec.tenant import AssignmentSpec, PresetSpec, TenantSpec
@@ -50,6 +51,8 @@ class ScenarioSpec(Spec):
         LagSpec(), description="the provisioning and token-refresh delay of activations: true (the model's ranges), "
                                "false (none) or its ranges")
     tenant: TenantSpec = TenantSpec()
+    custom_roles: list[CustomRoleSpec] = Field([], description="the tenant's custom roles, looked up beside Microsoft's "
+                                               "built-in roles (by name in this file, by id in Graph exports)")
     settings: list[SettingSpec] = []
     settings_from: Annotated[SettingsFromSpec | None, BeforeValidator(lambda v: {"file": v} if isinstance(v, str) else v)] = \
         Field(None, description="a Graph policy export the role settings start from, e.g. policy.json")
