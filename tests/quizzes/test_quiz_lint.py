@@ -139,9 +139,6 @@ def test_cli_and_dashboard_open_the_same_outline():
     assert cli.DEFAULT_OUTLINE == qc.DEFAULT_OUTLINE == session.DEFAULT_OUTLINE
 
 
-@pytest.mark.xfail(strict=True, reason="not yet in bounds: bank key_longest 50%, absolute_words +5 points, 42 two-option "
-                                       "items; variants: 'None of these any more' and two-option templates. Remove this "
-                                       "mark when 'pim-sim quiz lint' prints lint=ok (strict: it then fails as XPASS)")
 def test_every_giveaway_figure_is_in_bounds_on_the_bank_and_1000_variants(bank):
     report = lint.lint(bank, variant_count=1000)
     assert [f.name for f in (*report.bank_figures, *report.variant_figures) if not f.ok] == []
