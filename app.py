@@ -9,9 +9,12 @@ from ui import state
 
 st.set_page_config(page_title="pim-sim", page_icon=":material/lock:", layout="wide")
 
-PAGES = {
+PAGES = {  # every page has a stable address: /lab, /what-if, ... (the README lists them); "Start here" is /
+    "Start": [
+        st.Page("ui/start_here.py", title="Start here", icon=":material/flag:", url_path="start", default=True),
+    ],
     "Simulate": [
-        st.Page("ui/scenario_lab.py", title="Scenario lab", icon=":material/science:", url_path="lab", default=True),
+        st.Page("ui/scenario_lab.py", title="Scenario lab", icon=":material/science:", url_path="lab"),
         st.Page("ui/what_if.py", title="What-if", icon=":material/compare_arrows:", url_path="what-if"),
         st.Page("ui/portal.py", title="Portal sandbox", icon=":material/touch_app:", url_path="portal"),
         st.Page("ui/jit_blade.py", title="Just-in-time VM access", icon=":material/vpn_key:", url_path="jit"),

@@ -14,6 +14,7 @@ import streamlit as st
 
 from pim_sim import Kind, Origin, Status, facts
 from ui import sandbox, state, tables
+from ui.page_state import PageModel
 
 st.header("Portal sandbox")
 st.caption("A small tenant you can click through as the real Privileged Identity Management portal would "
@@ -22,11 +23,12 @@ st.caption("A small tenant you can click through as the real Privileged Identity
 sim = state.sandbox_sim()
 st.page_link("ui/jit_blade.py", label="Microsoft Defender for Cloud › Just-in-time VM access",
              icon=":material/vpn_key:")  # the same sandbox's network side: VM ports opened on request
+page = PageModel("portal", "portal", {"persona": next(iter(sandbox.PERSONAS))})
 
 
 def me() -> str:
     """The persona signed in when a button was pressed (callbacks run before the page is drawn)."""
-    return st.session_state["portal_persona"]
+    return page.get("persona")
 
 
 # ------------------------------------------------------------------ clock
@@ -43,8 +45,8 @@ def go_to() -> None:
 
 
 persona_col, clock_col = st.columns([1, 2])
-persona = persona_col.selectbox("Signed in as", list(sandbox.PERSONAS), key="portal_persona",
-                                format_func=lambda p: f"{p} ({sandbox.PERSONAS[p]})")
+persona = page.widget(persona_col.selectbox, "Signed in as", "persona", options=list(sandbox.PERSONAS),
+                      format_func=lambda p: f"{p} ({sandbox.PERSONAS[p]})")
 with clock_col:
     st.markdown(f"**Now:** {state.when(sim, sim.now)} · minute {sim.now:g} of the simulation")
     b1, b2, b3, b4 = st.columns(4)

@@ -12,6 +12,7 @@ import json
 import os
 import random
 import re
+import secrets
 import sqlite3
 from datetime import UTC, datetime
 
@@ -25,6 +26,7 @@ from quizzes.schema import BLANK
 from quizzes.session import DEFAULT_OUTLINE, Feedback, Item, PracticeSession, items, select
 from ui import state
 from ui.escape import markdown
+from ui.page_state import PageModel
 
 LEARNER = "quiz_learner"
 WORD = re.compile(r"[a-z]{4,}")
@@ -97,19 +99,20 @@ def _create_profile() -> None:
     except ProgressError as e:
         st.session_state["quiz_profile_error"] = markdown(e)  # it quotes the name typed
     else:
-        st.session_state[LEARNER] = st.session_state["quiz_profile"] = name
+        st.session_state[LEARNER] = name
+        PageModel("learner", "learner", {"profile": name}).set("profile", name)
         st.session_state["quiz_new_profile"] = ""
 
 
 def learner_picker(where=st.sidebar) -> str | None:
-    """Pick a profile or create one; the choice is kept for every quiz page of this session."""
+    """Pick a profile or create one; the choice is kept for every quiz page of this session (one
+    model, so a visit to another page never moves it to another profile)."""
     where.markdown("**Learner profile**")
     current = st.session_state.get(LEARNER)
     options = sorted(set(learners()) | ({current} if current else set()))
     if options:
-        if st.session_state.get("quiz_profile") not in options:
-            st.session_state["quiz_profile"] = current if current in options else options[0]
-        st.session_state[LEARNER] = where.selectbox("Profile", options, key="quiz_profile")
+        page = PageModel("learner", "learner", {"profile": current or options[0]})
+        st.session_state[LEARNER] = page.widget(where.selectbox, "Profile", "profile", options=options)
     where.text_input("New profile name", key="quiz_new_profile", max_chars=64)
     where.button("Create profile", key="quiz_create_profile", on_click=_create_profile)
     if "quiz_profile_error" in st.session_state:
@@ -164,6 +167,11 @@ def pool(outline_id: str, *, topics=None, objectives=None, generated_count: int 
         made = generated(seed, generated_count, tuple(topics) if topics else None)
         chosen += select(items(made, outline, strict=strict), objectives=objectives)
     return chosen
+
+
+def fresh_seed() -> int:
+    """A seed nobody typed: a new set of questions, in a new order, for each start."""
+    return secrets.randbelow(2**31)
 
 
 def half_and_half(chosen: list[Item], count: int, seed: int) -> list[Item]:
@@ -248,8 +256,9 @@ def related_scenario(q) -> str | None:
 
 
 def open_in_lab(name: str) -> None:
-    st.session_state["lab_origin"] = "Shipped scenario"
-    st.session_state["lab_scenario"] = name
+    from ui import lab_url
+
+    lab_url.choose(name)
     st.switch_page("ui/scenario_lab.py")
 
 

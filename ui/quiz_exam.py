@@ -16,8 +16,9 @@ OUTLINE = "exam_outline_of_session"
 
 def start(learner: str) -> None:
     outline = st.session_state[OUTLINE] = st.session_state["exam_outline"]  # kept after the picker is gone
-    count, minutes, seed = int(st.session_state["exam_count"]), float(st.session_state["exam_minutes"]), \
-        int(st.session_state["exam_seed"])
+    count, minutes = int(st.session_state["exam_count"]), float(st.session_state["exam_minutes"])
+    typed = st.session_state.get("exam_seed")
+    seed = st.session_state["exam_seed_used"] = qc.fresh_seed() if typed is None else int(typed)  # a new exam each attempt
     generated = int(st.session_state["exam_generated"])
     try:
         chosen = weighted_exam(qc.pool(outline, generated_count=generated, seed=seed, strict=True), count, seed)
@@ -108,7 +109,8 @@ if exam is None:
     c1.number_input("Questions", min_value=1, max_value=60, value=10, key="exam_count")
     c2.number_input("Minutes", min_value=1, max_value=180, value=20, key="exam_minutes")
     c3.number_input("Generated variants in the pool", min_value=0, max_value=60, value=0, key="exam_generated")
-    c4.number_input("Seed", min_value=0, value=0, key="exam_seed")
+    c4.number_input("Seed (empty: a new exam)", min_value=0, value=None, key="exam_seed",
+                    help="The same seed gives the same exam; left empty, each attempt is a different exam.")
     st.caption("Questions are drawn so each domain's share follows the midpoint of its weight in the outline.")
     st.button("Start the exam", key="exam_start", type="primary", on_click=start, args=(learner,))
     if "exam_error" in st.session_state:
@@ -134,8 +136,21 @@ if "exam_error" in st.session_state:
     st.error(st.session_state.pop("exam_error"))
 left = exam.unanswered()
 if c2.button("Submit the exam", key="exam_submit"):
-    exam.finish()
-    st.rerun()
+    if left:  # unanswered questions: ask first
+        st.session_state["exam_confirm"] = True
+    else:
+        exam.finish()
+        st.rerun()
+if left and st.session_state.get("exam_confirm"):
+    st.warning(f"{len(left)} question(s) are unanswered and will score 0. Submit anyway?")
+    k1, k2 = st.columns(2)
+    if k1.button("Yes, submit now", key="exam_submit_confirmed", type="primary"):
+        st.session_state.pop("exam_confirm", None)
+        exam.finish()
+        st.rerun()
+    if k2.button("No, keep answering", key="exam_submit_cancel"):
+        st.session_state.pop("exam_confirm", None)
+        st.rerun()
 if left:
     st.caption(f"Unanswered: {', '.join(str(k + 1) for k in left)}")
 if exam.flags:

@@ -27,9 +27,13 @@ with st.expander("Choose questions", expanded=SESSION not in st.session_state):
     count = st.number_input("Number of questions", min_value=1, max_value=50, value=5, key="practice_count")
     variants = st.checkbox("Include generated variants (the seed picks the numbers and people)", key="practice_generated",
                            help="About half of the questions are then fresh variants made by running the simulation.")
-    seed = st.number_input("Seed", min_value=0, value=0, key="practice_seed",
-                           help="The same seed gives the same questions in the same order.")
+    typed = st.number_input("Seed (empty: a new set every time)", min_value=0, value=None, key="practice_seed",
+                            help="The same seed gives the same questions in the same order.")
+    if "practice_seed_used" in st.session_state:
+        st.caption(f"The last set's seed: {st.session_state['practice_seed_used']} (type it to get that set again).")
     if st.button("Start practice", key="practice_start", type="primary"):
+        seed = qc.fresh_seed() if typed is None else int(typed)
+        st.session_state["practice_seed_used"] = seed
         chosen = qc.pool(outline, topics=topics or None, objectives=objectives or None,
                          generated_count=int(count) if variants else 0, seed=int(seed), strict=True)
         if not chosen:

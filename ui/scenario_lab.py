@@ -13,40 +13,50 @@ from pim_sim.io.csv_safe import frame_csv
 from pim_sim.scenario.budget import BudgetError
 from pim_sim.scenario.model import DEFAULT_SCENARIO, ScenarioError
 from pim_sim.scenario.reader import MAX_BYTES
-from ui import charts, jit_views, state, tables, uploads
+from ui import charts, jit_views, lab_url, state, tables, uploads
+from ui.escape import markdown
+from ui.lab_url import SHIPPED, UPLOAD
+from ui.page_state import PageModel, digest
 
-SHIPPED, UPLOAD = "Shipped scenario", "Upload a YAML file"
-ROLE_KEYS = ("lab_activation_max", "lab_approval", "lab_approvers", "lab_mfa", "lab_justification", "lab_ticket")
-SCENARIO_KEYS = ("lab_role", *ROLE_KEYS, "lab_workload", "lab_rate", "lab_seed", "lab_review_no_response",
-                 "lab_review_auto_apply", "lab_review_duration")
 MAX_ROWS = 30  # timeline rows drawn; every row is in the downloads
 
 
-def forget(keys: tuple[str, ...]) -> None:
-    """Another scenario (or role) starts from its own settings, not the previous one's widgets."""
-    for key in keys:
-        st.session_state.pop(key, None)
+def hours_of(minutes: float) -> float:
+    return round(minutes / 60 * 2) / 2  # the slider's half-hour steps
 
 
 st.header("Scenario lab")
 
 # ------------------------------------------------------------------ choose a scenario
 infos = state.shipped()
+url = lab_url.read(infos)  # a shared link's setup, read once per browser session
+choice = PageModel("lab", "lab", {"origin": SHIPPED, "scenario": DEFAULT_SCENARIO if DEFAULT_SCENARIO in infos
+                                  else next(iter(infos)), "upload_name": None, "upload_text": None},
+                   overrides={"scenario": url["scenario"]} if "scenario" in url else None)
 pick_col, upload_col = st.columns([1, 1])
-origin = pick_col.radio("Scenario", [SHIPPED, UPLOAD], key="lab_origin", horizontal=True, on_change=forget, args=(SCENARIO_KEYS,))
+origin = choice.widget(pick_col.radio, "Scenario", "origin", options=[SHIPPED, UPLOAD], horizontal=True)
 if origin == SHIPPED:
-    default = list(infos).index(DEFAULT_SCENARIO) if DEFAULT_SCENARIO in infos else 0
-    name = pick_col.selectbox("Shipped scenario", list(infos), index=default, key="lab_scenario",
-                              format_func=lambda n: f"{infos[n].title} ({n})", on_change=forget, args=(SCENARIO_KEYS,))
+    name = choice.widget(pick_col.selectbox, "Shipped scenario", "scenario", options=list(infos),
+                         format_func=lambda n: f"{infos[n].title} ({n})")
     raw = infos[name].path.read_text(encoding="utf-8")
 else:
     upload = uploads.uploader(upload_col, f"Scenario file (YAML, at most {MAX_BYTES // 1024} KB)", type=["yaml", "yml"],
-                              key="lab_upload", on_change=forget, args=(SCENARIO_KEYS,))
-    if upload is None:
+                              key="lab_upload")
+    if upload is not None:  # kept in the model: the upload widget forgets its file on a visit to another page
+        try:
+            choice.values["upload_text"] = state.read_upload(upload.name, upload.getvalue())
+            choice.values["upload_name"] = upload.name
+        except ScenarioError as error:
+            st.error(state.issues_markdown(error))
+            st.stop()
+    if choice.get("upload_text") is None:
         st.info("Choose a scenario file; `pim-sim schema` prints the fields it may use.")
         st.stop()
+    name, raw = f"upload:{choice.get('upload_name')}", choice.get("upload_text")
+    if upload is None:
+        upload_col.caption(f"Using {markdown(choice.get('upload_name'))}, uploaded earlier in this session.")
 try:
-    base = state.parse(state.read_upload(upload.name, upload.getvalue()) if origin == UPLOAD else raw)
+    base = state.parse(raw)
 except ScenarioError as error:
     st.error(state.issues_markdown(error))
     st.stop()
@@ -55,55 +65,75 @@ st.subheader(base.title)
 if base.lesson:
     st.markdown(base.lesson)
 
-# ------------------------------------------------------------------ key settings as widgets
+# ------------------------------------------------------------------ key settings: one model per scenario file
 pairs = list(dict.fromkeys([(a.role, a.scope) for a in base.assignments if a.kind == "eligible"]
                            + [(s.role, s.scope) for s in base.spec.settings]))
+labels = [f"{r} at {s}" for r, s in pairs]
+reviews = [(i, step) for i, step in enumerate(base.spec.timeline) if step.do == "review"]
+file_settings = {"role": labels[0] if labels else None, "workload": base.spec.workload is not None,
+                 "rate": base.spec.workload.rate_per_day if base.spec.workload else 1.0, "seed": base.seed}
+if reviews:
+    step = reviews[0][1]
+    file_settings |= {"review_no_response": step.no_response, "review_auto_apply": step.auto_apply,
+                      "review_duration": step.duration_days}
+pending = url if url.get("scenario") == name else {}
+settings = PageModel("lab_settings", f"{name}:{digest(raw)}", file_settings,
+                     overrides=lab_url.scenario_values(pending, labels, file_settings))
+top = st.columns([3, 1])
+top[1].button("Reset to the file's settings", key="lab_reset", on_click=settings.reset, width="stretch",
+              help="Every setting of this scenario back to what its file says.")
 with st.expander("Change the key settings", expanded=True):
     changes: dict = {}
     if pairs:
-        labels = [f"{r} at {s}" for r, s in pairs]
-        role, scope = pairs[labels.index(st.selectbox("Role settings to change", labels, key="lab_role",
-                                                      on_change=forget, args=(ROLE_KEYS,)))]
+        role, scope = pairs[labels.index(settings.widget(st.selectbox, "Role settings to change", "role", options=labels))]
         current = base.settings.lookup(role, scope, base.tenant.scope(scope).surface)
-        c1, c2, c3 = st.columns(3)
-        hours = c1.slider("Activation maximum duration (hours)", *state.ACTIVATION_RANGE_HOURS, current.activation_max / 60, 0.5,
-                          key="lab_activation_max", help=f"{' to '.join(f'{h:g}' for h in state.ACTIVATION_RANGE_HOURS)} hours "
-                          f"([source]({facts.ACTIVATION_MAX_RANGE_MINUTES.source}))")
-        wanted = {"activation_max": hours * 60,
-                  "require_mfa": c2.toggle("Require MFA on activation", current.require_mfa, key="lab_mfa"),
-                  "require_justification": c2.toggle("Require justification", current.require_justification,
-                                                     key="lab_justification"),
-                  "require_ticket": c2.toggle("Require ticket information", current.require_ticket, key="lab_ticket"),
-                  "require_approval": c3.toggle("Require approval to activate", current.require_approval,
-                                                key="lab_approval")}
         people = [p.name for p in (*base.tenant.users, *base.tenant.groups)]
-        wanted["approvers"] = tuple(c3.multiselect(
-            "Approvers (none: Privileged Role and Global Administrators, Entra roles only)", people,
-            [a for a in current.approvers if a in people], key="lab_approvers", disabled=not wanted["require_approval"]))
+        role_file = {"max": hours_of(current.activation_max), "mfa": current.require_mfa,
+                     "justification": current.require_justification, "ticket": current.require_ticket,
+                     "approval": current.require_approval, "approvers": [a for a in current.approvers if a in people]}
+        role_settings = PageModel("lab_role", f"{settings.identity}:{settings.generation}:{role}:{scope}", role_file,
+                                  overrides=lab_url.role_values(pending if pending.get("role", labels[0]) ==
+                                                                f"{role} at {scope}" else {}, role_file, people))
+        c1, c2, c3 = st.columns(3)
+        hours = role_settings.widget(
+            c1.slider, "Activation maximum duration (hours)", "max", *state.ACTIVATION_RANGE_HOURS, step=0.5,
+            help=f"{' to '.join(f'{h:g}' for h in state.ACTIVATION_RANGE_HOURS)} hours "
+                 f"([source]({facts.ACTIVATION_MAX_RANGE_MINUTES.source}))")
+        wanted = {"activation_max": hours * 60 if hours != role_file["max"] else current.activation_max,
+                  "require_mfa": role_settings.widget(c2.toggle, "Require MFA on activation", "mfa"),
+                  "require_justification": role_settings.widget(c2.toggle, "Require justification", "justification"),
+                  "require_ticket": role_settings.widget(c2.toggle, "Require ticket information", "ticket"),
+                  "require_approval": role_settings.widget(c3.toggle, "Require approval to activate", "approval")}
+        wanted["approvers"] = tuple(role_settings.widget(
+            c3.multiselect, "Approvers (none: Privileged Role and Global Administrators, Entra roles only)", "approvers",
+            options=people, disabled=not wanted["require_approval"]))
         changes = {k: v for k, v in wanted.items() if getattr(current, k) != v}
     else:
+        role_settings = None
         st.caption("This scenario has no eligible assignments to configure.")
-    reviews = [(i, step) for i, step in enumerate(base.spec.timeline) if step.do == "review"]
     review_changes: dict = {}
     if reviews:
         i, step = reviews[0]
         st.markdown(f"**Access review** “{step.name}” (starts {state.when_offset(base, step.at)})")
         r1, r2, r3 = st.columns(3)
         wanted_review = {
-            "no_response": r1.selectbox("If reviewers don't respond", [n.value for n in NoResponse],
-                                        index=[n.value for n in NoResponse].index(step.no_response),
-                                        key="lab_review_no_response"),
-            "auto_apply": r2.toggle("Auto apply results to resource", step.auto_apply, key="lab_review_auto_apply"),
-            "duration_days": r3.slider("Duration (days)", 1, 90, step.duration_days, key="lab_review_duration"),
+            "no_response": settings.widget(r1.selectbox, "If reviewers don't respond", "review_no_response",
+                                           options=[n.value for n in NoResponse]),
+            "auto_apply": settings.widget(r2.toggle, "Auto apply results to resource", "review_auto_apply"),
+            "duration_days": settings.widget(r3.slider, "Duration (days)", "review_duration", 1, 90),
         }
         review_changes = {k: v for k, v in wanted_review.items() if getattr(step, k) != v}
     w1, w2, w3 = st.columns(3)
-    workload_on = w1.toggle("Stochastic workload (users activate at random in working hours)",
-                            base.spec.workload is not None, key="lab_workload")
-    rate = w2.slider("Activations per user per working day", 0.0, 10.0,
-                     base.spec.workload.rate_per_day if base.spec.workload else 1.0, 0.5, key="lab_rate",
-                     disabled=not workload_on)
-    seed = int(w3.number_input("Seed (same seed, same run)", 0, 2**31, base.seed, key="lab_seed"))
+    workload_on = settings.widget(w1.toggle, "Stochastic workload (users activate at random in working hours)",
+                                  "workload")
+    rate = settings.widget(w2.slider, "Activations per user per working day", "rate", 0.0, 10.0, step=0.5,
+                           disabled=not workload_on)
+    seed = int(settings.widget(w3.number_input, "Seed (same seed, same run)", "seed", 0, 2**31))
+
+# The lab's setup in the address bar: reload it or share it and the same run comes back.
+lab_url.write(name if origin == SHIPPED else None, settings, role_settings)
+top[0].caption("The address bar holds this setup: copy it to share or reload exactly this run."
+               if origin == SHIPPED else "An uploaded scenario can't be shared by its address; download it below.")
 
 data = base.to_dict()
 if changes:
@@ -119,7 +149,8 @@ try:
 except ScenarioError as error:
     st.error(state.issues_markdown(error))
     st.stop()
-
+# Other pages explain the lab's scenario as set here (the run below is cached under the same key).
+st.session_state[state.LAB_TEXT], st.session_state[state.LAB_SEED] = text, seed
 # ------------------------------------------------------------------ run (cached by text and seed)
 bar = st.progress(0.0, text="Simulating...")
 try:  # bounded: the dashboard's record cap and time limit
@@ -130,8 +161,6 @@ except BudgetError as error:
     st.error(f"**This run was stopped:** {error}")
     st.stop()
 bar.empty()
-# Other pages explain the lab's run: only one that finished becomes the current scenario.
-st.session_state[state.LAB_TEXT], st.session_state[state.LAB_SEED] = text, seed
 sim = results.sim
 key = (text, seed)
 m = state.cached(("metrics", *key), results.metrics)

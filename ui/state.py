@@ -267,15 +267,9 @@ def results_for(source: str) -> Results:
 # Widgets whose values outlive a visit to another page, by page. Streamlit forgets a widget's value
 # when a run doesn't draw it; writing the value back makes it the user's own and keeps it.
 KEPT = {
-    # the Scenario lab is the default page, at the root URL ""
-    "": ("lab_origin", "lab_scenario", "lab_role", "lab_activation_max", "lab_approval", "lab_approvers", "lab_mfa",
-            "lab_justification", "lab_ticket", "lab_workload", "lab_rate", "lab_seed", "lab_review_no_response",
-            "lab_review_auto_apply", "lab_review_duration"),
-    "portal": ("portal_persona",),
+    # the Scenario lab, What-if, Why / why not, the Portal's persona and the learner profile keep theirs
+    # in page models (ui/page_state.py)
     "audit": ("audit_source", "audit_view_date", "audit_view_time", "audit_persona", "audit_service"),
-    "what-if": ("whatif_base", "whatif_reps", "whatif_role", *(f"whatif_{v}_{w}" for v in "ab"
-                                                               for w in ("max", "approval", "approvers", "delay", "rate"))),
-    "why-not": ("whynot_source", "whynot_user", "whynot_scope", "whynot_role", "whynot_hours"),
 }
 
 

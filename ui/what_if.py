@@ -12,6 +12,7 @@ from pim_sim.runner import summarise
 from pim_sim.scenario.budget import BudgetError
 from pim_sim.scenario.model import ScenarioError
 from ui import charts, jit_views, state
+from ui.page_state import PageModel, digest
 
 DEFAULT_BASE = "standing-vs-jit"
 LAB = "The Scenario lab's current scenario (as changed or uploaded there)"
@@ -24,33 +25,37 @@ METRICS = {  # metric: (title, unit)
 }
 
 
-def forget_variants(keep: tuple[str, ...]) -> None:
-    """Another scenario or role starts both variants from its own settings."""
-    for key in [k for k in st.session_state if str(k).startswith("whatif_") and k not in keep]:
-        del st.session_state[key]
-
-
 st.header("What-if: two variants side by side")
 st.caption("Change the role settings or the workload in one column, keep the other as it is, and compare "
            "the two over many replications. Both variants use the same replication seeds.")
 
 infos = state.shipped()
 names = [LAB, *infos]
+if "scenario" in st.query_params and "model:whatif" not in st.session_state:  # /what-if?scenario=<name>
+    wanted = st.query_params.get("scenario")
+    overrides = {"base": wanted} if wanted in infos else None
+else:
+    overrides = None
+page = PageModel("whatif", "whatif", {"base": DEFAULT_BASE if DEFAULT_BASE in names else LAB, "reps": 10},
+                 overrides=overrides)
 b1, b2 = st.columns([2, 1])
-name = b1.selectbox("Scenario to vary", names, index=names.index(DEFAULT_BASE) if DEFAULT_BASE in names else 0,
-                    key="whatif_base", format_func=lambda n: n if n == LAB else f"{infos[n].title} ({n})",
-                    on_change=forget_variants, args=(("whatif_base", "whatif_reps"),))
-n = b2.slider("Replications per variant", 2, 50, 10, key="whatif_reps")
-base = state.parse(state.current_text() if name == LAB else infos[name].path.read_text(encoding="utf-8"))
+name = page.widget(b1.selectbox, "Scenario to vary", "base", options=names,
+                   format_func=lambda n: n if n == LAB else f"{infos[n].title} ({n})")
+n = page.widget(b2.slider, "Replications per variant", "reps", 2, 50)
+raw = state.current_text() if name == LAB else infos[name].path.read_text(encoding="utf-8")
+base = state.parse(raw)
+if st.query_params.to_dict() != ({} if name == LAB else {"scenario": name}):  # /what-if?scenario=<name>
+    st.query_params.from_dict({} if name == LAB else {"scenario": name})
 jit_views.show_what_if(base, n, name)  # just-in-time VM access: exposure over replications
 pairs = list(dict.fromkeys((a.role, a.scope) for a in base.assignments if a.kind == "eligible"))
 if not pairs:
     st.info("This scenario has no eligible assignments to vary; choose another.")
     st.stop()
 labels = [f"{r} at {s}" for r, s in pairs]
-role, scope = pairs[labels.index(st.selectbox("Role whose settings vary", labels, key="whatif_role",
-                                              on_change=forget_variants,
-                                              args=(("whatif_base", "whatif_reps", "whatif_role"),)))]
+# One model per scenario file: another scenario starts from its own roles, people and settings.
+chosen = PageModel("whatif_scenario", f"{name}:{digest(raw)}", {"role": labels[0]})
+reset_col = st.columns([3, 1])[1]
+role, scope = pairs[labels.index(chosen.widget(st.selectbox, "Role whose settings vary", "role", options=labels))]
 current = base.settings.lookup(role, scope, base.tenant.scope(scope).surface)
 people = [u.name for u in base.tenant.users]
 eligible = {a.principal for a in base.assignments if a.kind == "eligible"}
@@ -58,17 +63,34 @@ an_approver = next((p for p in people if p not in eligible), people[0])
 rate_now = base.spec.workload.rate_per_day if base.spec.workload else 0.0
 
 
-def variant(column, tag: str, label: str, approval: bool) -> tuple[str, str]:
+def defaults(approval: bool) -> dict:
+    return {"max": round(current.activation_max / 60 * 2) / 2, "approval": approval,
+            "approvers": [a for a in current.approvers if a in people] or [an_approver], "delay": 45, "rate": rate_now}
+
+
+models = {tag: PageModel(f"whatif_{tag}", f"{chosen.identity}:{chosen.generation}:{role}:{scope}",
+                         defaults(current.require_approval if tag == "a" else not current.require_approval))
+          for tag in "ab"}
+
+
+def reset() -> None:
+    for m in models.values():
+        m.reset()
+
+
+reset_col.button("Reset to the file's settings", key="whatif_reset", on_click=reset, width="stretch")
+
+
+def variant(column, tag: str, label: str) -> tuple[str, str]:
     """One column of widgets -> (label, scenario text)."""
+    m = models[tag]
     column.subheader(label)
-    hours = column.slider("Activation maximum (hours)", *state.ACTIVATION_RANGE_HOURS, current.activation_max / 60, 0.5,
-                          key=f"whatif_{tag}_max")
-    needs = column.toggle("Require approval", approval, key=f"whatif_{tag}_approval")
-    who = column.multiselect("Approvers", people, list(current.approvers) or [an_approver], key=f"whatif_{tag}_approvers",
-                             disabled=not needs)
-    delay = column.slider("Approvers answer after, median (minutes)", 5, 480, 45, 5, key=f"whatif_{tag}_delay",
-                          disabled=not needs)
-    rate = column.slider("Activations per user per working day", 0.0, 10.0, rate_now, 0.5, key=f"whatif_{tag}_rate")
+    hours = m.widget(column.slider, "Activation maximum (hours)", "max", *state.ACTIVATION_RANGE_HOURS, step=0.5)
+    needs = m.widget(column.toggle, "Require approval", "approval")
+    who = m.widget(column.multiselect, "Approvers", "approvers", options=people, disabled=not needs)
+    delay = m.widget(column.slider, "Approvers answer after, median (minutes)", "delay", 5, 480, step=5,
+                     disabled=not needs)
+    rate = m.widget(column.slider, "Activations per user per working day", "rate", 0.0, 10.0, step=0.5)
     data = base.to_dict()
     state.set_role_settings(data, role, scope, {"activation_max": hours * 60, "require_approval": needs,
                                                 "approvers": who if needs else []})
@@ -84,8 +106,7 @@ def variant(column, tag: str, label: str, approval: bool) -> tuple[str, str]:
 
 
 left, right = st.columns(2)
-variants = [variant(left, "a", "Variant A", current.require_approval),
-            variant(right, "b", "Variant B", not current.require_approval)]
+variants = [variant(left, "a", "Variant A"), variant(right, "b", "Variant B")]
 
 st.session_state["whatif_texts"] = dict(variants)
 try:  # every replication of both variants counts against the dashboard's work budget

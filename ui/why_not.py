@@ -4,6 +4,8 @@ only asks and draws."""
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import streamlit as st
 
@@ -11,30 +13,37 @@ from pim_sim import Reason
 from pim_sim.core.access import holders
 from pim_sim.core.roles import CATALOGUE
 from ui import charts, jit_views, state
+from ui.page_state import PageModel
 
 st.header("Why / why not")
 st.caption("Pick a person, a role, a scope and a moment. The model says who holds the role there and then, "
            "and the first reason the person's access is missing: not eligible, not activated, waiting for "
            "approval, expired, a scope that doesn't cover this one, ...")
 
-source = st.radio("Tenant", state.SOURCES, key="whynot_source", horizontal=True)
+page = PageModel("whynot", "whynot", {"source": state.SCENARIO_RUN, "user": None, "scope": None, "role": None,
+                                     "role_of": None, "hours": None})
+source = page.widget(st.radio, "Tenant", "source", options=list(state.SOURCES), horizontal=True)
 results = state.results_for(source)
 sim = results.sim
 
 users = [u.name for u in sim.tenant.users]
 scopes = [s.id for s in sim.tenant.scopes]
 c1, c2, c3 = st.columns(3)
-user = c1.selectbox("User", users, key="whynot_user")
-scope = c2.selectbox("Scope", scopes, key="whynot_scope")
+user = page.widget(c1.selectbox, "User", "user", options=users)
+scope = page.widget(c2.selectbox, "Scope", "scope", options=scopes)
 surface = sim.tenant.scope(scope).surface
 roles = sorted(CATALOGUE[surface])
 held = {x.role for x in sim.schedules_of(user)}
-role = c3.selectbox("Role", roles, key="whynot_role",  # opens on a role the user has had, if any
-                    index=next((i for i, r in enumerate(roles) if r in held), 0))
-hours = st.slider("Moment (hours since the start of the simulation)", min_value=0.0, max_value=max(sim.now / 60, 0.25),
-                  value=sim.now / 60, step=0.25, key="whynot_hours")
+if page.get("role") not in roles or page.get("role_of") != user:  # opens on a role the user has had, if any
+    page.set("role", next((r for r in roles if r in held), page.get("role") if page.get("role") in roles else roles[0]))
+    page.values["role_of"] = user
+role = page.widget(c3.selectbox, "Role", "role", options=roles)
+top = max(sim.now / 60, 0.25)
+if page.get("hours") is None or not 0 <= page.get("hours") <= top:  # a moment of this run (the end until moved)
+    page.set("hours", math.floor(sim.now / 60 * 4) / 4)
+hours = page.widget(st.slider, "Moment (hours since the start of the simulation)", "hours", 0.0, top, step=0.25)
 minute = hours * 60
-st.markdown(f"**At** {state.when(sim, minute)} (minute {minute:g})")
+st.markdown(f"**At** {state.when(sim, minute)}")
 
 answer = sim.why_not(user, role, scope, at=minute)
 (st.success if answer.reason is Reason.HAS_ACCESS else st.warning)(f"**{answer.reason.value.capitalize()}.** {answer.detail}")

@@ -11,6 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
+from page_widgets import widget
+
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
@@ -27,7 +29,7 @@ def sim(at: AppTest):
 
 
 def sign_in(at: AppTest, persona: str) -> None:
-    at.selectbox(key="portal_persona").set_value(persona).run()
+    widget(at, "selectbox", "portal", "persona").set_value(persona).run()
 
 
 def errors(at: AppTest) -> str:
@@ -58,7 +60,7 @@ def activate(at: AppTest, role: str, *, hours: float | None = None, justificatio
 
 
 def test_the_sandbox_opens_as_alice_with_her_eligible_active_and_expired_roles(at):
-    assert at.selectbox(key="portal_persona").value == "alice"
+    assert widget(at, "selectbox", "portal", "persona").value == "alice"
     assert "Wed 07 Jan 2026 09:00 UTC" in " ".join(m.value for m in at.markdown)
     assert set(frame_with(at, "Type", "Eligible")["Role"]) == {"Security Administrator", "User Administrator"}
     expired = [d.value for d in at.dataframe if "Schedule" in d.value.columns

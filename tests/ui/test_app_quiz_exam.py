@@ -66,6 +66,9 @@ def test_submitting_gives_the_report_per_objective_and_a_review_of_every_answer(
         answer(at, f"exam_q{n}", q, key_of(q))
         at.button(key="exam_save").click().run()
     at.button(key="exam_submit").click().run()
+    assert exam.report is None  # one question unanswered: the page asks first
+    assert "1 question(s) are unanswered" in " ".join(w.value for w in at.warning)
+    at.button(key="exam_submit_confirmed").click().run()
     assert not at.exception
     report = exam.report
     assert report.points == len(qs) - 1 and report.answered == len(qs) - 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from quiz_app import OUTLINE, answer, open_page, quiz_store, store_location, texts  # noqa: F401 - quiz_store: a fixture
+from page_widgets import widget
 from quiz_samples import samples
 from streamlit.testing.v1 import AppTest
 
@@ -120,7 +121,7 @@ def test_the_related_scenario_opens_in_the_scenario_lab():
     name = lab.label.split("(", 1)[1].split(")", 1)[0]
     lab.click().run()
     assert not at.exception
-    assert at.session_state["lab_scenario"] == name
+    assert at.session_state["model:lab"]["values"]["scenario"] == name
     assert at.header[0].value == "Scenario lab"
 
 
@@ -166,7 +167,7 @@ def test_profiles_persist_across_restarts_of_the_app():
     open_page(PAGE, learner="zoe")
     at = AppTest.from_file(open_page.__globals__["APP"], default_timeout=60).run()
     at.switch_page(PAGE).run()
-    assert "zoe" in at.sidebar.selectbox(key="quiz_profile").options
+    assert "zoe" in widget(at.sidebar, "selectbox", "learner", "profile").options
 
 
 @pytest.mark.parametrize("qtype", ["ordering", "dropdown", "numeric", "yes_no"])

@@ -14,6 +14,7 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from pim_sim.scenario.model import Scenario, ScenarioError, default_scenario
+from page_widgets import widget
 from ui import charts, state
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -21,6 +22,7 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 def open_lab() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("ui/scenario_lab.py").run()
     assert not at.exception
     return at
 
@@ -87,7 +89,7 @@ def test_the_timeline_is_a_gantt_of_every_interval_with_a_colour_blind_safe_pale
 
 def test_a_shorter_activation_maximum_is_enforced_by_the_model():
     at = open_lab()
-    at.slider(key="lab_activation_max").set_value(1.0).run()
+    widget(at, "slider", "lab_role", "max").set_value(1.0).run()
     assert not at.exception
     _, results = expected({"activation_max": 60.0})
     assert metric(at, "Refused by PIM") == f"{results.metrics()['refusals']:.0f}"
@@ -99,7 +101,7 @@ def test_a_shorter_activation_maximum_is_enforced_by_the_model():
 
 def test_approval_without_a_deciding_approver_lets_requests_expire():
     at = open_lab()
-    at.toggle(key="lab_approval").set_value(True).run()
+    widget(at, "toggle", "lab_role", "approval").set_value(True).run()
     _, results = expected({"require_approval": True})
     m = results.metrics()
     assert metric(at, "Denied / expired requests") == f"{m['requests_denied']:.0f} / {m['requests_expired']:.0f}"
@@ -109,13 +111,13 @@ def test_approval_without_a_deciding_approver_lets_requests_expire():
 
 def test_workload_and_seed_change_the_run_and_the_same_seed_repeats_it():
     at = open_lab()
-    at.toggle(key="lab_workload").set_value(True).run()
-    at.slider(key="lab_rate").set_value(3.0).run()
-    at.number_input(key="lab_seed").set_value(11).run()
+    widget(at, "toggle", "lab_settings", "workload").set_value(True).run()
+    widget(at, "slider", "lab_settings", "rate").set_value(3.0).run()
+    widget(at, "number_input", "lab_settings", "seed").set_value(11).run()
     first = metric(at, "Activations requested")
     assert int(first) > 2  # the workload adds activations to the scripted two
-    at.number_input(key="lab_seed").set_value(12).run()
-    at.number_input(key="lab_seed").set_value(11).run()
+    widget(at, "number_input", "lab_settings", "seed").set_value(12).run()
+    widget(at, "number_input", "lab_settings", "seed").set_value(11).run()
     assert metric(at, "Activations requested") == first
 
 
@@ -129,13 +131,13 @@ def test_a_run_is_computed_once_however_often_pages_are_visited(monkeypatch):
 
     monkeypatch.setattr(Scenario, "run", counting)
     at = open_lab()
-    at.number_input(key="lab_seed").set_value(424242).run()
+    widget(at, "number_input", "lab_settings", "seed").set_value(424242).run()
     for page in ("ui/audit_explorer.py", "ui/why_not.py", "ui/scenario_lab.py", "ui/audit_explorer.py"):
         at.switch_page(page).run()
         assert not at.exception
     assert calls.count(424242) == 1
     at.switch_page("ui/scenario_lab.py").run()
-    assert at.number_input(key="lab_seed").value == 424242  # the lab's widgets survive the visits
+    assert widget(at, "number_input", "lab_settings", "seed").value == 424242  # the lab's widgets survive the visits
 
 
 def test_every_table_can_be_downloaded():
@@ -173,8 +175,8 @@ def test_scenario_errors_name_line_and_field():
 @given(hours=st.sampled_from([1.0, 2.5, 4.0, 8.0, 12.0, 24.0]), approval=st.booleans())
 def test_the_page_always_shows_what_the_library_computes(hours, approval):
     at = open_lab()
-    at.slider(key="lab_activation_max").set_value(hours).run()
-    at.toggle(key="lab_approval").set_value(approval).run()
+    widget(at, "slider", "lab_role", "max").set_value(hours).run()
+    widget(at, "toggle", "lab_role", "approval").set_value(approval).run()
     assert not at.exception and not at.error
     changes = {k: v for k, v in (("activation_max", hours * 60), ("require_approval", approval))
                if v != {"activation_max": 480.0, "require_approval": False}[k]}
@@ -187,7 +189,7 @@ def test_the_page_always_shows_what_the_library_computes(hours, approval):
 @pytest.mark.parametrize("name", sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "scenarios").glob("*.yaml")))
 def test_every_shipped_scenario_opens_in_the_lab(name):
     at = open_lab()
-    at.selectbox(key="lab_scenario").set_value(name).run()
+    widget(at, "selectbox", "lab", "scenario").set_value(name).run()
     assert not at.exception and not at.error
     scenario = state.parse(at.session_state[state.LAB_TEXT])
     assert scenario.name == name and at.subheader[0].value == scenario.title
@@ -195,36 +197,36 @@ def test_every_shipped_scenario_opens_in_the_lab(name):
 
 def test_review_options_change_what_happens_to_unreviewed_people():
     at = open_lab()
-    at.selectbox(key="lab_scenario").set_value("review-no-response").run()
-    assert at.selectbox(key="lab_review_no_response").value == "Remove access"
+    widget(at, "selectbox", "lab", "scenario").set_value("review-no-response").run()
+    assert widget(at, "selectbox", "lab_settings", "review_no_response").value == "Remove access"
 
     def alice_still_eligible() -> bool:
         scenario = state.parse(at.session_state[state.LAB_TEXT])
-        sim = scenario.run(int(at.number_input(key="lab_seed").value)).sim
+        sim = scenario.run(int(widget(at, "number_input", "lab_settings", "seed").value)).sim
         return sim.find("alice", "Security Administrator", kind="eligible") is not None
 
     assert not alice_still_eligible()  # nobody reviewed her: removed when the results were applied
-    at.selectbox(key="lab_review_no_response").set_value("No change").run()
+    widget(at, "selectbox", "lab_settings", "review_no_response").set_value("No change").run()
     assert not at.exception and "no_response: Remove access" not in at.session_state[state.LAB_TEXT]  # the default
     assert alice_still_eligible()
-    at.toggle(key="lab_review_auto_apply").set_value(False).run()
-    at.selectbox(key="lab_review_no_response").set_value("Remove access").run()
+    widget(at, "toggle", "lab_settings", "review_auto_apply").set_value(False).run()
+    widget(at, "selectbox", "lab_settings", "review_no_response").set_value("Remove access").run()
     assert alice_still_eligible()  # decided, but never applied
 
 
 def test_choosing_another_role_keeps_the_choice_and_shows_that_roles_settings():
     at = open_lab()
-    at.selectbox(key="lab_scenario").set_value("azure-settings-not-inherited").run()
-    labels = at.selectbox(key="lab_role").options
+    widget(at, "selectbox", "lab", "scenario").set_value("azure-settings-not-inherited").run()
+    labels = widget(at, "selectbox", "lab_settings", "role").options
     assert len(labels) > 1
     scenario = state.parse(at.session_state[state.LAB_TEXT])
     for label in labels:
-        at.selectbox(key="lab_role").set_value(label).run()
-        assert at.selectbox(key="lab_role").value == label
+        widget(at, "selectbox", "lab_settings", "role").set_value(label).run()
+        assert widget(at, "selectbox", "lab_settings", "role").value == label
         role, scope = label.split(" at ")
         current = scenario.settings.lookup(role, scope, scenario.tenant.scope(scope).surface)
-        assert at.toggle(key="lab_approval").value == current.require_approval
-        assert at.slider(key="lab_activation_max").value == current.activation_max / 60
+        assert widget(at, "toggle", "lab_role", "approval").value == current.require_approval
+        assert widget(at, "slider", "lab_role", "max").value == current.activation_max / 60
 
 
 @pytest.mark.parametrize(("kind", "origin", "end", "label"), [
@@ -242,7 +244,7 @@ def test_each_interval_is_labelled_as_a_student_reads_it(kind, origin, end, labe
                                                      ("outside-pim-alert", "alert_incidents", "PIM security alerts")])
 def test_governance_tables_appear_when_the_run_has_them(name, frame, title):
     at = open_lab()
-    at.selectbox(key="lab_scenario").set_value(name).run()
+    widget(at, "selectbox", "lab", "scenario").set_value(name).run()
     scenario = state.parse(at.session_state[state.LAB_TEXT])
     expected_rows = getattr(scenario.run(scenario.seed), frame)
     assert len(expected_rows) > 0

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pim_sim.runner import replicate
+from page_widgets import widget
 from ui import charts, state
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -17,11 +18,15 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 def open_page(reps: int = 6) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120).run()
-    at.session_state["whatif_reps"] = reps  # before the page's first run, so it replicates only this often
+    at.session_state["model:whatif"] = model(reps)  # before the page's first run, so it replicates only this often
     at.switch_page("ui/what_if.py").run()
-    assert at.slider(key="whatif_reps").value == reps
+    assert widget(at, "slider", "whatif", "reps").value == reps
     assert not at.exception and not at.error
     return at
+
+
+def model(reps: int, base: str = "standing-vs-jit") -> dict:
+    return {"identity": "whatif", "generation": 0, "values": {"base": base, "reps": reps}}
 
 
 def interval_charts(at: AppTest) -> dict[str, dict]:
@@ -61,7 +66,7 @@ def test_approval_adds_waiting_time_beyond_the_confidence_intervals(compared):
 
 def test_identical_variants_give_identical_numbers_because_seeds_are_shared():
     at = open_page(4)
-    at.toggle(key="whatif_b_approval").set_value(False).run()
+    widget(at, "toggle", "whatif_b", "approval").set_value(False).run()
     texts = at.session_state["whatif_texts"]
     assert texts["Variant A"].replace("variant A", "") == texts["Variant B"].replace("variant B", "")
     table = summary(at)
@@ -80,8 +85,8 @@ def test_every_chart_has_a_title_and_units_and_uses_the_palette(compared):
 
 def test_more_workload_means_more_just_in_time_hours():
     at = open_page(4)
-    at.toggle(key="whatif_b_approval").set_value(False).run()
-    at.slider(key="whatif_b_rate").set_value(3.0).run()
+    widget(at, "toggle", "whatif_b", "approval").set_value(False).run()
+    widget(at, "slider", "whatif_b", "rate").set_value(3.0).run()
     row = "Just-in-time privilege (h)"
     table = summary(at)
     assert table.loc[row, ("ci_low", "Variant B")] > table.loc[row, ("ci_high", "Variant A")]
@@ -98,10 +103,11 @@ WHAT_IF_METRICS = {
 
 def test_the_scenario_lab_current_scenario_can_be_varied():
     at = AppTest.from_file(APP, default_timeout=120).run()
-    at.slider(key="lab_activation_max").set_value(2.0).run()  # the lab's jit-basics, with a 2-hour maximum
-    at.session_state["whatif_reps"] = 3
+    at.switch_page("ui/scenario_lab.py").run()
+    widget(at, "slider", "lab_role", "max").set_value(2.0).run()  # the lab's jit-basics, with a 2-hour maximum
+    at.session_state["model:whatif"] = model(3)
     at.switch_page("ui/what_if.py").run()
-    at.selectbox(key="whatif_base").set_value(at.selectbox(key="whatif_base").options[0]).run()
+    widget(at, "selectbox", "whatif", "base").set_value(widget(at, "selectbox", "whatif", "base").options[0]).run()
     assert not at.exception and not at.error
-    assert at.slider(key="whatif_a_max").value == 2.0  # variant A starts from the lab's settings
+    assert widget(at, "slider", "whatif_a", "max").value == 2.0  # variant A starts from the lab's settings
     assert "name: jit-basics" in at.session_state["whatif_texts"]["Variant A"]

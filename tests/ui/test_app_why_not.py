@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from page_widgets import widget
+
 from pim_sim.core.access import holders
 from pim_sim.core.roles import AZURE_ROLES
 from pim_sim.scenario.model import default_scenario
@@ -29,10 +31,10 @@ def open_page() -> AppTest:
 
 
 def ask(at: AppTest, user: str, role: str, hours: float, scope: str = "/") -> str:
-    at.selectbox(key="whynot_user").set_value(user).run()
-    at.selectbox(key="whynot_scope").set_value(scope).run()
-    at.selectbox(key="whynot_role").set_value(role).run()
-    at.slider(key="whynot_hours").set_value(hours).run()
+    widget(at, "selectbox", "whynot", "user").set_value(user).run()
+    widget(at, "selectbox", "whynot", "scope").set_value(scope).run()
+    widget(at, "selectbox", "whynot", "role").set_value(role).run()
+    widget(at, "slider", "whynot", "hours").set_value(hours).run()
     assert not at.exception
     return " ".join(x.value for x in (*at.success, *at.warning))
 
@@ -59,8 +61,8 @@ def test_holders_at_that_moment_are_listed(sim):
 
 def test_azure_assignments_inherit_down_the_scope_tree(sim):
     at = open_page()
-    at.selectbox(key="whynot_scope").set_value(RESOURCE_GROUP).run()
-    assert at.selectbox(key="whynot_role").options == sorted(AZURE_ROLES)
+    widget(at, "selectbox", "whynot", "scope").set_value(RESOURCE_GROUP).run()
+    assert widget(at, "selectbox", "whynot", "role").options == sorted(AZURE_ROLES)
     shown = ask(at, "dave", "Owner", 10.0, RESOURCE_GROUP)
     assert shown.startswith("**Has access.**") and f"inherited from {SUBSCRIPTION}" in shown
     table = next(d.value for d in at.dataframe if "How" in d.value.columns)
@@ -78,13 +80,13 @@ def test_the_persons_assignments_are_drawn_on_a_timeline():
 
 def test_the_portal_sandbox_can_be_asked_too():
     at = open_page()
-    at.radio(key="whynot_source").set_value("Portal sandbox").run()
+    widget(at, "radio", "whynot", "source").set_value("Portal sandbox").run()
     shown = ask(at, "alice", "Helpdesk Administrator", 40.0)
     assert shown.startswith("**Assignment ended.**")
 
 
 def test_the_page_opens_on_a_role_the_user_has_had(sim):
     at = open_page()
-    user = at.selectbox(key="whynot_user").value
-    held = sorted({s.role for s in sim.schedules_of(user)} & set(at.selectbox(key="whynot_role").options))
-    assert held and at.selectbox(key="whynot_role").value == held[0]
+    user = widget(at, "selectbox", "whynot", "user").value
+    held = sorted({s.role for s in sim.schedules_of(user)} & set(widget(at, "selectbox", "whynot", "role").options))
+    assert held and widget(at, "selectbox", "whynot", "role").value == held[0]
