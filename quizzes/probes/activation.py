@@ -5,7 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from pim_sim import Simulation, Tenant
-from quizzes.probes.base import DAY, HOUR, Lab, activities, eligible_alice, logged, probe, refusal, setting_refused, statuses
+from quizzes.probes.base import (
+    DAY,
+    HOUR,
+    Lab,
+    activities,
+    eligible_alice,
+    logged,
+    must,
+    probe,
+    refusal,
+    setting_refused,
+    statuses,
+)
 
 
 # --- eligible and active ----------------------------------------------------------------------
@@ -99,7 +111,7 @@ def activation_flow(lab: Lab) -> dict[str, Any]:
                                                    if a.request_id == req.id and a.initiator == "bob"}),
         "core_directory_initiator": core[0].initiator if core else "",
         "core_directory_activity": core[0].activity if core else "",
-        "activation_duration_hours": (approved and (sim.schedules_of("alice")[-1].end
+        "activation_duration_hours": (approved and (must(sim.schedules_of("alice")[-1].end)
                                                     - sim.schedules_of("alice")[-1].start) / HOUR),
         "activation_starts_at": "approval" if sim.schedules_of("alice")[-1].start == approved.minute else "request",
         "end_activity": logged(sim, target="alice")[-1].activity,
@@ -155,8 +167,8 @@ def activation_requirements(lab: Lab) -> dict[str, Any]:
 def activation_limits(lab: Lab) -> dict[str, Any]:
     sim = eligible_alice(lab, "limits")
     req = sim.activate("alice", "Global Administrator", justification="default duration")
-    s = sim.find("alice", "Global Administrator", kind="active")
-    default_hours = (s.end - s.start) / HOUR
+    s = must(sim.find("alice", "Global Administrator", kind="active"))
+    default_hours = (must(s.end) - s.start) / HOUR
     early = {}
     before_deactivation = len(sim.audit)
     for wait in (1, 2, 3, 4, 5, 6):

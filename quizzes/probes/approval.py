@@ -13,7 +13,7 @@ from quizzes.probes.base import HOUR, Lab, activities, eligible_alice, logged, p
        "alice tries to approve her own request; alice, bob, carol and dave (no approver) each try to approve it; "
        "carol denies; alice cancels; nobody answers for 30 hours.")
 def approval_rules(lab: Lab) -> dict[str, Any]:
-    settings = {"require_approval": True, "approvers": ("alice", "bob", "carol")}
+    settings: dict[str, Any] = {"require_approval": True, "approvers": ("alice", "bob", "carol")}
     first_wins = eligible_alice(lab, "first-decision-wins", **settings)
     r1 = first_wins.activate("alice", "Global Administrator", duration="PT1H", justification="x")
     first_wins.advance("PT5M")

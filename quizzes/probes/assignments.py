@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pim_sim import Group, PimRefusal, Simulation
-from quizzes.probes.base import DAY, Lab, activities, logged, probe, refusal, statuses
+from quizzes.probes.base import DAY, Lab, activities, logged, must, probe, refusal, statuses
 
 
 # --- extend and renew ------------------------------------------------------------------------------
@@ -17,7 +17,7 @@ def extend_renew(lab: Lab) -> dict[str, Any]:
         sim.assign("bob", "Privileged Role Administrator", kind="active", justification="PIM admin")
         sim.assign("carol", "Security Reader", kind="active", justification="reader")
         sim.assign("alice", "Security Administrator", kind="eligible", duration="P30D")
-        return sim, sim.find("alice", "Security Administrator", kind="eligible").id
+        return sim, must(sim.find("alice", "Security Administrator", kind="eligible")).id
 
     extend_ok = []
     for days_left in (30, 20, 15, 14, 10, 1):
@@ -65,7 +65,7 @@ def extend_renew(lab: Lab) -> dict[str, Any]:
         "extend_non_admin_refused": reader is not None,
         "extend_decided_status": str(decided.status),
         "extend_decision_activity": decision_record.activity,
-        "extend_added_days": (new_end - 30 * DAY) / DAY,
+        "extend_added_days": (must(new_end) - 30 * DAY) / DAY,
         "renew_allowed_days_after_expiry": renew_ok,
         "renew_window_days": max(renew_ok),
         "renew_activity": logged(s3, renew.id)[0].activity,
@@ -105,7 +105,7 @@ def assignment_rules(lab: Lab) -> dict[str, Any]:
     shortest = [m for m in (1, 4, 5, 10)
                 if refusal(lambda m=m: sim.assign("alice", "Reports Reader", kind="eligible", duration=m)) is None]
     sim.assign("bob", "Security Reader", kind="eligible")
-    sid = sim.find("bob", "Security Reader", kind="eligible").id
+    sid = must(sim.find("bob", "Security Reader", kind="eligible")).id
     removable_after = []
     for wait in (1, 2, 3, 4, 5, 6):
         sim.run(wait)  # the assignment was made at minute 0
@@ -118,15 +118,15 @@ def assignment_rules(lab: Lab) -> dict[str, Any]:
     ga = lab.sim("last-global-admin")
     ga.assign("alice", "Global Administrator", kind="active", justification="only GA")
     ga.advance("PT10M")
-    last = refusal(lambda: ga.remove(ga.find("alice", "Global Administrator", kind="active").id))
+    last = refusal(lambda: ga.remove(must(ga.find("alice", "Global Administrator", kind="active")).id))
     ga.assign("bob", "Global Administrator", kind="active", justification="second GA")
     ga.advance("PT10M")
-    not_last = refusal(lambda: ga.remove(ga.find("alice", "Global Administrator", kind="active").id))
+    not_last = refusal(lambda: ga.remove(must(ga.find("alice", "Global Administrator", kind="active")).id))
     swap = lab.sim("eligible-successor")
     swap.assign("alice", "Global Administrator", kind="active", justification="only GA")
     swap.assign("bob", "Global Administrator", kind="eligible")
     swap.advance("PT10M")
-    eligible_successor = refusal(lambda: swap.remove(swap.find("alice", "Global Administrator", kind="active").id))
+    eligible_successor = refusal(lambda: swap.remove(must(swap.find("alice", "Global Administrator", kind="active")).id))
     later = lab.sim("future-start")
     later.assign("carol", "Security Reader", kind="active", justification="starts tomorrow", start="P1D")
     before = later.holds("carol", "Security Reader")

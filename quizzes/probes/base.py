@@ -16,12 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
 from pim_sim import PimRefusal, Simulation, Tenant
 from pim_sim.errors import SettingError
+
+T = TypeVar("T")
 
 HOUR = 60.0
 DAY = 24 * HOUR
@@ -137,7 +139,15 @@ def _when(minute: float) -> str:
 
 
 # --- helpers ---------------------------------------------------------------------------------
-def refusal(call: Callable[[], object]) -> PimRefusal | None:
+def must(value: T | None) -> T:
+    """``value``, which the probe's own set-up guarantees (an assignment it just made); a missing one
+    is a probe that broke, said so instead of an AttributeError on ``None``."""
+    if value is None:
+        raise LookupError("the probe's set-up did not make what it looks up")
+    return value
+
+
+def refusal(call: Callable[..., object]) -> PimRefusal | None:
     """The refusal a call raises, or None when PIM accepts it."""
     try:
         call()
@@ -146,7 +156,7 @@ def refusal(call: Callable[[], object]) -> PimRefusal | None:
     return None
 
 
-def setting_refused(call: Callable[[], object]) -> bool:
+def setting_refused(call: Callable[..., object]) -> bool:
     try:
         call()
     except SettingError:

@@ -11,7 +11,7 @@ from typing import Any
 
 from pim_sim import Simulation
 from pim_sim.core.policy import NotificationEvent, Recipient
-from quizzes.probes.base import DAY, HOUR, Lab, logged, probe, refusal
+from quizzes.probes.base import DAY, HOUR, Lab, logged, must, probe, refusal
 
 _CASES = Path(__file__).resolve().parents[2] / "quizzes" / "cases"
 
@@ -113,7 +113,7 @@ def _rule(sim: Simulation, role: str, event: NotificationEvent, recipient: Recip
 def northwind_case(lab: Lab) -> dict[str, Any]:
     sim = _tenant(lab, "northwind", "northwind")
     ga, sa, exo, sub = "Global Administrator", "Security Administrator", "Exchange Administrator", "/subscriptions/prod"
-    removal = refusal(lambda: sim.remove(sim.find("alice", ga, kind="active").id, by="pat"))
+    removal = refusal(lambda: sim.remove(must(sim.find("alice", ga, kind="active")).id, by="pat"))
 
     def offered(**kw) -> str:
         return "accepted" if refusal(lambda: sim.assign("kim", exo, kind="active", by="pat", **kw)) is None \

@@ -31,10 +31,10 @@ def _case(lab: Lab, name: str, until: str | None = None) -> Simulation:
        "assignment, alice tries activations of 24, 10, 9 and 8 hours with unmodified settings, the activation "
        "maximum is set to 24 and 25 hours, and Fabrikam Research tries PIM on P1 and on ID Governance.")
 def fabrikam_case(lab: Lab) -> dict[str, Any]:
-    from pim_sim.features.reviews import AccessReview
+    from pim_sim.features.reviews import AccessReview, Reviewers
 
     sim = _case(lab, "fabrikam")
-    review = sim.reviews.create(AccessReview("security-admins", "Security Administrator", reviewers="manager",
+    review = sim.reviews.create(AccessReview("security-admins", "Security Administrator", reviewers=Reviewers.MANAGER,
                                              fallback=("fran",), principal_types=("users",), duration_days=14))
     subjects = {s.principal: s for s in review.instance().subjects}
     offers = {"eligible": {"kind": "eligible"},
@@ -84,7 +84,7 @@ def fabrikam_case(lab: Lab) -> dict[str, Any]:
 def tailwind_case(lab: Lab) -> dict[str, Any]:
     from pim_sim.core.access import group_members
     from pim_sim.errors import SettingError
-    from pim_sim.features.reviews import AccessReview
+    from pim_sim.features.reviews import AccessReview, Reviewers
 
     sim = _case(lab, "tailwind")
     group, sub = "/groups/mail-admins", "/subscriptions/prod"
@@ -105,7 +105,7 @@ def tailwind_case(lab: Lab) -> dict[str, Any]:
     entra_to_plain = refusal(lambda: sim.assign("web-team", "Reports Reader", kind="eligible"))
     azure_to_plain = refusal(lambda: sim.assign("web-team", "Reader", sub, kind="eligible", duration="P30D"))
     group_review = refusal(lambda: sim.reviews.create(AccessReview(
-        "mail-admins members", "Member", group, reviewers="groupOwners", fallback=("fay",),
+        "mail-admins members", "Member", group, reviewers=Reviewers.GROUP_OWNERS, fallback=("fay",),
         principal_types=("users",), duration_days=7)))
     review = sim.reviews.create(AccessReview("prod contributors", "Contributor", sub, selected=("owen",),
                                              principal_types=("users",), duration_days=3))

@@ -7,7 +7,7 @@ from typing import Any
 
 from pim_sim import PimRefusal, Simulation
 from pim_sim.core.policy import NotificationEvent, Recipient
-from quizzes.probes.base import DAY, HOUR, Lab, probe, refusal
+from quizzes.probes.base import DAY, HOUR, Lab, must, probe, refusal
 
 
 # --- good practice ------------------------------------------------------------------------------------
@@ -165,7 +165,7 @@ def emergency_access(lab: Lab) -> dict[str, Any]:
         lapse.advance("PT1H")
         return usable(away) and usable(lapse)
 
-    designs = {"permanent": {"kind": "active"}, "approval": {"kind": "eligible", "approval": True},
+    designs: dict[str, dict[str, Any]] = {"permanent": {"kind": "active"}, "approval": {"kind": "eligible", "approval": True},
                "eligible": {"kind": "eligible", "duration": "P365D"}, "timebound": {"kind": "active", "duration": "P180D"}}
     results = {name: survives(name, **how) for name, how in designs.items()}
     holds_without_request = design("permanent-active", kind="active").holds("bg1", role)
@@ -173,7 +173,7 @@ def emergency_access(lab: Lab) -> dict[str, Any]:
     guard.assign("bg1", role, kind="active", justification="emergency access")
     guard.assign("alice", role, kind="eligible")
     guard.advance("PT10M")
-    last = refusal(lambda: guard.remove(guard.find("bg1", role, kind="active").id))
+    last = refusal(lambda: guard.remove(must(guard.find("bg1", role, kind="active")).id))
     return {
         "permanent_active_holds_without_activation": holds_without_request,
         "goal_permanent_active": results["permanent"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from quizzes.probes.base import DAY, Lab, eligible_alice, probe
+from quizzes.probes.base import DAY, Lab, eligible_alice, must, probe
 
 
 # --- Microsoft Graph actions and statuses ----------------------------------------------------------------
@@ -14,7 +14,7 @@ def graph_actions(lab: Lab) -> dict[str, Any]:
     sim = lab.sim("graph-actions")
     sim.assign("bob", "Privileged Role Administrator", kind="active", justification="x")
     assign = sim.assign("alice", "Security Administrator", kind="eligible", duration="P10D")
-    sid = sim.find("alice", "Security Administrator", kind="eligible").id
+    sid = must(sim.find("alice", "Security Administrator", kind="eligible")).id
     sim.advance("PT10M")
     act = sim.activate("alice", "Security Administrator", duration="PT1H", justification="x")
     sim.advance("PT10M")
@@ -27,11 +27,11 @@ def graph_actions(lab: Lab) -> dict[str, Any]:
     sim.run("P61D")
     renew = sim.request_renew("alice", "Security Administrator", justification="x")
     sim.decide_update(renew.id, by="bob")
-    new_sid = sim.find("alice", "Security Administrator", kind="eligible").id
+    new_sid = must(sim.find("alice", "Security Administrator", kind="eligible")).id
     sim.run(sim.now + 10)
     remove = sim.remove(new_sid, by="bob")
     sim.assign("carol", "Security Reader", kind="eligible", duration="P5D")
-    carol_sid = sim.find("carol", "Security Reader", kind="eligible").id
+    carol_sid = must(sim.find("carol", "Security Reader", kind="eligible")).id
     sim.run(sim.now + 6 * DAY)
     adm_renew = sim.admin_renew(carol_sid, "P5D", by="bob")
     sim.set_settings("Reports Reader", require_approval=True, approvers=("bob",))

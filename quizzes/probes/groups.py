@@ -16,7 +16,7 @@ _OPS = "/groups/ops"
        "require approval for Member activation; then reviews of the group's membership are created in a P2 "
        "tenant and in an ID Governance tenant.")
 def group_administration(lab: Lab) -> dict[str, Any]:
-    from pim_sim.features.reviews import AccessReview
+    from pim_sim.features.reviews import AccessReview, Reviewers
 
     def tenant(label: str, licence: str):
         sim = lab.sim(label, users=("oscar", "olivia", "max", "pat", "hal", "amy", "fay"), groups=[Group("ops")],
@@ -40,12 +40,12 @@ def group_administration(lab: Lab) -> dict[str, Any]:
             return False
 
     editors = sorted(w for w in ("oscar", "olivia", "max", "pat", "hal") if edits(w))
-    review = sim.reviews.create(AccessReview("ops-members", "Member", _OPS, reviewers="groupOwners", fallback=("fay",),
+    review = sim.reviews.create(AccessReview("ops-members", "Member", _OPS, reviewers=Reviewers.GROUP_OWNERS, fallback=("fay",),
                                              principal_types=("users",), duration_days=7))
     reviewers = sorted({r for s in review.instance().subjects for r in s.reviewers})
     reviewed = sorted(s.principal for s in review.instance().subjects)
     try:
-        AccessReview("no-fallback", "Member", _OPS, reviewers="groupOwners", principal_types=("users",))
+        AccessReview("no-fallback", "Member", _OPS, reviewers=Reviewers.GROUP_OWNERS, principal_types=("users",))
         fallback_required = False
     except ModelError:
         fallback_required = True
@@ -54,7 +54,7 @@ def group_administration(lab: Lab) -> dict[str, Any]:
                                                            principal_types=("users",), duration_days=7)))
     ownerless = lab.sim("ownerless-group", users=("amy", "fay"), groups=[Group("lab")], licence="Governance")
     ownerless.assign("amy", "Member", "/groups/lab", kind="eligible", duration="P30D")
-    lonely = ownerless.reviews.create(AccessReview("lab-members", "Member", "/groups/lab", reviewers="groupOwners",
+    lonely = ownerless.reviews.create(AccessReview("lab-members", "Member", "/groups/lab", reviewers=Reviewers.GROUP_OWNERS,
                                                    fallback=("fay",), principal_types=("users",), duration_days=7))
     return {
         "settings_editors": editors,

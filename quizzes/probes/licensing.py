@@ -89,7 +89,7 @@ def licence_tiers(lab: Lab) -> dict[str, Any]:
             used = refusal(lambda s=sim: s.activate("alice", "Security Administrator", duration="PT1H",
                                                     justification="incident"))
         works[licence] = made is None and used is None
-        codes[licence] = (made or used).code if (made or used) else ""
+        codes[licence] = problem.code if (problem := made or used) else ""
     return {
         "pim_works_on": sorted(k for k, v in works.items() if v),
         "pim_works_on_p1": works["P1"],

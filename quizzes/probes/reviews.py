@@ -22,7 +22,7 @@ def _review_lab(lab: Lab, label: str, **definition) -> tuple[Simulation, Any]:
         sim.assign(user, "Security Administrator", kind="eligible")
     sim.advance("PT10M")
     sim.sign_in("dave")
-    options = {"selected": ("rev",), "duration_days": 7} | definition
+    options: dict[str, Any] = {"selected": ("rev",), "duration_days": 7} | definition
     return sim, sim.reviews.create(AccessReview(label, "Security Administrator", **options))
 
 
@@ -130,7 +130,7 @@ def azure_group_review(lab: Lab) -> dict[str, Any]:
        "of service principals is created; one review is stopped, another reset.")
 def review_planning(lab: Lab) -> dict[str, Any]:
     from pim_sim import ServicePrincipal, User
-    from pim_sim.features.reviews import AccessReview
+    from pim_sim.features.reviews import AccessReview, Reviewers
 
     users = (User("bob", manager="mia"), User("carol", manager="mia"), User("dave"), User("mia"), User("fran"),
              User("u20"), User("u45"), User("rev"))
@@ -146,7 +146,7 @@ def review_planning(lab: Lab) -> dict[str, Any]:
     sim.advance("P25D")
     sim.sign_in("u20")
     sim.advance("P20D")  # day 45: u20 signed in 20 days ago, u45 45 days ago, the others never
-    by_manager = sim.reviews.create(AccessReview("by-manager", role, reviewers="manager", fallback=("fran",),
+    by_manager = sim.reviews.create(AccessReview("by-manager", role, reviewers=Reviewers.MANAGER, fallback=("fran",),
                                                  principal_types=("users",), duration_days=7))
     reviewer_of = {s.principal: list(s.reviewers) for s in by_manager.instance().subjects}
     recommendation = {s.principal: str(s.recommendation) for s in by_manager.instance().subjects}

@@ -18,7 +18,7 @@ from quizzes.probes.base import DAY, Lab, logged, probe
 Step = Callable[[Simulation], object]
 
 
-def _orders_that_work(lab: Lab, label: str, steps: dict[str, Step], build: Callable[[Simulation], None],
+def _orders_that_work(lab: Lab, label: str, steps: dict[str, Step], build: Callable[[Simulation], object],
                       goal: Callable[[Simulation], bool]) -> list[list[str]]:
     """Every order of ``steps`` (by name) after which ``goal`` holds; a refused step fails its order."""
     found = []
