@@ -9,6 +9,7 @@ import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from pim_sim import (
     Activity,
@@ -29,6 +30,7 @@ from quizzes.schema import (
     Option,
     OrderingQuestion,
     ProbeCheck,
+    Question,
     SingleQuestion,
     Statement,
     WrongValue,
@@ -66,7 +68,7 @@ SKILLS = {
 class Generated:
     """A question made by a template, with the seed that made it and the records behind its key."""
 
-    question: object  # a quizzes.schema question
+    question: Question
     template: str
     seed: int
     evidence: tuple[str, ...]
@@ -206,9 +208,9 @@ class Draw:
         while len(shuffled) > 1 and [i.id for i in shuffled] == ids:
             self.rng.shuffle(shuffled)
         relabel = {it.id: f"i{n + 1}" for n, it in enumerate(shuffled)}
-        items = tuple(Item(id=relabel[it.id], text=it.text) for it in shuffled)
+        served = tuple(Item(id=relabel[it.id], text=it.text) for it in shuffled)
         key = tuple(relabel[i] for i in ids)
-        return self.done(OrderingQuestion(type="ordering", items=items, key=key, misconception=misconception,
+        return self.done(OrderingQuestion(type="ordering", items=served, key=key, misconception=misconception,
                                           **self._common(stem, explanation, sources, difficulty)))
 
     def dropdown(self, stem: str, blanks: Sequence[tuple[str, str, Sequence[tuple[str, str, str]]]], explanation: str,
@@ -235,7 +237,7 @@ def facts_activity(name: str) -> str:
     return Activity[name].value
 
 
-def refused(action: Callable[[], object]) -> PimRefusal | None:
+def refused(action: Callable[..., object]) -> PimRefusal | None:
     try:
         action()
     except PimRefusal as e:
@@ -255,7 +257,7 @@ def span(value: float | facts.Fact, part: int | str | None = None) -> str:
     """A duration in minutes (or a :class:`pim_sim.facts.Fact`'s value, or one ``part`` of it) as a learner
     reads it: "5 minutes", "24 hours", "14 days". Template prose writes every product duration with
     this, so a changed fact changes the question's words as well as its key."""
-    mins = value.value if isinstance(value, facts.Fact) else value
+    mins: Any = value.value if isinstance(value, facts.Fact) else value
     if part is not None:
         mins = mins[part]
     if mins and mins % D == 0 and mins >= 2 * D:
