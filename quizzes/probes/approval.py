@@ -54,18 +54,7 @@ def approval_rules(lab: Lab) -> dict[str, Any]:
     expiry = logged(waiting, r5.id)[-1]
     pending_just_before = str(waiting.status_at(r5.id, expiry.minute - 1))
     after = refusal(lambda: waiting.approve(r5.id, by="bob"))
-    approvable_after = {}
-    for hours in (1, 23, 25, 65):  # carol answers this many hours after the request
-        t = eligible_alice(lab, f"carol-answers-after-{hours}-hours", **settings)
-        req = t.activate("alice", "Global Administrator", duration="PT1H", justification="x")
-        t.advance(hours * HOUR)
-        approvable_after[hours] = refusal(lambda t=t, req=req: t.approve(req.id, by="carol")) is None \
-            and t.holds("alice", "Global Administrator", at=t.now + 1)
     return {
-        "goal_approved_after_1_hour": approvable_after[1],
-        "goal_approved_after_23_hours": approvable_after[23],
-        "goal_approved_after_25_hours": approvable_after[25],
-        "goal_approved_after_65_hours": approvable_after[65],
         "first_decision_final_status": str(first_wins.requests[r1.id].status),
         "second_decision_refused": late is not None,
         "self_approval_refused": self_ is not None,
@@ -170,4 +159,22 @@ def second_person(lab: Lab) -> dict[str, Any]:
         "goal_carol_selected": approvable_by(carol_chosen, "carol") and not carol_chosen.schedules_of("carol"),
         "goal_carol_global_reader": approvable_by(reader, "carol"),
         "goal_carol_pra_without_role": approvable_by(pra, "carol") and not pra.schedules_of("carol"),
+    }
+
+
+@probe("Global Administrator requires approval by bob or carol; bob is away. In four tenants alice requests the role "
+       "and carol approves 1, 23, 25 and 65 hours later.")
+def late_approver(lab: Lab) -> dict[str, Any]:
+    approvable_after = {}
+    for hours in (1, 23, 25, 65):  # carol answers this many hours after the request
+        t = eligible_alice(lab, f"carol-answers-after-{hours}-hours", require_approval=True, approvers=("bob", "carol"))
+        req = t.activate("alice", "Global Administrator", duration="PT1H", justification="weekend maintenance")
+        t.advance(hours * HOUR)
+        approvable_after[hours] = refusal(lambda t=t, req=req: t.approve(req.id, by="carol")) is None \
+            and t.holds("alice", "Global Administrator", at=t.now + 1)
+    return {
+        "goal_approved_after_1_hour": approvable_after[1],
+        "goal_approved_after_23_hours": approvable_after[23],
+        "goal_approved_after_25_hours": approvable_after[25],
+        "goal_approved_after_65_hours": approvable_after[65],
     }
