@@ -181,6 +181,34 @@ def export_graph_command(
     typer.echo(json.dumps(doc, indent=1))
 
 
+def snapshot_command(
+    files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, help="Graph JSON exports (or the output "
+                                                "of the README's read-only PowerShell script), or ScubaGear's "
+                                                "ProviderSettingsExport.json")],
+    out: Annotated[Path, typer.Option("--out", help="the scenario file to write (its policies go beside it in "
+                                                    "{stem}.policies.json)")],
+    horizon: Annotated[str, typer.Option(help="how long the scenario runs, e.g. P30D")] = "P30D",
+    at: Annotated[str | None, typer.Option(help="the snapshot's moment (UTC ISO date-time); default: the latest "
+                                                "start in the export")] = None,
+) -> None:
+    """Read a whole tenant from read-only exports and write it as a scenario an instructor can edit."""
+    from datetime import UTC, datetime
+
+    from pim_sim.posture.snapshot import write_snapshot
+
+    try:
+        moment = None if at is None else datetime.fromisoformat(at.replace("Z", "+00:00"))
+        if moment is not None and moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        written, notes = write_snapshot(files, out, horizon=horizon, at=moment)
+    except ValueError as e:  # ModelError is a ValueError, and so is a bad --at
+        _fail(str(e))
+    out_console = _console()
+    for n in notes:
+        out_console.print(f"note: {n}", markup=False)
+    out_console.print(f"wrote {written}", markup=False)
+
+
 def exercise_command(
     name: Annotated[str | None, typer.Argument(help="exercise id; leave out to list them")] = None,
     fix: Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help="YAML or JSON fix to grade")] = None,
@@ -238,3 +266,4 @@ def register(app: typer.Typer) -> None:
     app.command("import-requests")(import_requests_command)
     app.command("export-graph")(export_graph_command)
     app.command("exercise")(exercise_command)
+    app.command("snapshot")(snapshot_command)

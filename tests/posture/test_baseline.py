@@ -198,8 +198,8 @@ def test_7_1_report_strings(people, result, details):
 
 @pytest.mark.parametrize("people, result, details", [
     ([("A", [GA]), ("B", [GA]), ("C", ["Application Administrator"]), ("D", ["User Administrator"]),
-      ("E", ["Privileged Role Administrator"])], "Pass", "Requirement met: Least Privilege Score = 0.66 (should be 1 or less)\nCalculated by 2 global admins / 3 "
-     "privileged users without global admin role"),
+      ("E", ["Privileged Role Administrator"])], "Pass", "Requirement met: Least Privilege Score = 0.66 (should be 1 or "
+     "less)\nCalculated by 2 global admins / 3 privileged users without global admin role"),
     ([("A", [GA]), ("B", [GA]), ("C", ["Application Administrator"]), ("D", ["Privileged Role Administrator"])],
      "Pass", "Requirement met: Least Privilege Score = 1 (should be 1 or less)\nCalculated by 2 global admins / 2 privileged "
      "users without global admin role"),
