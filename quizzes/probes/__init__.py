@@ -16,6 +16,7 @@ from quizzes.probes import (  # noqa: F401 - each module registers its probes
     good_practice,
     graph,
     groups,
+    jit_vm,
     licensing,
     reviews,
     scopes,

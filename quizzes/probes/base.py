@@ -114,6 +114,13 @@ def _evidence(lab: Lab) -> pd.DataFrame:
         df = sim.results().audit
         df.insert(0, "run", label)
         frames.append(df)
+        jit = sim.__dict__.get("jit")  # just-in-time VM access: its Azure Activity Log entries are evidence too
+        if jit is not None and jit.activity:
+            frames.append(pd.DataFrame([{
+                "run": label, "minute": e.minute, "activity": e.operation_name, "service": "Azure Activity Log",
+                "category": "JIT VM access", "initiator": e.caller, "target": e.resource_id.rsplit("/", 1)[-1],
+                "role": "", "scope": e.subscription, "result": e.status, "request_id": e.correlation_id,
+                "status_reason": ""} for e in jit.activity]))
     if not frames:
         return pd.DataFrame(columns=AUDIT_COLUMNS)
     df = pd.concat(frames, ignore_index=True)
@@ -127,6 +134,12 @@ def _timeline(lab: Lab) -> tuple[str, ...]:
                   for a in sim.audit]
         events += [(r.minute, 1, f"REFUSED {r.action} by {r.principal} ({r.role}): {r.rule} {r.code}: {r.message}")
                    for r in sim.refusals]
+        jit = sim.__dict__.get("jit")
+        if jit is not None:
+            events += [(e.minute, 0, f"{e.operation_name} [Azure Activity Log] by {e.caller}: {e.status} "
+                                     f"({e.resource_id.rsplit('/', 1)[-1]})") for e in jit.activity]
+            events += [(f.minute, 1, f"REFUSED JIT {f.action} by {f.principal}: {f.reason}: {f.message}")
+                       for f in jit.refusals]
         for minute, _, text in sorted(events, key=lambda e: (e[0], e[1])):
             lines.append(f"{label} | {_when(minute)} | {text}")
     return tuple(lines)
