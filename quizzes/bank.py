@@ -253,8 +253,12 @@ def check_cross_references(questions: tuple[Question, ...], outlines: Mapping[st
 
 
 def load_bank(directory: Path = BANK_DIR, outline_dir: Path = OUTLINE_DIR, *, check_probes: bool = True,
-              case_dir: Path | None = CASE_DIR) -> Bank:
-    """Load, render and validate every bank file; raise :class:`BankError` on any problem."""
+              case_dir: Path | None = None) -> Bank:
+    """Load, render and validate every bank file; raise :class:`BankError` on any problem. The case
+    studies come from ``case_dir``: by default ``quizzes/cases/`` for the bank's own folder, and
+    none for another folder (a test's bank names no case of the real one)."""
+    if case_dir is None and Path(directory).resolve() == BANK_DIR:
+        case_dir = CASE_DIR
     outlines = load_outlines(outline_dir)
     questions: list[Question] = []
     for path in sorted(directory.glob("*.yaml")):
