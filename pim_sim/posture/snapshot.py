@@ -141,8 +141,8 @@ def snapshot_scenario(export: TenantExport, *, name: str = "tenant-snapshot", ho
             policies = policy_assignments(book, roles=entra) if entra else None
         if policies is not None:
             approvers = {a for s in book.values() for a in s.approvers}
-            for a in sorted(approvers):
-                principal(a, "an approver")
+            for approver in sorted(approvers):
+                principal(approver, "an approver")
             doc["settings_from"] = {"file": policies_file or f"{name}.policies.json",
                                     "names": {i: n for i, n in names.by_id.items() if i in approvers and i != n}}
     if relaxed:

@@ -26,9 +26,11 @@ https://docs.ankiweb.net/importing/text-files.html.
 ``parse_gift`` and ``parse_anki`` read back what these functions write (and GIFT's common
 subset), so tests can prove an export keeps every question and its key.
 
-One module per format: gift, moodle, qti, anki, tables (CSV and JSON); common holds what they share."""
+One module per format: gift, moodle, qti, anki (text notes), apkg (Anki packages through genanki, the ``anki``
+extra), tables (CSV and JSON); common holds what they share."""
 
 from quizzes.export.anki import ANKI_HEADERS, AnkiNote, anki_tag, parse_anki, parse_anki_notes, to_anki
+from quizzes.export.apkg import to_apkg
 from quizzes.export.common import (
     LINE_BREAKS,
     MAX_HEADER,
@@ -109,6 +111,7 @@ __all__ = [
     "response_in_words",
     "response_text",
     "to_anki",
+    "to_apkg",
     "to_csv",
     "to_gift",
     "to_json",
