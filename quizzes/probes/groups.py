@@ -11,7 +11,7 @@ from quizzes.probes.base import Lab, probe, refusal
 _OPS = "/groups/ops"
 
 
-@probe("ops is a security group managed by PIM for Groups: oscar is its active owner, olivia an eligible owner, "
+@probe("ops is a role-assignable security group managed by PIM for Groups: oscar is its active owner, olivia an eligible owner, "
        "max an active member; pat is Privileged Role Administrator and hal Helpdesk Administrator. Each tries to "
        "require approval for Member activation; then reviews of the group's membership are created in a P2 "
        "tenant and in an ID Governance tenant.")
@@ -19,7 +19,7 @@ def group_administration(lab: Lab) -> dict[str, Any]:
     from pim_sim.features.reviews import AccessReview, Reviewers
 
     def tenant(label: str, licence: str):
-        sim = lab.sim(label, users=("oscar", "olivia", "max", "pat", "hal", "amy", "fay"), groups=[Group("ops")],
+        sim = lab.sim(label, users=("oscar", "olivia", "max", "pat", "hal", "amy", "fay"), groups=[Group("ops", role_assignable=True)],
                       licence=licence)
         sim.assign("pat", "Privileged Role Administrator", kind="active", justification="x")
         sim.assign("hal", "Helpdesk Administrator", kind="active", justification="x")
