@@ -17,10 +17,29 @@ from pim_sim.core.tenant import DIRECTORY, Group, Licence, PrincipalKind, Scope,
 from pim_sim.errors import ModelError, PimRefusal, SettingError
 from pim_sim.features.alerts import AlertCenter, Incident, Severity
 from pim_sim.features.reviews import AccessReview, AssignmentType, Frequency, NoResponse, ReviewerBehaviour, Reviewers
-from pim_sim.results.tables import Results
-from pim_sim.runner import Replications, compare, replicate, run, sweep
-from pim_sim.scenario.model import Scenario, ScenarioError, default_scenario, list_scenarios, load_scenario
 from pim_sim.simulation import Simulation
+
+# Frames (pandas), replications and scenario files load when first named: ``import pim_sim`` stays light.
+_LAZY = {
+    "Results": "pim_sim.results.tables",
+    **dict.fromkeys(("Replications", "compare", "replicate", "run", "sweep"), "pim_sim.runner"),
+    **dict.fromkeys(("Scenario", "ScenarioError", "default_scenario", "list_scenarios", "load_scenario"),
+                    "pim_sim.scenario.model"),
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'pim_sim' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
 
 __all__ = [
     "ADMIN",

@@ -27,7 +27,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Self
 
-import numpy as np
 import simpy
 
 from pim_sim import facts
@@ -77,6 +76,8 @@ class Kernel:
         self.lag = Lag() if lag is True else (lag or None)  # None: access is usable at once
         self.auth_contexts = frozenset(auth_contexts)
         self.behaviours = dict(approvers or {})
+        import numpy as np  # only for the seed sequence; loaded with the first simulation, not with the package
+
         seqs = np.random.SeedSequence(seed).spawn(len(STREAMS))
         self.rng = {n: random.Random(int(s.generate_state(1, np.uint64)[0])) for n, s in zip(STREAMS, seqs, strict=True)}
         self._streams: dict[str, random.Random] = {}

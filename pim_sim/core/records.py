@@ -14,8 +14,10 @@ from dataclasses import MISSING, fields
 from functools import cache
 from itertools import repeat
 from operator import attrgetter, call
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @cache
@@ -102,5 +104,7 @@ def evolve(record, **changes):
 
 def frame(records: list, cls) -> pd.DataFrame:
     """A DataFrame from a list of slotted dataclass records (columns even when empty)."""
+    import pandas as pd
+
     names = field_names(cls)
     return pd.DataFrame([[getattr(r, n) for n in names] for r in records], columns=list(names))
