@@ -10,8 +10,9 @@ import streamlit as st
 from pim_sim import ModelError
 from pim_sim.core.roles import ENTRA_ROLES, HIGHLY_PRIVILEGED_ENTRA
 from pim_sim.graph import reader as graph_import
+from pim_sim.graph import tenant_reader
 from pim_sim.graph import writer as graph_export
-from pim_sim.posture import baseline, exercises
+from pim_sim.posture import baseline, exercises, snapshot
 from ui import state, uploads
 from ui.escape import markdown
 
@@ -156,6 +157,8 @@ def export_page() -> None:
         raw = graph_import.load_json(data)
         if baseline.is_scubagear_export(raw):
             posture = baseline.posture_from_scubagear(raw)
+        elif tenant_reader.is_tenant_export(raw):  # a whole tenant (the README's snapshot script): its snapshot
+            posture = snapshot.posture_from_export(raw)
         else:
             imported = graph_import.read_policies(raw)
             posture = baseline.posture_from_policies(imported)

@@ -281,6 +281,18 @@ def read_scubagear(doc) -> TenantExport:
                         frozenset(plans), tuple(notes) + (policies.notes if policies else ()))
 
 
+def is_tenant_export(data) -> bool:
+    """A Graph response of a collection a snapshot reads, or an object of such sections (the script's output)."""
+    if isinstance(data, dict):
+        keys = {str(k).casefold() for k in data}
+        if keys & set(SECTIONS):
+            return True
+        context = str(next((v for k, v in data.items() if str(k).casefold() == "@odata.context"), "")).casefold()
+        return any(context.split("#", 1)[-1].split("(", 1)[0].endswith(s) for s in SECTIONS
+                   if s != "rolemanagementpolicyassignments")
+    return False
+
+
 def read_tenant(*docs) -> TenantExport:
     """ScubaGear's provider export (one file) or Graph exports (one or more files), told apart by content."""
     parsed = [load_json(d) for d in docs]

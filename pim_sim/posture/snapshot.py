@@ -209,6 +209,26 @@ def write_snapshot(files, out: Path, *, horizon: str = "P30D", at: datetime | No
     return out, notes
 
 
+def posture_from_export(data) -> Posture:
+    """The baseline posture of a tenant export read in memory (an upload or a paste): its snapshot's tenant and
+    assignments at the first minute, under the export's directory role policies."""
+    from pim_sim.core.policy import SettingsBook
+    from pim_sim.scenario.model import Scenario
+
+    export = read_tenant(data)
+    doc, _, _ = snapshot_scenario(export)
+    for key in ("settings_from", "settings"):  # the policies are applied whole below (no file to read here)
+        doc.pop(key, None)
+    with using(export.catalogue):
+        sim = Scenario.from_dict(doc, budget=None).simulation()
+    if export.policies is not None:
+        sim.settings = SettingsBook({k: s for k, s in export.policies.settings.items() if k[1] == "/"})
+    keep = _people_who_matter(export)
+    kept = [u for u in export.users if u.id in keep]  # the scenario's first users, in this order
+    synced = tuple(spec["name"] for u, spec in zip(kept, doc["tenant"]["users"], strict=False) if u.synced)
+    return posture_from_simulation(sim, synced=synced)
+
+
 def posture_from_snapshot(path: Path) -> Posture:
     """The baseline posture of a snapshot scenario at its first minute (users, assignments, policies)."""
     from pim_sim.scenario.model import load_scenario

@@ -12,7 +12,7 @@ from pim_sim.cli import app
 from pim_sim.graph.shapes import GraphImportError
 from pim_sim.graph.tenant_reader import read_graph, read_tenant, when
 from pim_sim.posture import baseline
-from pim_sim.posture.snapshot import posture_from_snapshot, snapshot_scenario, write_snapshot
+from pim_sim.posture.snapshot import posture_from_export, posture_from_snapshot, snapshot_scenario, write_snapshot
 from pim_sim.scenario.model import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -156,3 +156,19 @@ def test_the_snapshot_command(tmp_path):
     bad.write_text(json.dumps({"devices": []}))
     res = CliRunner().invoke(app, ["snapshot", str(bad), "--out", str(tmp_path / "x.yaml")])
     assert res.exit_code == 1 and "no section a tenant snapshot reads" in res.output
+
+
+def test_the_posture_page_checks_an_uploaded_tenant_export():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("ui/posture.py").run()
+    at.radio(key="posture_source").set_value("A Graph or ScubaGear export").run()
+    data = json.dumps(tenant_script_output()).encode()
+    at.file_uploader(key="posture_upload").set_value(("tenant.json", data, "application/json")).run()
+    assert not at.exception and not at.error
+    frame = next(d.value for d in at.dataframe if "Control" in d.value.columns)
+    results = dict(zip(frame["Control"], frame["Result"], strict=True))
+    assert results["MS.AAD.7.3v1"] == "Fail"  # bo is synced from on-premises (onPremisesSyncEnabled)
+    assert results["MS.AAD.7.5v1"] == "Fail"  # bo's Global Administrator was made outside PIM
+    assert results == {c.control: c.result for c in baseline.scuba(posture_from_export(data))}
