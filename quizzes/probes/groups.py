@@ -73,3 +73,26 @@ def group_administration(lab: Lab) -> dict[str, Any]:
         "group_review_p2_code": on_p2.code if on_p2 else "",
         "ownerless_group_reviewers": sorted({r for s in lonely.instance().subjects for r in s.reviewers}),
     }
+
+
+@probe("ops is a role-assignable group holding Exchange Administrator; alice is an eligible member, membership "
+       "activation needs bob's approval; alice activates for an hour, bob approves after five minutes and the "
+       "membership expires. We read the PIM records of that request in the order they were written.")
+def group_activation_trail(lab: Lab) -> dict[str, Any]:
+    from quizzes.probes.base import logged
+
+    sim = lab.sim("group-activation-trail", groups=[Group("ops", role_assignable=True)])
+    sim.assign("ops", "Exchange Administrator", kind="active", justification="mail admins")
+    sim.assign("alice", "Member", _OPS, kind="eligible", duration="P30D")
+    sim.set_settings("Member", _OPS, require_approval=True, approvers=("bob",))
+    sim.advance("PT10M")
+    req = sim.activate("alice", "Member", _OPS, duration="PT1H", justification="mailbox move")
+    sim.advance("PT5M")
+    sim.approve(req.id, by="bob")
+    sim.advance("PT2H")
+    records = logged(sim, req.id)
+    return {
+        "group_request_trail": [r.activity for r in records],
+        "group_record_category": ", ".join(sorted({r.category for r in records})),
+        "group_last_record": records[-1].activity,
+    }
