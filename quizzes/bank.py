@@ -1,7 +1,8 @@
 """Load and validate the question bank and the exam outlines.
 
 :func:`load_bank` reads ``quizzes/bank/*.yaml`` and ``quizzes/outlines/*.yaml`` with
-a safe loader only (``yaml.CSafeLoader``, the C parser, when PyYAML has it), fills fact placeholders from :mod:`pim_sim.facts`, validates every
+a safe loader only (``yaml.CSafeLoader``, the C parser, when PyYAML has it), fills fact
+placeholders from :mod:`pim_sim.facts`, validates every
 question against :mod:`quizzes.schema` and then checks what no single question can: duplicate
 ids, outline tags that name no outline or bullet, probes that don't exist, case studies that
 name no case (or a case with fewer than 4 or more than 8 items). Any problem raises

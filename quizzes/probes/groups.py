@@ -19,8 +19,8 @@ def group_administration(lab: Lab) -> dict[str, Any]:
     from pim_sim.features.reviews import AccessReview, Reviewers
 
     def tenant(label: str, licence: str):
-        sim = lab.sim(label, users=("oscar", "olivia", "max", "pat", "hal", "amy", "fay"), groups=[Group("ops", role_assignable=True)],
-                      licence=licence)
+        sim = lab.sim(label, users=("oscar", "olivia", "max", "pat", "hal", "amy", "fay"),
+                      groups=[Group("ops", role_assignable=True)], licence=licence)
         sim.assign("pat", "Privileged Role Administrator", kind="active", justification="x")
         sim.assign("hal", "Helpdesk Administrator", kind="active", justification="x")
         sim.assign("oscar", "Owner", _OPS, kind="active", duration="P180D", justification="owner")
