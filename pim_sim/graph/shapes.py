@@ -32,7 +32,9 @@ class ImportNote:
 # ------------------------------------------------------------------------------- generic shape
 def fold(obj):
     """The same JSON with every key case-folded, so ``Setting.ApprovalStages`` and
-    ``setting.approvalStages`` read alike. ARM's ``properties`` envelope is merged up."""
+    ``setting.approvalStages`` read alike. ARM's ``properties`` envelope is merged up, and so is the Microsoft
+    Graph PowerShell SDK's ``AdditionalProperties`` (where ``ConvertTo-Json`` puts a derived type's own properties,
+    such as a rule's ``isExpirationRequired``), without replacing a key the object has."""
     if isinstance(obj, list):
         return [fold(x) for x in obj]
     if not isinstance(obj, dict):
@@ -42,6 +44,9 @@ def fold(obj):
     if isinstance(props, dict) and ("rules" in props or "effectiverules" in props or "roledefinitionid" in props
                                     or "requesttype" in props):
         out = {**{k: v for k, v in out.items() if k != "properties"}, **props}
+    extra = out.get("additionalproperties")
+    if isinstance(extra, dict):
+        out = {**extra, **{k: v for k, v in out.items() if k != "additionalproperties"}}
     return out
 
 

@@ -59,3 +59,16 @@ def test_enum_values_are_read_in_any_case():
     assert NotificationLevel(" CRITICAL ") is NotificationLevel.CRITICAL
     rule = parse_rule("Enablement_EndUser_Assignment", {"ID": "x", "EnabledRules": ["justification", "", None]}, "here")
     assert rule.enabledRules == (Enablement.JUSTIFICATION,)
+
+
+def test_the_powershell_sdks_additional_properties_are_read():
+    # ConvertTo-Json of Get-MgPolicyRoleManagementPolicyAssignment -ExpandProperty "policy($expand=rules)": a rule's
+    # derived-type properties sit in AdditionalProperties, beside the base type's Id and Target.
+    item = json.loads(json.dumps(DOC["value"][0]))
+    rules = []
+    for rule in item["policy"]["rules"]:
+        base = {"Id": rule["id"], "Target": rule["target"]}
+        rules.append({**base, "AdditionalProperties": {k: v for k, v in rule.items() if k not in ("id", "target")}})
+    item["policy"]["rules"] = rules
+    assert read_policies(item).settings[("Global Administrator", "/")] == read_policies(DOC).settings[
+        ("Global Administrator", "/")]
