@@ -14,10 +14,13 @@ ENTRA_ONLY = {
     "act-default-maximum": "the 8-hour default is documented for Microsoft Entra roles only",
     "act-justification": "the default settings asked about are the Microsoft Entra role's",
     "apr-default-approvers-entra": "Azure resource roles have no default approvers",
-    "as-last-global-admin": "the last-Global-Administrator guard protects a Microsoft Entra role",
-    "as-second-global-admin": "the same guard",
+    "as-gs-remove-then-add": "the last-Global-Administrator guard protects a Microsoft Entra role",
+    "as-gs-add-then-remove": "the same guard",
+    "as-gs-eligible-successor": "the same guard",
+    "ctx-gs-policy-and-setting": "an authentication context on a Microsoft Entra role's activation",
+    "gp-gs-breakglass-permanent": "emergency access to Global Administrator, a Microsoft Entra role",
     "er-who-decides": "Global or Privileged Role Administrators decide for Microsoft Entra roles; Owners for Azure",
-    "er-admin-extend": "a Privileged Role Administrator acting on a Microsoft Entra role",
+    "er-gs-admin-extends": "a Privileged Role Administrator acting on a Microsoft Entra role",
     "er-group-inherited": "role-assignable groups hold Microsoft Entra roles",
 }
 

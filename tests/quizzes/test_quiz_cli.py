@@ -105,7 +105,7 @@ def test_exam_in_the_terminal_skips_flags_reviews_and_reports(store_path):
 
 def test_stats_show_answers_due_skills_and_readiness(store_path):
     runner.invoke(app, ["quiz", "--learner", "ann", "--count", "1", "--seed", "1", "--outline", "SC-300"],
-                  input="a\ny\n1\na\n0\n" * 2)
+                  input="a\ny\n1\na\n0\na a\na a a\n" * 2)  # whatever the drawn item asks
     result = runner.invoke(app, ["quiz", "stats", "--learner", "ann", "--outline", "SC-300"])
     assert result.exit_code == 0, result.output
     assert re.search(r"ann: 1 answers", result.output)
