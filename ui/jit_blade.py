@@ -131,7 +131,7 @@ with configured_tab:
         with st.container(border=True, key="jit_request_form"):
             st.markdown("**Request access**")
             vm = st.selectbox("Virtual machine", configured, key="jit_req_vm", format_func=lambda v: jit.vm(v).name)
-            ports = [p.number for p in jit.policy_of(vm).entry(vm).ports]
+            ports = [p.number for p in jit.entry_of(vm).ports]
             st.multiselect("Ports to open", ports, key="jit_req_ports")
             kind = st.radio("Allowed source IP", ["My IP", "IP range"], key="jit_req_source_kind", horizontal=True)
             if kind == "IP range":

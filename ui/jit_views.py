@@ -48,7 +48,7 @@ def vm_rows(jit, status: str) -> pd.DataFrame:
         row = {"Virtual machine": vm.name, "Resource group": vm.resource_group.rsplit("/", 1)[-1],
                "OS": vm.os.value}
         if status == "Configured":
-            entry = jit.policy_of(vid).entry(vid)
+            entry = jit.entry_of(vid)
             open_now = sorted(p for (v, p) in jit.grants if v == vid)
             last = next((r for r in reversed(jit.requests) if any(p.vm == vid for p in r.ports)), None)
             row |= {"Ports": ", ".join(str(p.number) for p in entry.ports),

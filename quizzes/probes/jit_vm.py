@@ -75,8 +75,8 @@ def jit_request_rules(lab: Lab) -> dict[str, Any]:
     before = {n: _names(jit, n) for n in jit.nsgs}
     jit.enable(vm_id("web1"), path="defender")
     jit.enable(vm_id("lin1"), path="vm_blade")
-    web_ports = sorted(p.number for p in jit.policy_of(vm_id("web1")).entry(vm_id("web1")).ports)
-    lin_rules = jit.policy_of(vm_id("lin1")).entry(vm_id("lin1")).ports
+    web_ports = sorted(p.number for p in jit.entry_of(vm_id("web1")).ports)
+    lin_rules = jit.entry_of(vm_id("lin1")).ports
     enabled = {n: _names(jit, n) for n in jit.nsgs}
     written = sorted({_kind(r) for n in jit.nsgs for r in jit.rules(n) if r.name not in before[n]})
     refused_over = _refusal_reason(lambda: jit.request("alice", vm_id("web1"), [3389], source=ME, duration="PT4H"))
@@ -314,7 +314,8 @@ def jit_activity_contrast(lab: Lab) -> dict[str, Any]:
     rec = jit.requests[-1]
     opened = next(st.minute for st in jit.port_status if st.request == rec.id)
     did = []
-    if any(c.op == "add" and c.rule.access is Access.ALLOW for c in jit.rule_log[rules_before:]):
+    if any(c.op == "add" and isinstance(c.rule, SecurityRule) and c.rule.access is Access.ALLOW
+           for c in jit.rule_log[rules_before:]):
         did.append("allow rule")
     if any(e.correlation_id == rec.id and e.status == "Succeeded" and e.resource_id == rec.policy
            for e in jit.activity):

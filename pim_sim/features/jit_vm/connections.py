@@ -12,10 +12,11 @@ from pim_sim.core.clock import minutes
 
 from . import facts
 from . import records as rec
-from .inventory import CONFIGURED, UNSUPPORTED
+from .inventory import CONFIGURED, UNSUPPORTED, Inventory
 from .network import (
     Access,
     CreatedBy,
+    DnatRule,
     SecurityRule,
     VirtualMachine,
     evaluate,
@@ -37,12 +38,9 @@ class Decision:
 
 
 
-class ConnectionRules:
+class ConnectionRules(Inventory):
     """Decide connections, track exposure and the recommendation (a part of
     :class:`~pim_sim.features.jit_vm.service.JitVm`)."""
-
-    def _space(self, vm: VirtualMachine) -> tuple[str, ...]:
-        return self.vnets[self.subnets[vm.subnet].vnet].address_space
 
     def decide(self, source: str, vm_id: str, port: int, protocol: str = "TCP") -> Decision:
         """Would a new connection from ``source`` to the VM's port get through now? From outside the VNet the
@@ -97,9 +95,8 @@ class ConnectionRules:
     # ------------------------------------------------------------------------------------- exposure, recommendation
     def _tracked_ports(self, vm: VirtualMachine) -> tuple[int, ...]:
         ports = set(facts.MANAGEMENT_PORTS.value)
-        policy = self.policy_of(vm.id)
-        if policy is not None:
-            ports.update(p.number for p in policy.entry(vm.id).ports)
+        if self.policy_of(vm.id) is not None:
+            ports.update(p.number for p in self.entry_of(vm.id).ports)
         return tuple(sorted(ports))
 
     def _internet_sources(self, vm: VirtualMachine, port: int) -> list[str]:
@@ -109,7 +106,8 @@ class ConnectionRules:
         rules = [r for n in self.nsgs_of(vm) for r in self.nsgs[n].values() if r.access is Access.ALLOW]
         fw = self._usable_firewall(vm)
         dnats = list(self.dnat[fw.id].values()) if fw else []
-        for r in [*rules, *dnats]:
+        candidates: list[SecurityRule | DnatRule] = [*rules, *dnats]
+        for r in candidates:
             ranges = r.ports if isinstance(r, SecurityRule) else ((r.translated_port, r.translated_port),)
             if not port_in(port, ranges):
                 continue

@@ -10,7 +10,7 @@ from pim_sim.errors import ModelError
 
 from . import facts
 from .errors import JitRefusal, RefusalReason
-from .inventory import ADMIN, PATHS
+from .inventory import ADMIN, PATHS, Inventory
 from .network import (
     Access,
     CreatedBy,
@@ -22,7 +22,7 @@ from .network import (
 from .policy import JitPolicy, JitPortRule, JitVmEntry, check_name, defender_proposal, port_rule, vm_blade_proposal
 
 
-class EnablingRules:
+class EnablingRules(Inventory):
     """Enable, replace and delete JIT policies (a part of :class:`~pim_sim.features.jit_vm.service.JitVm`)."""
 
     def enable(self, vms: str | Iterable[str], *, by: str = ADMIN, path: str = "defender",
@@ -107,9 +107,9 @@ class EnablingRules:
                 raise self._refuse(by, "enable", (vm.id,), (), e, policy.id) from None
         old = self.policies.get(policy.id)
         if old is not None:
-            for e in old.vms:
-                if policy.entry(e.vm) is None:
-                    self._policy_of_vm.pop(e.vm, None)
+            for kept in old.vms:
+                if policy.entry(kept.vm) is None:
+                    self._policy_of_vm.pop(kept.vm, None)
         self._commit(policy, by)
         return policy
 

@@ -42,9 +42,9 @@ def why_connection(jit: JitVm, source: str, vm_id: str, port: int, *, principal:
     elif state.status != CONFIGURED:
         lines.append(f"JIT: not configured on {vm.name}; nobody can request access to it yet.")
     else:
-        rule = jit.policy_of(vm.id).entry(vm.id).port(port)
+        rule = jit.entry_of(vm.id).port(port)
         if rule is None:
-            ports = ", ".join(str(p.number) for p in jit.policy_of(vm.id).entry(vm.id).ports)
+            ports = ", ".join(str(p.number) for p in jit.entry_of(vm.id).ports)
             lines.append(f"JIT: port {port} is not in {vm.name}'s policy (configured: {ports}); a request can open "
                          "only configured ports.")
         else:

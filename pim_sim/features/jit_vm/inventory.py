@@ -29,7 +29,7 @@ from .network import (
     VirtualNetwork,
     ordered,
 )
-from .policy import JitPolicy
+from .policy import JitPolicy, JitVmEntry
 from .rbac import BUILT_IN, RoleDefinition, allows, missing
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ class Inventory:
         self.connections: list[rec.Connection] = []
         self.exposure: list[rec.Exposure] = []
         self._plan_log: list[tuple[float, str, Plan]] = []
-        self._rec_now: dict[str, str] = {}
+        self._rec_now: dict[str, tuple[str, str, tuple[int, ...]]] = {}
         self._exposure_now: dict[tuple[str, int], str] = {}
         self._ordered: dict[str, tuple] = {}
         self._counter = 0
@@ -220,7 +220,7 @@ class Inventory:
         for c in self.rule_log:
             if c.minute > minute:
                 break
-            if c.target == nsg:
+            if c.target == nsg and isinstance(c.rule, SecurityRule):
                 if c.op == "add":
                     live[c.rule.name] = c.rule
                 else:
@@ -243,6 +243,19 @@ class Inventory:
     def policy_of(self, vm_id: str) -> JitPolicy | None:
         pid = self._policy_of_vm.get(self.vm(vm_id).id)
         return None if pid is None else self.policies[pid]
+
+    def entry_of(self, vm_id: str) -> JitVmEntry:
+        """The VM's entry in its JIT policy (its ports), or :class:`ModelError` when JIT isn't enabled on it."""
+        vm = self.vm(vm_id)
+        policy = self.policy_of(vm.id)
+        entry = None if policy is None else policy.entry(vm.id)
+        if entry is None:
+            raise ModelError(f"JIT is not enabled on {vm.name}")
+        return entry
+
+    def _space(self, vm: VirtualMachine) -> tuple[str, ...]:
+        """The address space of the VM's virtual network (what counts as inside the VNet)."""
+        return self.vnets[self.subnets[vm.subnet].vnet].address_space
 
     def plan_at(self, sub_id: str, minute: float) -> Plan | None:
         found = None
@@ -364,3 +377,17 @@ class Inventory:
             found = self._ordered[nsg] = ordered(self.nsgs[nsg].values())
         return found
 
+    # ------------------------------------------------------------------------------------- the other parts
+    # Defined by the rule modules JitVm puts together (:mod:`.enabling`, :mod:`.connections`); declared here so
+    # each part can call the others.
+    def _touch(self, vms, ports: tuple[int, ...] | None = None) -> None:
+        raise NotImplementedError("ConnectionRules._touch")
+
+    def _check_supported(self, vm: VirtualMachine) -> None:
+        raise NotImplementedError("EnablingRules._check_supported")
+
+    def _free_priority(self, nsg: str, start: int, below: int | None = None) -> int | None:
+        raise NotImplementedError("EnablingRules._free_priority")
+
+    def _deny_name(self, vm: VirtualMachine) -> str:
+        raise NotImplementedError("EnablingRules._deny_name")

@@ -30,7 +30,7 @@ class JitPortRule:
 
     @property
     def max_duration(self) -> str:
-        return iso(self.max_minutes)
+        return iso(self.max_minutes) or "PT0S"  # max_minutes is never None
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +69,7 @@ def _invalid(field: str, message: str, fact: object) -> JitRefusal:
     return JitRefusal(RefusalReason.INVALID_POLICY, f"{field}: {message}", fact=fact)
 
 
-def port_rule(number: int, *, protocol: str = "*", sources=("*",), max_duration=None,
+def port_rule(number: object, *, protocol: str = "*", sources=("*",), max_duration=None,
               sources_as_list: bool | None = None) -> JitPortRule:
     """A checked port rule: number 0-65535, protocol TCP/UDP/*, sources parsed, maximum between
     5 minutes and 1 day (facts.PORT_RANGE, PROTOCOLS, MAX_DURATION_RANGE_MINUTES)."""

@@ -14,7 +14,7 @@ from pim_sim.errors import ModelError
 from . import facts
 from . import records as rec
 from .errors import JitRefusal, RefusalReason
-from .inventory import DEFAULT_CALLER_IP
+from .inventory import DEFAULT_CALLER_IP, Inventory
 from .network import (
     Access,
     CreatedBy,
@@ -41,7 +41,7 @@ class Grant:
 
 
 
-class RequestRules:
+class RequestRules(Inventory):
     """Request, grant and expire access (a part of :class:`~pim_sim.features.jit_vm.service.JitVm`)."""
 
     def request(self, principal: str, vms: str | Mapping[str, Iterable], ports: Iterable | None = None, *,
@@ -97,9 +97,9 @@ class RequestRules:
             policy = self.policy_of(vm.id)
             if policy is None:
                 raise JitRefusal(RefusalReason.NOT_CONFIGURED, f"JIT is not enabled on {vm.name}", fact=facts.NOT_CONFIGURED)
-            rule = policy.entry(vm.id).port(number)
+            rule = self.entry_of(vm.id).port(number)
             if rule is None:
-                configured = ", ".join(str(p.number) for p in policy.entry(vm.id).ports)
+                configured = ", ".join(str(p.number) for p in self.entry_of(vm.id).ports)
                 raise JitRefusal(RefusalReason.PORT_NOT_IN_POLICY, f"port {number} is not in {vm.name}'s JIT policy "
                                  f"(configured: {configured})", fact=facts.PORTS_IN_POLICY)
             try:
@@ -122,7 +122,9 @@ class RequestRules:
         rid = self._next("jitreq")
         opened = []
         for vm, number, src, dur in asks:
-            rule = self.policy_of(vm.id).entry(vm.id).port(number)
+            rule = self.entry_of(vm.id).port(number)
+            if rule is None:  # checked by _validate_request
+                raise ModelError(f"port {number} is not in {vm.name}'s JIT policy")
             end = now + (rule.max_minutes if dur is None else dur)
             old = self.grants.get((vm.id, number))
             if old is not None:

@@ -17,14 +17,14 @@ from .connections import ConnectionRules, Decision
 from .enabling import EnablingRules
 from .errors import JitRefusal
 from .host import host_of
-from .inventory import ADMIN, CONFIGURED, DEFAULT_CALLER_IP, NOT_CONFIGURED, PATHS, UNSUPPORTED, Inventory, JitState
+from .inventory import ADMIN, CONFIGURED, DEFAULT_CALLER_IP, NOT_CONFIGURED, PATHS, UNSUPPORTED, JitState
 from .requesting import Grant, RequestRules
 
 __all__ = ["ADMIN", "CONFIGURED", "DEFAULT_CALLER_IP", "NOT_CONFIGURED", "PATHS", "UNSUPPORTED", "Decision", "Grant",
            "JitState", "JitVm", "attach"]
 
 
-class JitVm(Inventory, EnablingRules, RequestRules, ConnectionRules):
+class JitVm(EnablingRules, RequestRules, ConnectionRules):
     """The just-in-time VM access model of one replication. Build with :func:`pim_sim.features.jit_vm.attach`.
 
     Its parts, one module each: the inventory, look-ups, state and RBAC checks (:mod:`.inventory`), enabling

@@ -8,7 +8,7 @@ Times are ISO-8601 durations from the scenario's start (``PT2H``) or minutes.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -30,7 +30,7 @@ from .network import (
     parse_prefixes,
 )
 from .rbac import custom_role
-from .service import ADMIN, JitVm, attach
+from .service import ADMIN, DEFAULT_CALLER_IP, JitVm, attach
 from .workload import RequestWorkload
 
 When = str | float | int
@@ -226,14 +226,14 @@ def build(data: Mapping | JitSection, sim=None, *, until: float | None = None) -
         for s in section.subscriptions:
             jit.add_subscription(s.id, Plan(s.plan), jit_disabled_in_security_policy=s.jit_disabled_in_security_policy)
         where = "vnets"
-        for v in section.vnets:
-            jit.add_vnet(v.id, tuple(v.address_space))
+        for vnet in section.vnets:
+            jit.add_vnet(vnet.id, tuple(vnet.address_space))
         where = "nsgs"
         for n in section.nsgs:
             jit.add_nsg(n.id)
         where = "subnets"
-        for s in section.subnets:
-            jit.add_subnet(s.id, s.vnet, s.prefix, s.nsg)
+        for sn in section.subnets:
+            jit.add_subnet(sn.id, sn.vnet, sn.prefix, sn.nsg)
         where = "firewalls"
         for f in section.firewalls:
             jit.add_firewall(AzureFirewall(f.id, f.vnet, f.public_ip, f.private_ip, f.firewall_manager))
@@ -246,12 +246,12 @@ def build(data: Mapping | JitSection, sim=None, *, until: float | None = None) -
             jit.add_dnat(d.firewall, DnatRule(d.name, "user", parse_prefixes(d.sources), d.port, d.translated_ip,
                                               d.translated_port, d.protocol, CreatedBy.USER))
         where = "vms"
-        for v in section.vms:
-            jit.add_vm(VirtualMachine(v.id, v.subnet, v.private_ip, OsType(v.os), Deployment(v.deployment),
-                                      Platform(v.platform), "", v.nic_nsg, v.public_ip, v.firewall))
+        for vm in section.vms:
+            jit.add_vm(VirtualMachine(vm.id, vm.subnet, vm.private_ip, OsType(vm.os), Deployment(vm.deployment),
+                                      Platform(vm.platform), "", vm.nic_nsg, vm.public_ip, vm.firewall))
         where = "roles"
-        for r in section.roles:
-            jit.define_role(custom_role(r.name, r.actions, r.not_actions))
+        for role in section.roles:
+            jit.define_role(custom_role(role.name, role.actions, role.not_actions))
         where = "assignments"
         for a in section.assignments:
             jit.assign_role(a.principal, a.role, a.scope)
@@ -275,10 +275,13 @@ def build(data: Mapping | JitSection, sim=None, *, until: float | None = None) -
     return jit
 
 
-def _need(step: JitStepSpec, where: str, *names: str) -> None:
-    lacking = [n for n in names if getattr(step, n) is None]
+def _need(step: JitStepSpec, where: str, *names: str) -> tuple[Any, ...]:
+    """The step's values of ``names``, each given, or :class:`JitSpecError` naming the missing ones."""
+    values = tuple(getattr(step, n) for n in names)
+    lacking = [n for n, v in zip(names, values, strict=True) if v is None]
     if lacking:
         raise JitSpecError(where, f"action {step.action!r} needs {', '.join(lacking)}")
+    return values
 
 
 def _step(jit: JitVm, step: JitStepSpec, where: str):
@@ -292,21 +295,21 @@ def _step(jit: JitVm, step: JitStepSpec, where: str):
     except ModelError as e:
         raise JitSpecError(where, str(e)) from None
     if a == "request":
-        _need(step, where, "principal", "vm", "ports")
-        extra = {} if step.caller_ip is None else {"caller_ip": step.caller_ip}
-        return lambda: jit.request(step.principal, step.vm, step.ports, duration=duration, source=step.source,
-                                   justification=step.justification, **extra)
+        principal, vm, ports = _need(step, where, "principal", "vm", "ports")
+        caller_ip = step.caller_ip or DEFAULT_CALLER_IP
+        return lambda: jit.request(principal, vm, ports, duration=duration, source=step.source,
+                                   justification=step.justification, caller_ip=caller_ip)
     if a == "connect":
-        _need(step, where, "source", "vm", "port")
-        return lambda: jit.connect(step.source, step.vm, step.port, session_minutes=session)
+        source, vm, port = _need(step, where, "source", "vm", "port")
+        return lambda: jit.connect(source, vm, port, session_minutes=session)
     if a == "enable":
-        _need(step, where, "vms")
-        return lambda: jit.enable(step.vms, by=step.principal or ADMIN, path=step.path, ports=_ports(step.port_rules))
+        (vms,) = _need(step, where, "vms")
+        return lambda: jit.enable(vms, by=step.principal or ADMIN, path=step.path, ports=_ports(step.port_rules))
     if a == "add_rule":
-        _need(step, where, "nsg", "rule")
-        return lambda: jit.add_rule(step.nsg, step.rule.build())
+        nsg, rule = _need(step, where, "nsg", "rule")
+        return lambda: jit.add_rule(nsg, rule.build())
     if a == "remove_rule":
-        _need(step, where, "nsg", "name")
-        return lambda: jit.remove_rule(step.nsg, step.name)
-    _need(step, where, "subscription", "plan")
-    return lambda: jit.set_plan(step.subscription, Plan(step.plan))
+        nsg, name = _need(step, where, "nsg", "name")
+        return lambda: jit.remove_rule(nsg, name)
+    subscription, plan = _need(step, where, "subscription", "plan")
+    return lambda: jit.set_plan(subscription, Plan(plan))

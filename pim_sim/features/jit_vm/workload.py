@@ -44,7 +44,7 @@ class RequestWorkload:
             if not vms:
                 continue
             vm = rng.choice(sorted(vms))
-            rule = rng.choice(jit.policy_of(vm).entry(jit.vm(vm).id).ports)
+            rule = rng.choice(jit.entry_of(vm).ports)
             port, duration = rule.number, min(rng.choice(self.durations), rule.max_minutes)
             try:
                 jit.request(user, vm, [port], duration=duration, source=ip, caller_ip=ip)
