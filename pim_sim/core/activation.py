@@ -121,24 +121,40 @@ class ActivationRules(AssignmentRules):
         self.notify(settings, NotificationEvent.ACTIVATED, Recipient.APPROVER, ";".join(deciders),
                      f"PIM: Approval required for {r.role}", r.id)
         rng = self.rng["approvers"]
+        window = facts.APPROVAL_WINDOW_MINUTES.value
+        answers: list[tuple[float, int, str, bool]] = []
         for name in deciders:
             behaviour = self.behaviours.get(name, self.behaviours.get("*"))
             if behaviour is None:
                 continue  # scripted approver: decides only when told
             answer = behaviour.response(rng, self.env.now)
-            if answer is not None and answer[0] - self.env.now < facts.APPROVAL_WINDOW_MINUTES.value:
-                when, yes = answer
-                self.after(when - self.env.now, self._auto_decide, r.id, name, yes)
-        self.after(facts.APPROVAL_WINDOW_MINUTES.value, self._approval_timeout, r.id)
+            if answer is not None and answer[0] - self.env.now < window:
+                # the minute a timer set now fires at: now + delay, as SimPy works it out
+                answers.append((self.env.now + (answer[0] - self.env.now), len(answers), name, answer[1]))
+        # One event per answer that can still matter: the earliest first, the next only if the request is
+        # still pending after it, and the 24-hour timeout only if nobody settled it.
+        deadline = self.env.now + window
+        if answers:
+            answers.sort()
+            self.at_minute(answers[0][0], self._answer, r.id, answers, 0, deadline)
+        else:
+            self.after(window, self._approval_timeout, r.id)
 
-    def _auto_decide(self, request_id: str, approver: str, approve: bool) -> None:
+    def _answer(self, request_id: str, answers: list[tuple[float, int, str, bool]], i: int, deadline: float) -> None:
         if self.requests[request_id].status is not Status.PENDING_APPROVAL:
-            return  # someone else decided first, or the requester canceled
+            return  # the requester canceled
+        _, _, approver, approve = answers[i]
         decide = self.approve if approve else self.deny
         try:
             decide(request_id, by=approver, justification="Approved" if approve else "Not justified")
         except PimRefusal:
             pass
+        if self.requests[request_id].status is not Status.PENDING_APPROVAL:
+            return
+        if i + 1 < len(answers):
+            self.at_minute(answers[i + 1][0], self._answer, request_id, answers, i + 1, deadline)
+        else:
+            self.at_minute(deadline, self._approval_timeout, request_id)
 
     def _approval_timeout(self, request_id: str) -> None:
         r = self.requests[request_id]
