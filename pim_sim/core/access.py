@@ -106,15 +106,26 @@ def holdings(sim: Kernel, principal: str, role: str, scope: str, t: float) -> tu
 def group_members(sim: Kernel, group: str, t: float) -> list[str]:
     """Usable members of a group at t: standing members and active PIM for Groups members."""
     scope = f"/groups/{group}"
-    return [s.principal for s in sim.schedules_with_role("Member")
-            if s.scope == scope and s.kind is Kind.ACTIVE and s.usable_at(t)]
+    if t >= sim.now:  # only the latest activation per member can be in force (see holders)
+        pool = sorted([*sim.holding_schedules("Member", scope),
+                       *(s for s in sim.latest_activations("Member") if s.scope == scope)], key=_made_order)
+    else:
+        pool = sim.schedules_with_role("Member")
+    return [s.principal for s in pool if s.scope == scope and s.kind is Kind.ACTIVE and s.usable_at(t)]
 
 
 def holders(sim: Kernel, role: str, scope: str, t: float) -> tuple[Holding, ...]:
-    """Everyone who holds ``role`` at ``scope`` at ``t``: directly, inherited or through a group."""
+    """Everyone who holds ``role`` at ``scope`` at ``t``: directly, inherited or through a group.
+
+    Now (and later) only the latest activation per principal and scope can be in force, so the past
+    activations are not read; a question about the past reads them all."""
     covering = set(_covering(sim, scope))
+    if t >= sim.now:
+        pool = sorted([*sim.holding_schedules(role), *sim.latest_activations(role)], key=_made_order)
+    else:
+        pool = sim.schedules_with_role(role)
     out = []
-    for s in sim.schedules_with_role(role):
+    for s in pool:
         if s.kind is Kind.ACTIVE and s.scope in covering and s.usable_at(t):
             if sim.tenant.principal(s.principal).kind is PrincipalKind.GROUP:
                 out.extend(Holding(m, role, scope, _how(s), s.id, s.scope, s.principal)
@@ -122,6 +133,10 @@ def holders(sim: Kernel, role: str, scope: str, t: float) -> tuple[Holding, ...]
             else:
                 out.append(Holding(s.principal, role, scope, _how(s), s.id, s.scope))
     return tuple(out)
+
+
+def _made_order(s: Schedule) -> int:
+    return int(s.id[1:])
 
 
 def why_not(sim: Kernel, principal: str, role: str, scope: str, t: float) -> Explanation:
@@ -138,8 +153,8 @@ def why_not(sim: Kernel, principal: str, role: str, scope: str, t: float) -> Exp
     whos = {principal, *member_groups(sim, principal, t)}
     mine = [s for w in whos for s in sim.schedules_of(w, role) if s.created <= t]  # what existed at t
     here = [s for s in mine if s.scope in covering]
-    requests = sorted((r for r in sim.requests.values() if r.principal == principal and r.role == role
-                       and r.scope in covering and r.action is Action.SELF_ACTIVATE and r.created <= t),
+    requests = sorted((r for r in sim.requests_of(principal, role)
+                       if r.scope in covering and r.action is Action.SELF_ACTIVATE and r.created <= t),
                       key=lambda r: r.created)
     if not sim.licence_at(t).has_pim and any(s.kind is Kind.ELIGIBLE for s in here):
         return Explanation(Reason.LICENCE, "Without P2 or ID Governance, eligible assignments are removed "
@@ -175,8 +190,8 @@ def why_not(sim: Kernel, principal: str, role: str, scope: str, t: float) -> Exp
                            "it must be activated before use.", settings_note=note)
     # A future-start adminAssign has no schedule until its start: read the granted request instead.
     later = [s.start for s in here if s.start > t] + [
-        r.start for r in sim.requests.values() if r.action is Action.ADMIN_ASSIGN and r.principal in whos
-        and r.role == role and r.scope in covering and r.start > t and sim.status_at(r.id, t) is Status.GRANTED]
+        r.start for w in whos for r in sim.requests_of(w, role) if r.action is Action.ADMIN_ASSIGN
+        and r.scope in covering and r.start > t and sim.status_at(r.id, t) is Status.GRANTED]
     if later:
         return Explanation(Reason.ASSIGNMENT_NOT_STARTED, f"An assignment starts at minute {min(later):g}.",
                            settings_note=note)
@@ -207,10 +222,12 @@ def settings_note(sim: Kernel, role: str, scope: str) -> str:
     return f"{role} settings at {scope} are the defaults."
 
 
-def audit_readers(sim: Kernel, record, place, t: float) -> tuple[str, ...]:
+def audit_readers(sim: Kernel, record, place, t: float,
+                  known: dict[tuple[str, str], tuple[Holding, ...]] | None = None) -> tuple[str, ...]:
     """The people who can read ``record`` in ``place`` at minute ``t``: the persons involved for My
     audit, otherwise everyone holding a reader role there (Azure places read roles at the record's
-    scope, inherited from above; group blades read the group's owners)."""
+    scope, inherited from above; group blades read the group's owners). ``known`` keeps the holders
+    already found at ``t`` per (role, scope), for a caller asking about many records at one moment."""
     from pim_sim.core.audit import Place, readers, visible
 
     licence = sim.licence_at(t)
@@ -225,7 +242,11 @@ def audit_readers(sim: Kernel, record, place, t: float) -> tuple[str, ...]:
             place is Place.PIM_GROUPS_RESOURCE_AUDIT and role == "Owner")
         scope = record.scope if at_resource else "/"
         try:
-            people.extend(h.principal for h in holders(sim, role, scope, t))
+            if known is None:
+                found = holders(sim, role, scope, t)
+            elif (found := known.get((role, scope))) is None:
+                found = known[role, scope] = holders(sim, role, scope, t)
+            people.extend(h.principal for h in found)
         except KeyError:
             continue
     return tuple(sorted(set(people)))

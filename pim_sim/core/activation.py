@@ -264,7 +264,6 @@ class ActivationRules(AssignmentRules):
         end = now + r.duration if eligible.end is None else min(now + r.duration, eligible.end)
         s = self.add_schedule(r.principal, r.role, r.scope, Kind.ACTIVE, Origin.ACTIVATED, now, end,
                                request_id=r.id, activated_from=r.target_schedule, usable_from=now + lag)
-        self._live_activations[(r.principal, r.role, r.scope)] = s.id
         r = self.set_status(r, Status.PROVISIONED, MS_PIM, target_schedule=s.id)
         self.log(Activity.ACTIVATION_COMPLETED, Service.PIM, r.surface, MS_PIM, r.principal, r.role, r.scope,
                   justification=r.justification, ticket=r.ticket, request_id=r.id)

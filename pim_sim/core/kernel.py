@@ -13,7 +13,8 @@ Published surface (what rules and features call; everything else is private):
 - records: ``log(...)`` (an audit record), ``notify(...)`` (an email by the role's notification
   rules), ``refuse(...)`` (record a refusal and raise it), ``emit(kind, payload)`` (tell listeners)
 - state: ``next_id``, ``add_schedule``, ``replace_schedule``, ``new_request``, ``set_status``,
-  ``schedules_of``, ``schedules_with_role``, ``status_at``, ``settings``, ``settings_for``,
+  ``schedules_of``, ``schedules_with_role``, ``assignments_of``, ``holding_schedules``, ``last_use``,
+  ``uses``, ``requests_of``, ``status_at``, ``settings``, ``settings_for``,
   ``set_settings``, ``licence``, ``licence_at``, ``sign_in``, ``last_sign_in``
 - rules every feature shares: ``surface_for(role, scope)``, ``require_pim``, ``authorise``
 - questions: ``holds``, ``why_not``
@@ -24,6 +25,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import heapq
+import math
 import random
 from collections.abc import Callable
 from datetime import datetime
@@ -97,6 +99,15 @@ class Kernel:
         self._by_principal: dict[str, list[str]] = {}
         self._by_principal_role: dict[tuple[str, str, Kind], list[str]] = {}
         self._by_role: dict[str, list[str]] = {}
+        self._assigned: dict[str, list[str]] = {"": []}  # role assignments ("" : everyone's), not uses
+        self._held_by_role: dict[str, list[str]] = {}
+        self._held_at: dict[tuple[str, str], list[str]] = {}  # the same per (role, scope)
+        self._live_by_role: dict[str, dict[tuple[str, str], str]] = {}  # latest activation per (principal, scope)  # schedules of a role other than activations
+        self._last_use: dict[tuple[str, str], float] = {}  # latest activation start per (principal, role)
+        self._uses: dict[str, dict[tuple[str, str], list[float]]] = {}  # Entra activation starts per principal
+        self._requests_by: dict[tuple[str, str], list[str]] = {}  # request ids per (principal, role)
+        self._status_index: dict[str, list[tuple[float, Status]]] = {}
+        self._status_indexed = 0  # status changes read into _status_index so far
         self._open_activations: dict[tuple[str, str, str], str] = {}
         self._live_activations: dict[tuple[str, str, str], str] = {}
         self._stamp = (-1.0, self.clock.at(0))
@@ -227,6 +238,19 @@ class Kernel:
         self._by_principal.setdefault(principal, []).append(s.id)
         self._by_principal_role.setdefault((principal, role, kind), []).append(s.id)
         self._by_role.setdefault(role, []).append(s.id)
+        if origin is Origin.ACTIVATED:
+            self._live_activations[principal, role, scope] = s.id  # the latest: the only one that can be in force
+            self._live_by_role.setdefault(role, {})[principal, scope] = s.id
+            if start > self._last_use.get((principal, role), -math.inf):
+                self._last_use[principal, role] = start
+            if s.surface is Surface.ENTRA:
+                self._uses.setdefault(principal, {}).setdefault((role, scope), []).append(start)
+        else:
+            self._held_by_role.setdefault(role, []).append(s.id)
+            self._held_at.setdefault((role, scope), []).append(s.id)
+            if origin is not Origin.STANDING:
+                self._assigned[""].append(s.id)
+                self._assigned.setdefault(principal, []).append(s.id)
         return s
 
     def replace_schedule(self, s: Schedule, **changes) -> Schedule:
@@ -257,6 +281,7 @@ class Kernel:
         r = record(Request, self.next_id("request"), action, principal, role, scope, self._surface_of(scope),
                    kind, status, self.env.now, start, duration, created_by=by, **extra)
         self.requests[r.id] = r
+        self._requests_by.setdefault((principal, role), []).append(r.id)
         self.status_log.append(_status_change(r.id, self.env.now, status, by))
         self._track_open(r)
         return r
@@ -273,11 +298,44 @@ class Kernel:
     def schedules_with_role(self, role: str) -> list[Schedule]:
         return [self.schedules[i] for i in self._by_role.get(role, ())]
 
+    def assignments_of(self, principal: str | None = None) -> list[Schedule]:
+        """Role assignments (eligible or active, in or outside PIM; not activations, not standing group
+        memberships) of one principal or of everyone, every one ever made, in the order they were made."""
+        return [self.schedules[i] for i in self._assigned.get("" if principal is None else principal, ())]
+
+    def holding_schedules(self, role: str, scope: str | None = None) -> list[Schedule]:
+        """Schedules of a role (at one scope, or anywhere) that are not activations: assignments and
+        standing memberships, in the order they were made."""
+        ids = self._held_by_role.get(role, ()) if scope is None else self._held_at.get((role, scope), ())
+        return [self.schedules[i] for i in ids]
+
+    def latest_activations(self, role: str) -> list[Schedule]:
+        """The latest activation of a role per (principal, scope): the only ones that can be in force now."""
+        return [self.schedules[i] for i in self._live_by_role.get(role, {}).values()]
+
+    def last_use(self, principal: str, role: str) -> float | None:
+        """Start of the principal's latest activation of the role (any scope), or None."""
+        return self._last_use.get((principal, role))
+
+    def uses(self, principal: str | None = None) -> list[tuple[tuple[str, str, str], list[float]]]:
+        """Start minutes of every activation of a Microsoft Entra role, per (principal, role, scope), in
+        order; of one principal or of everyone."""
+        who = self._uses.items() if principal is None else [(principal, self._uses.get(principal, {}))]
+        return [((p, role, scope), starts) for p, mine in who for (role, scope), starts in mine.items()]
+
+    def requests_of(self, principal: str, role: str) -> list[Request]:
+        """The principal's requests for a role (latest versions), in the order they were made."""
+        return [self.requests[i] for i in self._requests_by.get((principal, role), ())]
+
     def status_at(self, request_id: str, t: float) -> Status | None:
+        log, index = self.status_log, self._status_index
+        for change in log[self._status_indexed:]:  # index what was recorded since the last question
+            index.setdefault(change.request_id, []).append((change.minute, change.status))
+        self._status_indexed = len(log)
         status = None
-        for change in self.status_log:
-            if change.request_id == request_id and change.minute <= t:
-                status = change.status
+        for minute, found in index.get(request_id, ()):
+            if minute <= t:
+                status = found
         return status
 
     @property

@@ -16,6 +16,7 @@ PIM raises no alerts: only the licence alert stands.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -170,9 +171,7 @@ def _assignments(sim: UpdateRules, surface: Surface, who: str | None = None) -> 
     """Role assignments in force now (eligible or active; activations are uses, not assignments),
     of everyone or of one principal."""
     t = sim.now
-    pool = sim.schedules.values() if who is None else sim.schedules_of(who)
-    return [s for s in pool if s.surface == surface and s.origin in (Origin.ASSIGNED, Origin.OUTSIDE_PIM)
-            and s.holds_at(t)]
+    return [s for s in sim.assignments_of(who) if s.surface == surface and s.holds_at(t)]
 
 
 class AlertCenter:
@@ -344,9 +343,8 @@ class AlertCenter:
         for s in _assignments(sim, Surface.ENTRA, who):
             if s.kind is not Kind.ELIGIBLE:
                 continue
-            uses = [a.start for a in sim.schedules_of(s.principal, s.role, Kind.ACTIVE)
-                    if a.origin is Origin.ACTIVATED and a.start <= sim.now]
-            since = max([s.start, *uses])
+            used = sim.last_use(s.principal, s.role)  # activations start when made, never later
+            since = s.start if used is None else max(s.start, used)
             if sim.now - since > limit:
                 out[(s.principal, s.role, s.scope)] = f"no activation for {(sim.now - since) / facts.DAY:.0f} days"
         return out
@@ -398,13 +396,12 @@ class AlertCenter:
     def _too_frequent(self, who: str | None) -> dict[Key, str]:
         sim, th = self.sim, self.thresholds
         window, limit = th["activation_window_minutes"], th["activation_renewals"]
-        counts: dict[Key, int] = {}
-        for s in sim.schedules.values() if who is None else sim.schedules_of(who):
-            if (s.origin is Origin.ACTIVATED and s.surface == Surface.ENTRA
-                    and sim.now - window < s.start <= sim.now):
-                key = (s.principal, s.role, s.scope)
-                counts[key] = counts.get(key, 0) + 1
-        return {k: f"{n} activations within {window:g} minutes" for k, n in counts.items() if n >= limit}
+        now, out = sim.now, {}
+        for key, starts in sim.uses(who):  # activation starts per key, in order
+            n = bisect.bisect_right(starts, now) - bisect.bisect_right(starts, now - window)
+            if n >= limit:
+                out[key] = f"{n} activations within {window:g} minutes"
+        return out
 
     def _owners(self, permanent: bool, limit: float) -> dict[Key, str]:
         by_scope: dict[str, set[str]] = {}

@@ -172,12 +172,13 @@ class Results:
         tier = self.sim.licence_at(view_minute).audit_tier
         pim = self.sim.licence_at(view_minute).has_pim
         rows = []
+        known: dict = {}  # holders at view_minute per (role, scope), found once
         for rec in self.sim.audit:
             for s in sightings(rec, tier):
                 if visible(rec, s.place, view_minute, tier, pim):
                     rows.append({"seq": rec.seq, "activity": str(rec.activity), "place": str(s.place),
                                  "visible_until": s.visible_until, "readers": ", ".join(s.readers),
-                                 "people": ", ".join(audit_readers(self.sim, rec, s.place, view_minute)),
+                                 "people": ", ".join(audit_readers(self.sim, rec, s.place, view_minute, known)),
                                  "documented": s.documented})
         jit = self.sim.__dict__.get("jit")  # just-in-time VM access, only when this run used it
         if jit is not None:

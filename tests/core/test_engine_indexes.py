@@ -102,3 +102,72 @@ def test_ancestors_are_the_chain_to_the_root_every_time():
     assert t.ancestors(VM) == chain
     assert t.ancestors(VM) == chain
     assert t.ancestors("/") == ("/",)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Indexes that replace history scans: holders, group members, status_at, requests, alert conditions.
+def _holders_scan(sim, role, scope, t):
+    from pim_sim.core import access
+    covering = set(sim.tenant.ancestors(scope))
+    out = []
+    for s in sim.schedules_with_role(role):
+        if s.kind is Kind.ACTIVE and s.scope in covering and s.usable_at(t):
+            if s.principal in {g.name for g in sim.tenant.groups}:
+                out.extend((m, s.id) for m in access.group_members(sim, s.principal, t))
+            else:
+                out.append((s.principal, s.id))
+    return out
+
+
+@PROPS
+@given(scripts)
+def test_holders_and_group_members_now_match_a_full_scan(script):
+    from pim_sim.core import access
+    sim = play(script)
+    for role in {*ROLES, "Member", "Owner"}:
+        for scope in ["/", *AZURE_SCOPES, *(f"/groups/{g.name}" for g in sim.tenant.groups)]:
+            try:
+                found = [(h.principal, h.schedule_id) for h in access.holders(sim, role, scope, sim.now)]
+            except Exception:  # a role that doesn't exist at this scope's surface
+                continue
+            assert found == _holders_scan(sim, role, scope, sim.now)
+    for g in sim.tenant.groups:
+        scan = [s.principal for s in sim.schedules_with_role("Member")
+                if s.scope == f"/groups/{g.name}" and s.kind is Kind.ACTIVE and s.usable_at(sim.now)]
+        assert access.group_members(sim, g.name, sim.now) == scan
+
+
+@PROPS
+@given(scripts, st.lists(st.floats(0, 1), min_size=3, max_size=3))
+def test_status_at_and_requests_of_match_a_scan_of_the_logs(script, fractions):
+    sim = play(script)
+    for rid in sim.requests:
+        for t in {sim.now, *(f * sim.now for f in fractions)}:
+            scan = None
+            for change in sim.status_log:
+                if change.request_id == rid and change.minute <= t:
+                    scan = change.status
+            assert sim.status_at(rid, t) == scan
+    for principal in USERS:
+        for role in ROLES:
+            assert sim.requests_of(principal, role) == [r for r in sim.requests.values()
+                                                        if r.principal == principal and r.role == role]
+
+
+def test_alert_indexes_match_a_scan_of_every_schedule():
+    from record_streams import busy_year
+    sim = busy_year(days=45)
+    assignments = [s for s in sim.schedules.values() if s.origin in (Origin.ASSIGNED, Origin.OUTSIDE_PIM)]
+    assert sim.assignments_of() == assignments
+    roles = {s.role for s in sim.schedules.values()}
+    for p in {s.principal for s in sim.schedules.values()}:
+        assert sim.assignments_of(p) == [s for s in assignments if s.principal == p]
+        for role in roles:
+            starts = [a.start for a in sim.schedules_of(p, role, Kind.ACTIVE) if a.origin is Origin.ACTIVATED]
+            assert sim.last_use(p, role) == (max(starts) if starts else None)
+    uses: dict = {}
+    for s in sim.schedules.values():
+        if s.origin is Origin.ACTIVATED and s.surface == Surface.ENTRA:
+            uses.setdefault((s.principal, s.role, s.scope), []).append(s.start)
+    assert dict(sim.uses()) == uses and len(sim.uses()) == len(uses)
+    assert uses and any(sim.last_use(s.principal, s.role) for s in assignments)
