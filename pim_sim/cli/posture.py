@@ -48,8 +48,8 @@ def _scenario(path: Path):
 
 
 def posture_of(path: Path, exclude: list[str] | None = None) -> baseline.Posture:
-    """A scenario file (the tenant as set up at minute 0), a ScubaGear provider export or a Graph
-    policy export."""
+    """A scenario file (the tenant as set up at minute 0; a snapshot is one), a ScubaGear provider export, a
+    whole-tenant export (the snapshot script's output) or a Graph policy export."""
     # --exclude replaces the configuration; without it a ScubaGear export's own scuba_config is read.
     config = {"MS.AAD.7.4v1": {"RoleExclusions": {"Users": list(exclude)}}} if exclude else None
     if path.suffix.lower() in (".yaml", ".yml"):
@@ -57,6 +57,12 @@ def posture_of(path: Path, exclude: list[str] | None = None) -> baseline.Posture
     data = graph_import.load_json(path)
     if baseline.is_scubagear_export(data):
         return baseline.posture_from_scubagear(data, exclusions=config)
+    from pim_sim.graph.tenant_reader import is_tenant_export
+
+    if is_tenant_export(data):  # a whole tenant (the snapshot script's output): checked through its snapshot
+        from pim_sim.posture.snapshot import posture_from_export
+
+        return posture_from_export(data)
     return baseline.posture_from_policies(graph_import.read_policies(data))
 
 

@@ -172,3 +172,12 @@ def test_the_posture_page_checks_an_uploaded_tenant_export():
     assert results["MS.AAD.7.3v1"] == "Fail"  # bo is synced from on-premises (onPremisesSyncEnabled)
     assert results["MS.AAD.7.5v1"] == "Fail"  # bo's Global Administrator was made outside PIM
     assert results == {c.control: c.result for c in baseline.scuba(posture_from_export(data))}
+
+
+def test_pim_sim_baseline_reads_a_tenant_export_directly(tmp_path):
+    src = tmp_path / "tenant.json"
+    src.write_text(json.dumps(tenant_script_output()))
+    res = CliRunner().invoke(app, ["baseline", str(src), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    got = {c["control"]: c["result"] for c in json.loads(res.output)["scuba"]}
+    assert got == {c.control: c.result for c in baseline.scuba(posture_from_export(src.read_text()))}
