@@ -154,8 +154,11 @@ def import_requests_command(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="roleAssignmentScheduleRequests or "
                                                                           "roleEligibilityScheduleRequests JSON")],
     start: Annotated[str | None, typer.Option(help="the scenario's start (UTC ISO date-time); default 2026-01-05")] = None,
+    custom_role: Annotated[list[str] | None, typer.Option(help="a custom role the requests name: 'NAME=ID' "
+                                                               "(repeatable)")] = None,
 ) -> None:
-    """Print Graph schedule requests as a scenario timeline (YAML to paste under ``timeline:``)."""
+    """Print Graph schedule requests as a scenario timeline (YAML to paste under ``timeline:``), with the
+    ``custom_roles:`` it needs."""
     from datetime import UTC, datetime
 
     from pim_sim.core.clock import DEFAULT_START
@@ -164,10 +167,23 @@ def import_requests_command(
         begin = DEFAULT_START if start is None else datetime.fromisoformat(start.replace("Z", "+00:00"))
         if begin.tzinfo is None:
             begin = begin.replace(tzinfo=UTC)
-        steps = graph_import.timeline_from_requests(file, start=begin)
-    except ValueError as e:  # ModelError is a ValueError, and so is a bad --start
+        custom = [_custom_role(text) for text in custom_role or ()]
+        steps = graph_import.timeline_from_requests(file, start=begin, custom_roles=custom)
+    except ValueError as e:  # ModelError is a ValueError, and so is a bad --start or --custom-role
         _fail(str(e))
-    typer.echo(yaml.safe_dump({"timeline": steps}, sort_keys=False, allow_unicode=True), nl=False)
+    doc: dict = {"timeline": steps}
+    if custom:
+        doc = {"custom_roles": [{"name": c.name, "id": c.id, "surface": c.surface} for c in custom], **doc}
+    typer.echo(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), nl=False)
+
+
+def _custom_role(text: str):
+    from pim_sim.catalogue import CustomRole
+
+    name, sep, role_id = text.rpartition("=")
+    if not sep or not name.strip():
+        raise ValueError(f"--custom-role: {text[:80]!r} is not NAME=ID")
+    return CustomRole(name.strip(), role_id.strip(), "entra")
 
 
 def export_graph_command(

@@ -114,8 +114,9 @@ def catalogue_in_use() -> RoleCatalogue:
 
 @contextmanager
 def using(catalogue: RoleCatalogue | None) -> Iterator[RoleCatalogue]:
-    """Look roles up in this catalogue (the built-in one plus custom roles) inside the block."""
-    token = _IN_USE.set(catalogue)
+    """Look roles up in this catalogue (the built-in one plus custom roles) inside the block; ``None`` keeps the
+    catalogue already in use."""
+    token = _IN_USE.set(catalogue if catalogue is not None else _IN_USE.get())
     try:
         yield catalogue_in_use()
     finally:

@@ -24,11 +24,12 @@ Semantics worth knowing:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from pim_sim.catalogue import CustomRole
 from pim_sim.core.policy import DEFAULT_PROVENANCE, NotificationRule, RoleSettings, default_settings
-from pim_sim.core.roles import Surface
+from pim_sim.core.roles import Surface, using, with_custom
 from pim_sim.core.roles import role as lookup_role
 from pim_sim.core.tenant import DIRECTORY
 from pim_sim.errors import SettingError
@@ -67,15 +68,22 @@ class PolicyImport:
 
 
 # ------------------------------------------------------------------------------- policies
-def read_policies(data, *, names: Mapping[str, str] | None = None, role: str | None = None) -> PolicyImport:
+def read_policies(data, *, names: Mapping[str, str] | None = None, role: str | None = None,
+                  custom_roles: Iterable[CustomRole] = ()) -> PolicyImport:
     """Role settings from a Graph or ARM export.
 
     Accepts policy assignments (``$expand=policy($expand=rules)``), bare policies with ``rules``
     or ``effectiveRules`` (name the ``role`` when the policy doesn't say it), ARM policies with
     ``ruleType``, in a ``value`` wrapper, a list or alone, and ScubaGear's provider export (its
     ``privileged_roles`` entries name their role: ``DisplayName``, ``RoleTemplateId``). ``names`` maps object ids
-    (approvers, groups) to the names used in the simulated tenant."""
-    names = dict(names or {})
+    (approvers, groups) to the names used in the simulated tenant; ``custom_roles`` are the tenant's own roles the
+    export may name, beside the built-in ones."""
+    custom = tuple(custom_roles)
+    with using(with_custom(*custom) if custom else None):
+        return _read_policies(data, dict(names or {}), role)
+
+
+def _read_policies(data, names: dict, role: str | None) -> PolicyImport:
     policies: list[ImportedPolicy] = []
     notes: list[ImportNote] = []
     top = fold(load_json(data))

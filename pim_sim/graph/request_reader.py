@@ -8,11 +8,13 @@ carry its time zone; ``ticketInfo`` gives the ticket number and system.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from pim_sim.catalogue import CustomRole
 from pim_sim.core.clock import DEFAULT_START, iso, minutes
+from pim_sim.core.roles import using, with_custom
 from pim_sim.core.tenant import DIRECTORY
 from pim_sim.graph.rules import duration as duration_minutes
 from pim_sim.graph.shapes import GraphImportError, as_object, fold, items_of, load_json
@@ -88,9 +90,9 @@ def _datetime(text) -> datetime:
 
 
 def timeline_from_requests(data, *, start: datetime = DEFAULT_START, names: Mapping[str, str] | None = None,
-                           kind: str | None = None) -> list[dict]:
+                           kind: str | None = None, custom_roles: Iterable[CustomRole] = ()) -> list[dict]:
     """Graph schedule requests as a scenario ``timeline`` (sorted by time)."""
-    steps = [r.to_step(start) for r in read_requests(data, names=names, kind=kind)]
+    steps = [r.to_step(start) for r in read_requests(data, names=names, kind=kind, custom_roles=custom_roles)]
     return sorted(steps, key=lambda st: minutes(st["at"]))
 
 
@@ -114,9 +116,17 @@ _ACTIONS = {a.casefold(): a for a in ("adminAssign", "adminUpdate", "adminRemove
 _EXPIRATIONS = {"notspecified", "noexpiration", "afterdatetime", "afterduration"}
 
 
-def read_requests(data, *, names: Mapping[str, str] | None = None, kind: str | None = None) -> tuple[ImportedRequest, ...]:
+def read_requests(data, *, names: Mapping[str, str] | None = None, kind: str | None = None,
+                  custom_roles: Iterable[CustomRole] = ()) -> tuple[ImportedRequest, ...]:
     """Schedule requests (``roleAssignmentScheduleRequests`` or ``roleEligibilityScheduleRequests``,
-    https://learn.microsoft.com/en-us/graph/api/resources/unifiedroleassignmentschedulerequest) as actions."""
+    https://learn.microsoft.com/en-us/graph/api/resources/unifiedroleassignmentschedulerequest) as actions.
+    ``custom_roles`` are the tenant's own roles the requests may name (by id), beside the built-in ones."""
+    custom = tuple(custom_roles)
+    with using(with_custom(*custom) if custom else None):
+        return _read_requests(data, names, kind)
+
+
+def _read_requests(data, names: Mapping[str, str] | None, kind: str | None) -> tuple[ImportedRequest, ...]:
     names = dict(names or {})
     out = []
     top = fold(load_json(data))

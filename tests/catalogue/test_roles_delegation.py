@@ -117,3 +117,36 @@ def test_a_scenario_declares_custom_roles_that_run_and_export_with_their_id():
         Scenario.from_dict({k: v for k, v in data.items() if k != "custom_roles"})
     with pytest.raises(ModelError):  # the scenario's roles stay with its runs
         role(Surface.ENTRA, "Contoso Helpdesk Tier 2")
+
+
+def test_custom_roles_met_in_an_import(tmp_path):
+    import json
+
+    import yaml
+    from typer.testing import CliRunner
+
+    from pim_sim.cli import app
+    from pim_sim.graph.reader import read_policies, timeline_from_requests
+
+    custom = cat.CustomRole("Contoso Helpdesk Tier 2", "1a2b3c4d-0000-4000-8000-00000000c0de", "entra")
+    doc = json.loads((FIX / "learn_request_examples.json").read_text())
+    doc["value"][1]["roleDefinitionId"] = custom.id
+    with pytest.raises(ModelError, match="is not a role template id"):
+        read_requests(doc)
+    assert [r.role for r in read_requests(doc, custom_roles=[custom])][1] == custom.name
+    steps = timeline_from_requests(doc, custom_roles=[custom], start=__import__("datetime").datetime.fromisoformat(
+        "2022-04-11T00:00Z"))
+    assert steps[1]["role"] == custom.name
+    policy = json.loads((FIX / "learn_policy_assignment_ga.json").read_text())
+    policy["value"][0]["roleDefinitionId"] = custom.id
+    assert [p.role for p in read_policies(policy, custom_roles=[custom]).policies] == [custom.name]
+    path = tmp_path / "requests.json"
+    path.write_text(json.dumps(doc))
+    res = CliRunner().invoke(app, ["import-requests", str(path), "--start", "2022-04-11T00:00Z",
+                                   "--custom-role", f"{custom.name}={custom.id}"])
+    assert res.exit_code == 0, res.output
+    out = yaml.safe_load(res.output)
+    assert out["custom_roles"] == [{"name": custom.name, "id": custom.id, "surface": "entra"}]
+    assert out["timeline"][1]["role"] == custom.name
+    bad = CliRunner().invoke(app, ["import-requests", str(path), "--custom-role", "no-equals-sign"])
+    assert bad.exit_code == 1 and "is not NAME=ID" in bad.output
