@@ -152,6 +152,10 @@ with unsupported_tab:
     st.caption("VMs JIT can't protect, each with the reason the page gives.")
     st.dataframe(jit_views.vm_rows(jit, "Unsupported"), hide_index=True, key="jit_unsupported_table")
 
+st.markdown("**Recommendation**: Management ports of virtual machines should be protected with just-in-time "
+            "network access control")
+st.dataframe(jit_views.recommendation_rows(s, jit), hide_index=True, key="jit_recommendations")
+
 # ------------------------------------------------------------------ the VM's Networking view
 st.subheader("Networking: inbound port rules")
 net_vm = st.selectbox("Virtual machine", list(jit.vms), key="jit_net_vm", format_func=lambda v: jit.vm(v).name)

@@ -154,6 +154,19 @@ def show_run(results, key: str) -> None:
     totals = totals[totals["minutes"] > 0].rename(columns={"vm": "VM", "port": "Port", "kind": "Kind",
                                                           "minutes": "Minutes"}).drop(columns=["vm_id"])
     st.dataframe(totals, hide_index=True, key=f"{key}_exposure_table")
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        st.markdown("**Requests per user**")
+        st.dataframe(jit_tables.requests_per_user(jit).rename(columns=str.capitalize), hide_index=True,
+                     key=f"{key}_jit_per_user")
+    with c2:
+        st.markdown("**Refusals by reason**")
+        st.dataframe(jit_tables.refusals_by_reason(jit).rename(columns=str.capitalize), hide_index=True,
+                     key=f"{key}_jit_refusals")
+    with c3:
+        st.markdown("**Time from first attempt to access (min)**")
+        waits = jit_tables.time_to_access(jit)[["requestor", "minutes"]]
+        st.dataframe(waits.rename(columns=str.capitalize), hide_index=True, key=f"{key}_jit_waits")
 
 
 def show_activity(sim, view_minute: float, key: str) -> None:
@@ -240,3 +253,16 @@ def show_what_if(scenario, n: int, key: str) -> None:
     st.dataframe(table.round(1), key=f"{key}_jit_summary")
     st.caption(f"{n} replications of the scenario's JIT request workload; a metric every replication shares has "
                "no interval.")
+
+
+def recommendation_rows(sim, jit) -> pd.DataFrame:
+    """Each VM's state of the recommendation "Management ports of virtual machines should be protected with
+    just-in-time network access control" now, and since when."""
+    rows = []
+    for vid, vm in jit.vms.items():
+        history = jit.recommendation_history(vid)
+        if history:
+            last = history[-1]
+            rows.append({"Virtual machine": vm.name, "State": last.state, "Since": _when(sim, last.minute),
+                         "Open management ports": ", ".join(map(str, last.open_ports)) or "none"})
+    return pd.DataFrame(rows, columns=["Virtual machine", "State", "Since", "Open management ports"])

@@ -137,3 +137,16 @@ def test_erin_can_request_only_while_her_pim_activation_is_in_force():
     at.multiselect(key="jit_req_ports").set_value([3389]).run()
     at.button(key="jit_req_go").click().run()
     assert "Access requested by erin" in text(at.success[0])
+
+
+def test_the_recommendation_turns_healthy_when_db1_is_configured():
+    at = open_blade()
+    before = frame(at, "State").set_index("Virtual machine")["State"]
+    assert before["web1"] == "Healthy" and before["db1"] == "Unhealthy"  # SSH open to the internet, no JIT
+    at.selectbox(key="jit_enable_vm").set_value(DB1).run()
+    at.button(key="jit_enable_go").click().run()
+    after = frame(at, "State").set_index("Virtual machine")["State"]
+    assert after["db1"] == "Healthy"
+    model = sandbox_model()
+    model.enable(DB1)
+    assert model.recommendation_state(DB1).state == "Healthy"

@@ -156,3 +156,14 @@ def test_the_lab_page_shows_the_jit_section_for_a_jit_scenario():
     at.switch_page("ui/why_not.py").run()
     assert not at.exception, at.exception
     assert "Why can't I connect to this VM?" in [s.value for s in at.subheader]
+
+
+def test_the_run_view_lists_requests_per_user_refusals_by_reason_and_waits():
+    at = run_view(_show_run, "jit-behind-pim-approval")
+    per_user = next(d.value for d in at.dataframe if "Refused" in d.value.columns)
+    assert per_user.set_index("Requestor").loc["alice", "Requests"] == 1
+    assert per_user.set_index("Requestor").loc["alice", "Refused"] == 3
+    reasons = next(d.value for d in at.dataframe if "Reason" in d.value.columns)
+    assert reasons.set_index("Reason").loc["no permission", "Count"] == 3
+    waits = next(d.value for d in at.dataframe if list(d.value.columns) == ["Requestor", "Minutes"])
+    assert waits["Minutes"].tolist() == [60.0]  # first refused attempt at 30 min, access at 90 min
