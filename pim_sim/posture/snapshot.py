@@ -90,6 +90,11 @@ def snapshot_scenario(export: TenantExport, *, name: str = "tenant-snapshot", ho
                                   and (o in keep or o in names.by_id)],
                        **({"dynamic": True} if g.dynamic else {}), **({"synced": True} if g.synced else {})})
     units = {uid: names.add(f"au:{uid}", title) for uid, title in export.units.items()}
+    # a custom role's name as a scenario file accepts it (letters, digits and . _ @ ' - and spaces)
+    custom_names = {c.name: names.add(f"role:{c.id}", c.name) for c in export.custom_roles}
+    for c in export.custom_roles:
+        if custom_names[c.name] != c.name:
+            notes.append(f"custom role {c.name!r} is named {custom_names[c.name]!r} in the scenario")
     assignments = []
     for a in export.assignments:
         if a.end is not None and a.end <= moment:
@@ -101,7 +106,8 @@ def snapshot_scenario(export: TenantExport, *, name: str = "tenant-snapshot", ho
                 units[unit] = names.add(f"au:{unit}", unit)
                 notes.append(f"administrative unit {unit} is not among the export's administrative units: added")
             scope = f"/administrativeUnits/{units[unit]}"
-        spec: dict = {"principal": principal(a.principal, f"holder of {a.role}"), "role": a.role, "scope": scope,
+        spec: dict = {"principal": principal(a.principal, f"holder of {a.role}"),
+                      "role": custom_names.get(a.role, a.role), "scope": scope,
                       "kind": a.kind}
         if a.start is None:
             spec["outside_pim"] = True  # no start: made outside PIM (permanent)
@@ -125,7 +131,8 @@ def snapshot_scenario(export: TenantExport, *, name: str = "tenant-snapshot", ho
         "tenant": tenant,
     }
     if export.custom_roles:
-        doc["custom_roles"] = [{"name": c.name, "id": c.id, "surface": c.surface} for c in export.custom_roles]
+        doc["custom_roles"] = [{"name": custom_names[c.name], "id": c.id, "surface": c.surface}
+                               for c in export.custom_roles]
     policies = None
     if export.policies is not None:
         book = {}

@@ -181,3 +181,12 @@ def test_pim_sim_baseline_reads_a_tenant_export_directly(tmp_path):
     assert res.exit_code == 0, res.output
     got = {c["control"]: c["result"] for c in json.loads(res.output)["scuba"]}
     assert got == {c.control: c.result for c in baseline.scuba(posture_from_export(src.read_text()))}
+
+
+def test_a_custom_role_name_a_scenario_refuses_is_renamed_with_a_note():
+    export = tenant_script_output()
+    export["RoleDefinitions"][0]["DisplayName"] = "Contoso (Tier 2) / helpdesk"
+    doc, _, notes = snapshot_scenario(read_graph(export))
+    assert doc["custom_roles"][0]["name"] == "Contoso -Tier 2- - helpdesk"
+    assert any(a["role"] == "Contoso -Tier 2- - helpdesk" for a in doc["assignments"])
+    assert "custom role 'Contoso (Tier 2) / helpdesk' is named 'Contoso -Tier 2- - helpdesk' in the scenario" in notes
