@@ -6,9 +6,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from pim_sim.cli import app
+from pim_sim.errors import ModelError
 from pim_sim.graph.shapes import GraphImportError
 from pim_sim.graph.tenant_reader import read_graph, read_tenant, when
 from pim_sim.posture import baseline
@@ -190,3 +193,22 @@ def test_a_custom_role_name_a_scenario_refuses_is_renamed_with_a_note():
     assert doc["custom_roles"][0]["name"] == "Contoso -Tier 2- - helpdesk"
     assert any(a["role"] == "Contoso -Tier 2- - helpdesk" for a in doc["assignments"])
     assert "custom role 'Contoso (Tier 2) / helpdesk' is named 'Contoso -Tier 2- - helpdesk' in the scenario" in notes
+
+_json = st.recursive(st.none() | st.booleans() | st.integers(-3, 3) | st.text(max_size=8)
+                     | st.sampled_from(["/", "/Date(5)/", "2026-01-05T09:00:00Z", GA, "Activated", "u1", "g1"]),
+                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+                     max_leaves=12)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(sorted(tenant_script_output())), _json, st.sampled_from(sorted(tenant_script_output())))
+def test_a_damaged_tenant_export_reads_or_is_refused_in_one_line(section, value, other):
+    export = tenant_script_output()
+    export[section] = value
+    export[other] = [value] if not isinstance(value, list) else value
+    try:
+        doc, _, _ = snapshot_scenario(read_graph(json.loads(json.dumps(export))))
+    except ModelError as e:
+        assert "\n" not in str(e) and len(str(e)) < 1000
+    else:
+        assert doc["tenant"]["licence"] in ("Free", "P1", "P2")
