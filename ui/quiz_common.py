@@ -23,7 +23,7 @@ from quizzes import BankError, load_bank
 from quizzes.export import key_in_words, response_in_words
 from quizzes.progress import ENV_VAR, Answer, ProgressError, check_learner, open_store
 from quizzes.schema import BLANK
-from quizzes.session import DEFAULT_OUTLINE, Feedback, Item, PracticeSession, items, select
+from quizzes.session import DEFAULT_OUTLINE, Feedback, Item, PracticeSession, display_order, items, select
 from ui import state
 from ui.escape import markdown
 from ui.page_state import PageModel
@@ -190,15 +190,27 @@ def half_and_half(chosen: list[Item], count: int, seed: int) -> list[Item]:
 
 # ------------------------------------------------------------------ a question as widgets
 def _in_display_order(parts, q, prefix: str) -> list:
-    """Options in an order of their own for this question and session: the bank writes the right
-    option first, and a learner must not learn the position instead of the fact."""
-    out = list(parts)
-    random.Random(f"{prefix}\x1f{q.id}").shuffle(out)
-    return out
+    """Options in an order of their own for this question and session (:func:`quizzes.session.display_order`,
+    the order lint measures): the bank writes the right option first, and a learner must not learn the
+    position instead of the fact. A goal-and-solution item keeps Yes then No, as the exam shows it."""
+    if getattr(q, "form", "") == "goal_solution":
+        return list(parts)
+    return display_order(parts, q.id, prefix)
+
+
+def case_text(q) -> str | None:
+    """The case study an item belongs to, as the exam shows it beside the question (None if none)."""
+    case = bank().cases.get(getattr(q, "case", "") or "")
+    return None if case is None else case.text()
 
 
 def ask(q, prefix: str, where=st):
-    """Draw ``q`` as widgets keyed under ``prefix``; the response, or None until complete."""
+    """Draw ``q`` as widgets keyed under ``prefix``; the response, or None until complete. An item of a
+    case study is drawn beside the case's text."""
+    text = case_text(q)
+    if text is not None:
+        case_col, where = where.columns([1, 1])
+        case_col.markdown(text)
     t = q.type
     if t == "dropdown":
         where.markdown(BLANK.sub(lambda m: f"**[{m.group(1)}]**", q.stem))
@@ -244,22 +256,54 @@ def part_in_words(q, part: str) -> str:
     return part
 
 
-def related_scenario(q) -> str | None:
-    """The shipped scenario sharing the most words with the question's topic and stem, if any."""
-    words = set(WORD.findall(f"{q.topic} {q.stem}".lower().replace("-", " ")))
-    best, score = None, 0
-    for name, info in state.shipped().items():
-        shared = len(words & set(WORD.findall(f"{name.replace('-', ' ')} {info.title} {info.lesson}".lower())))
-        if shared > score:
-            best, score = name, shared
-    return best
+def related_scenario(item: Item):
+    """The scenario the item is about (:func:`quizzes.lab_links.lab_link`): its case's tenant, the shipped
+    scenario its probe plays out, or for a generated variant its topic's scenario with the variant's seed."""
+    from quizzes.generate import TEMPLATES
+    from quizzes.lab_links import lab_link
+
+    template = TEMPLATES.get(item.question.id.removeprefix("gen-").rpartition("-")[0]) if item.seed is not None else None
+    link = lab_link(item.question, cases=bank().cases, seed=item.seed, template_topic=template.topic if template else None)
+    if link is not None and link.path is None and link.name not in state.shipped():
+        return None
+    return link
 
 
-def open_in_lab(name: str) -> None:
+def open_in_lab(link) -> None:
+    """Open the lab on the item's own scenario (a case's file as if uploaded) and seed."""
     from ui import lab_url
 
-    lab_url.choose(name)
+    if isinstance(link, str):
+        link = type("Shipped", (), {"name": link, "seed": None, "path": None})()
+    lab_url.choose(link.name)
+    if link.path is not None:
+        st.session_state["model:lab"]["values"] |= {"origin": lab_url.UPLOAD, "upload_name": link.path.name,
+                                                    "upload_text": link.text()}
+    if link.seed is not None:
+        st.session_state[lab_url.PENDING] = {"scenario": link.name, "seed": str(link.seed)}
     st.switch_page("ui/scenario_lab.py")
+
+
+def verdict_lines(item: Item) -> list[str]:
+    """What the run shows for each option (:attr:`quizzes.verify.Check.verdicts`): the observation that
+    proves the key, and the one that refutes each distractor; empty for generated or document-cited items."""
+    q = item.question
+    if item.seed is not None or not q.probe_verified:
+        return []
+    from quizzes.verify import check_question, evidence
+
+    try:
+        check = check_question(q, evidence(q))
+    except Exception:  # the timeline already says the probe failed
+        return []
+    lines = []
+    for v in check.verdicts:
+        shown = v.shown_by.replace("`", "'")  # shown as code: the observation and its value, verbatim
+        if v.is_key:
+            lines.append(f"- ✔ proves the answer **{markdown(v.text)}**: `{shown}`")
+        else:
+            lines.append(f"- ✘ refutes **{markdown(v.text)}**: `{shown}`")
+    return lines
 
 
 def audit_rows(item: Item) -> pd.DataFrame | None:
@@ -295,13 +339,15 @@ def show_feedback(fb: Feedback, prefix: str, where=st) -> None:
     where.markdown("Sources: " + " · ".join(f"[{s.rsplit('/', 1)[-1] or s}]({s})" for s in fb.sources))
     if fb.evidence:
         with where.expander("The simulation's evidence", expanded=False):
-            where.markdown("\n".join(f"- {line}" for line in fb.evidence))
-            rows = audit_rows(fb.item)
-            if rows is not None and not rows.empty:
-                where.dataframe(rows, width="stretch", hide_index=True)
-    scenario = related_scenario(q)
-    if scenario and where.button(f"Open the related scenario ({scenario}) in the Scenario lab", key=f"{prefix}_lab"):
-        open_in_lab(scenario)
+            verdicts = verdict_lines(fb.item)
+            if verdicts:  # a bank item: its story, then the observation behind each option
+                where.markdown(fb.evidence[0] if fb.evidence else "")
+                where.markdown("\n".join(verdicts))
+            else:  # a generated variant: the records its key was read from
+                where.markdown("\n".join(f"- {line}" for line in fb.evidence))
+    link = related_scenario(fb.item)
+    if link and where.button(f"Open this question's scenario ({link.label}) in the Scenario lab", key=f"{prefix}_lab"):
+        open_in_lab(link)
 
 
 # ------------------------------------------------------------------ a practice loop

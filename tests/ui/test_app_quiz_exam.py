@@ -97,3 +97,35 @@ def test_start_another_exam_clears_the_report():
     at.run()
     at.button(key="exam_again").click().run()
     assert KEY not in at.session_state and at.button(key="exam_start")
+
+
+def test_exam_forms_are_drawn_as_the_exam_shows_them():
+    """A case-study item beside its case's text, a goal-and-solution item as Yes then No, and the
+    other items' options in the session's display order; the review's lab button opens the case."""
+    from quizzes import load_bank
+    from quizzes.session import display_order
+
+    bank = load_bank()
+    case_q, goal_q, single_q = bank.get("cs-northwind-lapse"), bank.get("apr-gs-ticket"), bank.get("act-too-long")
+    at = open_page(PAGE)
+    exam = with_exam(at, [case_q, goal_q, single_q])
+    shown = texts(at)
+    assert "**Case study: Northwind Traders**" in shown and "eva received a 30-day eligible assignment" in shown
+    at.session_state["exam_nav"] = 1
+    at.run()
+    assert list(at.radio(key="exam_q1_single").options) == ["Yes", "No"]
+    assert "Case study:" not in texts(at)
+    at.session_state["exam_nav"] = 2
+    at.run()
+    labels = {o.id: o.text for o in single_q.options}
+    assert list(at.radio(key="exam_q2_single").options) == [labels[o.id] for o in
+                                                            display_order(single_q.options, single_q.id, "exam_q2")]
+    for i, q in enumerate((case_q, goal_q, single_q)):
+        exam.answer(i, key_of(q))
+    exam.finish()
+    review = open_page(PAGE, learner=None)
+    review.session_state[KEY] = exam
+    review.run()
+    assert not review.exception
+    lab = review.button(key="exam_review0_lab")
+    assert "northwind" in lab.label

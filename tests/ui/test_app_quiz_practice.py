@@ -4,8 +4,8 @@ the key, explanation, misconception, sources and evidence, and answers kept in t
 from __future__ import annotations
 
 import pytest
-from quiz_app import OUTLINE, answer, open_page, quiz_store, store_location, texts  # noqa: F401 - quiz_store: a fixture
 from page_widgets import widget
+from quiz_app import OUTLINE, answer, open_page, quiz_store, store_location, texts  # noqa: F401 - quiz_store: a fixture
 from quiz_samples import samples
 from streamlit.testing.v1 import AppTest
 
@@ -95,34 +95,101 @@ def test_partial_credit_is_shown_as_such():
     assert at.warning[0].value.startswith(f"**Partly right ({grade(q, ['a']).score:.0%}).**")
 
 
-def test_a_probe_question_shows_the_simulations_timeline_and_audit_rows():
+def test_a_probe_question_shows_the_observation_behind_each_option_not_every_record():
+    """The evidence names the observation that proves the key and the one that refutes each
+    distractor (the verifier's verdicts), instead of listing every record of the run."""
     bank = load_bank()
-    q = next(q for q in bank if q.probe_verified)
+    q = bank.get("act-too-long")
     at = open_page(PAGE)
     with_session(at, [q])
     answer(at, f"{KEY}_q0", q, key_of(q))
     at.button(key=f"{KEY}_check").click().run()
     assert any(e.label == "The simulation's evidence" for e in at.expander)
-    from quizzes.verify import evidence
+    from quizzes.verify import check_question, evidence
+    from ui.escape import markdown
 
     result = evidence(q)
-    assert result.story in texts(at)
-    rows = [d.value for d in at.dataframe]
-    assert rows and len(rows[0]) == len(result.evidence)
+    shown = texts(at)
+    assert result.story in shown
+    check = check_question(q, result)
+    for v in check.verdicts:
+        verb = "proves the answer" if v.is_key else "refutes"
+        assert f"{verb} **{markdown(v.text)}**" in shown and v.shown_by in shown, v
+    assert shown.count("proves the answer") == 1 and shown.count("refutes") == len(q.options) - 1
+    assert not at.dataframe  # no table of every record of the run
 
 
-def test_the_related_scenario_opens_in_the_scenario_lab():
+def test_an_eligible_vs_active_question_opens_its_own_scenario_not_a_word_match():
+    """Once, the words of an eligible-vs-active item led to the licence-lapse scenario."""
+    q = load_bank().get("ea-gs-permanent-eligible")
     at = open_page(PAGE)
-    q = next(q for q in load_bank() if "activat" in q.stem.lower())
     with_session(at, [q])
     answer(at, f"{KEY}_q0", q, key_of(q))
     at.button(key=f"{KEY}_check").click().run()
     lab = at.button(key=f"{KEY}_fb1_lab")
-    name = lab.label.split("(", 1)[1].split(")", 1)[0]
+    assert "standing-vs-jit" in lab.label and "licence-lapse" not in lab.label
     lab.click().run()
     assert not at.exception
-    assert at.session_state["model:lab"]["values"]["scenario"] == name
+    assert at.session_state["model:lab"]["values"]["scenario"] == "standing-vs-jit"
     assert at.header[0].value == "Scenario lab"
+
+
+def test_a_case_study_item_shows_the_case_beside_it_and_opens_the_cases_own_tenant():
+    q = load_bank().get("cs-contoso-carol")
+    at = open_page(PAGE)
+    with_session(at, [q])
+    shown = texts(at)
+    assert "**Case study: Contoso Pharmaceuticals**" in shown
+    assert "carol must not hold any Microsoft Entra role" in shown
+    answer(at, f"{KEY}_q0", q, key_of(q))
+    at.button(key=f"{KEY}_check").click().run()
+    lab = at.button(key=f"{KEY}_fb1_lab")
+    assert "contoso" in lab.label
+    lab.click().run()
+    assert not at.exception
+    values = at.session_state["model:lab"]["values"]
+    assert values["origin"] == "Upload a YAML file" and values["upload_name"] == "contoso.yaml"
+    assert "Contoso Pharmaceuticals" in values["upload_text"]
+    assert at.header[0].value == "Scenario lab" and "Contoso Pharmaceuticals" in at.subheader[0].value
+
+
+def test_a_generated_variant_opens_its_topics_scenario_with_its_own_seed():
+    from quizzes.generate import generate
+
+    g = generate("approval-expiry", 4321)
+    at = open_page(PAGE)
+    at.session_state[KEY] = PracticeSession(items([g], load_bank().outlines[OUTLINE]), "ann", StorePerCall())
+    at.run()
+    answer(at, f"{KEY}_q0", g.question, key_of(g.question))
+    at.button(key=f"{KEY}_check").click().run()
+    lab = at.button(key=f"{KEY}_fb1_lab")
+    assert "approval-expiry (seed 4321)" in lab.label
+    lab.click().run()
+    assert not at.exception
+    assert at.session_state["model:lab"]["values"]["scenario"] == "approval-expiry"
+    from ui import state
+
+    assert at.session_state[state.LAB_SEED] == 4321  # the lab ran the scenario with the variant's seed
+
+
+def test_goal_and_solution_items_show_yes_then_no():
+    q = load_bank().get("apr-gs-approval-by-bob")
+    for learner in ("ann", "bea", "cy"):  # three sessions, three prefixes: the order stays Yes, No
+        at = open_page(PAGE, learner=learner)
+        with_session(at, [q], learner=learner)
+        radio = at.radio(key=f"{KEY}_q0_single")
+        assert list(radio.options) == ["Yes", "No"]
+
+
+def test_options_are_served_in_the_sessions_display_order():
+    from quizzes.session import display_order
+
+    q = load_bank().get("act-blade-first-step")
+    at = open_page(PAGE)
+    with_session(at, [q])
+    radio = at.radio(key=f"{KEY}_q0_single")
+    labels = {o.id: o.text for o in q.options}
+    assert list(radio.options) == [labels[o.id] for o in display_order(q.options, q.id, f"{KEY}_q0")]
 
 
 def test_choosing_questions_builds_a_session_from_the_bank():
