@@ -29,7 +29,7 @@ import math
 import random
 from collections.abc import Callable
 from datetime import datetime
-from typing import Self
+from typing import NoReturn, Self
 
 import simpy
 import simpy.core
@@ -37,7 +37,7 @@ import simpy.core
 from pim_sim import facts
 from pim_sim.core import access as access_mod
 from pim_sim.core import approvals
-from pim_sim.core.audit import CATEGORY, SERVICE_CATEGORY, Activity, AuditRecord, Service
+from pim_sim.core.audit import CATEGORY, SERVICE_CATEGORY, Activity, Service
 from pim_sim.core.clock import DEFAULT_START, Clock, minutes
 from pim_sim.core.events import ADMIN, LicenceChange, Notification, Refusal
 from pim_sim.core.lag import Lag
@@ -47,6 +47,7 @@ from pim_sim.core.requests import OPEN, Action, Request, Status, StatusChange
 from pim_sim.core.roles import AU_SCOPABLE, Surface, catalogue_in_use
 from pim_sim.core.roles import role as lookup_role
 from pim_sim.core.schedules import Kind, Origin, Schedule
+from pim_sim.core.streams import AuditLog
 from pim_sim.core.tenant import DIRECTORY, Licence, ScopeLevel, ServicePrincipal, Tenant
 from pim_sim.errors import ModelError, PimRefusal, SettingError
 
@@ -61,7 +62,6 @@ _MANAGERS = {
 }
 
 # The records a run makes most often, built slot by slot (pim_sim.core.records.maker): all fields, in order.
-_audit_record = maker(AuditRecord)
 _notification = maker(Notification)
 _status_change = maker(StatusChange)
 
@@ -87,7 +87,7 @@ class Kernel:
         seqs = np.random.SeedSequence(seed).spawn(len(STREAMS))
         self.rng = {n: random.Random(int(s.generate_state(1, np.uint64)[0])) for n, s in zip(STREAMS, seqs, strict=True)}
         self._streams: dict[str, random.Random] = {}
-        self.audit: list[AuditRecord] = []
+        self.audit = AuditLog(self.clock)  # rows; AuditRecord objects are made when read
         self.status_log: list[StatusChange] = []
         self.notifications: list[Notification] = []
         self.refusals: list[Refusal] = []
@@ -100,9 +100,9 @@ class Kernel:
         self._by_principal_role: dict[tuple[str, str, Kind], list[str]] = {}
         self._by_role: dict[str, list[str]] = {}
         self._assigned: dict[str, list[str]] = {"": []}  # role assignments ("" : everyone's), not uses
-        self._held_by_role: dict[str, list[str]] = {}
+        self._held_by_role: dict[str, list[str]] = {}  # schedules of a role other than activations
         self._held_at: dict[tuple[str, str], list[str]] = {}  # the same per (role, scope)
-        self._live_by_role: dict[str, dict[tuple[str, str], str]] = {}  # latest activation per (principal, scope)  # schedules of a role other than activations
+        self._live_by_role: dict[str, dict[tuple[str, str], str]] = {}  # latest activation per (principal, scope)
         self._last_use: dict[tuple[str, str], float] = {}  # latest activation start per (principal, role)
         self._uses: dict[str, dict[tuple[str, str], list[float]]] = {}  # Entra activation starts per principal
         self._requests_by: dict[tuple[str, str], list[str]] = {}  # request ids per (principal, role)
@@ -110,7 +110,6 @@ class Kernel:
         self._status_indexed = 0  # status changes read into _status_index so far
         self._open_activations: dict[tuple[str, str, str], str] = {}
         self._live_activations: dict[tuple[str, str, str], str] = {}
-        self._stamp = (-1.0, self.clock.at(0))
         self._counter = {"schedule": 0, "request": 0}
         for group in tenant.groups:
             for member in group.members:
@@ -198,13 +197,9 @@ class Kernel:
     def log(self, activity: Activity, service: Service, surface: str, initiator: str, target: str, role: str,
              scope: str, *, justification: str = "", ticket: str = "", request_id: str = "", reason: str = "",
              result: str = "success", category: str = "") -> None:
-        now = self.env.now
-        if now != self._stamp[0]:
-            self._stamp = (now, self.clock.at(now))
         category = category or SERVICE_CATEGORY.get(service) or CATEGORY[surface]
-        self.audit.append(_audit_record(len(self.audit), now, self._stamp[1], activity, service,
-                                        category, surface, initiator, target, role, scope, result, justification,
-                                        ticket, request_id, reason))
+        self.audit.add(self.env.now, activity, service, category, surface, initiator, target, role, scope, result,
+                       justification, ticket, request_id, reason)
 
     def notify(self, settings: RoleSettings, event: NotificationEvent, recipient: Recipient, recipients: str,
                 subject: str, request_id: str = "") -> None:
@@ -217,7 +212,7 @@ class Kernel:
             to = [*who, *rule.additional_recipients][:facts.MAX_NOTIFICATION_RECIPIENTS.value]
             self.notifications.append(_notification(self.env.now, rule.rule_id, ";".join(to), subject, request_id))
 
-    def refuse(self, principal: str, action: Action | str, role: str, scope: str, error: PimRefusal) -> None:
+    def refuse(self, principal: str, action: Action | str, role: str, scope: str, error: PimRefusal) -> NoReturn:
         self.refusals.append(Refusal(self.env.now, principal, str(action), role, scope, error.rule, error.code,
                                      error.message))
         raise error

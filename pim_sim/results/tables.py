@@ -25,9 +25,7 @@ class Results:
 
     @cached_property
     def audit(self) -> pd.DataFrame:
-        from pim_sim.core.audit import AuditRecord
-
-        return frame(self.sim.audit, AuditRecord)
+        return self.sim.audit.frame()
 
     @cached_property
     def requests(self) -> pd.DataFrame:
