@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from pim_sim import facts
+from pim_sim.core.clock import span
 from pim_sim.core.requests import Action, Status
 from pim_sim.core.roles import Surface
 from pim_sim.core.schedules import Kind, Origin, Schedule
@@ -49,7 +51,7 @@ class Reason(StrEnum):
     ELIGIBLE_NOT_ACTIVATED = "eligible but not activated"
     PENDING_APPROVAL = "activation pending approval"
     REQUEST_DENIED = "activation request denied"
-    REQUEST_EXPIRED = "activation request expired (no approver decided within 24 hours)"
+    REQUEST_EXPIRED = f"activation request expired (no approver decided within {span(facts.APPROVAL_WINDOW_MINUTES.value)})"
     REQUEST_CANCELED = "activation request canceled"
     ACTIVATION_NOT_STARTED = "activation scheduled for a later start"
     PROVISIONING_LAG = "activated, but not yet usable (provisioning and token refresh)"
@@ -167,7 +169,8 @@ def why_not(sim: Kernel, principal: str, role: str, scope: str, t: float) -> Exp
         if status is Status.DENIED:
             return Explanation(Reason.REQUEST_DENIED, f"Request {last.id} was denied by {last.approver}.", settings_note=note)
         if status is Status.CANCELED and last.status_reason == "ApprovalExpired":
-            return Explanation(Reason.REQUEST_EXPIRED, f"Request {last.id} expired: approvers have 24 hours, "
+            return Explanation(Reason.REQUEST_EXPIRED, f"Request {last.id} expired: approvers have "
+                               f"{span(facts.APPROVAL_WINDOW_MINUTES.value)}, "
                                "then the user must submit a new request.", settings_note=note)
         if status is Status.CANCELED:
             return Explanation(Reason.REQUEST_CANCELED, f"Request {last.id} was canceled.", settings_note=note)

@@ -13,7 +13,7 @@ from pim_sim.core import access as access_mod
 from pim_sim.core import approvals
 from pim_sim.core.assignments import AssignmentRules
 from pim_sim.core.audit import Activity, Service, canceled_activity
-from pim_sim.core.clock import minutes
+from pim_sim.core.clock import minutes, span
 from pim_sim.core.events import MS_PIM
 from pim_sim.core.policy import NotificationEvent, Recipient, RoleSettings
 from pim_sim.core.requests import PENDING, Action, Request, Status, check_activation
@@ -287,7 +287,8 @@ class ActivationRules(AssignmentRules):
                 code="RoleAssignmentDoesNotExist"))
         if self.env.now - s.start < facts.NO_DEACTIVATE_WITHIN_MINUTES.value:
             self.refuse(principal, action, role, scope, PimRefusal(
-                "An activation can't be deactivated within 5 minutes after activation; try again in a few minutes.",
+                f"An activation can't be deactivated within {span(facts.NO_DEACTIVATE_WITHIN_MINUTES.value)} after activation; "
+                "try again in a few minutes.",
                 rule="ExpirationRule", code="ActiveDurationTooShort", source=facts.NO_DEACTIVATE_WITHIN_MINUTES.source))
         r = self.new_request(action, principal, role, scope, Kind.ACTIVE, Status.REVOKED, self.env.now, None, principal,
                               target_schedule=s.id)

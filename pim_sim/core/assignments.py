@@ -11,7 +11,7 @@ from __future__ import annotations
 from pim_sim import facts
 from pim_sim.core import access as access_mod
 from pim_sim.core.audit import Activity, Service
-from pim_sim.core.clock import minutes
+from pim_sim.core.clock import minutes, span
 from pim_sim.core.events import ADMIN, MS_PIM, LicenceChange, Notification
 from pim_sim.core.kernel import Kernel
 from pim_sim.core.policy import NotificationEvent, Recipient, SettingsBook
@@ -182,7 +182,8 @@ class AssignmentRules(Kernel):
         self.authorise(by, action, s.principal, s.role, s.scope, surface)
         if self.env.now - s.created < facts.NO_REMOVE_WITHIN_MINUTES.value:
             self.refuse(by, action, s.role, s.scope, PimRefusal(
-                "An assignment can't be removed within 5 minutes of being made.", rule="ExpirationRule",
+                f"An assignment can't be removed within {span(facts.NO_REMOVE_WITHIN_MINUTES.value)} of being made.",
+                rule="ExpirationRule",
                 code="ActiveDurationTooShort", source=facts.NO_REMOVE_WITHIN_MINUTES.source))
         if (s.role in facts.LAST_GLOBAL_ADMIN_PROTECTED.value and surface is Surface.ENTRA and s.kind is Kind.ACTIVE
                 and not any(h.schedule_id != s.id for h in access_mod.holders(self, s.role, DIRECTORY, self.env.now))):

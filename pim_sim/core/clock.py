@@ -65,3 +65,47 @@ class Clock:
         if when.tzinfo is None:
             when = when.replace(tzinfo=UTC)
         return (when - self.start).total_seconds() / 60.0
+
+
+# --- the one set of duration and time formatters for messages ------------------------------------------
+_UNITS = {"minute": 1.0, "hour": 60.0, "day": 1440.0}
+
+
+def _unit(mins: float) -> str:
+    """The largest unit a duration is a whole number of (days from two days up: "24 hours", "14 days")."""
+    if mins >= 2 * _UNITS["day"] and mins % _UNITS["day"] == 0:
+        return "day"
+    if mins >= _UNITS["hour"] and mins % _UNITS["hour"] == 0:
+        return "hour"
+    return "minute"
+
+
+def _num(n: float) -> str:
+    return str(int(n)) if float(n).is_integer() else f"{n:g}"
+
+
+def _count(n: float, unit: str) -> str:
+    return f"{_num(n)} {unit}" + ("" if n == 1 else "s")
+
+
+def span(mins: float, unit: str | None = None) -> str:
+    """A duration for a message: ``span(5)`` is "5 minutes", ``span(1440)`` "24 hours", ``span(43200)``
+    "30 days"; ``unit`` ("minute", "hour" or "day") forces one."""
+    unit = unit or _unit(mins)
+    return _count(mins / _UNITS[unit], unit)
+
+
+def span_range(low: float, high: float) -> str:
+    """A range of durations in one unit: ``span_range(60, 1440)`` is "1 to 24 hours"."""
+    unit = _unit(low) if _unit(low) == _unit(high) else "minute"
+    return f"{_num(low / _UNITS[unit])} to {_count(high / _UNITS[unit], unit)}"
+
+
+def in_days(mins: float, digits: int = 1) -> str:
+    """A measured duration in days, rounded: ``in_days(2880 + 144)`` is "2.1 days"."""
+    return f"{mins / _UNITS['day']:.{digits}f} days"
+
+
+def at_minute(minute: float) -> str:
+    """A moment of the run in messages: "minute 90"."""
+    return f"minute {_num(minute)}"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 
 from pim_sim import facts
-from pim_sim.core.clock import minutes
+from pim_sim.core.clock import minutes, span, span_range
 from pim_sim.core.roles import Surface
 from pim_sim.errors import ModelError, SettingError
 
@@ -122,7 +122,7 @@ class RoleSettings:
         low, high = src.value
         if not low <= self.activation_max <= high:
             raise SettingError("Activation maximum duration", _hours(self.activation_max),
-                               "allowed range is 1 to 24 hours", src.source)
+                               f"allowed range is {span_range(low, high)}", src.source)
         if self.require_mfa and self.auth_context:
             raise SettingError(
                 "On activation, require", "Azure MFA and authentication context",
@@ -138,7 +138,7 @@ class RoleSettings:
         for name, value in (("Expire eligible assignments after", self.eligible_max),
                             ("Expire active assignments after", self.active_max)):
             if value < facts.MIN_ASSIGNMENT_MINUTES.value:
-                raise SettingError(name, _hours(value), "must be at least 5 minutes",
+                raise SettingError(name, _hours(value), f"must be at least {span(facts.MIN_ASSIGNMENT_MINUTES.value)}",
                                    facts.MIN_ASSIGNMENT_MINUTES.source)
         seen = {(n.event, n.recipient) for n in self.notifications}
         if len(self.notifications) != 9 or len(seen) != 9:

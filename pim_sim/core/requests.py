@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from pim_sim import facts
+from pim_sim.core.clock import span
 from pim_sim.core.policy import RoleSettings
 from pim_sim.errors import PimRefusal
 
@@ -84,7 +85,7 @@ def check_activation(settings: RoleSettings, duration: float, justification: str
     """Refuse an activation that breaks the role's settings, naming the rule Graph names."""
     src = facts.SOURCES["entra_settings"]
     if duration < facts.MIN_ASSIGNMENT_MINUTES.value:
-        raise PimRefusal("An activation must last at least 5 minutes.", rule="ExpirationRule",
+        raise PimRefusal(f"An activation must last at least {span(facts.MIN_ASSIGNMENT_MINUTES.value)}.", rule="ExpirationRule",
                          source=facts.MIN_ASSIGNMENT_MINUTES.source)
     if duration > settings.activation_max + 1e-9:
         raise PimRefusal(
@@ -119,7 +120,8 @@ def check_assignment(settings: RoleSettings, active: bool, duration: float | Non
                          f"within {maximum / facts.DAY:g} days.", rule="ExpirationRule", source=src)
     if duration is not None:
         if duration < facts.MIN_ASSIGNMENT_MINUTES.value:
-            raise PimRefusal("An assignment can't be made for less than 5 minutes.", rule="ExpirationRule",
+            raise PimRefusal(f"An assignment can't be made for less than {span(facts.MIN_ASSIGNMENT_MINUTES.value)}.",
+                             rule="ExpirationRule",
                              source=facts.MIN_ASSIGNMENT_MINUTES.source)
         if not permanent_ok and duration > maximum + 1e-9:
             raise PimRefusal(f"This role's {kind} assignments expire after at most {maximum / facts.DAY:g} days.",

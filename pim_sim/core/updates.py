@@ -10,7 +10,7 @@ from __future__ import annotations
 from pim_sim import facts
 from pim_sim.core.activation import ActivationRules
 from pim_sim.core.audit import Activity, Service
-from pim_sim.core.clock import minutes
+from pim_sim.core.clock import in_days, minutes, span
 from pim_sim.core.events import ADMIN, MS_PIM
 from pim_sim.core.policy import NotificationEvent, Recipient
 from pim_sim.core.requests import Action, Request, Status, check_assignment
@@ -39,8 +39,8 @@ class UpdateRules(ActivationRules):
                 code="RoleAssignmentDoesNotExist", source=src.source))
         if s.end - self.env.now > src.value:
             self.refuse(principal, action, role, scope, PimRefusal(
-                f"Extend becomes available only when the assignment ends within 14 days; this one ends in "
-                f"{(s.end - self.env.now) / facts.DAY:.1f} days.", rule="ExpirationRule", code="ExtendNotAllowed",
+                f"Extend becomes available only when the assignment ends within {span(src.value)}; this one ends in "
+                f"{in_days(s.end - self.env.now)}.", rule="ExpirationRule", code="ExtendNotAllowed",
                 source=src.source))
         act = Activity.UPDATE_ELIGIBLE_EXTEND_REQUESTED if kind is Kind.ELIGIBLE else Activity.UPDATE_ACTIVE_EXTEND_REQUESTED
         return self._ask_admins(action, s, duration, justification, act)
@@ -61,8 +61,8 @@ class UpdateRules(ActivationRules):
         last = max(expired, key=lambda s: s.end)
         if self.env.now - last.end > src.value:
             self.refuse(principal, action, role, scope, PimRefusal(
-                f"Renew is available for up to 30 days after expiry; this assignment expired "
-                f"{(self.env.now - last.end) / facts.DAY:.1f} days ago.", rule="ExpirationRule", code="RenewNotAllowed",
+                f"Renew is available for up to {span(src.value)} after expiry; this assignment expired "
+                f"{in_days(self.env.now - last.end)} ago.", rule="ExpirationRule", code="RenewNotAllowed",
                 source=src.source))
         act = Activity.ELIGIBLE_REQUESTED_RENEW if kind is Kind.ELIGIBLE else Activity.ACTIVE_REQUESTED_RENEW
         return self._ask_admins(action, last, duration, justification, act)
@@ -146,7 +146,8 @@ class UpdateRules(ActivationRules):
         if action is Action.ADMIN_RENEW and not (s.end is not None and s.end <= self.env.now
                                                  and self.env.now - s.end <= facts.RENEW_WINDOW_MINUTES.value):
             self.refuse(by, action, s.role, s.scope, PimRefusal(
-                "Only assignments that expired within the last 30 days can be renewed.", rule="ExpirationRule",
+                f"Only assignments that expired within the last {span(facts.RENEW_WINDOW_MINUTES.value)} can be renewed.",
+                rule="ExpirationRule",
                 code="RenewNotAllowed", source=facts.RENEW_WINDOW_MINUTES.source))
         if action is Action.ADMIN_EXTEND and (s.end is None or not s.holds_at(self.env.now)):
             self.refuse(by, action, s.role, s.scope, PimRefusal(

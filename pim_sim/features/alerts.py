@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from pim_sim import facts
 from pim_sim.core import access as access_mod
 from pim_sim.core.audit import Activity, Service
+from pim_sim.core.clock import span
 from pim_sim.core.events import ADMIN, MS_PIM, Notification
 from pim_sim.core.roles import Surface
 from pim_sim.core.schedules import Kind, Origin, Schedule
@@ -87,7 +88,8 @@ DEFINITIONS: tuple[AlertDefinition, ...] = (
                     note="An account that never signed in counts as stale (the model's reading)."),
     AlertDefinition("rolesAssignedOutsidePrivilegedIdentityManagement",
                     "Roles are being assigned outside of Privileged Identity Management", Surface.ENTRA, Severity.HIGH,
-                    "A role was assigned outside PIM in the last 30 days.", (), True),
+                    f"A role was assigned outside PIM in the last {span(facts.ALERT_OUTSIDE_PIM_WINDOW_MINUTES.value)}.",
+                    (), True),
     AlertDefinition("tooManyGlobalAdminsAssignedToTenant", "There are too many global administrators", Surface.ENTRA,
                     Severity.LOW, "Both: the number of Global Administrator assignments reaches the minimum, and "
                     "their share of all role assignments reaches the percentage.",

@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from pim_sim import facts
-from pim_sim.core.clock import minutes
+from pim_sim.core.clock import minutes, span
 from pim_sim.core.events import ADMIN
 from pim_sim.core.tenant import DIRECTORY
 from pim_sim.errors import ModelError
@@ -196,7 +196,8 @@ class AccessReview:
                 raise ModelError(f"duration_days: a {self.frequency.value} review lasts at most {limit} days so that "
                                  f"instances don't overlap (got {self.duration_days}; {why})")
         if self.inactive_days is not None and not 1 <= self.inactive_days <= facts.REVIEW_INACTIVE_DAYS_MAX.value:
-            raise ModelError(f"inactive_days: {self.inactive_days!r} must be between 1 and 730 days")
+            raise ModelError(f"inactive_days: {self.inactive_days!r} must be between 1 and "
+                             f"{span(facts.REVIEW_INACTIVE_DAYS_MAX.value * facts.DAY)}")
         if self.reviewers is Reviewers.SELECTED and not self.selected:
             raise ModelError("selected: 'Selected users' reviews need at least one reviewer")
         if self.reviewers in (Reviewers.SELF, Reviewers.MANAGER) and "users" not in self.principal_types:
