@@ -7,7 +7,8 @@ What is read (keys and enum values in any case; PowerShell's ``/Date(ms)/`` date
 * ``roleEligibilitySchedules`` and ``roleAssignmentSchedules`` (their ``...Instances`` when the schedules are
   absent): who holds which role at which scope, eligible or active, from when to when. An active instance with no
   ``startDateTime`` was made outside PIM (ScubaGear's MS.AAD.7.5 reads it so); ``Activated`` assignments are an
-  activation in progress, not an assignment, and are left out;
+  activation in progress, not an assignment, and are left out; PIM for Groups' eligibility and assignment schedules
+  (``identityGovernance/privilegedAccess/group/...``: ``accessId`` member or owner of ``groupId``) the same way;
 * ``roleManagementPolicyAssignments`` with ``policy($expand=rules)``: the role settings (:mod:`pim_sim.graph.reader`);
 * ``users`` (``onPremisesImmutableId`` or ``onPremisesSyncEnabled``: synced), ``groups`` (``isAssignableToRole``,
   dynamic ``groupTypes``, ``onPremisesSyncEnabled``, ``owners`` and ``members`` expanded or as sections
@@ -18,7 +19,8 @@ Sources: https://learn.microsoft.com/en-us/graph/api/resources/unifiedroleeligib
 https://learn.microsoft.com/en-us/graph/api/resources/unifiedroleassignmentscheduleinstance,
 https://learn.microsoft.com/en-us/graph/api/resources/user, https://learn.microsoft.com/en-us/graph/api/resources/group,
 https://learn.microsoft.com/en-us/graph/api/resources/administrativeunit,
-https://learn.microsoft.com/en-us/graph/api/resources/subscribedsku.
+https://learn.microsoft.com/en-us/graph/api/resources/subscribedsku,
+https://learn.microsoft.com/en-us/graph/api/resources/privilegedaccessgroupeligibilityschedule.
 """
 
 from __future__ import annotations
@@ -33,7 +35,9 @@ from pim_sim.core.roles import UnknownRole, role_by_id, using
 from pim_sim.graph.reader import PolicyImport, read_policies
 from pim_sim.graph.shapes import GraphImportError, ImportNote, as_list, as_object, fold, load_json
 
-SECTIONS = ("roleeligibilityschedules", "roleeligibilityscheduleinstances", "roleassignmentschedules",
+_GROUP_SECTIONS = ("privilegedaccessgroupeligibilityschedules", "privilegedaccessgroupeligibilityscheduleinstances",
+                   "privilegedaccessgroupassignmentschedules", "privilegedaccessgroupassignmentscheduleinstances")
+SECTIONS = (*_GROUP_SECTIONS, "roleeligibilityschedules", "roleeligibilityscheduleinstances", "roleassignmentschedules",
             "roleassignmentscheduleinstances", "rolemanagementpolicyassignments", "users", "groups", "groupowners",
             "groupmembers", "administrativeunits", "subscribedskus", "roledefinitions")
 _PS_DATE = re.compile(r"/Date\((-?\d+)\)/")
@@ -125,6 +129,8 @@ def _sections(docs: Iterable) -> dict[str, list]:
         if isinstance(doc, dict) and "value" in doc and "@odata.context" in doc:
             context = str(doc["@odata.context"]).casefold()
             path = context.split("#", 1)[-1].split("(", 1)[0].split("/")
+            if "privilegedaccess/group/" in context:  # PIM for Groups: identityGovernance/privilegedAccess/group/...
+                path = [f"privilegedaccessgroup{p}" for p in path]
             name = next((p for p in reversed(path) if p in SECTIONS), None)
             if name is None:
                 raise GraphImportError(where, "@odata.context", f"{doc['@odata.context'][:120]!r} is not one of the "
@@ -209,7 +215,8 @@ def read_graph(*docs) -> TenantExport:
 def _assignments(s: dict, notes: list) -> list[TenantAssignment]:
     out = []
     for kind, schedules, instances in (("eligible", "roleeligibilityschedules", "roleeligibilityscheduleinstances"),
-                                       ("active", "roleassignmentschedules", "roleassignmentscheduleinstances")):
+                                       ("active", "roleassignmentschedules", "roleassignmentscheduleinstances"),
+                                       ("eligible", *_GROUP_SECTIONS[:2]), ("active", *_GROUP_SECTIONS[2:])):
         name = schedules if s.get(schedules) else instances
         activated = 0
         for n, a in enumerate(s.get(name, ())):
@@ -222,6 +229,14 @@ def _assignments(s: dict, notes: list) -> list[TenantAssignment]:
             start = when(a.get("startdatetime", info.get("startdatetime")), where, "startDateTime")
             exp = as_object(info.get("expiration"), where, "scheduleInfo.expiration")
             end = when(a.get("enddatetime", exp.get("enddatetime")), where, "endDateTime")
+            if name.startswith("privilegedaccessgroup"):  # PIM for Groups: accessId member or owner of groupId
+                access, group = str(a.get("accessid") or "").casefold(), a.get("groupid")
+                if access not in ("member", "owner") or not isinstance(group, str) or not group:
+                    raise GraphImportError(where, "accessId", "a PIM for Groups schedule needs accessId (member or "
+                                           "owner) and groupId")
+                out.append(TenantAssignment(str(a.get("principalid")), access.title(), "groups", f"/groups/{group}",
+                                            kind, start, end))
+                continue
             found = _role(a.get("roledefinitionid"), where, notes)
             if found is None:
                 continue

@@ -100,7 +100,13 @@ def snapshot_scenario(export: TenantExport, *, name: str = "tenant-snapshot", ho
         if a.end is not None and a.end <= moment:
             continue  # ended before the snapshot
         scope = a.scope
-        if scope != "/":
+        if scope.startswith("/groups/"):  # PIM for Groups: member or owner of a group of the export
+            group = scope.removeprefix("/groups/")
+            if group not in group_ids:
+                notes.append(f"{a.role} of group {group} is left out: the group is not in the export")
+                continue
+            scope = f"/groups/{names.by_id[group]}"
+        elif scope != "/":
             unit = scope.split("/", 2)[2]
             if unit not in units:
                 units[unit] = names.add(f"au:{unit}", unit)
@@ -137,9 +143,13 @@ def snapshot_scenario(export: TenantExport, *, name: str = "tenant-snapshot", ho
     if export.policies is not None:
         book = {}
         for (role, scope), s in export.policies.settings.items():
-            if scope.startswith("/groups/") and scope.removeprefix("/groups/") not in {g["name"] for g in groups}:
-                notes.append(f"the PIM for Groups policy of {scope} is left out: the group is not in the export")
-                continue
+            if scope.startswith("/groups/"):
+                group = scope.removeprefix("/groups/")
+                if group in group_ids:  # a Graph export names the group by id
+                    scope = f"/groups/{names.by_id[group]}"
+                elif group not in {g["name"] for g in groups}:
+                    notes.append(f"the PIM for Groups policy of {scope} is left out: the group is not in the export")
+                    continue
             if not scope.startswith(("/groups/", "/")) or (scope != "/" and not scope.startswith("/groups/")):
                 continue
             book[(role, scope)] = s

@@ -212,3 +212,27 @@ def test_a_damaged_tenant_export_reads_or_is_refused_in_one_line(section, value,
         assert "\n" not in str(e) and len(str(e)) < 1000
     else:
         assert doc["tenant"]["licence"] in ("Free", "P1", "P2")
+
+
+def test_pim_for_groups_schedules_and_policies_enter_the_snapshot(tmp_path):
+    export = tenant_script_output()
+    member = {"@odata.context": V1 + "identityGovernance/privilegedAccess/group/eligibilitySchedules",
+              "value": [{"accessId": "member", "groupId": "g1", "principalId": "u1",
+                         "scheduleInfo": {"startDateTime": "2026-01-05T08:00:00Z",
+                                          "expiration": {"endDateTime": "2026-04-05T08:00:00Z"}}}]}
+    policy = json.loads((FIX / "group_member.json").read_text())
+    for item in policy.get("value", [policy]):
+        item["scopeId"] = "g1"
+    export["RoleManagementPolicyAssignments"] += policy.get("value", [policy])
+    (tmp_path / "tenant.json").write_text(json.dumps(export))
+    (tmp_path / "groups.json").write_text(json.dumps(member))
+    t = read_tenant(tmp_path / "tenant.json", tmp_path / "groups.json")
+    assert ("u1", "Member", "/groups/g1", "eligible") in {(a.principal, a.role, a.scope, a.kind) for a in t.assignments}
+    path, _ = write_snapshot([tmp_path / "tenant.json", tmp_path / "groups.json"], tmp_path / "groups.yaml")
+    doc = yaml.safe_load(path.read_text())
+    assert {"principal": "ann@contoso.com", "role": "Member", "scope": "/groups/Tier 0 admins", "kind": "eligible",
+            "duration": "P89DT23H"} in doc["assignments"]
+    sidecar = json.loads((tmp_path / "groups.policies.json").read_text())
+    assert any(p["scopeType"] == "Group" and p["scopeId"] == "Tier 0 admins" for p in sidecar["value"])
+    sim = load_scenario(path).simulation()
+    assert sim.settings_for("Member", "/groups/Tier 0 admins").activation_max == 300  # the group's own policy
