@@ -133,6 +133,8 @@ def assignment_rules(lab: Lab) -> dict[str, Any]:
     later.run("P1DT1M")
     return {
         "shortest_assignment_minutes": min(shortest),
+        "goal_assign_for_4_minutes": 4 in shortest,
+        "goal_assign_for_10_minutes": 10 in shortest,
         "earliest_removal_minutes": removable_after[0] if removable_after else None,
         "service_principal_eligible_refused": sp_eligible is not None,
         "service_principal_timebound_active_allowed": sp_active_timebound is None,

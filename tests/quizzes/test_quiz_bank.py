@@ -95,9 +95,9 @@ def test_access_reviews_are_tagged_with_the_older_outline_not_the_2026_one(bank)
 
 
 def test_question_text_reads_constants_from_facts(bank, monkeypatch):
-    assert "5 minutes" in bank.get("act-minimum-duration").explanation
+    assert "5 minutes" in bank.get("as-gs-four-minutes").explanation
     monkeypatch.setattr(facts, "MIN_ASSIGNMENT_MINUTES", facts.Fact(7.0, "https://example.invalid"))
-    assert "7 minutes" in load_bank(check_probes=False).get("act-minimum-duration").explanation
+    assert "7 minutes" in load_bank(check_probes=False).get("as-gs-four-minutes").explanation
 
 
 def test_render_fills_units_parts_and_rejects_unknown_facts():
