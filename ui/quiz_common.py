@@ -367,6 +367,9 @@ def practice(key: str) -> None:
                                                                    f"score {session.score:g}")
     if last is not None:
         q = last.item.question
+        if (text := case_text(q)) is not None:
+            with st.expander("The case study", expanded=False):
+                st.markdown(text)
         st.markdown(BLANK.sub(lambda m: f"**[{m.group(1)}]**", q.stem) if q.type == "dropdown" else q.stem)
         st.caption(f"Your answer: {response_summary(q, last.response)}")
         show_feedback(last, f"{key}_fb{done}")

@@ -143,6 +143,7 @@ def test_a_case_study_item_shows_the_case_beside_it_and_opens_the_cases_own_tena
     assert "carol must not hold any Microsoft Entra role" in shown
     answer(at, f"{KEY}_q0", q, key_of(q))
     at.button(key=f"{KEY}_check").click().run()
+    assert any(e.label == "The case study" for e in at.expander)  # still at hand beside the feedback
     lab = at.button(key=f"{KEY}_fb1_lab")
     assert "contoso" in lab.label
     lab.click().run()
