@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 from pim_sim.core.updates import UpdateRules
 from pim_sim.features.alerts import AlertCenter
-from pim_sim.features.jit_vm import JitVm, attach
 from pim_sim.features.reviews import ReviewBook
 
 if TYPE_CHECKING:
+    from pim_sim.features.jit_vm import JitVm
     from pim_sim.results.tables import Results
 
 
@@ -54,6 +54,8 @@ class Simulation(UpdateRules):
     def jit(self) -> JitVm:
         """Defender for Cloud just-in-time VM access on this run's clock and seed; who holds which Azure role
         when comes from PIM (an eligible role counts only while activated). Created on first use."""
+        from pim_sim.features.jit_vm import attach  # loaded on first use: a PIM-only run never imports it
+
         return attach(self)
 
     def results(self) -> Results:

@@ -14,7 +14,6 @@ import random
 from collections.abc import Callable
 from datetime import datetime
 
-import numpy as np
 import simpy
 
 from pim_sim.core.clock import DEFAULT_START, Clock
@@ -25,6 +24,8 @@ STREAM_NAME = "jit_vm"  # the kernel's named stream JIT draws from on a Simulati
 
 
 def _stream(seed: int) -> random.Random:
+    import numpy as np  # a standalone host only; a Simulation host uses the kernel's named stream
+
     state = np.random.SeedSequence([int(seed), STREAM_KEY]).generate_state(1, np.uint64)[0]
     return random.Random(int(state))
 
