@@ -149,6 +149,25 @@ def _group_reviews_on_p2():
     return together(fact("REVIEW_GROUPS_LICENCE", ("P2",)), attribute(book, "Licence", SimpleNamespace(GOVERNANCE=Licence.P2)))
 
 
+def _seats_without_reviewers():
+    """Seat counting that forgets reviewers and reviewed users."""
+    from dataclasses import replace
+
+    from pim_sim.core import licensing
+
+    real = licensing.seats_needed
+
+    def seats(sim, at=None):
+        report = real(sim, at)
+        return replace(report, reviewers=frozenset(), reviewed=frozenset())
+
+    return attribute(licensing, "seats_needed", seats)
+
+
+def _reviews_survive_lapse():
+    return _review_rule("_on_event", lambda self, sim, kind, payload: None)
+
+
 def _without(name: str, role: str):
     return fact(name, tuple(r for r in getattr(facts, name).value if r != role))
 
@@ -213,6 +232,16 @@ MUTANTS: tuple[Mutant, ...] = (
            lambda: _without("PIM_RESOURCE_AUDIT_READER_ROLES", "Security Reader")),
     Mutant("entra-audit-readers-no-reports-reader", "Reports Reader reads the Entra audit logs",
            lambda: _without("ENTRA_AUDIT_READER_ROLES", "Reports Reader")),
+    Mutant("alert-min-global-admins-range-3", "the too-many-Global-Administrators minimum takes 2 to 100",
+           lambda: _thresholds(min_global_admins=(3, 100))),
+    Mutant("alert-renewals-range-1", "activation renewals threshold 2 to 100",
+           lambda: _thresholds(activation_renewals=(1, 100))),
+    Mutant("entra-audit-p1-7d", "the Entra audit log keeps 30 days on P1", lambda: _retention(P1=7 * D)),
+    Mutant("seats-without-reviewers", "reviewers and reviewed users need seats", _seats_without_reviewers),
+    Mutant("reviews-survive-lapse", "ongoing reviews of Entra roles end when the licence lapses",
+           _reviews_survive_lapse),
+    Mutant("approval-email-slow", "approval emails arrive within about 3 to 15 minutes",
+           lambda: fact("APPROVAL_EMAIL_MINUTES", (30.0, 60.0, 90.0))),
     Mutant("notification-recipients-1", "up to 1000 recipients get each email",
            lambda: fact("MAX_NOTIFICATION_RECIPIENTS", 1)),
 )

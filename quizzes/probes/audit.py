@@ -121,7 +121,8 @@ def audit_categories(lab: Lab) -> dict[str, Any]:
 
 @probe("carol assigns bob Contributor on a subscription directly in Azure IAM (outside PIM) and an auditor looks for "
        "the record over 91 days; in a tenant with Microsoft Entra ID Governance alice activates Global "
-       "Administrator and the auditor looks for it for a year.")
+       "Administrator and the auditor looks for it for a year; in a P1 tenant alice makes bob Exchange "
+       "Administrator in the roles blade and the auditor looks for the directory change for a month.")
 def audit_retention(lab: Lab) -> dict[str, Any]:
     sub = "/subscriptions/prod"
     azure = lab.sim("azure-iam-write", scopes=[sub])
@@ -139,6 +140,11 @@ def audit_retention(lab: Lab) -> dict[str, Any]:
     view = gov.results().where_visible(done.minute + 60)
     places = sorted(str(p) for p in view[view["seq"] == done.seq]["place"])
     longest = max(gov_days.values(), default=0)
+    p1 = lab.sim("p1-directory-change", licence="P1")
+    p1.assign_outside_pim("bob", "Exchange Administrator", by="alice")
+    change = logged(p1, service="Core Directory", target="bob")[0]
+    p1.run(change.minute + 32 * DAY)
+    p1_days = _visible_days(p1, change.seq, (1, 7, 8, 29, 30, 31))
     return {
         "azure_write_places": sorted(azure_days),
         "azure_write_place": ", ".join(sorted(azure_days)),
@@ -149,4 +155,5 @@ def audit_retention(lab: Lab) -> dict[str, Any]:
         "pim_blade_keeps_a_year": gov_days.get(str(Place.PIM_ENTRA_RESOURCE_AUDIT), 0) >= 365,
         "entra_activation_in_activity_log": str(Place.AZURE_ACTIVITY_LOG) in places,
         "any_built_in_place_keeps_a_year": longest >= 365,
+        "entra_log_days_p1": p1_days.get(str(Place.ENTRA_AUDIT_CORE_DIRECTORY), 0),
     }

@@ -131,3 +131,31 @@ def tailwind_case(lab: Lab) -> dict[str, Any]:
         "dan_holds_contributor_after_review": sim.holds("dan", "Contributor", sub),
         "devs_keeps_contributor": sim.find("devs", "Contributor", sub, kind="active") is not None,
     }
+
+
+@probe("As in Fabrikam's tenant, Security Administrator activations need fran's approval and fran approves the "
+       "moment the email reaches her; a hundred eligible users each request the role once, and we measure how "
+       "long each request waited for her approval.")
+def fabrikam_approval_mail(lab: Lab) -> dict[str, Any]:
+    from pim_sim import ApproverBehaviour
+
+    users = tuple(f"u{i:03d}" for i in range(100))
+    instant = ApproverBehaviour(respond_probability=1.0, median_minutes=0.001, spread=0.0, approve_probability=1.0)
+    sim = lab.sim("approval-mail", users=(*users, "fran"), approvers={"fran": instant})
+    sim.set_settings("Security Administrator", require_approval=True, approvers=("fran",))
+    for u in users:
+        sim.assign(u, "Security Administrator", kind="eligible")
+    sim.advance("PT10M")
+    requests = [sim.activate(u, "Security Administrator", duration="PT1H", justification="change") for u in users]
+    sim.advance("P1D")
+    waits = []
+    for r in requests:
+        approved = [c.minute for c in sim.status_log if c.request_id == r.id and str(c.status) == "Provisioned"]
+        if approved:
+            waits.append(approved[0] - r.created)
+    bands = {"1 to 2": (0, 3), "3 to 10": (3, 10.5), "30 to 60": (30, 60), "60 to 240": (60, 240)}
+    share = {name: sum(low <= w < high for w in waits) / len(waits) for name, (low, high) in bands.items()}
+    return {
+        "approval_email_band": max(share, key=share.__getitem__),
+        "approval_email_within_15": max(waits) <= 15.5,
+    }

@@ -96,3 +96,27 @@ def licence_tiers(lab: Lab) -> dict[str, Any]:
         "pim_works_on_governance": works["Governance"],
         "p1_refusal_code": codes["P1"],
     }
+
+
+@probe("A review of Security Administrator (rev reviewing alice and bob for 14 days) is in progress when the "
+       "tenant's P2 licence lapses to Free on day 3; rev then tries to deny bob.")
+def review_during_lapse(lab: Lab) -> dict[str, Any]:
+    from pim_sim.features.reviews import AccessReview
+
+    sim = lab.sim("review-during-lapse", users=("alice", "bob", "rev"))
+    for who in ("alice", "bob"):
+        sim.assign(who, "Security Administrator", kind="eligible")
+    review = sim.reviews.create(AccessReview("sec-admins", "Security Administrator", selected=("rev",),
+                                             principal_types=("users",), duration_days=14))
+    review.decide("alice", True, by="rev")
+    sim.run("P3D")
+    sim.set_licence("Free")
+    sim.advance("PT1H")
+    late = refusal(lambda: review.decide("bob", False, by="rev"))
+    sim.run("P20D")
+    inst = review.instance()
+    return {
+        "review_ended_on_lapse": inst.ended is not None and inst.ended < inst.end,
+        "review_status_after_lapse": str(inst.status),
+        "decision_after_lapse_allowed": late is None,
+    }

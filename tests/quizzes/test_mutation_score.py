@@ -13,7 +13,7 @@ import pytest
 from quizzes import mutation
 from quizzes.bank import load_bank
 
-FLOOR = 34  # mutants when this test was written; the list may grow, never shrink
+FLOOR = 40  # mutants when this test was written; the list may grow, never shrink
 
 
 @pytest.fixture(scope="module")
