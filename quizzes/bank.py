@@ -91,10 +91,13 @@ class Bank:
 def _read_yaml(path: Path) -> Any:
     if path.stat().st_size > MAX_FILE_BYTES:
         raise BankError(f"{path.name}: larger than {MAX_FILE_BYTES} bytes")
+    loader = SAFE_LOADER(path.read_text(encoding="utf-8"))  # a safe loader only: the one object built here
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)  # a safe loader, never another
+        return loader.get_single_data()
     except yaml.YAMLError as e:
         raise BankError(f"{path.name}: not valid YAML: {e}") from None
+    finally:
+        loader.dispose()
 
 
 def _render_tree(node: Any, where: str) -> Any:
