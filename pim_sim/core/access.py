@@ -126,7 +126,7 @@ def holders(sim: Kernel, role: str, scope: str, t: float) -> tuple[Holding, ...]
         pool = sorted([*sim.holding_schedules(role), *sim.latest_activations(role)], key=_made_order)
     else:
         pool = sim.schedules_with_role(role)
-    out = []
+    out: list[Holding] = []
     for s in pool:
         if s.kind is Kind.ACTIVE and s.scope in covering and s.usable_at(t):
             if sim.tenant.principal(s.principal).kind is PrincipalKind.GROUP:
@@ -184,9 +184,10 @@ def why_not(sim: Kernel, principal: str, role: str, scope: str, t: float) -> Exp
                                "in again refreshes the token.", settings_note=note)
     eligible_now = [s for s in here if s.kind is Kind.ELIGIBLE and s.holds_at(t)]
     if activations and eligible_now:
-        last = max(activations, key=lambda s: s.stop)
-        how = "was deactivated" if last.removed is not None and last.removed < (last.end or float("inf")) else "expired"
-        return Explanation(Reason.ACTIVATION_ENDED, f"The activation {how} at minute {last.stop:g}; activate again.",
+        latest = max(activations, key=lambda s: s.stop)
+        how = ("was deactivated" if latest.removed is not None and latest.removed < (latest.end or float("inf"))
+               else "expired")
+        return Explanation(Reason.ACTIVATION_ENDED, f"The activation {how} at minute {latest.stop:g}; activate again.",
                            settings_note=note)
     if eligible_now:
         return Explanation(Reason.ELIGIBLE_NOT_ACTIVATED, f"{principal} is eligible for {role}; eligible means "
@@ -245,10 +246,10 @@ def audit_readers(sim: Kernel, record, place, t: float,
             place is Place.PIM_GROUPS_RESOURCE_AUDIT and role == "Owner")
         scope = record.scope if at_resource else "/"
         try:
-            if known is None:
-                found = holders(sim, role, scope, t)
-            elif (found := known.get((role, scope))) is None:
-                found = known[role, scope] = holders(sim, role, scope, t)
+            cached = None if known is None else known.get((role, scope))
+            found = holders(sim, role, scope, t) if cached is None else cached
+            if known is not None:
+                known[role, scope] = found
             people.extend(h.principal for h in found)
         except KeyError:
             continue

@@ -261,6 +261,7 @@ class ActivationRules(AssignmentRules):
         if self.lag:  # applications and tokens pick the new role up a little later
             low, high = self.lag.token_refresh_minutes
             lag = self.rng["provisioning"].uniform(low, high)
+        assert r.duration is not None, "an activation is always time-bound"
         end = now + r.duration if eligible.end is None else min(now + r.duration, eligible.end)
         s = self.add_schedule(r.principal, r.role, r.scope, Kind.ACTIVE, Origin.ACTIVATED, now, end,
                                request_id=r.id, activated_from=r.target_schedule, usable_from=now + lag)

@@ -122,6 +122,7 @@ class AssignmentRules(Kernel):
             self.log(act, Service.AZURE_RESOURCE_MANAGER, s.surface, initiator, s.principal, s.role, s.scope)
 
     def _arm_expiry(self, s: Schedule) -> None:
+        assert s.end is not None, "only time-bound schedules expire"
         self.after(s.end - self.env.now, self._expire, s.id, s.end)
         if s.origin is Origin.ASSIGNED:
             for ahead in facts.EXPIRY_NOTICE_MINUTES.value[:2]:

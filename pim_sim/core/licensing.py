@@ -120,7 +120,7 @@ def seats_needed(sim: Kernel, at: float | None = None) -> SeatReport:
     reviewers: frozenset[str] = frozenset()
     reviewed: frozenset[str] = frozenset()
     if "reviews" in vars(sim):  # only when the run has access reviews
-        who, what = sim.reviews.reviewers_and_reviewed(t)
+        who, what = vars(sim)["reviews"].reviewers_and_reviewed(t)
         reviewers = frozenset(u for name in who for u in _users(sim, name, t))
         reviewed = what
     return SeatReport(t, frozenset(assignees), frozenset(approvers), reviewers, reviewed)

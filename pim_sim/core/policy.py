@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
+from typing import cast
 
 from pim_sim import facts
 from pim_sim.core.clock import minutes, span, span_range
@@ -87,7 +88,7 @@ class RoleSettings:
     mfa_on_active_assignment: bool = False
     justification_on_active_assignment: bool = True
     notifications: tuple[NotificationRule, ...] = field(default_factory=default_notifications)
-    _by_recipient: dict = field(default=None, init=False, repr=False, compare=False, hash=False)
+    _by_recipient: dict = field(default=cast(dict, None), init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_recipient", {(n.event, n.recipient): n for n in self.notifications})

@@ -14,7 +14,7 @@ from dataclasses import MISSING, fields
 from functools import cache
 from itertools import repeat
 from operator import attrgetter, call
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -98,7 +98,7 @@ def record(cls, *values, **named):
 
 def evolve(record, **changes):
     """A new version of a frozen record with some fields changed (a fast ``dataclasses.replace``)."""
-    cls = type(record)
+    cls: Any = type(record)
     return _made(cls, list(_reader(cls)(record)), changes)
 
 

@@ -209,12 +209,14 @@ class Tenant:
         return tenant
 
     def __post_init__(self) -> None:
-        index = {p.name: p for p in (*self.users, *self.service_principals, *self.groups)}
+        everyone: tuple[User | ServicePrincipal | Group, ...] = (*self.users, *self.service_principals, *self.groups)
+        index = {p.name: p for p in everyone}
         self._index.update(principals=index, scopes={s.id: s for s in self.scopes},
                            groups={g.name: g for g in self.groups}, ancestors={})
 
     def validate(self) -> None:
-        names = [p.name for p in (*self.users, *self.service_principals, *self.groups)]
+        everyone: tuple[User | ServicePrincipal | Group, ...] = (*self.users, *self.service_principals, *self.groups)
+        names = [p.name for p in everyone]
         dupes = sorted(n for n, k in Counter(names).items() if k > 1)
         if dupes:
             raise ModelError(f"principal names must be unique; repeated: {', '.join(dupes)}")

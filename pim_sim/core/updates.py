@@ -7,6 +7,8 @@ An activation is never extended: it ends and the user activates again.
 
 from __future__ import annotations
 
+from typing import cast
+
 from pim_sim import facts
 from pim_sim.core.activation import ActivationRules
 from pim_sim.core.audit import Activity, Service
@@ -58,11 +60,12 @@ class UpdateRules(ActivationRules):
             self.refuse(principal, action, role, scope, PimRefusal(
                 f"{principal} has no expired {kind.value} assignment of {role} at {scope} to renew.",
                 rule="ExpirationRule", code="RoleAssignmentDoesNotExist", source=src.source))
-        last = max(expired, key=lambda s: s.end)
-        if self.env.now - last.end > src.value:
+        last = max(expired, key=lambda s: cast(float, s.end))  # expired: every one has an end
+        last_end = cast(float, last.end)
+        if self.env.now - last_end > src.value:
             self.refuse(principal, action, role, scope, PimRefusal(
                 f"Renew is available for up to {span(src.value)} after expiry; this assignment expired "
-                f"{in_days(self.env.now - last.end)} ago.", rule="ExpirationRule", code="RenewNotAllowed",
+                f"{in_days(self.env.now - last_end)} ago.", rule="ExpirationRule", code="RenewNotAllowed",
                 source=src.source))
         act = Activity.ELIGIBLE_REQUESTED_RENEW if kind is Kind.ELIGIBLE else Activity.ACTIVE_REQUESTED_RENEW
         return self._ask_admins(action, last, duration, justification, act)
@@ -112,11 +115,12 @@ class UpdateRules(ActivationRules):
 
     def _apply_update(self, r: Request) -> None:
         old = self.schedules[r.target_schedule]
+        duration = cast(float, r.duration)  # extend and renew requests always carry a duration
         if r.action in (Action.SELF_EXTEND, Action.ADMIN_EXTEND):
-            new = self.replace_schedule(old, end=old.end + r.duration)
+            new = self.replace_schedule(old, end=cast(float, old.end) + duration)
         else:  # renew: a fresh time-bound schedule from now
             new = self.add_schedule(old.principal, old.role, old.scope, old.kind, Origin.ASSIGNED, self.env.now,
-                                     self.env.now + r.duration, request_id=r.id)
+                                     self.env.now + duration, request_id=r.id)
             self._log_directory_change(new, added=True)
         self.set_status(r, Status.PROVISIONED, MS_PIM, target_schedule=new.id)
         self._arm_expiry(new)

@@ -20,7 +20,7 @@ import bisect
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from pim_sim import facts
 from pim_sim.core import access as access_mod
@@ -287,7 +287,7 @@ class AlertCenter:
         if kind == "licence":
             self.scan()
             return
-        who = payload[0] if kind == "sign_in" else getattr(payload, "principal", None)
+        who = cast(tuple, payload)[0] if kind == "sign_in" else getattr(payload, "principal", None)
         for alert in _AFFECTED.get(kind, ()):
             if isinstance(payload, Schedule) and not _concerns(alert, payload):
                 continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import pandas as pd
 
@@ -169,7 +169,7 @@ class Results:
 
     def _time_to_access(self) -> list[float]:
         sched = {s.request_id: s for s in self.sim.schedules.values() if s.origin is Origin.ACTIVATED}
-        return [sched[r.id].usable_from - r.created for r in self.sim.requests.values()
+        return [cast(float, sched[r.id].usable_from) - r.created for r in self.sim.requests.values()
                 if r.action is Action.SELF_ACTIVATE and r.id in sched]
 
     def where_visible(self, view_minute: float) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from pim_sim.core.audit import Service
 from pim_sim.core.clock import minutes
 from pim_sim.core.events import ADMIN, MS_PIM, Notification
 from pim_sim.core.roles import Surface
-from pim_sim.core.schedules import Kind, Origin
+from pim_sim.core.schedules import Kind, Origin, Schedule
 from pim_sim.core.tenant import Licence, PrincipalKind, User
 from pim_sim.errors import ModelError, PimRefusal
 
@@ -160,8 +160,8 @@ class ReviewBook:
         t, surface = sim.now, review.surface
         kinds = {AssignmentType.ELIGIBLE: {Kind.ELIGIBLE}, AssignmentType.ACTIVE: {Kind.ACTIVE},
                  AssignmentType.ALL: {Kind.ELIGIBLE, Kind.ACTIVE}}[d.assignment_type]
-        rows: list[tuple[str, PrincipalKind, object, str]] = []  # principal, kind, schedule, assigned_to
-        for s in sorted(sim.schedules_with_role(d.role), key=lambda s: s.id):
+        rows: list[tuple[str, PrincipalKind, Schedule, str]] = []  # principal, kind, schedule, assigned_to
+        for s in sorted(sim.holding_schedules(d.role), key=lambda s: s.id):  # activations are never reviewed
             if s.scope != d.scope or s.kind not in kinds or s.origin is Origin.ACTIVATED or not s.holds_at(t):
                 continue
             kind = sim.tenant.principal(s.principal).kind
@@ -213,6 +213,7 @@ class ReviewBook:
 
     def _simulate_reviewers(self, review: Review, inst: Instance) -> None:
         d, rng = review.definition, self.sim.rng["reviewers"]
+        assert d.behaviour is not None, "only reviews with a behaviour are simulated"
         reviewers_of: dict[str, tuple[str, ...]] = {}
         recommendation: dict[str, str] = {}
         for s in inst.subjects:
