@@ -28,6 +28,12 @@ PROBE_SCENARIOS = {
     "extend_renew": "extend-and-renew",
     "extend_renew_sequence": "extend-and-renew",
     "extend_via_group": "extend-and-renew",
+    "access_reviews": "review-no-response",
+    "alerts": "outside-pim-alert",
+    "outside_pim_window": "outside-pim-alert",
+    "licence_lapse": "licence-lapse",
+    "review_during_lapse": "licence-lapse",
+    "scopes": "azure-settings-not-inherited",
 }
 # generated variants: the shipped scenario each template's topic plays out
 TOPIC_SCENARIOS = {
