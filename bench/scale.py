@@ -30,7 +30,7 @@ from pim_sim import Results, Scenario
 from pim_sim.core.roles import ENTRA_ROLES
 
 ROLES = [r for r in ENTRA_ROLES if r != "Global Administrator"]
-CURVE_DAYS = (3, 10, 30, 90, 180, 365)
+CURVE_DAYS = (3, 10, 30, 90, 180, 365, 600)
 
 
 def scenario(days: float, users: int, privileged: int) -> Scenario:
