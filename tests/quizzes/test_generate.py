@@ -190,3 +190,19 @@ def test_activation_end_says_when_it_assumes_the_clock_starts():
         t = datetime.strptime(requested + " 2026", "%a %d %b %H:%M UTC %Y") + timedelta(hours=asked)
         assert all(o.text != t.strftime("%a %d %b %H:%M UTC") for o in q.options), (seed, "request-based end offered")
     assert seen >= 5
+
+
+def test_audit_service_for_event_varies_and_keys_each_record_by_its_own_service_and_initiator():
+    """Each blank's key is the service and initiator of the very record the stem names (the
+    records are found by what happened, not by their words), and the asked records vary."""
+    asked = set()
+    for seed in range(30):
+        g = generate("audit-service-for-event", seed)
+        q = g.question
+        key = {b.id: next(c.text for c in b.choices if c.id == b.key) for b in q.blanks}
+        for n, (activity, at) in enumerate(re.findall(r"'([^']+)' at (\w{3} \d\d \w{3} \d\d:\d\d UTC)", q.stem), 1):
+            asked.add(activity)
+            line = next(e for e in g.evidence if f"{at}: {activity} [" in e)
+            assert f"[Service = {key[f'service{n}']}]" in line, (seed, line)
+            assert f"initiated by {key[f'initiator{n}']}," in line, (seed, line)
+    assert len(asked) >= 5
