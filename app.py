@@ -31,6 +31,6 @@ PAGES = {  # every page has a stable address: /lab, /what-if, ... (the README li
     ],
 }
 
-page = st.navigation(PAGES)
+page = st.navigation(PAGES, expanded=True)  # every page listed, none behind "View more"
 state.keep_widget_values(page.url_path)
 page.run()

@@ -74,19 +74,18 @@ class PageModel:
         self.model["values"] = dict(self.defaults)
 
     # ------------------------------------------------------------------ widgets
-    def key(self, field: str, options: list | None = None) -> str:
-        """``<page>_<field>_<digest>``: the digest changes with the identity, the generation and the
-        options a widget offers (a value is never kept by a widget that can't show it)."""
-        extra = () if options is None else (digest(*options),)
-        return f"{self.name}_{field}_{digest(self.identity, self.generation, *extra)}"
+    def key(self, field: str) -> str:
+        """``<page>_<field>_<digest>``: the digest changes with the identity and the generation."""
+        return f"{self.name}_{field}_{digest(self.identity, self.generation)}"
 
     def widget(self, draw: Callable[..., Any], label: str, field: str, *args: Any,
                options: list | None = None, **kwargs: Any) -> Any:
         """Draw ``draw(label, *args, key=..., **kwargs)`` showing the model's value, and keep what it returns.
 
         ``options`` (selectbox, radio, multiselect) are passed on as the first positional argument;
-        a kept value that is no longer among them falls back to the default."""
-        key = self.key(field, options)
+        a kept value that is no longer among them falls back to the default (the widget is set from the
+        model on every run, so it never shows a value its options don't have)."""
+        key = self.key(field)
         value = self.get(field)
         if options is not None:
             value = _within(value, options, self.defaults.get(field))

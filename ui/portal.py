@@ -48,7 +48,7 @@ persona_col, clock_col = st.columns([1, 2])
 persona = page.widget(persona_col.selectbox, "Signed in as", "persona", options=list(sandbox.PERSONAS),
                       format_func=lambda p: f"{p} ({sandbox.PERSONAS[p]})")
 with clock_col:
-    st.markdown(f"**Now:** {state.when(sim, sim.now)} · minute {sim.now:g} of the simulation")
+    st.markdown(f"**Now:** {state.when(sim, sim.now)}")
     b1, b2, b3, b4 = st.columns(4)
     b1.button("+5 minutes", key="portal_plus5m", on_click=advance, args=("PT5M",), width="stretch")
     b2.button("+1 hour", key="portal_plus1h", on_click=advance, args=("PT1H",), width="stretch")

@@ -29,8 +29,6 @@ with st.expander("Choose questions", expanded=SESSION not in st.session_state):
                            help="About half of the questions are then fresh variants made by running the simulation.")
     typed = st.number_input("Seed (empty: a new set every time)", min_value=0, value=None, key="practice_seed",
                             help="The same seed gives the same questions in the same order.")
-    if "practice_seed_used" in st.session_state:
-        st.caption(f"The last set's seed: {st.session_state['practice_seed_used']} (type it to get that set again).")
     if st.button("Start practice", key="practice_start", type="primary"):
         seed = qc.fresh_seed() if typed is None else int(typed)
         st.session_state["practice_seed_used"] = seed
@@ -45,4 +43,6 @@ with st.expander("Choose questions", expanded=SESSION not in st.session_state):
 if SESSION not in st.session_state:
     st.info("Choose topics or objectives and start.")
     st.stop()
+if "practice_seed_used" in st.session_state:
+    st.caption(f"This set's seed: {st.session_state['practice_seed_used']} (type it to get the same set again).")
 qc.practice(SESSION)

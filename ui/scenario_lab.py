@@ -155,7 +155,7 @@ st.session_state[state.LAB_TEXT], st.session_state[state.LAB_SEED] = text, seed
 bar = st.progress(0.0, text="Simulating...")
 try:  # bounded: the dashboard's record cap and time limit
     results = state.run(text, seed, progress=lambda minute: bar.progress(min(1.0, minute / scenario.horizon),
-                                                                            text=f"Simulating: minute {minute:,.0f}"))
+                                                                            text=f"Simulating: {state.when_offset(scenario, minute)}"))
 except BudgetError as error:
     bar.empty()
     st.error(f"**This run was stopped:** {error}")
@@ -209,8 +209,10 @@ for title, frame in (("Decisions by approver", "approvals_by_approver"),
         st.dataframe(rows, hide_index=True, width="stretch")
 if sim.refusals:
     st.subheader("Refused by PIM")
-    st.dataframe(results.refusals[["minute", "principal", "action", "role", "rule", "code", "message"]],
-                 hide_index=True, width="stretch")
+    refused = results.refusals[["minute", "principal", "action", "role", "rule", "code", "message"]].copy()
+    refused.insert(0, "When (UTC)", [state.when(sim, m) for m in refused.pop("minute")])
+    refused["message"] = [state.readable(sim, m) for m in refused["message"]]
+    st.dataframe(refused, hide_index=True, width="stretch")
 for title, frame in (("Access reviews", "review_outcomes"), ("Access review decisions", "review_decisions"),
                      ("PIM security alerts", "alert_incidents")):
     rows = state.cached((frame, *key), lambda frame=frame: getattr(results, frame))

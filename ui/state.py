@@ -3,6 +3,7 @@ way an action's outcome (success or PIM's refusal) is reported to the student.""
 
 from __future__ import annotations
 
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -67,15 +68,30 @@ def minute_of(sim: Simulation, moment: datetime) -> float:
     return sim.clock.minute_of(moment)
 
 
-def attempt(action: Callable[[], object], success: Callable[[object], str]) -> None:
-    """Run a portal action; remember its outcome (or PIM's refusal, with the rule) for the next draw."""
+MINUTE = re.compile(r"\b(?:at |is |until |since |from )?minute (\d+(?:\.\d+)?)")
+
+
+def readable(sim: Simulation, text: str) -> str:
+    """A model message with its simulation minutes ("expired at minute 3540.09") as the portal's
+    dates and times ("expired at Wed 07 Jan 2026 11:00 UTC")."""
+    def date(m: re.Match) -> str:
+        lead = m.group(0)[: m.group(0).index("minute")]
+        return f"{lead if lead.strip() != 'is' else 'is '}{'on ' if not lead.strip() else ''}{when(sim, float(m.group(1)))}"
+    return MINUTE.sub(date, str(text))
+
+
+def attempt(action: Callable[[], object], success: Callable[[object], str], sim: Simulation | None = None) -> None:
+    """Run a portal action; remember its outcome (or PIM's refusal, with the rule) for the next draw.
+    Times in the model's messages are shown as dates and times of the sandbox (or ``sim``)."""
+    sim = sim or sandbox_sim()
     try:
         outcome = action()
     except PimRefusal as refusal:
         source = f" [Source]({refusal.source})" if refusal.source else ""
-        st.session_state[FLASH] = ("error", f"**Refused** ({refusal.rule}, {refusal.code}): {refusal.message}{source}")
+        st.session_state[FLASH] = ("error", f"**Refused** ({refusal.rule}, {refusal.code}): "
+                                            f"{readable(sim, refusal.message)}{source}")
     except ModelError as error:
-        st.session_state[FLASH] = ("error", f"**Not possible:** {error}")
+        st.session_state[FLASH] = ("error", f"**Not possible:** {readable(sim, error)}")
     else:
         st.session_state[FLASH] = ("success", success(outcome))
 

@@ -65,9 +65,14 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture(scope="session")
-def app_url(chromium_path, tmp_path_factory):
-    # The server keeps learner progress in a store of its own, never the user's ~/.pim-sim.
-    env = {**os.environ, "PIM_SIM_PROGRESS": str(tmp_path_factory.mktemp("progress") / "progress.sqlite3")}
+def progress_path(tmp_path_factory) -> Path:
+    """The server's progress store (its own, never the user's ~/.pim-sim): tests read what it recorded."""
+    return tmp_path_factory.mktemp("progress") / "progress.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def app_url(chromium_path, progress_path):
+    env = {**os.environ, "PIM_SIM_PROGRESS": str(progress_path)}
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

@@ -31,8 +31,15 @@ def visit(page: Page, url: str, path: str, ready: str) -> None:
     expect(page.get_by_test_id("stDialog")).to_have_count(0)  # e.g. "Page not found"
 
 
+def widget(model: str, field: str) -> str:
+    """The CSS selector of a page-model widget (its key is ``<model>_<field>_<digest>``, ui/page_state.py)."""
+    return f"[class*='st-key-{model}_{field}_']"
+
+
 def choose(page: Page, key: str, option: str) -> None:
-    page.locator(f".st-key-{key} input[role=combobox]").click()
+    """Pick an option of a selectbox, by its key or (``model/field``) its page-model field."""
+    where = widget(*key.split("/")) if "/" in key else f".st-key-{key}"
+    page.locator(f"{where} input[role=combobox]").click()
     page.get_by_role("option", name=option, exact=True).click()
     idle(page)
 
@@ -59,7 +66,8 @@ def shoot(page: Page, shots, name: str) -> None:
 
 
 @pytest.mark.parametrize(("path", "heading", "shows"), [
-    ("", "Just-in-time basics", "stVegaLiteChart"),  # the Scenario lab, the default page
+    ("", "Start here", "stPageLink"),  # the default page
+    ("lab", "Just-in-time basics", "stVegaLiteChart"),
     ("what-if", "What-if", "stVegaLiteChart"),
     ("audit", "Audit explorer", "stMetric"),
     ("why-not", "Why / why not", "stAlert"),
@@ -69,11 +77,11 @@ def shoot(page: Page, shots, name: str) -> None:
 def test_every_page_renders(page: Page, app_url: str, shots, path, heading, shows):
     visit(page, app_url, path, heading)
     expect(page.get_by_test_id(shows).first).to_be_visible(timeout=LONG)
-    shoot(page, shots, path or "lab")
+    shoot(page, shots, path or "start")
 
 
-def test_the_lab_opens_on_the_default_scenario_from_the_root_url(page: Page, app_url: str):
-    visit(page, app_url, "", "Just-in-time basics")
+def test_the_lab_opens_on_the_default_scenario_at_its_own_address(page: Page, app_url: str):
+    visit(page, app_url, "lab", "Just-in-time basics")
     expect(page.get_by_test_id("stMetric").filter(has_text="Activations requested")).to_be_visible(timeout=LONG)
     timeline = page.get_by_test_id("stVegaLiteChart").first
     expect(timeline.locator(".role-legend")).to_have_count(1)  # the key to the timeline's colours is drawn
@@ -91,7 +99,7 @@ def test_an_activation_with_approval_in_the_portal_sandbox(page: Page, app_url: 
     expect(page.get_by_test_id("stAlert").filter(has_text="PendingApproval")).to_contain_text("waiting for bob")
     shoot(page, shots, "portal-1-requested")
     # bob approves with a justification
-    choose(page, "portal_persona", "bob (Approver)")
+    choose(page, "portal/persona", "bob (Approver)")
     expect(page.locator(".st-key-approve_submit button")).to_be_attached()  # bob's page is drawn
     tab(page, "Approve requests")
     fill(page, "approve_justification", "Alert confirmed")
@@ -100,11 +108,11 @@ def test_an_activation_with_approval_in_the_portal_sandbox(page: Page, app_url: 
     shoot(page, shots, "portal-2-approved")
     # PIM provisions within seconds; five minutes later alice's role is active
     click(page, "portal_plus5m")
-    choose(page, "portal_persona", "alice (Requester)")
+    choose(page, "portal/persona", "alice (Requester)")
     expect(page.locator(".st-key-activate_submit button")).to_be_attached()  # alice's page is drawn
     tab(page, "My roles")
     tab(page, re.compile(r"Active roles \(1\)"))
-    expect(page.get_by_text("Wed 07 Jan 2026 09:05 UTC")).to_be_visible()
+    expect(page.get_by_text("Now: Wed 07 Jan 2026 09:05 UTC")).to_be_visible()
     shoot(page, shots, "portal-3-active")
 
 
@@ -118,8 +126,8 @@ def test_an_uploaded_scenario_with_mistakes_is_refused_with_lines_and_fields(pag
     bad = tmp_path / "broken.yaml"
     bad.write_text("name: broken\nhorizon: P1D\nassignments:\n  - principal: alice\n    role: Security Administrator\n"
                    "    kind: sometimes\n")
-    visit(page, app_url, "", "Scenario lab")
-    page.locator(".st-key-lab_origin").get_by_text("Upload a YAML file").filter(visible=True).click()
+    visit(page, app_url, "lab", "Scenario lab")
+    page.locator(widget("lab", "origin")).get_by_text("Upload a YAML file").filter(visible=True).click()
     expect(page.locator(".st-key-lab_upload input[type=file]")).to_be_attached()
     page.locator(".st-key-lab_upload input[type=file]").set_input_files(str(bad))
     idle(page)

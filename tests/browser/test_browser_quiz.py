@@ -18,7 +18,7 @@ def learner(page: Page, app_url: str, path: str, heading: str) -> str:
     visit(page, app_url, path, heading)
     fill(page, "quiz_new_profile", name)
     click(page, "quiz_create_profile")
-    expect(page.locator(".st-key-quiz_profile input")).to_have_value(name)
+    expect(page.locator("[class*='st-key-learner_profile_'] input")).to_have_value(name)
     return name
 
 
@@ -101,6 +101,9 @@ def test_an_exam_gives_no_feedback_until_submitted_then_a_report(page: Page, app
     expect(page.get_by_text("Flagged for review: 2")).to_be_visible()
     shoot(page, shots, "quiz-exam-1-navigator")
     click(page, "exam_submit")
+    expect(page.get_by_test_id("stAlert").filter(has_text="2 question(s) are unanswered")).to_be_visible()
+    shoot(page, shots, "quiz-exam-1b-confirm")
+    click(page, "exam_submit_confirmed")
     expect(page.get_by_test_id("stMetricLabel").filter(has_text="Scaled score")).to_be_visible(timeout=LONG)
     expect(page.get_by_text("By objective")).to_be_visible()
     tables(page)

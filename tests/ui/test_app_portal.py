@@ -226,7 +226,9 @@ def test_any_sequence_of_clicks_keeps_the_page_and_the_model_in_step(clicks, per
         assert not at.exception
         refused = [e.value for e in at.error if e.value.startswith("**Refused**")]
         assert len(refused) == len(sim(at).refusals) - before  # every refusal shown was recorded, and vice versa
-        assert f"minute {sim(at).now:g} of the simulation" in " ".join(m.value for m in at.markdown)
+        shown = " ".join(m.value for m in (*at.markdown, *at.error, *at.success))
+        assert f"**Now:** {sim(at).clock.at(sim(at).now):%a %d %b %Y %H:%M} UTC" in shown  # the clock as the portal shows it
+        assert "minute" not in shown.replace("minutes", "")  # no simulation minutes in any message
 
 
 def test_each_persona_reads_only_the_audit_their_roles_allow(at):
