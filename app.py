@@ -5,7 +5,7 @@ Each page is a script under ``ui/``; adding a page is one line in ``PAGES``.
 
 import streamlit as st
 
-from ui import state
+from ui import access, state
 
 st.set_page_config(page_title="pim-sim", page_icon=":material/lock:", layout="wide")
 
@@ -31,6 +31,15 @@ PAGES = {  # every page has a stable address: /lab, /what-if, ... (the README li
     ],
 }
 
+INSTRUCTORS_ONLY = ("instructor",)  # each of these pages checks again itself (ui/access.py)
+
+person = access.who()
+if person is None:  # Classroom mode and nobody signed in: the sign-in page is the only page
+    PAGES = {"": [st.Page(access.sign_in_page, title="Sign in", icon=":material/login:", url_path="sign-in")]}
+else:
+    access.sidebar(person)
+    if not person.instructor:
+        PAGES = {section: [p for p in pages if p.url_path not in INSTRUCTORS_ONLY] for section, pages in PAGES.items()}
 page = st.navigation(PAGES, expanded=True)  # every page listed, none behind "View more"
 state.keep_widget_values(page.url_path)
 page.run()

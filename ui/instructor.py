@@ -26,8 +26,8 @@ from quizzes.classroom import (
     scenario_pack,
     set_file,
 )
+from ui import access, uploads
 from ui import quiz_common as qc
-from ui import uploads
 from ui.escape import markdown
 
 MAX_ISSUES = 20  # rows of a class sheet that can't be graded, shown one by one; the rest are counted
@@ -68,6 +68,7 @@ def zipped(files: dict[str, str]) -> bytes:
     return buf.getvalue()
 
 
+access.require_instructor()  # on the server, whatever link or address brought the session here
 st.header("Instructor's kit")
 
 # ---------------------------------------------------------------- 1. build a set

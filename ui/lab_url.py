@@ -76,7 +76,10 @@ def _take(pending: dict, checks: dict[str, Any]) -> dict[str, Any]:
 
 
 def scenario_values(pending: dict, labels: list[str], file: dict) -> dict[str, Any]:
-    seed = (lambda t: None if (v := _number(t, 0, MAX_SEED, 1)) is None else int(v))
+    def seed(text: str) -> int | None:
+        value = _number(text, 0, MAX_SEED, 1)
+        return None if value is None else int(value)
+
     values = _take(pending, {
         "seed": seed, "workload": _switch, "rate": lambda t: _number(t, 0.0, 10.0, 0.5),
         "role": lambda t: t if t in labels else None,

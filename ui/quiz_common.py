@@ -24,7 +24,7 @@ from quizzes.export import key_in_words, response_in_words
 from quizzes.progress import ENV_VAR, Answer, ProgressError, check_learner, open_store
 from quizzes.schema import BLANK
 from quizzes.session import DEFAULT_OUTLINE, Feedback, Item, PracticeSession, display_order, items, select
-from ui import state
+from ui import access, state
 from ui.escape import markdown
 from ui.page_state import PageModel
 
@@ -54,8 +54,15 @@ class StorePerCall:
         self.location = location
 
     def record(self, answer: Answer) -> Answer:
+        allowed(answer.learner)
         with open_store(self.location) as store:
             return store.record(answer)
+
+
+def allowed(learner: str) -> None:
+    """Refuse (on the server) a read or write of another learner's progress in Classroom mode."""
+    if access.classroom() and not access.is_instructor() and learner != access.learner_name():
+        raise PermissionError("a learner may read and write only their own progress")
 
 
 def _store_errors() -> tuple[type[BaseException], ...]:
@@ -68,7 +75,10 @@ def _store_errors() -> tuple[type[BaseException], ...]:
 
 
 def learners() -> list[str]:
-    """The profiles in the store; if the store can't be opened, the page says where and why and stops."""
+    """The profiles in the store; if the store can't be opened, the page says where and why and stops.
+    In Classroom mode only an instructor's session may list them."""
+    if access.classroom() and not access.is_instructor():
+        raise PermissionError("only an instructor may list the class's learners")
     try:
         with open_store(readonly=True) as store:
             return store.learners()
@@ -82,7 +92,9 @@ def _store_failed(e: BaseException):
 
 
 def history(learner: str) -> list[Answer]:
-    """A learner's answers, read without taking a write lock; a store that can't be read stops the page with why."""
+    """A learner's answers, read without taking a write lock; a store that can't be read stops the page with why.
+    In Classroom mode a learner's session reads only its own."""
+    allowed(learner)
     try:
         with open_store(readonly=True) as store:
             return store.answers(learner)
@@ -107,6 +119,10 @@ def _create_profile() -> None:
 def learner_picker(where=st.sidebar) -> str | None:
     """Pick a profile or create one; the choice is kept for every quiz page of this session (one
     model, so a visit to another page never moves it to another profile)."""
+    signed_in = access.learner_name()
+    if signed_in is not None:  # Classroom mode: the signed-in learner, nobody else's profile
+        st.session_state[LEARNER] = signed_in
+        return signed_in
     where.markdown("**Learner profile**")
     current = st.session_state.get(LEARNER)
     options = sorted(set(learners()) | ({current} if current else set()))

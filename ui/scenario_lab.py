@@ -154,8 +154,8 @@ st.session_state[state.LAB_TEXT], st.session_state[state.LAB_SEED] = text, seed
 # ------------------------------------------------------------------ run (cached by text and seed)
 bar = st.progress(0.0, text="Simulating...")
 try:  # bounded: the dashboard's record cap and time limit
-    results = state.run(text, seed, progress=lambda minute: bar.progress(min(1.0, minute / scenario.horizon),
-                                                                            text=f"Simulating: {state.when_offset(scenario, minute)}"))
+    results = state.run(text, seed, progress=lambda minute: bar.progress(
+        min(1.0, minute / scenario.horizon), text=f"Simulating: {state.when_offset(scenario, minute)}"))
 except BudgetError as error:
     bar.empty()
     st.error(f"**This run was stopped:** {error}")

@@ -70,9 +70,8 @@ def progress_path(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("progress") / "progress.sqlite3"
 
 
-@pytest.fixture(scope="session")
-def app_url(chromium_path, progress_path):
-    env = {**os.environ, "PIM_SIM_PROGRESS": str(progress_path)}
+def serve(env: dict):
+    """``streamlit run app.py`` on a free port with ``env``; yields its URL, stops it after."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -80,7 +79,7 @@ def app_url(chromium_path, progress_path):
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
          "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 60
     while True:
         try:
@@ -97,6 +96,29 @@ def app_url(chromium_path, progress_path):
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url(chromium_path, progress_path):
+    """Personal mode (the default)."""
+    yield from serve({"PIM_SIM_PROGRESS": str(progress_path), "PIM_SIM_MODE": "personal"})
+
+
+@pytest.fixture(scope="session")
+def roster_file(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("roster") / "roster.json"
+
+
+@pytest.fixture(scope="session")
+def classroom_progress(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("class-progress") / "progress.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def classroom_url(chromium_path, roster_file, classroom_progress):
+    """Classroom mode with a roster (codes issued by the tests through quizzes.roster)."""
+    yield from serve({"PIM_SIM_PROGRESS": str(classroom_progress), "PIM_SIM_MODE": "classroom",
+                      "PIM_SIM_ROSTER": str(roster_file)})
 
 
 @pytest.fixture(scope="session")
