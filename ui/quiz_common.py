@@ -289,8 +289,6 @@ def open_in_lab(link) -> None:
     """Open the lab on the item's own scenario (a case's file as if uploaded) and seed."""
     from ui import lab_url
 
-    if isinstance(link, str):
-        link = type("Shipped", (), {"name": link, "seed": None, "path": None})()
     lab_url.choose(link.name)
     if link.path is not None:
         st.session_state["model:lab"]["values"] |= {"origin": lab_url.UPLOAD, "upload_name": link.path.name,
