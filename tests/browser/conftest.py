@@ -6,6 +6,7 @@ Locally they skip, saying why, when chromium or Playwright is missing. In CI (``
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 
 import pytest
@@ -70,16 +72,21 @@ def progress_path(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("progress") / "progress.sqlite3"
 
 
-def serve(env: dict):
-    """``streamlit run app.py`` on a free port with ``env``; yields its URL, stops it after."""
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+        return s.getsockname()[1]
+
+
+def serve(env: dict, cwd: Path = ROOT, port: int | None = None):
+    """``streamlit run app.py`` on a free port with ``env`` (from ``cwd``, where it reads
+    ``.streamlit/secrets.toml``); yields its URL, stops it after."""
+    port = port or free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
          "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
-        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        cwd=cwd, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 60
     while True:
         try:
@@ -119,6 +126,58 @@ def classroom_url(chromium_path, roster_file, classroom_progress):
     """Classroom mode with a roster (codes issued by the tests through quizzes.roster)."""
     yield from serve({"PIM_SIM_PROGRESS": str(classroom_progress), "PIM_SIM_MODE": "classroom",
                       "PIM_SIM_ROSTER": str(roster_file)})
+
+
+IDP_USERS = ({"sub": "ann", "email": "ann@example.edu", "name": "Ann"},
+             {"sub": "teacher", "email": "teacher@example.edu", "name": "The teacher"})
+
+
+@pytest.fixture(scope="session")
+def idp_url(chromium_path):
+    """A local OpenID Connect provider for the tests (the oidc-provider-mock package), on 127.0.0.1."""
+    try:
+        import authlib  # noqa: F401 - Streamlit's st.login needs it
+        import oidc_provider_mock  # noqa: F401
+    except ImportError:
+        unavailable("Authlib and oidc-provider-mock are not installed (pip install -e '.[test]')")
+    port = free_port()
+    args = [sys.executable, "-m", "oidc_provider_mock", "--port", str(port), "--host", "127.0.0.1"]
+    for user in IDP_USERS:
+        args += ["--user-claims", json.dumps(user)]
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url + "/.well-known/openid-configuration", timeout=1).read()
+            break
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise RuntimeError("the test identity provider did not start:\n" + proc.stdout.read().decode()) from None
+            time.sleep(0.2)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="session")
+def oidc_url(idp_url, tmp_path_factory):
+    """Classroom mode signing in with OpenID Connect against the test provider; teacher@example.edu instructs."""
+    home = tmp_path_factory.mktemp("oidc-app")
+    port = free_port()
+    (home / ".streamlit").mkdir()
+    (home / ".streamlit" / "secrets.toml").write_text(
+        "[auth]\n"
+        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+        f'cookie_secret = "{uuid.uuid4().hex}"\n'
+        'client_id = "pim-sim-tests"\n'
+        'client_secret = "not-a-secret"\n'
+        f'server_metadata_url = "{idp_url}/.well-known/openid-configuration"\n', encoding="utf-8")
+    yield from serve({"PIM_SIM_PROGRESS": str(home / "progress.sqlite3"), "PIM_SIM_MODE": "classroom",
+                      "PIM_SIM_INSTRUCTORS": "teacher@example.edu", "PIM_SIM_ROSTER": ""}, cwd=home, port=port)
 
 
 @pytest.fixture(scope="session")

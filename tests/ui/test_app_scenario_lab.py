@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from page_widgets import widget
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from pim_sim.scenario.model import Scenario, ScenarioError, default_scenario
-from page_widgets import widget
 from ui import charts, state
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")

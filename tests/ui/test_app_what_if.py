@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
+from page_widgets import widget
 from streamlit.testing.v1 import AppTest
 
 from pim_sim.runner import replicate
-from page_widgets import widget
 from ui import charts, state
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")

@@ -6,9 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
-
 from page_widgets import widget
+from streamlit.testing.v1 import AppTest
 
 from pim_sim.core.access import holders
 from pim_sim.core.roles import AZURE_ROLES
