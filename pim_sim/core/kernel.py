@@ -87,6 +87,7 @@ class Kernel:
         seqs = np.random.SeedSequence(seed).spawn(len(STREAMS))
         self.rng = {n: random.Random(int(s.generate_state(1, np.uint64)[0])) for n, s in zip(STREAMS, seqs, strict=True)}
         self._streams: dict[str, random.Random] = {}
+        self._texts: dict[str, str] = {}  # one copy of each repeated notification text
         self.audit = AuditLog(self.clock)  # rows; AuditRecord objects are made when read
         self.status_log: list[StatusChange] = []
         self.notifications: list[Notification] = []
@@ -210,7 +211,11 @@ class Kernel:
             who = [p for p in recipients.split(";") if p] if rule.default_recipients else []
             # At most 1000 recipients per PIM event; the rest get no email (and keep their permissions).
             to = [*who, *rule.additional_recipients][:facts.MAX_NOTIFICATION_RECIPIENTS.value]
-            self.notifications.append(Notification(self.env.now, rule.rule_id, ";".join(to), subject, request_id))
+            # Subjects and recipient lists repeat (one per principal and role): keep one copy of each.
+            texts = self._texts
+            joined = ";".join(to)
+            self.notifications.append(Notification(self.env.now, rule.rule_id, texts.setdefault(joined, joined),
+                                                   texts.setdefault(subject, subject), request_id))
 
     def refuse(self, principal: str, action: Action | str, role: str, scope: str, error: PimRefusal) -> NoReturn:
         self.refusals.append(Refusal(self.env.now, principal, str(action), role, scope, error.rule, error.code,
