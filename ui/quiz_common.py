@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import re
 import secrets
 import sqlite3
 from datetime import UTC, datetime
@@ -29,7 +28,6 @@ from ui.escape import markdown
 from ui.page_state import PageModel
 
 LEARNER = "quiz_learner"
-WORD = re.compile(r"[a-z]{4,}")
 
 
 @st.cache_resource(show_spinner="Loading the question bank…")
