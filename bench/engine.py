@@ -16,7 +16,8 @@ median CPU ratio; target: 3 or less).
 
 ``--callgrind`` also counts instructions (valgrind's callgrind, deterministic): the engine for
 ``--callgrind-days`` minus the same build with a zero horizon, against the bare loop for the same
-number of logical events minus the same processes with no timeouts.
+number of logical events minus the same processes with no timeouts, in a process that holds nothing
+of the model (``bench/bare_simpy.py``: the collector's work depends on what else is loaded).
 
 Run: ``.venv/bin/python bench/engine.py [--days 90] [--repeat 3] [--callgrind]``
 """
@@ -34,8 +35,9 @@ import tempfile
 import time
 import tracemalloc
 from collections import Counter
+from pathlib import Path
 
-import simpy
+from bare_simpy import run_bare  # bench/bare_simpy.py
 
 from pim_sim import ApproverBehaviour, Group, Simulation, Tenant, User
 from pim_sim.core.audit import Activity
@@ -102,24 +104,6 @@ def run_engine(days: float, seed: int = 1) -> tuple[Simulation, float, float, in
     return sim, cpu, wall, next(sim.env._eid) - before
 
 
-def run_bare(events: int, procs: int = 1000, *, empty: bool = False) -> tuple[float, float]:
-    """(CPU seconds, wall seconds) of bare SimPy scheduling ``events`` timeouts from ``procs`` processes
-    (``empty``: the same processes, started and ended, with no timeouts: the part callgrind subtracts)."""
-    env = simpy.Environment()
-    procs = max(1, min(procs, events))
-    per, extra = divmod(0 if empty else events, procs)
-
-    def proc(env, n):
-        for _ in range(n):
-            yield env.timeout(1)
-
-    for i in range(procs):
-        env.process(proc(env, per + (i < extra)))
-    c0, w0 = time.process_time(), time.perf_counter()
-    env.run()
-    return time.process_time() - c0, time.perf_counter() - w0
-
-
 def peak_memory_per_record(days: float) -> tuple[float, int]:
     tracemalloc.start()
     sim, horizon = build(days)
@@ -130,11 +114,11 @@ def peak_memory_per_record(days: float) -> tuple[float, int]:
 
 
 # ---------------------------------------------------------------------------------------------- callgrind
-def _instructions(*args: str) -> int:
-    """Instructions callgrind counts for this script run with ``args`` (one child process)."""
+def _instructions(script: str, *args: str) -> int:
+    """Instructions callgrind counts for ``script`` run with ``args`` (one child process)."""
     with tempfile.TemporaryDirectory() as tmp:
         out = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/cg.out",
-                              sys.executable, __file__, *args], capture_output=True, text=True, check=True)
+                              sys.executable, script, *args], capture_output=True, text=True, check=True)
     return int(re.search(r"Collected : (\d+)", out.stderr).group(1))
 
 
@@ -142,17 +126,15 @@ def callgrind(days: float) -> tuple[float, float, int]:
     """(engine instructions per logical event, bare instructions per event, logical events) over a short run."""
     sim, _, _, _ = run_engine(days)
     events = sum(logical_events(sim).values())
-    engine = _instructions("--child", "engine", str(days)) - _instructions("--child", "engine", "0")
-    bare = _instructions("--child", "bare", str(events)) - _instructions("--child", "bare-empty", str(events))
+    engine = _instructions(__file__, "--child", str(days)) - _instructions(__file__, "--child", "0")
+    bare_script = str(Path(__file__).with_name("bare_simpy.py"))  # a process that holds nothing of the model
+    bare = _instructions(bare_script, str(events)) - _instructions(bare_script, str(events), "empty")
     return engine / events, bare / events, events
 
 
-def _child(what: str, amount: str) -> None:
-    if what == "engine":
-        sim, horizon = build(float(amount))
-        sim.run(horizon)
-    else:
-        run_bare(int(amount), empty=what == "bare-empty")
+def _child(days: str) -> None:
+    sim, horizon = build(float(days))
+    sim.run(horizon)
 
 
 def main() -> None:
@@ -161,10 +143,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--callgrind", action="store_true", help="also count instructions (valgrind)")
     parser.add_argument("--callgrind-days", type=float, default=30)
-    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        _child(*args.child)
+        _child(args.child)
         return
     cpu_ratios, wall_ratios = [], []
     for _ in range(args.repeat):
