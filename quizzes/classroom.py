@@ -402,6 +402,15 @@ def _read_sheet(text: str | bytes) -> list[tuple[int, dict[str, str]]]:
     return rows
 
 
+def _chosen(question, text: str) -> tuple[str, ...]:
+    """The options a response picked, by their text (papers reletter options per student)."""
+    if question.type not in ("single", "multiple"):
+        return ()
+    response = parse_response(question, text)
+    picked = [response] if isinstance(response, str) else list(response)
+    return tuple(o.text for o in question.options if o.id in picked)
+
+
 def grade_class(class_papers: Sequence[Paper], sheet: str | bytes) -> ClassResults:
     """Grade a class's answer sheet against their papers. Every question on every paper gets
     a row (unanswered ones score 0); rows that can't be graded become issues."""
@@ -435,7 +444,8 @@ def grade_class(class_papers: Sequence[Paper], sheet: str | bytes) -> ClassResul
     for p in class_papers:
         for it in p.items:
             text, found = given.get((p.student, it.id), ("", None))
-            rows.append({"student": p.student, "question_id": it.id, "objective": it.objective.tag,
+            rows.append({"student": p.student, "question_id": it.id, "item": it.template or it.id,
+                         "chosen": _chosen(it.question, text) if found else (), "objective": it.objective.tag,
                          "domain": it.objective.domain, "type": it.question.type, "response": text,
                          "answered": found is not None, "score": found.score if found else 0.0,
                          "misconceptions": tuple(dict.fromkeys(s.misconception for s in found.slips if s.misconception))

@@ -1,7 +1,12 @@
-"""``pim-sim kit``: the instructor's tools from the command line.
+"""``pim-sim kit``: the instructor's tools from the command line, the same files and numbers as
+the Instructor's kit page (which imports what it shares from here).
 
-``pim-sim kit roster add NAME [--instructor]`` issues a sign-in code for Classroom mode's roster
-(printed once; only its hash is kept), ``roster remove NAME`` and ``roster list``.
+- ``pim-sim kit papers SET.json --out DIR``: one paper per student (CSV), the answer key, the
+  class's answer sheet;
+- ``pim-sim kit export SET.json --format gift|moodle|qti|anki|csv --out FILE``;
+- ``pim-sim kit grade SET.json SHEET.csv [--grades FILE] [--save]``: grades and the item analysis;
+- ``pim-sim kit roster add NAME [--instructor]`` issues a sign-in code for Classroom mode's roster
+  (printed once; only its hash is kept), ``roster remove NAME`` and ``roster list``.
 """
 
 from __future__ import annotations
@@ -10,10 +15,22 @@ from typing import Annotated
 
 import typer
 
+from pim_sim.io.csv_safe import frame_csv
 from pim_sim.io.terminal import clean
-from quizzes import roster
+from quizzes import export, gradings, roster
+from quizzes.analysis import item_analysis, option_shares
 
-kit_app = typer.Typer(name="kit", add_completion=False, help="The instructor's kit: class roster codes.")
+FORMATS = {  # name -> (label, file name, mime, maker(questions, title) -> bytes)
+    "gift": ("Moodle GIFT", "quiz.gift.txt", "text/plain", lambda qs, t: export.to_gift(qs, category=t).encode()),
+    "moodle": ("Moodle XML", "quiz.moodle.xml", "application/xml",
+               lambda qs, t: export.to_moodle_xml(qs, category=t).encode()),
+    "qti": ("QTI 2.1 (zip)", "quiz.qti21.zip", "application/zip", lambda qs, t: export.to_qti_zip(qs, title=t)),
+    "anki": ("Anki text", "quiz.anki.txt", "text/plain", lambda qs, t: export.to_anki(qs, deck=t).encode()),
+    "csv": ("CSV", "quiz.csv", "text/csv", lambda qs, t: export.to_csv(qs).encode()),
+}
+
+kit_app = typer.Typer(name="kit", add_completion=False,
+                      help="The instructor's kit: papers, exports, grading with item analysis, class roster codes.")
 roster_app = typer.Typer(name="roster", add_completion=False,
                          help=f"Sign-in codes for Classroom mode (the roster file: --roster or {roster.ENV_VAR}).")
 kit_app.add_typer(roster_app)
@@ -55,3 +72,109 @@ def list_people(path: RosterPath = None) -> None:
             typer.echo(clean(f"{person.name}\t{person.role}"))
     except roster.RosterError as e:
         _fail(e)
+
+
+# ------------------------------------------------------------------ papers, exports, grading
+def class_of(set_text: str | bytes):
+    """(spec, papers) rebuilt from a quiz set file, with the shipped bank."""
+    from quizzes import load_bank
+    from quizzes.classroom import build_set, papers, read_set_file
+
+    bank = load_bank()
+    spec, students = read_set_file(set_text)
+    return spec, papers(build_set(bank, spec), bank.outlines[spec.outline], students)
+
+
+def questions_of(class_papers) -> list:
+    return list({it.id: it.question for p in class_papers for it in p.items}.values())
+
+
+def graded(class_papers, sheet: str | bytes):
+    """(results, grades, item analysis, option shares) of a class's answer sheet."""
+    from quizzes.classroom import grade_class
+
+    results = grade_class(class_papers, sheet)
+    return results, results.grades(), item_analysis(results.answers), option_shares(results.answers)
+
+
+SetFile = Annotated[typer.FileBinaryRead, typer.Argument(help="the quiz set file (JSON) the page or this command wrote")]
+
+
+def _read(file) -> bytes:
+    data = file.read(gradings.MAX_BYTES + 1)
+    if len(data) > gradings.MAX_BYTES:
+        _fail(ValueError(f"the file is over {gradings.MAX_BYTES:,} bytes"))
+    return data
+
+
+@kit_app.command("papers")
+def papers_cmd(set_file: SetFile, out: Annotated[str, typer.Option("--out", help="a folder to write into")]) -> None:
+    """One paper per student (CSV, no answers), the answer key and the class's answer sheet."""
+    from pathlib import Path
+
+    from quizzes.classroom import ClassroomError, answer_key_csv, answer_sheet_template, papers_csv
+
+    try:
+        _, class_papers = class_of(_read(set_file))
+    except ClassroomError as e:
+        _fail(e)
+    folder = Path(out)
+    (folder / "papers").mkdir(parents=True, exist_ok=True)
+    for name, text in papers_csv(class_papers).items():
+        (folder / "papers" / name).write_text(text, encoding="utf-8")
+    (folder / "answer-key.csv").write_text(answer_key_csv(class_papers), encoding="utf-8")
+    (folder / "answer-sheet.csv").write_text(answer_sheet_template(class_papers), encoding="utf-8")
+    typer.echo(clean(f"{len(class_papers)} papers, the answer key and the answer sheet in {folder}"))
+
+
+@kit_app.command("export")
+def export_cmd(set_file: SetFile, fmt: Annotated[str, typer.Option("--format", help=", ".join(FORMATS))],
+               out: Annotated[str, typer.Option("--out", help="the file to write")]) -> None:
+    """Every question of the set in a quiz format (the same bytes as the page's download)."""
+    from pathlib import Path
+
+    from quizzes.classroom import ClassroomError
+
+    if fmt not in FORMATS:
+        _fail(ValueError(f"--format: one of {', '.join(FORMATS)}, not {fmt!r}"))
+    try:
+        spec, class_papers = class_of(_read(set_file))
+        made = FORMATS[fmt][3](questions_of(class_papers), spec.title)
+    except (ClassroomError, export.ExportError) as e:
+        _fail(e)
+    Path(out).write_bytes(made)
+    typer.echo(clean(f"{FORMATS[fmt][0]}: {out} ({len(made):,} bytes)"))
+
+
+def _table(frame) -> str:
+    return frame.to_string(index=False, na_rep="–", float_format=lambda v: f"{v:.3f}")
+
+
+@kit_app.command("grade")
+def grade_cmd(set_file: SetFile,
+              sheet: Annotated[typer.FileBinaryRead, typer.Argument(help="the class's answers (student, question_id, "
+                                                                            "response)")],
+              grades_out: Annotated[str | None, typer.Option("--grades", help="write the grades here (CSV)")] = None,
+              save: Annotated[bool, typer.Option("--save", help=f"keep this grading to reopen (${gradings.ENV_VAR})")]
+              = False) -> None:
+    """Grade a class: grades per student, then the item analysis (difficulty p, point-biserial
+    discrimination, flags) and the share of students choosing each option."""
+    from quizzes.classroom import ClassroomError
+
+    set_bytes, sheet_bytes = _read(set_file), _read(sheet)
+    try:
+        spec, class_papers = class_of(set_bytes)
+        results, grades, analysis, shares = graded(class_papers, sheet_bytes)
+    except ClassroomError as e:
+        _fail(e)
+    for issue in results.issues:
+        typer.echo(clean(f"warning: {issue}"), err=True)
+    typer.echo(clean(f"{spec.title}: {len(grades)} students, class mean {grades['percent'].mean():.1f} %\n"))
+    typer.echo(clean(_table(grades)))
+    typer.echo(clean("\nItem analysis\n" + _table(analysis)))
+    typer.echo(clean("\nOptions chosen\n" + _table(shares)))
+    if grades_out:
+        frame_csv(grades, grades_out)
+    if save:
+        kept = gradings.save(spec.title, set_bytes.decode("utf-8-sig"), sheet_bytes)
+        typer.echo(clean(f"\nSaved as {kept.name}"))

@@ -11,7 +11,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from quizzes import export
+from pim_sim.io.csv_safe import frame_csv
+from quizzes import export, gradings, kit
 from quizzes.classroom import (
     ClassroomError,
     SetSpec,
@@ -19,7 +20,6 @@ from quizzes.classroom import (
     answer_key_csv,
     answer_sheet_template,
     build_set,
-    grade_class,
     papers,
     papers_csv,
     read_set_file,
@@ -33,13 +33,7 @@ from ui.escape import markdown
 MAX_ISSUES = 20  # rows of a class sheet that can't be graded, shown one by one; the rest are counted
 
 PAPERS = "instructor_papers"
-FORMATS = {  # label -> (file name, mime, maker)
-    "Moodle GIFT": ("quiz.gift.txt", "text/plain", lambda qs, t: export.to_gift(qs, category=t).encode()),
-    "Moodle XML": ("quiz.moodle.xml", "application/xml", lambda qs, t: export.to_moodle_xml(qs, category=t).encode()),
-    "QTI 2.1 (zip)": ("quiz.qti21.zip", "application/zip", lambda qs, t: export.to_qti_zip(qs, title=t)),
-    "Anki text": ("quiz.anki.txt", "text/plain", lambda qs, t: export.to_anki(qs, deck=t).encode()),
-    "CSV": ("quiz.csv", "text/csv", lambda qs, t: export.to_csv(qs).encode()),
-}
+FORMATS = {label: (name, mime, make) for label, name, mime, make in kit.FORMATS.values()}  # the CLI's, same bytes
 
 
 def build(outline: str) -> None:
@@ -87,8 +81,20 @@ st.text_area("Students, one per line", value="student01\nstudent02\nstudent03", 
 st.button("Build the papers", key="instructor_build", type="primary", on_click=build, args=(outline,))
 if "instructor_error" in st.session_state:
     st.error(st.session_state.pop("instructor_error"))
+saved = uploads.uploader(st, "Or rebuild the papers from a quiz set file (JSON) built earlier", type=["json"],
+                         key="instructor_set_file")
+saved_bytes = uploads.content(saved)
+if saved_bytes is not None:
+    try:
+        spec, roster = read_set_file(saved_bytes)
+        st.session_state[PAPERS] = (spec, papers(build_set(qc.bank(), spec), qc.bank().outlines[spec.outline], roster))
+    except ClassroomError as e:
+        st.error(markdown(e))
+    else:
+        st.caption(f"Papers rebuilt from {markdown(saved.name)}: {markdown(spec.title)}, {len(roster)} students.")
+st.subheader("2. Download")
 if PAPERS not in st.session_state:
-    st.info("Build a set to get the papers, the key and the exports.")
+    st.info("Build a set (or upload its quiz set file) to get the papers, the key and the exports.")
 else:
     spec, class_papers = st.session_state[PAPERS]
     key = answer_key(class_papers)
@@ -97,8 +103,6 @@ else:
                f"{spec.generated} varied per student); {len(distinct)} distinct questions.")
     st.dataframe(key, hide_index=True, width="stretch", key="instructor_key")
 
-    # ------------------------------------------------------------ 2. downloads
-    st.subheader("2. Download")
     d1, d2, d3 = st.columns(3)
     d1.download_button("Answer key (CSV)", answer_key_csv(class_papers).encode(), "answer-key.csv", "text/csv",
                        key="instructor_dl_key")
@@ -121,26 +125,26 @@ else:
 st.subheader("3. Grade the class")
 st.caption("Upload the answer sheet (student, question_id, response). Responses: `b` (one answer), `a;c` (several), "
            "`s1=yes;s2=no` (yes/no), `c>a>b` (order), `when=b;who=a` (dropdowns), `8` (numbers).")
-saved = uploads.uploader(st, "Quiz set file (JSON), if the papers were built in another session", type=["json"],
-                         key="instructor_set_file")
-saved_bytes = uploads.content(saved)
-if saved_bytes is not None:
-    try:
-        spec, roster = read_set_file(saved_bytes)
-        st.session_state[PAPERS] = (spec, papers(build_set(qc.bank(), spec), qc.bank().outlines[spec.outline], roster))
-    except ClassroomError as e:
-        st.error(markdown(e))
-    else:
-        st.caption(f"Papers rebuilt from {markdown(saved.name)}: {markdown(spec.title)}, {len(roster)} students.")
 upload = uploads.uploader(st, "Class answers (CSV)", type=["csv"], key="instructor_answers")
 sheet = uploads.content(upload)
+kept = gradings.saved()
+if kept:
+    reopen = st.selectbox("Or reopen a saved grading", ["", *kept], key="instructor_reopen",
+                          format_func=lambda n: n or "(choose)")
+    if reopen:
+        try:
+            old = gradings.load(reopen)
+            st.session_state[PAPERS] = kit.class_of(old.set_file)
+            sheet = old.sheet.encode("utf-8")
+        except (gradings.GradingError, ClassroomError) as e:
+            st.error(markdown(e))
 if sheet is not None:
     if PAPERS not in st.session_state:
         st.warning("Build the set first, or upload its quiz set file: the papers are rebuilt from the set and the "
                    "students, so nothing else needs storing.")
     else:
         try:
-            results = grade_class(st.session_state[PAPERS][1], sheet)
+            results, grades, analysis, shares = kit.graded(st.session_state[PAPERS][1], sheet)
         except ClassroomError as e:
             st.error(markdown(e))
         else:
@@ -148,19 +152,44 @@ if sheet is not None:
                 st.warning(markdown(issue))
             if len(results.issues) > MAX_ISSUES:
                 st.warning(f"... and {len(results.issues) - MAX_ISSUES:,} more rows that can't be graded.")
-            grades = results.grades()
+            spec = st.session_state[PAPERS][0]
             st.metric("Class mean", f"{grades['percent'].mean():.1f} %")
-            st.dataframe(grades, hide_index=True, width="stretch", key="instructor_grades")
+            st.dataframe(grades, hide_index=True, width="stretch", key="instructor_grades",
+                         column_config={"points": st.column_config.NumberColumn(format="%.2f"),
+                                        "percent": st.column_config.NumberColumn(format="%.1f %%")})
+            g1, g2 = st.columns(2)
+            g1.download_button("Download grades (CSV)", frame_csv(grades).encode(), "grades.csv", "text/csv",
+                               key="instructor_dl_grades", on_click="ignore")
+            if g2.button("Save this grading to reopen later", key="instructor_save_grading"):
+                made = gradings.save(spec.title, set_file(spec, [p.student for p in st.session_state[PAPERS][1]]), sheet)
+                st.success(f"Saved as {markdown(made.name)}.")
+            st.markdown("**Item analysis** (difficulty p: share of the point earned; discrimination: point-biserial "
+                        "correlation with the rest of the test)")
+            st.dataframe(analysis, hide_index=True, width="stretch", key="instructor_item_analysis",
+                         column_config={"difficulty_p": st.column_config.NumberColumn("difficulty p", format="%.2f"),
+                                        "discrimination": st.column_config.NumberColumn(format="%.2f")})
+            weak = analysis[analysis["flag"] != ""]
+            if len(weak):
+                st.warning(f"{len(weak)} item(s) to review: " + "; ".join(
+                    f"{markdown(r.item)} ({markdown(r.flag)})" for r in weak.itertuples()))
+            st.markdown("**Options chosen** (share of the students who chose each option)")
+            st.dataframe(shares, hide_index=True, width="stretch", key="instructor_option_shares",
+                         column_config={"share": st.column_config.NumberColumn(format="%.2f")})
             st.dataframe(results.objectives(), hide_index=True, width="stretch", key="instructor_objectives_table")
             heat = results.misconceptions()
             st.markdown("**Misconceptions in the class** (students who showed each, per objective)")
             if heat.empty:
                 st.success("No misconception shown.")
             else:
+                objective_names = qc.skill_labels(spec.outline)
+                heat = heat.assign(objective=[objective_names.get(o, o) for o in heat["objective"]])
                 st.altair_chart(alt.Chart(heat).mark_rect().encode(
-                    x=alt.X("objective:N", title="Objective"), y=alt.Y("misconception:N", title=None, sort="-color"),
-                    color=alt.Color("students:Q", title="Students", scale=alt.Scale(scheme="blues")),
-                    tooltip=["misconception", "objective", "students"]), width="stretch")
+                    x=alt.X("objective:N", title="Objective", axis=alt.Axis(labelLimit=260, labelAngle=-30)),
+                    y=alt.Y("misconception:N", title=None, sort="-color", axis=alt.Axis(labelLimit=420)),
+                    color=alt.Color("students:Q", title="Students", scale=alt.Scale(scheme="blues"),
+                                    legend=alt.Legend(format="d", tickMinStep=1)),
+                    tooltip=["misconception", "objective", "students"]).properties(
+                        height=40 + 28 * heat["misconception"].nunique()), width="stretch")
                 st.dataframe(pd.DataFrame(heat), hide_index=True, width="stretch", key="instructor_heatmap")
 
 # ---------------------------------------------------------------- 4. scenario pack

@@ -108,7 +108,8 @@ def serve(env: dict, cwd: Path = ROOT, port: int | None = None):
 @pytest.fixture(scope="session")
 def app_url(chromium_path, progress_path):
     """Personal mode (the default)."""
-    yield from serve({"PIM_SIM_PROGRESS": str(progress_path), "PIM_SIM_MODE": "personal"})
+    yield from serve({"PIM_SIM_PROGRESS": str(progress_path), "PIM_SIM_MODE": "personal",
+                      "PIM_SIM_GRADINGS": str(progress_path.parent / "gradings")})
 
 
 @pytest.fixture(scope="session")
