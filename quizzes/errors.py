@@ -8,6 +8,8 @@ is a :class:`QuizError` (a ``ValueError``), so a caller that shows quiz problems
 - ``ProgressError``: bad input to the progress store, or a store that can't be used (quizzes.progress)
 - ``ClassroomError``: a class answer sheet or quiz-set file that can't be used (quizzes.classroom)
 - ``Disagreement``: a probe's records don't support the bank's key (quizzes.verify)
+- ``RosterError``: a class roster or sign-in code that can't be used (quizzes.roster)
+- ``GradingError``: a kept grading that can't be read or written (quizzes.gradings)
 """
 
 from __future__ import annotations

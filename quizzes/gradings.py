@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from quizzes.errors import QuizError
+
 ENV_VAR = "PIM_SIM_GRADINGS"
 MAX_BYTES = 5 * 1024 * 1024
 _SLUG = re.compile(r"[^A-Za-z0-9]+")
 
 
-class GradingError(ValueError):
-    pass
+class GradingError(QuizError):
+    """A kept grading that can't be read or written."""
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from quizzes.errors import QuizError
 from quizzes.progress import check_learner
 
 ENV_VAR = "PIM_SIM_ROSTER"
@@ -29,7 +30,7 @@ N, R, P = 2**14, 8, 1
 MAX_CODE = 128
 
 
-class RosterError(ValueError):
+class RosterError(QuizError):
     """A roster that can't be read or written, or a name or role it can't hold."""
 
 
