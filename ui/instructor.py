@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from pim_sim.io.csv_safe import frame_csv
-from quizzes import export, gradings, kit
+from quizzes import export, gradings, kit, teacher
 from quizzes.classroom import (
     ClassroomError,
     SetSpec,
@@ -196,3 +196,34 @@ if sheet is not None:
 st.subheader("4. Classroom scenarios")
 st.download_button("Scenario pack with lesson notes (zip)", pack(), "pim-sim-scenarios.zip", "application/zip",
                    key="instructor_dl_scenarios")
+
+# ---------------------------------------------------------------- 5. every learner
+st.subheader("5. Learners")
+st.caption("Everyone with a profile in this server's progress store: accuracy, last activity, exam attempts and "
+           "readiness per domain; then accuracy per topic and per objective, and the exam attempts.")
+names = qc.learners()  # refused on the server unless this session is an instructor's (Classroom mode)
+if not names:
+    st.info("No learner has answered yet.")
+else:
+    everyone = {name: qc.history(name) for name in names}
+    view_outline = qc.bank().outlines[outline]
+    domains = {f"{view_outline.id}:{d.id}": d.name for d in view_outline.domains if d.sections}
+    table = teacher.overview(everyone, domains)
+    st.dataframe(table, hide_index=True, width="stretch", key="instructor_learners")
+    topic_of = {q.id: q.topic for q in qc.bank().questions}
+    topics = teacher.per_group(everyone, lambda a: topic_of.get(a.question_id, a.question_id.removeprefix("gen-")
+                                                                 .rsplit("-", 1)[0]), "topic")
+    objective_names = qc.skill_labels(outline)
+    objectives = teacher.per_group(everyone, lambda a: objective_names.get(a.skill, a.skill), "objective")
+    exams = teacher.exam_attempts(everyone)
+    t1, t2, t3 = st.tabs(["Per topic", "Per objective", "Exam attempts"])
+    t1.dataframe(topics, hide_index=True, width="stretch", key="instructor_learner_topics")
+    t2.dataframe(objectives, hide_index=True, width="stretch", key="instructor_learner_objectives")
+    t3.dataframe(exams, hide_index=True, width="stretch", key="instructor_learner_exams")
+    e1, e2, e3 = st.columns(3)
+    e1.download_button("Learners (CSV)", frame_csv(table).encode(), "learners.csv", "text/csv",
+                       key="instructor_dl_learners", on_click="ignore")
+    e2.download_button("Per topic (CSV)", frame_csv(topics).encode(), "learners-topics.csv", "text/csv",
+                       key="instructor_dl_learner_topics", on_click="ignore")
+    e3.download_button("Exam attempts (CSV)", frame_csv(exams).encode(), "learners-exams.csv", "text/csv",
+                       key="instructor_dl_learner_exams", on_click="ignore")

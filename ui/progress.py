@@ -10,6 +10,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from quizzes import teacher
 from quizzes.grading import grade
 from quizzes.progress import due, effective, readiness
 from ui import quiz_common as qc
@@ -122,5 +123,19 @@ st.subheader("Due")
 st.dataframe(pd.DataFrame([{"Objective": labels.get(d.skill, d.skill), "Due (UTC)": f"{d.due:%a %d %b %Y %H:%M}",
                             "Recall now": round(d.retrievability, 3), "Overdue": d.overdue} for d in due(answers, now)]),
              hide_index=True, width="stretch", key="progress_due")
+# ---------------------------------------------------------------- per topic and past exams
+st.subheader("Accuracy per topic")
+topic_of = {q.id: q.topic for q in qc.bank().questions}
+topics = teacher.per_group({learner: answers}, lambda a: topic_of.get(
+    a.question_id, a.question_id.removeprefix("gen-").rsplit("-", 1)[0]), "topic").drop(columns="learner")
+st.dataframe(topics.sort_values("accuracy_percent"), hide_index=True, width="stretch", key="progress_topics",
+             column_config={"accuracy_percent": st.column_config.NumberColumn("accuracy", format="%.0f %%")})
+st.subheader("Past exams")
+exams = teacher.exam_attempts({learner: answers}).drop(columns="learner")
+if exams.empty:
+    st.caption("No exam taken yet.")
+else:
+    st.dataframe(exams.sort_values("finished_utc", ascending=False), hide_index=True, width="stretch",
+                 key="progress_exams", column_config={"percent": st.column_config.NumberColumn(format="%.0f %%")})
 st.subheader("History")
 st.dataframe(hist.drop(columns="Accuracy so far").iloc[::-1], hide_index=True, width="stretch", key="progress_history")
