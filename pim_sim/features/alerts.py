@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, cast
 from pim_sim import facts
 from pim_sim.core import access as access_mod
 from pim_sim.core.audit import Activity, Service
-from pim_sim.core.clock import span
+from pim_sim.core.clock import in_days, span
 from pim_sim.core.events import ADMIN, MS_PIM, Notification
 from pim_sim.core.roles import Surface
 from pim_sim.core.schedules import Kind, Origin, Schedule
@@ -348,7 +348,7 @@ class AlertCenter:
             used = sim.last_use(s.principal, s.role)  # activations start when made, never later
             since = s.start if used is None else max(s.start, used)
             if sim.now - since > limit:
-                out[(s.principal, s.role, s.scope)] = f"no activation for {(sim.now - since) / facts.DAY:.0f} days"
+                out[(s.principal, s.role, s.scope)] = f"no activation for {in_days(sim.now - since, 0)}"
         return out
 
     def _no_mfa(self, _who: str | None) -> dict[Key, str]:
@@ -372,7 +372,7 @@ class AlertCenter:
             last = sim.last_sign_in(s.principal)
             if last is None or sim.now - last > limit:
                 out[(s.principal, s.role, s.scope)] = ("never signed in" if last is None else
-                                                       f"last sign-in {(sim.now - last) / facts.DAY:.0f} days ago")
+                                                       f"last sign-in {in_days(sim.now - last, 0)} ago")
         return out
 
     def _outside(self, surface: Surface, who: str | None) -> dict[Key, str]:
