@@ -45,10 +45,10 @@ def save(title: str, set_file: str, sheet: str | bytes, where: str | os.PathLike
     name = f"{now:%Y%m%d-%H%M%S}-{_SLUG.sub('-', title).strip('-')[:40] or 'quiz'}"
     folder = directory(where)
     folder.mkdir(parents=True, exist_ok=True)
-    body = {"pim_sim_grading": 1, "title": title, "graded_at": now.isoformat(timespec="seconds"),
-            "set_file": set_file, "sheet": sheet_text}
+    graded_at = now.isoformat(timespec="seconds")
+    body = {"pim_sim_grading": 1, "title": title, "graded_at": graded_at, "set_file": set_file, "sheet": sheet_text}
     (folder / f"{name}.json").write_text(json.dumps(body), encoding="utf-8")
-    return Grading(name, title, body["graded_at"], set_file, sheet_text)
+    return Grading(name, title, graded_at, set_file, sheet_text)
 
 
 def saved(where: str | os.PathLike | None = None) -> list[str]:
