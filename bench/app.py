@@ -24,18 +24,27 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-# page, widget kind, key, two values to alternate between
+# page, widget kind, key (or a page model's "model/field", see ui/page_state.py), two values to alternate between
 INTERACTIONS = [
-    ("ui/scenario_lab.py", "slider", "lab_activation_max", (8.0, 4.0)),
+    ("ui/scenario_lab.py", "slider", "lab_role/max", (8.0, 4.0)),
     ("ui/audit_explorer.py", "selectbox", "audit_persona", ("alice", "dave")),
-    ("ui/why_not.py", "slider", "whynot_hours", (33.5, 60.0)),
-    ("ui/portal.py", "selectbox", "portal_persona", ("alice", "bob")),
-    ("ui/what_if.py", "slider", "whatif_b_max", (8.0, 4.0)),
+    ("ui/why_not.py", "slider", "whynot/hours", (33.5, 60.0)),
+    ("ui/portal.py", "selectbox", "portal/persona", ("alice", "bob")),
+    ("ui/what_if.py", "slider", "whatif_b/max", (8.0, 4.0)),
 ]
 
 
+def find(at: AppTest, kind: str, key: str):
+    if "/" not in key:
+        return getattr(at, kind)(key=key)
+    model, field = key.split("/")
+    prefix = f"{model}_{field}_"
+    return next(w for w in getattr(at, kind) if (w.key or "").startswith(prefix)
+                and w.key.count("_") == prefix.count("_"))
+
+
 def timed(at: AppTest, kind: str, key: str, value) -> float:
-    widget = getattr(at, kind)(key=key)
+    widget = find(at, kind, key)
     start = time.perf_counter()
     widget.set_value(value).run()
     elapsed = time.perf_counter() - start
