@@ -106,7 +106,9 @@ if not sim.audit:
     st.info("This run has no audit records.")
     st.stop()
 seq = st.selectbox("Record", [r.seq for r in sim.audit], key="audit_record",
-                   format_func=lambda i: f"#{i} · {state.when(sim, sim.audit[i].minute)} · {sim.audit[i].activity}")
+                   format_func=lambda i: " · ".join(str(part) for part in (
+                       f"#{i}", state.when(sim, sim.audit[i].minute), sim.audit[i].activity, sim.audit[i].target,
+                       sim.audit[i].role) if part))
 record = sim.audit[seq]
 st.dataframe(pd.DataFrame(
     [{"Place": s.place.value, "Visible on the chosen date": visible(record, s.place, view, licence.audit_tier, licence.has_pim),

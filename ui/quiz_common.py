@@ -376,7 +376,7 @@ def practice(key: str) -> None:
     last: Feedback | None = st.session_state.get(f"{key}_last")
     done = len(session.results)
     st.progress(min(1.0, done / max(1, len(session.items))), text=f"{done} of {len(session.items)} answered, "
-                                                                   f"score {session.score:g}")
+                                                                   f"score {round(session.score, 2):g}")
     if last is not None:
         q = last.item.question
         if (text := case_text(q)) is not None:
@@ -391,7 +391,7 @@ def practice(key: str) -> None:
         if not session.finished:
             return
     if session.finished:
-        st.success(f"Done: {session.score:g} of {len(session.items)} points.")
+        st.success(f"Done: {round(session.score, 2):g} of {len(session.items)} points.")
         return
     item = session.current()
     st.caption(f"Question {done + 1} · {item.objective.tag} · {item.question.type.replace('_', '/')}")

@@ -137,6 +137,11 @@ def compare() -> tuple[pd.DataFrame, pd.DataFrame]:
         tables.append(metrics.assign(variant=label))
     summary = pd.concat([summarise(t.drop(columns=["variant"])).assign(variant=t["variant"].iloc[0]) for t in tables],
                         ignore_index=True)
+    # Every metric shown is a count, a duration or an amount of privilege: never below 0. Student's t
+    # interval around a small mean can reach below 0; the bound is clipped there (and the page says so).
+    shown = summary["metric"].isin(METRICS)
+    summary["clipped"] = shown & (summary["ci_low"] < 0)
+    summary.loc[shown, "ci_low"] = summary.loc[shown, "ci_low"].clip(lower=0.0)
     return pd.concat(tables, ignore_index=True), summary
 
 
@@ -161,5 +166,8 @@ table = summary[summary["metric"].isin(METRICS)].copy()
 table["metric"] = [f"{METRICS[m][0]} ({METRICS[m][1]})" for m in table["metric"]]
 st.dataframe(table.pivot(index="metric", columns="variant", values=["mean", "ci_low", "ci_high"]).round(2),
              width="stretch")
+if summary["clipped"].any():
+    st.caption("Some intervals reached below 0 and are shown from 0: these quantities can't be negative ("
+               + ", ".join(sorted({METRICS[m][0] for m in summary.loc[summary["clipped"], "metric"]})) + ").")
 st.caption(f"{n} replications per variant; intervals use Student's t. Overlapping intervals mean the data can't "
            "tell the variants apart at this number of replications: add replications.")

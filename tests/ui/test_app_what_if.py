@@ -111,3 +111,8 @@ def test_the_scenario_lab_current_scenario_can_be_varied():
     assert not at.exception and not at.error
     assert widget(at, "slider", "whatif_a", "max").value == 2.0  # variant A starts from the lab's settings
     assert "name: jit-basics" in at.session_state["whatif_texts"]["Variant A"]
+
+
+def test_no_interval_of_a_count_or_duration_reaches_below_zero(compared):
+    table = summary(compared)
+    assert (table["ci_low"].to_numpy() >= 0).all()
