@@ -109,13 +109,14 @@ def _read(file) -> bytes:
 
 @kit_app.command("papers")
 def papers_cmd(set_file: SetFile, out: Annotated[str, typer.Option("--out", help="a folder to write into")]) -> None:
-    """One paper per student (CSV, no answers), the answer key and the class's answer sheet."""
+    """One paper per student (CSV, and print-ready HTML; no answers), the answer key (CSV and HTML) and
+    the class's answer sheet."""
     from pathlib import Path
 
     from quizzes.classroom import ClassroomError, answer_key_csv, answer_sheet_template, papers_csv
 
     try:
-        _, class_papers = class_of(_read(set_file))
+        spec, class_papers = class_of(_read(set_file))
     except ClassroomError as e:
         _fail(e)
     folder = Path(out)
@@ -123,6 +124,11 @@ def papers_cmd(set_file: SetFile, out: Annotated[str, typer.Option("--out", help
     for name, text in papers_csv(class_papers).items():
         (folder / "papers" / name).write_text(text, encoding="utf-8")
     (folder / "answer-key.csv").write_text(answer_key_csv(class_papers), encoding="utf-8")
+    from quizzes.printing import key_html, papers_html
+
+    for name, text in papers_html(spec.title, class_papers).items():  # print-ready, one per student
+        (folder / "papers" / name).write_text(text, encoding="utf-8")
+    (folder / "answer-key.html").write_text(key_html(spec.title, class_papers), encoding="utf-8")
     (folder / "answer-sheet.csv").write_text(answer_sheet_template(class_papers), encoding="utf-8")
     typer.echo(clean(f"{len(class_papers)} papers, the answer key and the answer sheet in {folder}"))
 

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from pim_sim.io.csv_safe import frame_csv
-from quizzes import export, gradings, kit, teacher
+from quizzes import export, gradings, kit, printing, teacher
 from quizzes.classroom import (
     ClassroomError,
     SetSpec,
@@ -110,6 +110,12 @@ else:
                        "answer-sheet.csv", "text/csv", key="instructor_dl_sheet")
     d3.download_button("Every paper, without answers (zip of CSV)", zipped(papers_csv(class_papers)), "papers.zip",
                        "application/zip", key="instructor_dl_papers")
+    h1, h2 = st.columns(2)
+    h1.download_button("Printable papers, one per student (zip of HTML)", zipped(printing.papers_html(
+        spec.title, class_papers)), "papers-html.zip", "application/zip", key="instructor_dl_papers_html",
+        on_click="ignore")
+    h2.download_button("Printable answer key (HTML)", printing.key_html(spec.title, class_papers).encode(),
+                       "answer-key.html", "text/html", key="instructor_dl_key_html", on_click="ignore")
     st.download_button("Quiz set file (JSON): rebuilds every paper for grading later", set_file(spec, [p.student for p in
                        class_papers]).encode(), "quiz-set.json", "application/json", key="instructor_dl_set")
     fmt = st.selectbox("Export every question of the set to", list(FORMATS), key="instructor_format")
