@@ -118,7 +118,11 @@ def format_response(question, response) -> str:
 def render(question, number: str = "") -> str:
     """A question as plain text for the terminal."""
     wrap = lambda s, indent="": textwrap.fill(s, WIDTH, initial_indent=indent, subsequent_indent=indent)  # noqa: E731
-    lines = [wrap(f"{number}{question.stem}")]
+    from quizzes.export.common import case_text
+
+    case = case_text(question)  # an item of a case study is shown after its case, as the exam shows it
+    lines = [*(wrap(part) if part.strip() else "" for part in case.split("\n")), ""] if case else []
+    lines.append(wrap(f"{number}{question.stem}"))
     if question.type in ("single", "multiple"):
         if question.type == "multiple":
             lines.append(f"  (choose {len(question.key)})")

@@ -37,6 +37,7 @@ from quizzes.export.common import (
     PART,
     ExportError,
     Keyed,
+    case_text,
     header_name,
     key_in_words,
     key_text,
@@ -45,6 +46,7 @@ from quizzes.export.common import (
     plain_text,
     response_in_words,
     response_text,
+    with_case,
 )
 from quizzes.export.gift import (
     GIFT_SPECIAL,
@@ -91,6 +93,7 @@ __all__ = [
     "GiftQuestion",
     "Keyed",
     "anki_tag",
+    "case_text",
     "choices_text",
     "gift_category",
     "gift_escape",
@@ -117,4 +120,5 @@ __all__ = [
     "to_json",
     "to_moodle_xml",
     "to_qti_zip",
+    "with_case",
 ]

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from quizzes.export.common import ExportError, Keyed, _number, header_name, key_in_words, key_text, plain_text
+from quizzes.export.common import ExportError, Keyed, _number, header_name, key_in_words, key_text, plain_text, with_case
 from quizzes.schema import BLANK
 
 ANKI_HEADERS = ("#separator:tab", "#html:true", "#notetype:Basic", "#guid column:1", "#tags column:4")
@@ -60,6 +60,7 @@ def anki_tag(text: str) -> str:
 
 def to_anki(questions: Iterable, deck: str = "pim-sim") -> str:
     """An Anki text file: ``#`` headers, then guid, front, back, tags separated by tabs."""
+    questions = with_case(questions)
     lines = [*ANKI_HEADERS, f"#deck:{header_name(deck)}"]
     for q in questions:
         tags = " ".join(anki_tag(t) for t in ("pim-sim", q.topic, q.type, *q.outline) if t)

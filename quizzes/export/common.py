@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -185,3 +187,26 @@ def key_in_words(q) -> str:
 
     tolerance = f" (± {_number(q.tolerance)})" if q.type == "numeric" and q.tolerance else ""
     return response_in_words(q, key_of(q)) + tolerance
+
+
+@cache
+def _cases() -> dict:
+    from quizzes.bank import load_cases  # the bank's case studies, read once
+
+    return load_cases()
+
+
+def case_text(question) -> str:
+    """The case study an item belongs to, as plain text (empty for an item of no case)."""
+    case = _cases().get(getattr(question, "case", "") or "")
+    return "" if case is None else case.text().replace("**", "")
+
+
+def with_case(questions: Iterable) -> list:
+    """The questions as an exam shows them: an item of a case study carries its case's text before
+    its stem, since an exported item stands alone in the learning system that imports it."""
+    out = []
+    for q in questions:
+        text = case_text(q)
+        out.append(q.model_copy(update={"stem": f"{text}\n\n{q.stem}"}) if text else q)
+    return out

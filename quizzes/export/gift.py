@@ -17,6 +17,7 @@ from quizzes.export.common import (
     _wrong_note,
     header_name,
     plain_text,
+    with_case,
 )
 
 GIFT_SPECIAL = "~=#{}:"
@@ -65,6 +66,7 @@ def _gift_choices(options, marks: dict[str, str], general: str) -> str:
 
 def to_gift(questions: Iterable, category: str = "pim-sim") -> str:
     """A Moodle GIFT file (``$CATEGORY`` first, one blank line between questions)."""
+    questions = with_case(questions)
     blocks = [f"// pim-sim quiz set\n$CATEGORY: $course$/{gift_category(category)}\n"]
     for q in questions:
         comment = f"{q.type}; topic {q.topic or '-'}; outline {' '.join(q.outline)}"

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from functools import partial
 from xml.etree import ElementTree as ET
 
-from quizzes.export.common import PART, ExportError, _feedback, _number, _option, _percent, _wrong_note, _xml_safe
+from quizzes.export.common import PART, ExportError, _feedback, _number, _option, _percent, _wrong_note, _xml_safe, with_case
 from quizzes.export.gift import gift_category
 from quizzes.schema import BLANK
 
@@ -44,6 +44,7 @@ def _moodle_answer(parent: ET.Element, fraction: str, text: str, feedback: str, 
 
 def to_moodle_xml(questions: Iterable, category: str = "pim-sim") -> str:
     """A Moodle XML question file (``<quiz>`` with a category and one ``<question>`` per item)."""
+    questions = with_case(questions)
     quiz = ET.Element("quiz")
     cat = ET.SubElement(quiz, "question", {"type": "category"})
     _text(cat, "category", f"$course$/{gift_category(category)}")

@@ -8,7 +8,7 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from xml.etree import ElementTree as ET
 
-from quizzes.export.common import ExportError, _feedback, _number, _xml_safe
+from quizzes.export.common import ExportError, _feedback, _number, _xml_safe, with_case
 from quizzes.schema import BLANK
 
 QTI_NS = "http://www.imsglobal.org/xsd/imsqti_v2p1"
@@ -215,6 +215,7 @@ def qti_manifest(title: str, hrefs: Sequence[tuple[str, str]], test_href: str) -
 
 def to_qti_zip(questions: Iterable, title: str = "pim-sim quiz") -> bytes:
     """A QTI 2.1 content package: ``imsmanifest.xml``, ``assessment.xml`` and ``items/<id>.xml``."""
+    questions = with_case(questions)
     files: dict[str, bytes] = {}
     hrefs = []
     for q in questions:

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 
 from pim_sim.io.csv_safe import rows_csv
-from quizzes.export.common import _number, key_text
+from quizzes.export.common import _number, key_text, with_case
 
 # =============================================================================== CSV
 CSV_COLUMNS = ("id", "type", "topic", "outline", "difficulty", "stem", "choices", "key", "explanation", "sources")
@@ -28,6 +28,7 @@ def choices_text(q) -> str:
 def to_csv(questions: Iterable, *, with_key: bool = True) -> str:
     """One row per question, the key in the same text form a class answer sheet uses. Without
     the key (a paper to hand out) the key, explanation and sources columns are left out."""
+    questions = with_case(questions)
     columns = CSV_COLUMNS if with_key else CSV_COLUMNS[:CSV_COLUMNS.index("key")]
     rows = ([q.id, q.type, q.topic, " ".join(q.outline), q.difficulty, q.stem, choices_text(q), key_text(q),
              q.explanation, " ".join(str(s) for s in q.sources)][:len(columns)] for q in questions)

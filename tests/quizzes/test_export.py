@@ -75,7 +75,7 @@ def test_gift_parses_back_to_the_same_questions_and_keys():
 
 
 def test_gift_round_trip_of_generated_and_bank_questions(real_questions):
-    assert E.parse_gift(E.to_gift(real_questions)) == [E.keyed(q) for q in real_questions]
+    assert E.parse_gift(E.to_gift(real_questions)) == [E.keyed(q) for q in E.with_case(real_questions)]
 
 
 @settings(deadline=None)
@@ -136,7 +136,7 @@ def test_anki_parses_back_to_the_same_questions_and_keys():
 
 
 def test_anki_round_trip_of_generated_and_bank_questions(real_questions):
-    assert E.parse_anki(E.to_anki(real_questions)) == [E.keyed(q) for q in real_questions]
+    assert E.parse_anki(E.to_anki(real_questions)) == [E.keyed(q) for q in E.with_case(real_questions)]
 
 
 def test_anki_file_has_the_headers_anki_reads_and_four_fields_per_note():
@@ -416,3 +416,14 @@ def test_a_response_in_words_names_texts_never_ids(q):
     assert words and words in E.key_in_words(q)
     if q.type == "ordering":
         assert words == " → ".join(next(i.text for i in q.items if i.id == k) for k in q.key)
+
+
+def test_an_item_of_a_case_study_carries_its_case_in_every_format(real_questions):
+    item = next(q for q in real_questions if getattr(q, "case", ""))
+    case = E.case_text(item)
+    assert case.startswith("Case study: ") and "Requirements" in case
+    first_line = case.splitlines()[0].removeprefix("Case study: ").split(",")[0]  # the organisation, no markup
+    assert first_line in E.to_gift([item]) and first_line in E.to_anki([item]) and first_line in E.to_csv([item])
+    assert first_line in E.to_moodle_xml([item])
+    with zipfile.ZipFile(io.BytesIO(E.to_qti_zip([item]))) as z:
+        assert any(first_line in z.read(n).decode() for n in z.namelist() if n.startswith("items/"))

@@ -171,3 +171,13 @@ def test_the_right_answer_is_not_always_the_first_option():
     assert len(singles) > 50 and 0 < sum(first) < len(singles) / 2
     for q in singles:  # relettered consistently: the key still names the right text and grades right
         assert q.key in {o.id for o in q.options} and grade(q, q.key).correct
+
+
+def test_an_item_of_a_case_study_is_shown_after_its_case():
+    from quizzes.bank import load_bank
+    from quizzes.cli import render
+
+    item = next(q for q in load_bank().questions if q.case)
+    shown = render(item)
+    assert shown.startswith("Case study: ") and "Requirements" in shown
+    assert shown.index("Requirements") < shown.index(item.stem.split()[0])
