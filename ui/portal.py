@@ -197,6 +197,14 @@ with approve_tab:
         a, d = st.columns(2)
         a.button("Approve", key="approve_submit", type="primary", on_click=decide, args=(True,), width="stretch")
         d.button("Deny", key="deny_submit", on_click=decide, args=(False,), width="stretch")
+    own = [r for r in sim.requests.values() if r.status is Status.PENDING_APPROVAL and r.principal == persona]
+    if own:  # the portal never lists these for approval; trying shows PIM's refusal and its rule
+        st.markdown(f"**{persona}'s own requests waiting for approval**")
+        st.selectbox("Own request", [r.id for r in own], key="self_approve_pick",
+                     format_func=lambda i: f"{i}: {sim.requests[i].role}")
+        st.button("Try to approve my own request", key="self_approve_submit", on_click=lambda: state.attempt(
+            lambda: sim.approve(st.session_state["self_approve_pick"], by=me(), justification="Approving my own"),
+            lambda r: f"Request {r.id} approved: **{r.status.value}**."))
 
 
 # ------------------------------------------------------------------ admin decisions on extend and renew

@@ -243,3 +243,14 @@ def test_each_persona_reads_only_the_audit_their_roles_allow(at):
     assert where["bob"] == set()  # approvers need no role, and read nothing until they act
     assert "Microsoft Entra audit logs (Service = PIM)" in where["dave"]  # Security Reader reads the Entra logs
     assert "PIM > Microsoft Entra roles > Resource audit" in where["carol"] & where["dave"]
+
+
+def test_a_requester_trying_to_approve_their_own_request_is_refused(at):
+    activate(at, "Security Administrator")
+    s = sim(at)
+    pending = [r for r in s.requests.values() if r.principal == "alice" and r.status.value == "PendingApproval"]
+    assert pending
+    at.button(key="self_approve_submit").click().run()
+    refused = [e.value for e in at.error if e.value.startswith("**Refused**")]
+    assert len(refused) == 1 and s.refusals[-1].principal == "alice"
+    assert s.requests[pending[0].id].status.value == "PendingApproval"
