@@ -71,8 +71,28 @@ eligible = [s for s in mine if s.kind is Kind.ELIGIBLE and s.holds_at(now)]
 active = [s for s in mine if s.kind is Kind.ACTIVE and s.holds_at(now)]
 expired = [s for s in mine if s.origin is Origin.ASSIGNED and s.removed is None and s.end is not None and s.end <= now]
 
-roles_tab, requests_tab, approve_tab, admin_tab, review_tab, audit_tab = st.tabs(
-    ["My roles", "My requests", "Approve requests", "Extend and renew requests (admin)", "Access reviews", "Audit I can read"])
+
+
+def inbox_of(who: str) -> list:
+    """The emails PIM sent this persona: named as a recipient, or one of the default admins (Privileged
+    Role Administrators and Global Administrators) when the email goes to them."""
+    admin = sim.holds(who, "Privileged Role Administrator") or sim.holds(who, "Global Administrator")
+    return [n for n in sim.notifications if who in [r.strip() for r in n.recipients.split(",")]
+            or (admin and n.recipients == "default admins")]
+
+
+inbox = inbox_of(persona)
+roles_tab, requests_tab, approve_tab, admin_tab, review_tab, audit_tab, inbox_tab = st.tabs(
+    ["My roles", "My requests", "Approve requests", "Extend and renew requests (admin)", "Access reviews", "Audit I can read",
+     f"Inbox ({len(inbox)})"])
+with inbox_tab:
+    st.caption(f"The emails PIM sent {persona}, newest first.")
+    if inbox:
+        st.dataframe(pd.DataFrame([{"Received (UTC)": state.when(sim, n.minute), "Subject": n.subject,
+                                    "Notification": n.rule_id, "Request": n.request_id} for n in reversed(inbox)]),
+                     hide_index=True, width="stretch", key="portal_inbox")
+    else:
+        st.info(f"No email for {persona} yet.")
 
 
 # ------------------------------------------------------------------ My roles

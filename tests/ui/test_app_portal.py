@@ -254,3 +254,13 @@ def test_a_requester_trying_to_approve_their_own_request_is_refused(at):
     refused = [e.value for e in at.error if e.value.startswith("**Refused**")]
     assert len(refused) == 1 and s.refusals[-1].principal == "alice"
     assert s.requests[pending[0].id].status.value == "PendingApproval"
+
+
+def test_each_persona_reads_the_emails_pim_sent_them(at):
+    activate(at, "Security Administrator")
+    s = sim(at)
+    widget(at, "selectbox", "portal", "persona").set_value("bob").run()
+    inbox = next(d.value for d in at.dataframe if "Subject" in d.value.columns)
+    to_bob = [n for n in s.notifications if "bob" in [r.strip() for r in n.recipients.split(",")]]
+    assert len(to_bob) >= 1 and len(inbox) == len(to_bob)  # bob approves Security Administrator: he is told
+    assert set(inbox["Subject"]) == {n.subject for n in to_bob}
