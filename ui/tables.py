@@ -20,10 +20,18 @@ def schedules(sim: Simulation, rows: Iterable[Schedule]) -> pd.DataFrame:
         columns=["Role", "Resource", "Type", "State", "Start time", "End time", "Schedule"])
 
 
+def status_text(r: Request) -> str:
+    """A request's status as a student reads it: an expired request says so (the model records it as
+    Canceled with status reason ApprovalExpired; see pim_sim.facts.APPROVAL_EXPIRED_STATUS)."""
+    if r.status_reason == "ApprovalExpired":
+        return f"Expired unanswered ({r.status.value}, ApprovalExpired)"
+    return r.status.value + (f" ({r.status_reason})" if r.status_reason else "")
+
+
 def requests(sim: Simulation, rows: Iterable[Request]) -> pd.DataFrame:
     return pd.DataFrame(
         [{"Request": r.id, "Requestor": r.principal, "Action": r.action.value, "Role": r.role, "Resource": r.scope,
-          "Status": r.status.value, "Requested": when(sim, r.created),
+          "Status": status_text(r), "Requested": when(sim, r.created),
           "Duration (h)": None if r.duration is None else round(r.duration / 60, 2),
           "Justification": r.justification, "Ticket": r.ticket, "Decided by": r.approver} for r in rows],
         columns=["Request", "Requestor", "Action", "Role", "Resource", "Status", "Requested", "Duration (h)",

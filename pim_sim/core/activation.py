@@ -170,6 +170,11 @@ class ActivationRules(AssignmentRules):
         r = self.requests.get(request_id)
         if r is None:
             raise ModelError(f"{request_id!r} is not a request")
+        if r.status is not Status.PENDING_APPROVAL and r.status_reason == "ApprovalExpired":
+            self.refuse(by, "approve" if approve else "deny", r.role, r.scope, PimRefusal(
+                f"Request {r.id} expired: nobody decided within the approval window, so it can no longer be "
+                "approved or denied; the requester must request again.", rule="ApprovalRule", code="RequestExpired",
+                source=facts.APPROVAL_WINDOW_MINUTES.source))
         if r.status is not Status.PENDING_APPROVAL:
             settled = f"by {r.approver}" if r.approver else ""
             self.refuse(by, "approve" if approve else "deny", r.role, r.scope, PimRefusal(
