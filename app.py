@@ -3,11 +3,14 @@
 Each page is a script under ``ui/``; adding a page is one line in ``PAGES``.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from ui import access, state
 
-st.set_page_config(page_title="pim-sim", page_icon=":material/lock:", layout="wide")
+FAVICON = Path(__file__).resolve().parent / "ui" / "static" / "favicon.png"  # served by this server, never fetched
+st.set_page_config(page_title="pim-sim", page_icon=str(FAVICON), layout="wide")
 
 PAGES = {  # every page has a stable address: /lab, /what-if, ... (the README lists them); "Start here" is /
     "Start": [

@@ -135,3 +135,14 @@ def test_an_uploaded_scenario_with_mistakes_is_refused_with_lines_and_fields(pag
     expect(error).to_contain_text("line 6")
     expect(error).to_contain_text("assignments[0].kind")
     shoot(page, shots, "lab-upload-error")
+
+
+def test_the_pages_fetch_nothing_from_the_internet_not_even_the_favicon(page: Page, app_url: str):
+    requested = []
+    page.on("request", lambda r: requested.append(r.url))
+    visit(page, app_url, "lab", "Just-in-time basics")
+    expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=LONG)
+    icon = page.locator("link[rel~='icon']").first.get_attribute("href") or ""
+    assert not icon.startswith("http") or icon.startswith(app_url), icon
+    outside = [u for u in requested if u.startswith("http") and not u.startswith(app_url)]
+    assert outside == [], outside
