@@ -102,7 +102,7 @@ def _plain(value):
         return sorted(items, key=repr) if isinstance(value, frozenset | set) else items
     if dataclasses.is_dataclass(value):  # fields at their default left out: a new optional field changes nothing
         return {f.name: _plain(v) for f in dataclasses.fields(value)
-                if (v := getattr(value, f.name)) is not f.default and v != f.default or f.default is dataclasses.MISSING}
+                if ((v := getattr(value, f.name)) is not f.default and v != f.default) or f.default is dataclasses.MISSING}
     return value
 
 
