@@ -24,7 +24,7 @@ def learner(page: Page, app_url: str, path: str, heading: str) -> str:
 
 def tables(page: Page) -> None:
     """Wait until every table has drawn its grid (a canvas), so screenshots show the data."""
-    frames = page.get_by_test_id("stDataFrame")
+    frames = page.get_by_test_id("stDataFrame").filter(visible=True)  # not those in a tab not shown
     for n in range(frames.count()):
         expect(frames.nth(n).locator("canvas").first).to_be_visible(timeout=LONG)
     page.wait_for_timeout(300)  # the grid paints its cells just after the canvas appears
