@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from page_widgets import widget
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
@@ -152,8 +153,9 @@ def test_the_scenario_lab_refuses_an_upload_above_the_budget_and_keeps_the_last_
 
     monkeypatch.setattr(DeltaGenerator, "file_uploader", uploaded)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("ui/scenario_lab.py").run()
     before = at.session_state["lab_text"] if "lab_text" in at.session_state else None  # noqa: SIM401 (AppTest's state has no get)
-    at.radio(key="lab_origin").set_value("Upload a YAML file").run()
+    widget(at, "radio", "lab", "origin").set_value("Upload a YAML file").run()
     assert not at.exception
     assert len(at.error) == 1 and f"above the budget of {budget.DASHBOARD_BUDGET:,}" in at.error[0].value
     after = at.session_state["lab_text"] if "lab_text" in at.session_state else None  # noqa: SIM401
@@ -168,9 +170,10 @@ def test_what_if_replications_count_against_the_dashboard_budget():
     assert work <= budget.DASHBOARD_BUDGET < work * 2 * 50
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     at.session_state[state.LAB_TEXT] = text
-    at.session_state["whatif_reps"] = 50
+    at.session_state["model:whatif"] = {"identity": "whatif", "generation": 0,  # the page's model (ui/page_state.py)
+                                        "values": {"base": "The Scenario lab's current scenario (as changed or uploaded "
+                                                           "there)", "reps": 50}}
     at.switch_page("ui/what_if.py").run()
-    at.selectbox(key="whatif_base").set_value(at.selectbox(key="whatif_base").options[0]).run()
     assert not at.exception
     assert any("50 replications each" in e.value and "above the budget" in e.value for e in at.error)
 
