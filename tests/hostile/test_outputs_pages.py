@@ -45,7 +45,7 @@ def test_many_bad_rows_are_shown_as_twenty_and_a_count():
     sheet = "student,question_id,response\n" + "".join(f"ghost{n},q,a\n" for n in range(5000))
     at.file_uploader(key="instructor_answers").set_value(("a.csv", sheet.encode(), "text/csv")).run()
     assert not at.exception
-    shown = [w.value for w in at.warning]
+    shown = [w.value for w in at.warning if w.value.startswith(("line ", "... and"))]  # the sheet's problems
     assert len(shown) == 21 and shown[-1] == "... and 4,980 more rows that can't be graded."
 
 
