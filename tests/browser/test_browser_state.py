@@ -76,6 +76,7 @@ def test_standing_vs_jit_with_approval_keeps_its_workload_across_pages_and_in_th
     assert query["scenario"] == ["standing-vs-jit"] and query["approval"] == ["on"] and query["seed"] == ["4"]
     assert urlparse(page.url).path.endswith("/lab")
 
+    idle(page)  # the download button of this run, not the one the previous run left on screen
     with page.expect_download() as download:
         page.locator(".st-key-lab_download_scenario button").click()
     saved = yaml.safe_load(Path(download.value.path()).read_text(encoding="utf-8"))
@@ -142,7 +143,8 @@ def test_what_if_offers_the_chosen_scenarios_roles_and_people(page: Page, app_ur
     role = page.locator(f"{widget('whatif_scenario', 'role')} input[role=combobox]")
     expect(role).to_have_value("Exchange Administrator at /")
     choose(page, "whatif/base", "Approval and the 24-hour expiry (approval-expiry)")
-    expect(role).to_have_value("Security Administrator at /")
+    idle(page)
+    expect(role).to_have_value("Security Administrator at /", timeout=LONG)
     scenario = Scenario.from_dict(yaml.safe_load((ROOT / "scenarios" / "approval-expiry.yaml").read_text()))
     people = {u.name for u in scenario.tenant.users}
     for tag in "ab":
