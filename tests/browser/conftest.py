@@ -78,31 +78,40 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(env: dict, cwd: Path = ROOT, port: int | None = None):
-    """``streamlit run app.py`` on a free port with ``env`` (from ``cwd``, where it reads
-    ``.streamlit/secrets.toml``); yields its URL, stops it after."""
-    port = port or free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=cwd, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 60
+def running(args: list[str], ready: str, what: str, *, cwd: Path = ROOT, env: dict | None = None, seconds: float = 60):
+    """Start ``args``, wait until ``ready`` (a URL) answers, yield, and stop the process after."""
+    proc = subprocess.Popen(args, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + seconds
     while True:
         try:
-            if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
+            body = urllib.request.urlopen(ready, timeout=1).read()
+            if body:
                 break
         except OSError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise RuntimeError("streamlit did not start:\n" + proc.stdout.read().decode()) from None
-            time.sleep(0.2)
-    yield url
+            pass
+        if time.monotonic() > deadline or proc.poll() is not None:
+            proc.kill()
+            raise RuntimeError(f"{what} did not start:\n" + proc.stdout.read().decode())
+        time.sleep(0.2)
+    yield
     proc.terminate()
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+def serve(env: dict, cwd: Path = ROOT, port: int | None = None):
+    """``streamlit run app.py`` on a free port with ``env`` (from ``cwd``, where it reads
+    ``.streamlit/secrets.toml``); yields its URL, stops it after."""
+    port = port or free_port()
+    url = f"http://127.0.0.1:{port}"
+    args = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+            "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
+            "--server.fileWatcherType", "none"]
+    for _ in running(args, url + "/_stcore/health", "streamlit", cwd=cwd, env=env):
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -145,23 +154,9 @@ def idp_url(chromium_path):
     args = [sys.executable, "-m", "oidc_provider_mock", "--port", str(port), "--host", "127.0.0.1"]
     for user in IDP_USERS:
         args += ["--user-claims", json.dumps(user)]
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(url + "/.well-known/openid-configuration", timeout=1).read()
-            break
-        except OSError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise RuntimeError("the test identity provider did not start:\n" + proc.stdout.read().decode()) from None
-            time.sleep(0.2)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    url = f"http://127.0.0.1:{port}"
+    for _ in running(args, url + "/.well-known/openid-configuration", "the test identity provider", seconds=30):
+        yield url
 
 
 @pytest.fixture(scope="session")

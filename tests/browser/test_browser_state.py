@@ -112,9 +112,9 @@ def test_standing_vs_jit_with_approval_keeps_its_workload_across_pages_and_in_th
 
     # reset: the file's settings again
     page.get_by_role("button", name="Reset to the file's settings").click()
-    idle(page)
+    expect(metric(page, "Activations requested")).to_have_text("63", timeout=LONG)  # the reset run has drawn
+    idle(page)  # and finished, so the previous run's switch is gone
     expect(switch(page, "lab_role", "approval")).not_to_be_checked()
-    expect(metric(page, "Activations requested")).to_have_text("63")
     shoot(page, shots, "state-4-reset")
 
 
