@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from pim_sim.errors import ModelError
 
@@ -32,13 +31,24 @@ from .network import (
 from .policy import JitPolicy, JitVmEntry
 from .rbac import BUILT_IN, RoleDefinition, allows, missing
 
-if TYPE_CHECKING:
-    from .requesting import Grant
-
 ADMIN = "admin"  # an unnamed administrator allowed everything (set-up scripts that don't care who)
 DEFAULT_CALLER_IP = "198.51.100.20"  # the requester's address when a test or workload doesn't say (TEST-NET-2)
 CONFIGURED, NOT_CONFIGURED, UNSUPPORTED = "Configured", "Not configured", "Unsupported"
 PATHS = ("defender", "vm_blade", "powershell", "rest")
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """An open port: the request that opened it, its source, end and the rules written for it."""
+
+    request: str
+    vm: str
+    port: int
+    source: str
+    start: float
+    end: float
+    rules: tuple[tuple[str, str], ...]  # (nsg id, rule name)
+    dnat: tuple[str, str] | None  # (firewall id, rule name)
 
 
 @dataclass(frozen=True, slots=True)

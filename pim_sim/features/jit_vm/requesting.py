@@ -6,7 +6,6 @@ newer request supersedes them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 from pim_sim.core.clock import iso, minutes
 from pim_sim.errors import ModelError
@@ -14,7 +13,7 @@ from pim_sim.errors import ModelError
 from . import facts
 from . import records as rec
 from .errors import JitRefusal, RefusalReason
-from .inventory import DEFAULT_CALLER_IP, Inventory
+from .inventory import DEFAULT_CALLER_IP, Grant, Inventory
 from .network import (
     Access,
     CreatedBy,
@@ -24,21 +23,6 @@ from .network import (
     prefix_within,
 )
 from .policy import JitPortRule
-
-
-@dataclass(frozen=True, slots=True)
-class Grant:
-    """An open port: the request that opened it, its source, end and the rules written for it."""
-
-    request: str
-    vm: str
-    port: int
-    source: str
-    start: float
-    end: float
-    rules: tuple[tuple[str, str], ...]  # (nsg id, rule name)
-    dnat: tuple[str, str] | None  # (firewall id, rule name)
-
 
 
 class RequestRules(Inventory):
