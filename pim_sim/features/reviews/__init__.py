@@ -26,7 +26,7 @@ is either ``AccessReview(..., start="P30D")`` created at the start, or
 True
 """
 
-from pim_sim.features.reviews.book import ReviewBook
+from pim_sim.features.reviews.book import Review, ReviewBook
 from pim_sim.features.reviews.definition import (
     PRINCIPAL_TYPES,
     AccessReview,
@@ -40,7 +40,7 @@ from pim_sim.features.reviews.definition import (
     Reviewers,
     add_months,
 )
-from pim_sim.features.reviews.review import DecisionRecord, Instance, Outcome, Review, Subject
+from pim_sim.features.reviews.review import DecisionRecord, Instance, Outcome, Subject
 
 __all__ = ["PRINCIPAL_TYPES", "AccessReview", "AssignmentType", "Decision", "DecisionRecord", "Frequency", "Instance",
            "InstanceStatus", "NoResponse", "Outcome", "Review", "ReviewActivity", "ReviewBook", "ReviewerBehaviour",

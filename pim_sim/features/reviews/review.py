@@ -1,20 +1,12 @@
-"""A review as it runs: its instances, the subjects under review, decisions and outcomes."""
+"""A review as it runs: its instances, the subjects under review, decisions and outcomes (the handle on a
+series, :class:`Review`, lives with the book that drives it)."""
 
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from pim_sim.core.events import ADMIN
-from pim_sim.core.roles import Surface
-from pim_sim.errors import ModelError
-
-if TYPE_CHECKING:
-    from pim_sim.features.reviews.book import ReviewBook
-
-
-from pim_sim.features.reviews.definition import AccessReview, Decision, InstanceStatus
+from pim_sim.features.reviews.definition import Decision, InstanceStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,51 +66,3 @@ class Outcome:
     result: str  # kept, removed, keptInGroup, refused, alreadyEnded
     minute: float
     detail: str = ""
-
-
-class Review:
-    """A handle on one review series. ``instance_id`` defaults to the latest instance."""
-
-    def __init__(self, book: ReviewBook, review_id: str, definition: AccessReview, created: float, first: float):
-        self.book, self.id, self.definition, self.created, self.first_start = book, review_id, definition, created, first
-        self.halted = False
-
-    def __repr__(self) -> str:
-        return f"Review({self.id!r}, {self.definition.name!r}, instances={len(self.instances)})"
-
-    @property
-    def surface(self) -> Surface:
-        return self.book.sim.tenant.scope(self.definition.scope).surface
-
-    @property
-    def instances(self) -> list[Instance]:
-        return [self.book.instances[i] for i in self.book._by_review.get(self.id, ())]
-
-    def instance(self, instance_id: str | None = None) -> Instance:
-        if instance_id is None:
-            found = self.instances
-            if not found:
-                raise ModelError(f"review {self.id} has no instance yet (it starts at minute {self.first_start:g})")
-            return found[-1]
-        inst = self.book.instance(instance_id)
-        if inst.review_id != self.id:
-            raise ModelError(f"instance {instance_id} belongs to review {inst.review_id}, not {self.id}")
-        return inst
-
-    def decide(self, principal: str, approve: bool, *, by: str, reason: str = "", instance_id: str | None = None
-               ) -> DecisionRecord:
-        return self.book.decide(self.instance(instance_id).id, principal, approve, by=by, reason=reason)
-
-    def decisions(self, instance_id: str | None = None) -> dict[str, DecisionRecord]:
-        return self.book.decisions(self.instance(instance_id).id)
-
-    def stop(self, instance_id: str | None = None, *, by: str = ADMIN) -> Instance:
-        return self.book.stop(self.instance(instance_id).id, by=by)
-
-    def reset(self, instance_id: str | None = None, *, by: str = ADMIN) -> Instance:
-        return self.book.reset(self.instance(instance_id).id, by=by)
-
-    def apply(self, instance_id: str | None = None, *, by: str = ADMIN) -> Instance:
-        return self.book.apply(self.instance(instance_id).id, by=by)
-
-
