@@ -16,7 +16,6 @@ from pim_sim.core.records import frame
 from pim_sim.core.requests import Action, Status
 
 if TYPE_CHECKING:
-    from pim_sim.results.tables import Results
     from pim_sim.simulation import Simulation
 
 REVIEW_COLUMNS = ["review", "name", "instance", "number", "start", "ended", "status", "subjects", "approved",
@@ -24,12 +23,12 @@ REVIEW_COLUMNS = ["review", "name", "instance", "number", "start", "ended", "sta
                   "refused"]
 
 
-def privilege_hours(results: Results) -> pd.DataFrame:
-    """Person-hours of usable privileged access per principal and role: just in time (activated)
-    vs standing (assigned active or outside PIM)."""
+def privilege_hours(effective_access: pd.DataFrame) -> pd.DataFrame:
+    """Person-hours of usable privileged access per principal and role, from the effective-access
+    frame: just in time (activated) vs standing (assigned active or outside PIM)."""
     from pim_sim.core.schedules import Origin
 
-    df = results.effective_access
+    df = effective_access
     jit = df["origin"] == str(Origin.ACTIVATED)
     out = df.assign(jit_hours=df["hours"].where(jit, 0.0), standing_hours=df["hours"].where(~jit, 0.0))
     out = out.groupby(["principal", "role", "scope"], as_index=False)[["jit_hours", "standing_hours"]].sum()

@@ -121,7 +121,7 @@ class Results:
     def privilege_hours(self) -> pd.DataFrame:
         from pim_sim.results import governance
 
-        return governance.privilege_hours(self)
+        return governance.privilege_hours(self.effective_access)
 
     @cached_property
     def approvals_by_approver(self) -> pd.DataFrame:
