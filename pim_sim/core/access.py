@@ -8,17 +8,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from pim_sim import facts
 from pim_sim.core.clock import span
-from pim_sim.core.requests import Action, Status
+from pim_sim.core.policy import SettingsBook
+from pim_sim.core.requests import Action, Request, Status
 from pim_sim.core.roles import Surface
 from pim_sim.core.schedules import Kind, Origin, Schedule
-from pim_sim.core.tenant import PrincipalKind
+from pim_sim.core.tenant import Licence, PrincipalKind, Tenant
 
-if TYPE_CHECKING:
-    from pim_sim.core.kernel import Kernel
+
+class State(Protocol):
+    """What access questions read of a run (the kernel provides it; access never imports the kernel)."""
+
+    tenant: Tenant
+
+    @property
+    def now(self) -> float: ...
+    @property
+    def settings(self) -> SettingsBook: ...
+    def licence_at(self, t: float) -> Licence: ...
+    def schedules_of(self, principal: str, role: str | None = None, kind: Kind | None = None) -> list[Schedule]: ...
+    def schedules_with_role(self, role: str) -> list[Schedule]: ...
+    def holding_schedules(self, role: str, scope: str | None = None) -> list[Schedule]: ...
+    def latest_activations(self, role: str) -> list[Schedule]: ...
+    def requests_of(self, principal: str, role: str) -> list[Request]: ...
+    def status_at(self, request_id: str, t: float) -> Status | None: ...
 
 
 class How(StrEnum):
@@ -70,7 +86,7 @@ class Explanation:
     settings_note: str = ""
 
 
-def _covering(sim: Kernel, scope: str) -> tuple[str, ...]:
+def _covering(sim: State, scope: str) -> tuple[str, ...]:
     return sim.tenant.ancestors(scope)
 
 
@@ -79,7 +95,7 @@ def _how(s: Schedule) -> How:
             Origin.STANDING: How.STANDING}.get(s.origin, How.ASSIGNED_ACTIVE)
 
 
-def member_groups(sim: Kernel, principal: str, t: float, depth: int = 0) -> tuple[str, ...]:
+def member_groups(sim: State, principal: str, t: float, depth: int = 0) -> tuple[str, ...]:
     """Groups the principal is a usable member of at t (standing or through PIM for Groups),
     including groups reached through nested membership."""
     found = []
@@ -94,7 +110,7 @@ def member_groups(sim: Kernel, principal: str, t: float, depth: int = 0) -> tupl
     return tuple(dict.fromkeys(found))
 
 
-def holdings(sim: Kernel, principal: str, role: str, scope: str, t: float) -> tuple[Holding, ...]:
+def holdings(sim: State, principal: str, role: str, scope: str, t: float) -> tuple[Holding, ...]:
     """Every way ``principal`` holds ``role`` at ``scope`` at minute ``t`` (usable access)."""
     covering = set(_covering(sim, scope))
     out = []
@@ -105,7 +121,7 @@ def holdings(sim: Kernel, principal: str, role: str, scope: str, t: float) -> tu
     return tuple(out)
 
 
-def group_members(sim: Kernel, group: str, t: float) -> list[str]:
+def group_members(sim: State, group: str, t: float) -> list[str]:
     """Usable members of a group at t: standing members and active PIM for Groups members."""
     scope = f"/groups/{group}"
     if t >= sim.now:  # only the latest activation per member can be in force (see holders)
@@ -116,7 +132,7 @@ def group_members(sim: Kernel, group: str, t: float) -> list[str]:
     return [s.principal for s in pool if s.scope == scope and s.kind is Kind.ACTIVE and s.usable_at(t)]
 
 
-def holders(sim: Kernel, role: str, scope: str, t: float) -> tuple[Holding, ...]:
+def holders(sim: State, role: str, scope: str, t: float) -> tuple[Holding, ...]:
     """Everyone who holds ``role`` at ``scope`` at ``t``: directly, inherited or through a group.
 
     Now (and later) only the latest activation per principal and scope can be in force, so the past
@@ -141,7 +157,7 @@ def _made_order(s: Schedule) -> int:
     return int(s.id[1:])
 
 
-def why_not(sim: Kernel, principal: str, role: str, scope: str, t: float) -> Explanation:
+def why_not(sim: State, principal: str, role: str, scope: str, t: float) -> Explanation:
     """The first reason ``principal`` lacks ``role`` at ``scope`` at ``t`` (or that they have it)."""
     sim.tenant.principal(principal)
     note = settings_note(sim, role, scope)
@@ -211,7 +227,7 @@ def why_not(sim: Kernel, principal: str, role: str, scope: str, t: float) -> Exp
                        f"covers {scope}.", settings_note=note)
 
 
-def settings_note(sim: Kernel, role: str, scope: str) -> str:
+def settings_note(sim: State, role: str, scope: str) -> str:
     """Where this role's settings at this scope come from; Azure settings are not inherited."""
     surface = sim.tenant.scope(scope).surface
     if surface is not Surface.AZURE:
@@ -226,7 +242,7 @@ def settings_note(sim: Kernel, role: str, scope: str) -> str:
     return f"{role} settings at {scope} are the defaults."
 
 
-def audit_readers(sim: Kernel, record, place, t: float,
+def audit_readers(sim: State, record, place, t: float,
                   known: dict[tuple[str, str], tuple[Holding, ...]] | None = None) -> tuple[str, ...]:
     """The people who can read ``record`` in ``place`` at minute ``t``: the persons involved for My
     audit, otherwise everyone holding a reader role there (Azure places read roles at the record's
