@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import pandas as pd
 import typer
@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from pim_sim import runner
+from pim_sim.cli import metric_tables
 from pim_sim.io import csv_safe, terminal
 from pim_sim.scenario import budget as budget_mod
 from pim_sim.scenario.model import Scenario, ScenarioError, list_scenarios, load_scenario
@@ -101,21 +102,13 @@ def _write(frame: pd.DataFrame, path: Path, fmt: Format) -> Path:
     return target
 
 
-def _number(value: float) -> str:
-    return "-" if pd.isna(value) else f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
-def _summary_table(summary: pd.DataFrame, title: str) -> Table:
-    table = Table(title=title)
-    table.add_column("metric")
-    table.add_column("mean", justify="right")
-    table.add_column("95% CI", justify="right")
-    table.add_column("n", justify="right")
-    row: Any  # a named tuple of the summary's columns
-    for row in summary.itertuples():
-        ci = "-" if pd.isna(row.ci_low) else f"{_number(row.ci_low)} .. {_number(row.ci_high)}"
-        table.add_row(row.metric, _number(row.mean), ci, str(row.n))
-    return table
+def _print_tables(tables: list[Table], notes: list[str]) -> None:
+    """Metric tables (:mod:`pim_sim.cli.metric_tables`) and the notes that say how to read them."""
+    console = _console()
+    for table in tables:
+        console.print(table)
+    for note in notes:
+        console.print(note, markup=False)
 
 
 def run(
@@ -164,8 +157,8 @@ def run(
     written.append(_write(reps.metrics, folder / "metrics", fmt))
     summary = reps.summary()
     written.append(_write(summary, folder / "summary", fmt))
+    _print_tables(*_one(metric_tables.summary_table(summary, f"{scenario.title}: {n} replication(s)")))
     console = _console()
-    console.print(_summary_table(summary, f"{scenario.title}: {n} replication(s)"))
     if observations:
         table = Table(title="What to observe")
         table.add_column("")
@@ -221,16 +214,9 @@ def compare(
     with _progress(2 * n, "replications") as bar:
         task = bar.add_task("run", total=2 * n)
         table = runner.compare(left, right, n, workers=workers, on_done=lambda d, _t: bar.update(task, completed=d))
-    out = Table(title=f"{left.name} vs {right.name} ({n} replications each, 95% CI)")
-    out.add_column("metric")
     names = [c.removeprefix("mean ") for c in table.columns if c.startswith("mean ")]
-    for name in names:
-        out.add_column(name, justify="right")
-    for _, row in table.iterrows():
-        cells = [f"{_number(row[f'mean {k}'])} ({_number(row[f'ci_low {k}'])} .. {_number(row[f'ci_high {k}'])})"
-                 for k in names]
-        out.add_row(row["metric"], *cells)
-    _console().print(out)
+    _print_tables(*_one(metric_tables.compare_table(table, names, f"{left.name} vs {right.name} "
+                                                                   f"({n} replications each)")))
 
 
 def sweep(
@@ -239,11 +225,12 @@ def sweep(
     values: Annotated[str, typer.Option(help="comma-separated values, e.g. PT1H,PT4H,PT8H")],
     replications: Annotated[int | None, typer.Option(min=1, max=1000)] = None,
     workers: Annotated[int, typer.Option(min=1, help="local processes")] = 1,
-    out: Annotated[Path | None, typer.Option(help="write the tidy table to this CSV file")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "--csv", help="write the tidy table (one row per value and "
+                                             "metric, unrounded) to this CSV file")] = None,
     budget: BudgetOption = None,
     no_budget: NoBudgetOption = False,
 ) -> None:
-    """Run a scenario once per value of one field and print a tidy table of metrics per value.
+    """Run a scenario once per value of one field and print the metrics, one row per value, with 95% intervals.
 
     Example:
 
@@ -264,9 +251,13 @@ def sweep(
     except ScenarioError as e:
         _print_issues(e.issues, _console(stderr=True))
         raise typer.Exit(1) from None
-    if out is not None:
+    if out is not None:  # the tidy frame, unrounded and unclipped, for a spreadsheet or a script
         csv_safe.frame_csv(table, out)
-    _console().print(table.to_string(index=False), markup=False)
+    _print_tables(*metric_tables.sweep_tables(table, f"{scenario.name}, {n} replication(s) per value"))
+
+
+def _one(made: tuple[Table, list[str]]) -> tuple[list[Table], list[str]]:
+    return [made[0]], made[1]
 
 
 def _value(text: str):

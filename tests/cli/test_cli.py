@@ -73,7 +73,7 @@ def test_compare_shows_both_scenarios_with_intervals():
     other = str(SCENARIO_DIR / "approval-expiry.yaml")
     result = invoke("compare", JIT, other, "--replications", "2")
     assert result.exit_code == 0, result.output
-    assert "jit-basics" in result.output and "approval-expiry" in result.output and " .. " in result.output
+    assert "jit-basics" in result.output and "approval-expiry" in result.output and "–" in result.output
 
 
 def test_sweep_prints_a_tidy_table(tmp_path):
