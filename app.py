@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import access, state
+from ui import access
 
 FAVICON = Path(__file__).resolve().parent / "ui" / "static" / "favicon.png"  # served by this server, never fetched
 st.set_page_config(page_title="pim-sim", page_icon=str(FAVICON), layout="wide")
@@ -44,5 +44,4 @@ else:
     if not person.instructor:
         PAGES = {section: [p for p in pages if p.url_path not in INSTRUCTORS_ONLY] for section, pages in PAGES.items()}
 page = st.navigation(PAGES, expanded=True)  # every page listed, none behind "View more"
-state.keep_widget_values(page.url_path)
 page.run()

@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 # page, widget kind, key (or a page model's "model/field", see ui/page_state.py), two values to alternate between
 INTERACTIONS = [
     ("ui/scenario_lab.py", "slider", "lab_role/max", (8.0, 4.0)),
-    ("ui/audit_explorer.py", "selectbox", "audit_persona", ("alice", "dave")),
+    ("ui/audit_explorer.py", "selectbox", "audit_run/persona", ("alice", "dave")),
     ("ui/why_not.py", "slider", "whynot/hours", (33.5, 60.0)),
     ("ui/portal.py", "selectbox", "portal/persona", ("alice", "bob")),
     ("ui/what_if.py", "slider", "whatif_b/max", (8.0, 4.0)),

@@ -8,7 +8,7 @@ and to whom is the model's answer (``Results.where_visible``, ``audit.sightings`
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC
 
 import pandas as pd
 import streamlit as st
@@ -17,6 +17,7 @@ from pim_sim import Place, facts
 from pim_sim.core.access import audit_readers
 from pim_sim.core.audit import sightings, visible
 from ui import jit_views, state, tables
+from ui.page_state import PageModel, digest
 
 ENTRA = facts.ENTRA_AUDIT_RETENTION_MINUTES.value
 
@@ -31,16 +32,27 @@ st.caption(
     f"({state.days(facts.ACTIVITY_LOG_RETENTION_MINUTES.value)}, "
     f"[source]({facts.ACTIVITY_LOG_RETENTION_MINUTES.source})).")
 
-source = st.radio("Tenant", state.SOURCES, key="audit_source", horizontal=True)
+# One model per page part (ui/page_state.py): the tenant looked at; what is looked at in that run, which
+# starts again from the run's own people and end whenever the lab's scenario, its settings or its seed
+# change; and the moment, which for the ever-changing sandbox also follows its clock.
+page = PageModel("audit", "audit", {"source": state.SCENARIO_RUN})
+source = page.widget(st.radio, "Tenant", "source", options=list(state.SOURCES), horizontal=True)
 results = state.results_for(source)
 sim = results.sim
-end = sim.clock.at(sim.now)
+run_key = state.run_key(source)
+tenant = digest(source, *(run_key or (id(sim),)))
+end = sim.clock.at(sim.now).replace(second=0, microsecond=0, tzinfo=None)
+users = [u.name for u in sim.tenant.users]
+look = PageModel("audit_run", tenant, {"persona": users[0] if users else None, "service": "PIM",
+                                       "record": sim.audit[0].seq if sim.audit else None})
+when = PageModel("audit_when", digest(tenant, sim.now), {"moment": end})
 
-c1, c2, c3 = st.columns(3)
-day = c1.date_input("Viewed on (UTC)", value=end.date(), min_value=sim.clock.start.date(), key="audit_view_date")
-moment = c2.time_input("at (UTC)", value=time(end.hour, end.minute), key="audit_view_time")
-persona = c3.selectbox("My audit of", [u.name for u in sim.tenant.users], key="audit_persona")
-view = state.minute_of(sim, datetime.combine(day, moment, tzinfo=UTC))
+c1, c2 = st.columns([1, 1])
+# st.datetime_input applies a typed date and time when Enter is pressed (a date_input only on leaving the field)
+moment = when.widget(c1.datetime_input, "Viewed on (UTC)", "moment", min_value=sim.clock.start.replace(tzinfo=None),
+                     step=60, help="Type a date and time and press Enter, or pick them from the calendar.") or end
+persona = look.widget(c2.selectbox, "My audit of", "persona", options=users)
+view = state.minute_of(sim, moment.replace(tzinfo=UTC))
 licence = sim.licence_at(view)
 st.markdown(f"Looking on **{state.when(sim, view)}**, {(view - sim.now) / facts.DAY:+.1f} days after the end of the run. "
             f"Licence then: **{licence.value}** (Entra audit log retention tier {licence.audit_tier}).")
@@ -56,7 +68,6 @@ def visible_rows() -> pd.DataFrame:
     return rows.merge(tables.audit(sim, sim.audit).drop(columns=["Activity"]), on="#")
 
 
-run_key = state.run_key(source)
 seen = state.cached(None if run_key is None else ("visible", *run_key, view), visible_rows)
 
 
@@ -93,7 +104,7 @@ with my_tab:
 with entra_tab:
     services = {"PIM": Place.ENTRA_AUDIT_PIM, "Core Directory": Place.ENTRA_AUDIT_CORE_DIRECTORY,
                 "Access Reviews": Place.ENTRA_AUDIT_ACCESS_REVIEWS}
-    service = st.selectbox("Service", list(services), key="audit_service")
+    service = look.widget(st.selectbox, "Service", "service", options=list(services))
     st.markdown(f"**{services[service].value}** ({len(in_place[services[service]])} records)")
     show(in_place[services[service]], "audit_table_entra")
 with arm_tab:
@@ -105,10 +116,10 @@ st.subheader("Every place one record appears")
 if not sim.audit:
     st.info("This run has no audit records.")
     st.stop()
-seq = st.selectbox("Record", [r.seq for r in sim.audit], key="audit_record",
-                   format_func=lambda i: " · ".join(str(part) for part in (
-                       f"#{i}", state.when(sim, sim.audit[i].minute), sim.audit[i].activity, sim.audit[i].target,
-                       sim.audit[i].role) if part))
+seq = look.widget(st.selectbox, "Record", "record", options=[r.seq for r in sim.audit],
+                  format_func=lambda i: " · ".join(str(part) for part in (
+                      f"#{i}", state.when(sim, sim.audit[i].minute), sim.audit[i].activity, sim.audit[i].target,
+                      sim.audit[i].role) if part))
 record = sim.audit[seq]
 st.dataframe(pd.DataFrame(
     [{"Place": s.place.value, "Visible on the chosen date": visible(record, s.place, view, licence.audit_tier, licence.has_pim),

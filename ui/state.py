@@ -279,20 +279,3 @@ def results_for(source: str) -> Results:
     """What a page explains: the Scenario lab's current run (cached) or this session's sandbox as it is now."""
     return sandbox_sim().results() if source == SANDBOX_TENANT else current_results()
 
-
-# Widgets whose values outlive a visit to another page, by page. Streamlit forgets a widget's value
-# when a run doesn't draw it; writing the value back makes it the user's own and keeps it.
-KEPT = {
-    # the Scenario lab, What-if, Why / why not, the Portal's persona and the learner profile keep theirs
-    # in page models (ui/page_state.py)
-    "audit": ("audit_source", "audit_view_date", "audit_view_time", "audit_persona", "audit_service"),
-}
-
-
-def keep_widget_values(current_page: str) -> None:
-    """Keep the widget values of every page but the one being drawn."""
-    for page, keys in KEPT.items():
-        if page != current_page:
-            for key in keys:
-                if key in st.session_state:
-                    st.session_state[key] = st.session_state[key]

@@ -1,17 +1,19 @@
 """The Audit explorer page: the same run seen from every place, with retention applied for the
-chosen "viewed on" moment, and every place one record appears."""
+chosen "viewed on" moment, and every place one record appears; its choices kept in page models
+(across page switches, started again from the run whenever the lab's scenario changes)."""
 
 from __future__ import annotations
 
 import datetime
 from pathlib import Path
 
+from page_widgets import widget
 from streamlit.testing.v1 import AppTest
 
 from pim_sim import Place
 from pim_sim.core.access import audit_readers
 from pim_sim.core.audit import places
-from pim_sim.scenario.model import default_scenario
+from pim_sim.scenario.model import Scenario, default_scenario
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 RESOURCE_AUDITS = [Place.PIM_ENTRA_RESOURCE_AUDIT, Place.PIM_AZURE_RESOURCE_AUDIT, Place.PIM_GROUPS_RESOURCE_AUDIT]
@@ -38,7 +40,7 @@ def expected_counts(results, minute: float, persona: str = "alice") -> dict[str,
 
 
 def view_on(at: AppTest, day: datetime.date) -> None:
-    at.date_input(key="audit_view_date").set_value(day).run()
+    widget(at, "datetime_input", "audit_when", "moment").set_value(datetime.datetime.combine(day, datetime.time(0, 0))).run()
     assert not at.exception
 
 
@@ -69,7 +71,7 @@ def test_my_audit_is_per_persona():
     at = open_audit()
     results = default_scenario().run()
     for persona in ("alice", "dave", "frank"):
-        at.selectbox(key="audit_persona").set_value(persona).run()
+        widget(at, "selectbox", "audit_run", "persona").set_value(persona).run()
         assert counts(at)[f"PIM My audit ({persona})"] == expected_counts(results, results.sim.now, persona)[
             f"PIM My audit ({persona})"]
     assert counts(at)["PIM My audit (frank)"] == 0  # frank did nothing and nothing was done to him
@@ -80,7 +82,7 @@ def test_entra_audit_log_service_filter():
     results = default_scenario().run()
     seen = results.where_visible(results.sim.now)
     for service, place in (("PIM", Place.ENTRA_AUDIT_PIM), ("Core Directory", Place.ENTRA_AUDIT_CORE_DIRECTORY)):
-        at.selectbox(key="audit_service").set_value(service).run()
+        widget(at, "selectbox", "audit_run", "service").set_value(service).run()
         n = int((seen["place"] == str(place)).sum())
         assert f"**{place.value}** ({n} records)" in [m.value for m in at.markdown]
         assert n > 0
@@ -92,7 +94,7 @@ def test_selecting_a_record_shows_every_place_it_appears():
     pim = next(r for r in results.sim.audit if r.service == "PIM")
     core = next(r for r in results.sim.audit if r.service == "Core Directory")
     for record in (pim, core):
-        at.selectbox(key="audit_record").set_value(record.seq).run()
+        widget(at, "selectbox", "audit_run", "record").set_value(record.seq).run()
         table = next(d.value for d in at.dataframe if "Who can read it" in d.value.columns)
         assert list(table["Place"]) == [p.value for p in places(record)]
         assert table["Visible on the chosen date"].all()
@@ -103,6 +105,55 @@ def test_selecting_a_record_shows_every_place_it_appears():
 
 def test_the_sandbox_tenant_can_be_explored_too():
     at = open_audit()
-    at.radio(key="audit_source").set_value("Portal sandbox").run()
+    widget(at, "radio", "audit", "source").set_value("Portal sandbox").run()
     sim = at.session_state["sandbox"]
+    assert counts(at) == expected_counts(sim.results(), sim.now)
+
+
+def test_the_filters_and_numbers_survive_a_visit_to_other_pages():
+    at = open_audit()
+    results = default_scenario().run()
+    day = results.sim.clock.start.date() + datetime.timedelta(days=40)
+    view_on(at, day)
+    widget(at, "selectbox", "audit_run", "persona").set_value("dave").run()
+    widget(at, "selectbox", "audit_run", "service").set_value("Core Directory").run()
+    before = counts(at)
+    minute = results.sim.clock.minute_of(datetime.datetime.combine(day, datetime.time(0, 0), tzinfo=datetime.UTC))
+    assert before == expected_counts(results, minute, "dave")
+    for page in ("ui/why_not.py", "ui/portal.py", "ui/scenario_lab.py", "ui/audit_explorer.py"):
+        at.switch_page(page).run()
+        assert not at.exception
+    assert widget(at, "selectbox", "audit_run", "persona").value == "dave"
+    assert widget(at, "selectbox", "audit_run", "service").value == "Core Directory"
+    assert widget(at, "datetime_input", "audit_when", "moment").value == datetime.datetime.combine(day, datetime.time(0, 0))
+    assert counts(at) == before
+
+
+def test_another_scenario_in_the_lab_is_the_run_the_explorer_shows():
+    at = open_audit()
+    widget(at, "selectbox", "audit_run", "persona").set_value("dave").run()
+    at.switch_page("ui/scenario_lab.py").run()
+    widget(at, "selectbox", "lab", "scenario").set_value("standing-vs-jit").run()
+    at.switch_page("ui/audit_explorer.py").run()
+    assert not at.exception
+    text = (Path(APP).parent / "scenarios" / "standing-vs-jit.yaml").read_text(encoding="utf-8")
+    results = Scenario.from_yaml(text).run()
+    first = results.sim.tenant.users[0].name
+    assert widget(at, "selectbox", "audit_run", "persona").value == first  # that run's people, from the start
+    end = results.sim.clock.at(results.sim.now).replace(second=0, microsecond=0, tzinfo=None)
+    assert widget(at, "datetime_input", "audit_when", "moment").value == end
+    minute = results.sim.clock.minute_of(end.replace(tzinfo=datetime.UTC))
+    assert counts(at) == expected_counts(results, minute, first)
+    assert counts(at) != expected_counts(default_scenario().run(), results.sim.now, first)
+
+
+def test_the_sandbox_moment_follows_its_clock():
+    at = open_audit()
+    widget(at, "radio", "audit", "source").set_value("Portal sandbox").run()
+    at.switch_page("ui/portal.py").run()
+    at.button(key="portal_plus1d").click().run()
+    at.switch_page("ui/audit_explorer.py").run()
+    sim = at.session_state["sandbox"]
+    assert widget(at, "radio", "audit", "source").value == "Portal sandbox"
+    assert widget(at, "datetime_input", "audit_when", "moment").value == sim.clock.at(sim.now).replace(tzinfo=None)
     assert counts(at) == expected_counts(sim.results(), sim.now)
