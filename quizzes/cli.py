@@ -40,6 +40,14 @@ def _echo(text: str = "", **kwargs) -> None:
     typer.echo(clean(text), **kwargs)
 
 
+# Whoever runs the command owns the store it opens (their own file, or a class server's URL with
+# its password): the command line acts as the instructor, never as one learner among others.
+def _owner():
+    from .progress import Actor
+
+    return Actor.instructor()
+
+
 @contextmanager
 def _progress_store(location: str | None, *, readonly: bool = False):
     """The progress store, or one clear line and exit code 1 when it can't be used."""
@@ -252,7 +260,7 @@ def quiz(ctx: typer.Context,
     except ProgressError as e:
         raise typer.BadParameter(clean(e), param_hint="--learner") from None
     with _progress_store(store) as db:
-        history = db.answers(learner)
+        history = db.answers(learner, actor=_owner())
         if review and not exam and source is not Source.BANK:
             pool = with_missed_variants(pool, history, the_outline)
         if topic or objective:
@@ -262,10 +270,11 @@ def quiz(ctx: typer.Context,
                                      param_hint="--topic/--objective")
         if exam:
             chosen = weighted_exam(pool, count, seed)
-            _run_exam(ExamSession(chosen, learner, db, minutes=minutes or 2.0 * len(chosen)), the_outline.title)
+            _run_exam(ExamSession(chosen, learner, db.acting(_owner()), minutes=minutes or 2.0 * len(chosen)),
+                      the_outline.title)
         else:
             ordered = review_order(pool, history, datetime.now(UTC)) if review else pool
-            _run_practice(PracticeSession(ordered[:count], learner, db))
+            _run_practice(PracticeSession(ordered[:count], learner, db.acting(_owner())))
     _echo(f"(seed {seed}; progress kept for {learner})")
 
 
@@ -362,12 +371,12 @@ def stats(learner: Annotated[str | None, typer.Option(help="One learner (default
                                  param_hint="--outline")
     now = datetime.now(UTC)
     with _progress_store(store, readonly=True) as db:
-        names = [learner] if learner else db.learners()
+        names = [learner] if learner else db.learners(actor=_owner())
         if not names:
             _echo("No learners yet: run `pim-sim quiz` first.")
             return
         for name in names:
-            answers = effective(db.answers(name))
+            answers = effective(db.answers(name, actor=_owner()))
             right = sum(a.score for a in answers)
             _echo(f"{name}: {len(answers)} answers, {right:.1f} points "
                        f"({100 * right / len(answers) if answers else 0:.0f}%)")

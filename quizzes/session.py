@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from quizzes.errors import QuizError
 
 from .grading import Grade, grade, key_of
-from .progress import Answer, Store, due, effective, response_json
+from .progress import Answer, Recorder, due, effective, response_json
 from .schema import Outline, Question
 
 Clock = Callable[[], datetime]
@@ -273,7 +273,7 @@ def feedback(item: Item, response, result: Grade, *, with_evidence: bool = True)
 class _Base:
     items: list[Item]
     learner: str
-    store: Store | None = None
+    store: Recorder | None = None  # a store as someone (Store.acting), or the dashboard's per-call one
     clock: Clock = utc_now
     session_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     mode: str = "practice"

@@ -20,7 +20,7 @@ import streamlit as st
 
 from quizzes import BankError, load_bank
 from quizzes.export import key_in_words, response_in_words
-from quizzes.progress import ENV_VAR, Answer, ProgressError, check_learner, open_store
+from quizzes.progress import ENV_VAR, AccessDenied, Actor, Answer, ExerciseGrade, ProgressError, check_learner, open_store
 from quizzes.schema import BLANK
 from quizzes.session import DEFAULT_OUTLINE, Feedback, Item, PracticeSession, display_order, items, select
 from ui import access, state
@@ -44,6 +44,17 @@ def bank():
         st.stop()
 
 
+def actor() -> Actor:
+    """Who this session is, as the progress store checks it (the store refuses a learner's session
+    another learner's data or the class's list, :class:`quizzes.progress.AccessDenied`)."""
+    person = access.who()
+    if person is None:
+        raise AccessDenied("nobody is signed in")
+    if person.how == "personal":
+        return Actor.personal()
+    return Actor.instructor(person.name) if person.instructor else Actor.learner(person.name)
+
+
 class StorePerCall:
     """The progress store as a session sees it: each answer is written through a connection
     opened for that write, so it is committed before the page draws the feedback."""
@@ -52,15 +63,8 @@ class StorePerCall:
         self.location = location
 
     def record(self, answer: Answer) -> Answer:
-        allowed(answer.learner)
         with open_store(self.location) as store:
-            return store.record(answer)
-
-
-def allowed(learner: str) -> None:
-    """Refuse (on the server) a read or write of another learner's progress in Classroom mode."""
-    if access.classroom() and not access.is_instructor() and learner != access.learner_name():
-        raise PermissionError("a learner may read and write only their own progress")
+            return store.record(answer, actor=actor())
 
 
 def _store_errors() -> tuple[type[BaseException], ...]:
@@ -74,12 +78,11 @@ def _store_errors() -> tuple[type[BaseException], ...]:
 
 def learners() -> list[str]:
     """The profiles in the store; if the store can't be opened, the page says where and why and stops.
-    In Classroom mode only an instructor's session may list them."""
-    if access.classroom() and not access.is_instructor():
-        raise PermissionError("only an instructor may list the class's learners")
+    In Classroom mode only an instructor's session may list them (the store refuses the others)."""
+    who = actor()
     try:
         with open_store(readonly=True) as store:
-            return store.learners()
+            return store.learners(actor=who)
     except _store_errors() as e:
         _store_failed(e)
 
@@ -91,13 +94,29 @@ def _store_failed(e: BaseException):
 
 def history(learner: str) -> list[Answer]:
     """A learner's answers, read without taking a write lock; a store that can't be read stops the page with why.
-    In Classroom mode a learner's session reads only its own."""
-    allowed(learner)
+    In Classroom mode a learner's session reads only its own (the store refuses the others)."""
+    who = actor()
     try:
         with open_store(readonly=True) as store:
-            return store.answers(learner)
+            return store.answers(learner, actor=who)
     except _store_errors() as e:
         _store_failed(e)
+
+
+def exercise_history(learner: str) -> list[ExerciseGrade]:
+    """A learner's fix-the-tenant grades, read like :func:`history` (and refused like it)."""
+    who = actor()
+    try:
+        with open_store(readonly=True) as store:
+            return store.exercise_grades(learner, actor=who)
+    except _store_errors() as e:
+        _store_failed(e)
+
+
+def record_exercise(grade: ExerciseGrade) -> ExerciseGrade:
+    """Keep a graded fix, committed before this returns (a connection opened for this write)."""
+    with open_store() as store:
+        return store.record_exercise(grade, actor=actor())
 
 
 def _create_profile() -> None:
@@ -105,7 +124,7 @@ def _create_profile() -> None:
     try:
         name = check_learner(st.session_state.get("quiz_new_profile", "").strip())
         with open_store() as store:
-            store.add_learner(name)
+            store.add_learner(name, actor=actor())
     except ProgressError as e:
         st.session_state["quiz_profile_error"] = markdown(e)  # it quotes the name typed
     else:

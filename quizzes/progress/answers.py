@@ -13,7 +13,7 @@ from quizzes.errors import QuizError
 
 ENV_VAR = "PIM_SIM_PROGRESS"
 DEFAULT_LOCATION = Path("~/.pim-sim/progress.sqlite3")
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: fix-the-tenant exercise grades beside the answers
 MAX_NAME = 64
 MAX_ID = 200  # question ids, skills, domains, modes and session ids
 MAX_RESPONSE = 20_000

@@ -1,14 +1,24 @@
-"""The progress store: an append-only log of answers in plain SQL shared by SQLite and PostgreSQL.
-Each backend (:mod:`quizzes.progress.backends`) supplies its connection and a few words of SQL."""
+"""The progress store: append-only logs of answers and of fix-the-tenant exercise grades in plain SQL
+shared by SQLite and PostgreSQL. Each backend (:mod:`quizzes.progress.backends`) supplies its
+connection and a few words of SQL.
+
+Every call that reads or writes a learner's data takes ``actor`` (:class:`~quizzes.progress.actor.Actor`,
+keyword only and required): the store refuses a learner touching another learner's data or listing
+the class (:class:`~quizzes.progress.actor.AccessDenied`) before it opens a transaction."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Protocol
 
+from quizzes.progress.actor import Actor, check_actor
 from quizzes.progress.answers import SCHEMA_VERSION, Answer, ProgressError, check_learner
+from quizzes.progress.exercise_grades import GRADE_COLUMNS, ExerciseGrade
+
+READABLE_VERSIONS = ("1", str(SCHEMA_VERSION))  # version 1 had no exercise grades; opening it to write upgrades it
 
 
 def _iso(when: datetime) -> str:
@@ -59,8 +69,11 @@ class Store:
     def _check_schema(self) -> None:
         """A store opened only to read must already be one (reading takes no write lock, so it
         can't create the tables)."""
-        self._check_version()
-        for table, wanted in (("learners", {"name", "created"}), ("answers", {"id", *_COLUMNS})):
+        version = self._check_version()
+        tables = [("learners", {"name", "created"}), ("answers", {"id", *_COLUMNS})]
+        if version == str(SCHEMA_VERSION):
+            tables.append(("exercise_grades", {"id", *GRADE_COLUMNS}))
+        for table, wanted in tables:
             have = self._columns(table)
             if not have:
                 raise ProgressError(f"progress store {self.location}: not a pim-sim progress store (no {table} table)")
@@ -86,11 +99,12 @@ class Store:
     def _schema_lock(self) -> None:
         """Serialise concurrent schema creation where the backend needs it."""
 
-    def _check_version(self) -> None:
+    def _check_version(self) -> str | None:
         version = self._version()
-        if version is not None and version != str(SCHEMA_VERSION):
+        if version is not None and version not in READABLE_VERSIONS:
             raise ProgressError(f"progress store {self.location}: schema version {version[:20]!r}; this pim-sim reads "
-                                f"version {SCHEMA_VERSION}")
+                                f"versions {' and '.join(READABLE_VERSIONS)}")
+        return version
 
     def _foreign_tables(self) -> list[str]:
         """Tables that say the database belongs to another program (then no table is added to it)."""
@@ -125,7 +139,22 @@ class Store:
                 session TEXT NOT NULL,
                 seed BIGINT)""")
             self._execute("CREATE INDEX IF NOT EXISTS answers_by_learner ON answers (learner, answered_at)")
+            # version 2: the grades of the fix-the-tenant exercises (a version 1 store gains the table and
+            # keeps every answer; the upgrade is one transaction, so it happens entirely or not at all)
+            self._execute(f"""CREATE TABLE IF NOT EXISTS exercise_grades (
+                id {self.id_column},
+                learner TEXT NOT NULL REFERENCES learners(name),
+                exercise TEXT NOT NULL,
+                passed INTEGER NOT NULL,
+                total INTEGER NOT NULL,
+                score REAL NOT NULL,
+                max_score REAL NOT NULL,
+                fix TEXT NOT NULL,
+                graded_at TEXT NOT NULL)""")
+            self._execute("CREATE INDEX IF NOT EXISTS exercise_grades_by_learner ON exercise_grades (learner, graded_at)")
             self._execute("INSERT INTO pim_sim_meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO NOTHING",
+                          (str(SCHEMA_VERSION),))
+            self._execute("UPDATE pim_sim_meta SET value = ? WHERE key = 'schema_version' AND value = '1'",
                           (str(SCHEMA_VERSION),))
         self._check_schema()  # a table of that name made by another program has other columns
 
@@ -136,9 +165,10 @@ class Store:
         return None if row is None else str(row[0])
 
     # ---------------------------------------------------------------- learners
-    def add_learner(self, name: str, *, when: datetime | None = None) -> None:
+    def add_learner(self, name: str, *, actor: Actor, when: datetime | None = None) -> None:
         """Create a learner profile (nothing happens if it exists)."""
         check_learner(name)
+        check_actor(actor, "add_learner").check_learner(name, "add_learner")
         with self.problems(), self.transaction():
             self._insert_learner(name, when)
 
@@ -146,14 +176,17 @@ class Store:
         self._execute("INSERT INTO learners (name, created) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
                       (name, _iso(when or datetime.now(UTC))))
 
-    def learners(self) -> list[str]:
+    def learners(self, *, actor: Actor) -> list[str]:
+        """Every learner's name; refused to a learner (names are never listed to other learners)."""
+        check_actor(actor, "learners").check_list("learners")
         with self.problems():
             return sorted(str(row[0]) for row in self._execute("SELECT name FROM learners").fetchall())  # one order everywhere
 
     # ---------------------------------------------------------------- answers
-    def record(self, answer: Answer) -> Answer:
+    def record(self, answer: Answer, *, actor: Actor) -> Answer:
         """Keep one answer, committed before this returns (its own transaction)."""
         answer.validate()
+        check_actor(actor, "record").check_learner(answer.learner, "record")
         values = [getattr(answer, c) for c in _COLUMNS]
         values[_COLUMNS.index("answered_at")] = _iso(answer.answered_at)
         values[_COLUMNS.index("score")] = float(answer.score)
@@ -164,8 +197,10 @@ class Store:
                                 "RETURNING id", values).fetchone()
         return replace(answer, id=int(row[0]))
 
-    def answers(self, learner: str, *, skill: str | None = None, domain: str | None = None) -> list[Answer]:
+    def answers(self, learner: str, *, actor: Actor, skill: str | None = None,
+                domain: str | None = None) -> list[Answer]:
         """A learner's answers in the order they were given."""
+        check_actor(actor, "answers").check_learner(learner, "answers")
         sql = f"SELECT id, {', '.join(_COLUMNS)} FROM answers WHERE learner = ?"
         params: list = [learner]
         for name, value in (("skill", skill), ("domain", domain)):
@@ -188,6 +223,51 @@ class Store:
             message = str(e).splitlines()[0] if str(e) else type(e).__name__
             raise ProgressError(f"progress store {self.location}: answer {row[0]!r:.30}: {message[:200]}") from None
 
+    # ---------------------------------------------------------------- fix-the-tenant exercise grades
+    def record_exercise(self, grade: ExerciseGrade, *, actor: Actor) -> ExerciseGrade:
+        """Keep one exercise grade, committed before this returns (its own transaction, as an answer)."""
+        grade.validate()
+        check_actor(actor, "record_exercise").check_learner(grade.learner, "record_exercise")
+        values = [getattr(grade, c) for c in GRADE_COLUMNS]
+        values[GRADE_COLUMNS.index("graded_at")] = _iso(grade.graded_at)
+        values[GRADE_COLUMNS.index("score")] = float(grade.score)
+        values[GRADE_COLUMNS.index("max_score")] = float(grade.max_score)
+        with self.problems(), self.transaction():
+            self._insert_learner(grade.learner, grade.graded_at)
+            row = self._execute(f"INSERT INTO exercise_grades ({', '.join(GRADE_COLUMNS)}) VALUES "
+                                f"({', '.join('?' * len(GRADE_COLUMNS))}) RETURNING id", values).fetchone()
+        return replace(grade, id=int(row[0]))
+
+    def exercise_grades(self, learner: str, *, actor: Actor, exercise: str | None = None) -> list[ExerciseGrade]:
+        """A learner's exercise grades in the order they were given (none in a version 1 store read as it is)."""
+        check_actor(actor, "exercise_grades").check_learner(learner, "exercise_grades")
+        sql = f"SELECT id, {', '.join(GRADE_COLUMNS)} FROM exercise_grades WHERE learner = ?"
+        params: list = [learner]
+        if exercise is not None:
+            sql += " AND exercise = ?"
+            params.append(exercise)
+        with self.problems():
+            if not self._columns("exercise_grades"):
+                return []
+            rows = self._execute(sql + " ORDER BY graded_at, id", params).fetchall()
+        return [self._grade(row) for row in rows]
+
+    def _grade(self, row) -> ExerciseGrade:
+        fields = dict(zip(GRADE_COLUMNS, row[1:], strict=True))
+        try:
+            fields["graded_at"] = datetime.fromisoformat(fields["graded_at"])
+            for name in ("score", "max_score"):
+                if isinstance(fields[name], int) and not isinstance(fields[name], bool):
+                    fields[name] = float(fields[name])
+            return ExerciseGrade(**fields, id=int(row[0])).validate()
+        except (TypeError, ValueError, OverflowError) as e:
+            message = str(e).splitlines()[0] if str(e) else type(e).__name__
+            raise ProgressError(f"progress store {self.location}: exercise grade {row[0]!r:.30}: {message[:200]}") from None
+
+    def acting(self, actor: Actor) -> Acting:
+        """This store as ``actor`` writes answers to it (what a quiz session holds)."""
+        return Acting(self, check_actor(actor, "acting"))
+
     def close(self) -> None:
         self.conn.close()
 
@@ -196,3 +276,20 @@ class Store:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+class Recorder(Protocol):
+    """What a quiz session hands each answer to: it keeps the answer and returns it with its id."""
+
+    def record(self, answer: Answer) -> Answer: ...
+
+
+@dataclass(frozen=True)
+class Acting:
+    """A store and who is asking, so a session records answers without knowing about access."""
+
+    store: Store
+    actor: Actor
+
+    def record(self, answer: Answer) -> Answer:
+        return self.store.record(answer, actor=self.actor)

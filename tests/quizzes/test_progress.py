@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from quizzes.progress import (
     DEFAULT_LOCATION,
     ENV_VAR,
+    Actor,
     Answer,
     PostgresStore,
     ProgressError,
@@ -36,6 +37,7 @@ from quizzes.progress import (
     readiness,
 )
 
+OWNER = Actor.instructor()  # the tests own the store, as the command line does
 ROOT = Path(__file__).resolve().parents[2]
 PG_URL = os.environ.get("PIM_SIM_TEST_PG_URL")
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -76,8 +78,8 @@ def location(request, tmp_path):
 
 def test_an_answer_round_trips_with_its_time_and_time_taken(location):
     with open_store(location) as store:
-        kept = store.record(answer(3, score=0.5, seconds=42.5))
-        got = store.answers("ann")
+        kept = store.record(answer(3, score=0.5, seconds=42.5), actor=OWNER)
+        got = store.answers("ann", actor=OWNER)
     assert kept.id is not None
     assert got == [kept]
     assert got[0].answered_at == T0 + timedelta(minutes=3) and got[0].answered_at.tzinfo is not None
@@ -86,30 +88,30 @@ def test_an_answer_round_trips_with_its_time_and_time_taken(location):
 
 def test_answers_come_back_in_the_order_given_and_filter_by_skill_and_domain(location):
     with open_store(location) as store:
-        store.record(answer(2, skill="b"))
-        store.record(answer(1, skill="a", domain="d2"))
-        store.record(answer(3, skill="a"))
-        assert [a.question_id for a in store.answers("ann")] == ["q-1", "q-2", "q-3"]
-        assert [a.question_id for a in store.answers("ann", skill="a")] == ["q-1", "q-3"]
-        assert [a.question_id for a in store.answers("ann", domain="d2")] == ["q-1"]
+        store.record(answer(2, skill="b"), actor=OWNER)
+        store.record(answer(1, skill="a", domain="d2"), actor=OWNER)
+        store.record(answer(3, skill="a"), actor=OWNER)
+        assert [a.question_id for a in store.answers("ann", actor=OWNER)] == ["q-1", "q-2", "q-3"]
+        assert [a.question_id for a in store.answers("ann", skill="a", actor=OWNER)] == ["q-1", "q-3"]
+        assert [a.question_id for a in store.answers("ann", domain="d2", actor=OWNER)] == ["q-1"]
 
 
 def test_several_learner_profiles_are_kept_apart(location):
     with open_store(location) as store:
-        store.add_learner("zoe")
-        store.record(answer(1, learner="ann"))
-        store.record(answer(2, learner="bo"))
-        store.add_learner("ann")  # existing: nothing happens
-        assert store.learners() == ["ann", "bo", "zoe"]
-        assert [a.question_id for a in store.answers("bo")] == ["q-2"]
-        assert store.answers("zoe") == []
+        store.add_learner("zoe", actor=OWNER)
+        store.record(answer(1, learner="ann"), actor=OWNER)
+        store.record(answer(2, learner="bo"), actor=OWNER)
+        store.add_learner("ann", actor=OWNER)  # existing: nothing happens
+        assert store.learners(actor=OWNER) == ["ann", "bo", "zoe"]
+        assert [a.question_id for a in store.answers("bo", actor=OWNER)] == ["q-2"]
+        assert store.answers("zoe", actor=OWNER) == []
 
 
 def test_reopening_the_store_keeps_everything(location):
     with open_store(location) as store:
-        store.record(answer(1))
+        store.record(answer(1), actor=OWNER)
     with open_store(location) as store:
-        assert len(store.answers("ann")) == 1
+        assert len(store.answers("ann", actor=OWNER)) == 1
 
 
 @pytest.mark.parametrize(("change", "field"), [
@@ -124,8 +126,8 @@ def test_bad_answers_are_refused_naming_the_field_and_nothing_is_stored(tmp_path
 
     with open_store(tmp_path / "p.sqlite3") as store:
         with pytest.raises(ProgressError, match=field.replace(".", r"\.")):
-            store.record(replace(answer(1), **change))
-        assert store.learners() == []
+            store.record(replace(answer(1), **change), actor=OWNER)
+        assert store.learners(actor=OWNER) == []
 
 
 def test_location_comes_from_the_argument_then_the_environment_then_the_default(tmp_path, monkeypatch):
@@ -160,7 +162,8 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
 WRITER = textwrap.dedent("""
     import os, sys
     from datetime import UTC, datetime, timedelta
-    from quizzes.progress import Answer, open_store
+    from quizzes.progress import Actor, Answer, open_store
+    OWNER = Actor.learner(sys.argv[2])  # each writer process writes its own learner's answers
     location, learner, count, mode = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
     store = open_store(location)
     if len(sys.argv) > 5:                # wait at the starting line so the writers really overlap
@@ -170,7 +173,7 @@ WRITER = textwrap.dedent("""
             time.sleep(0.01)
     t0 = datetime(2026, 3, 2, tzinfo=UTC)
     for n in range(count):
-        store.record(Answer(learner, f"q-{n}", "SC-300:4.4.4", "SC-300:4", 1.0, t0 + timedelta(seconds=n), 1.0))
+        store.record(Answer(learner, f"q-{n}", "SC-300:4.4.4", "SC-300:4", 1.0, t0 + timedelta(seconds=n), 1.0), actor=OWNER)
         if mode == "progress":
             print(n, flush=True)
     if mode == "crash":
@@ -192,7 +195,7 @@ def test_an_answer_saved_before_a_crash_is_there_after_restart(location):
     proc = _writer(location, "ann", 1, "crash")
     assert proc.wait(timeout=60) == 1
     with open_store(location) as store:
-        assert [a.question_id for a in store.answers("ann")] == ["q-0"]
+        assert [a.question_id for a in store.answers("ann", actor=OWNER)] == ["q-0"]
 
 
 def test_answers_survive_the_process_being_killed(location):
@@ -204,7 +207,7 @@ def test_answers_survive_the_process_being_killed(location):
     finally:
         proc.kill()
     with open_store(location) as store:
-        assert [a.question_id for a in store.answers("ann")] == ["q-0", "q-1", "q-2"]
+        assert [a.question_id for a in store.answers("ann", actor=OWNER)] == ["q-0", "q-1", "q-2"]
 
 
 def test_two_processes_writing_at_once_lose_nothing(location, tmp_path):
@@ -220,8 +223,8 @@ def test_two_processes_writing_at_once_lose_nothing(location, tmp_path):
         assert p.wait(timeout=120) == 0
     with open_store(location) as store:
         for learner in ("ann", "bo"):
-            assert [a.question_id for a in store.answers(learner)] == [f"q-{n}" for n in range(count)]
-        ids = [a.id for who in ("ann", "bo") for a in store.answers(who)]
+            assert [a.question_id for a in store.answers(learner, actor=OWNER)] == [f"q-{n}" for n in range(count)]
+        ids = [a.id for who in ("ann", "bo") for a in store.answers(who, actor=OWNER)]
         assert len(set(ids)) == 2 * count
 
 
@@ -230,7 +233,7 @@ def test_processes_creating_a_new_store_at_once_all_succeed(location):
     for p in procs:
         assert p.wait(timeout=120) == 0
     with open_store(location) as store:
-        assert store.learners() == ["ann", "bo"]
+        assert store.learners(actor=OWNER) == ["ann", "bo"]
 
 
 # ------------------------------------------------------------------ spaced repetition

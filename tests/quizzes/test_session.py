@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from quizzes.bank import load_bank
 from quizzes.generate import generate
 from quizzes.grading import ResponseError, key_of
-from quizzes.progress import Answer, effective, open_store
+from quizzes.progress import Actor, Answer, effective, open_store
 from quizzes.session import (
     ExamSession,
     Item,
@@ -31,6 +31,7 @@ from quizzes.session import (
     with_missed_variants,
 )
 
+OWNER = Actor.instructor()  # the tests own the store, as the command line does
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
@@ -106,11 +107,11 @@ def test_custom_quizzes_by_topic_or_objective(outline):
 def test_practice_keeps_each_answer_the_moment_it_is_given_with_time_taken(outline, store):
     clock = FakeClock()
     pool = _generated(outline, "approval-expiry", "deactivate-window")
-    session = PracticeSession(list(pool), "ann", store, clock)
+    session = PracticeSession(list(pool), "ann", store.acting(OWNER), clock)
     first = session.current()
     clock.tick(42)
     fb = session.answer(key_of(first.question))
-    kept = store.answers("ann")
+    kept = store.answers("ann", actor=OWNER)
     assert len(kept) == 1, "stored before the session ends"
     a = kept[0]
     assert (a.question_id, a.score, a.seconds, a.mode, a.seed) == (first.id, 1.0, 42.0, "practice", 3)
@@ -121,20 +122,20 @@ def test_practice_keeps_each_answer_the_moment_it_is_given_with_time_taken(outli
 
 
 def test_practice_feedback_names_the_misconception_of_a_wrong_answer(outline, store):
-    session = PracticeSession(_generated(outline, "approval-expiry"), "ann", store, FakeClock())
+    session = PracticeSession(_generated(outline, "approval-expiry"), "ann", store.acting(OWNER), FakeClock())
     fb = session.answer(_wrong(session.current().question))
     assert not fb.grade.correct and fb.grade.slips[0].misconception
-    assert store.answers("ann")[0].score == 0.0
+    assert store.answers("ann", actor=OWNER)[0].score == 0.0
     assert session.finished and session.current() is None
     with pytest.raises(SessionError, match="over"):
         session.answer("a")
 
 
 def test_a_malformed_answer_is_refused_and_not_stored(outline, store):
-    session = PracticeSession(_generated(outline, "approval-expiry"), "ann", store, FakeClock())
+    session = PracticeSession(_generated(outline, "approval-expiry"), "ann", store.acting(OWNER), FakeClock())
     with pytest.raises(ResponseError):
         session.answer("zz")
-    assert store.answers("ann") == [] and session.position == 0
+    assert store.answers("ann", actor=OWNER) == [] and session.position == 0
 
 
 def test_skip_moves_the_question_to_the_end(outline):
@@ -148,7 +149,7 @@ def test_skip_moves_the_question_to_the_end(outline):
 def test_exam_gives_no_feedback_stores_every_answer_and_keeps_the_last(outline, store):
     clock = FakeClock()
     pool = _generated(outline, "approval-expiry", "self-approval", "extend-window", "deactivate-window")
-    exam = ExamSession(pool, "ann", store, clock, minutes=30)
+    exam = ExamSession(pool, "ann", store.acting(OWNER), clock, minutes=30)
     q0 = exam.show(0).question
     clock.tick(20)
     assert exam.answer(0, _wrong(q0)) is None
@@ -159,7 +160,7 @@ def test_exam_gives_no_feedback_stores_every_answer_and_keeps_the_last(outline, 
     exam.flag(1)
     exam.flag(1, on=False)
     assert exam.unanswered() == [2, 3] and exam.flags == {2}
-    stored = store.answers("ann")
+    stored = store.answers("ann", actor=OWNER)
     assert [a.mode for a in stored] == ["exam"] * 3 and [a.seconds for a in stored] == [20.0, 10.0, 0.0]
     counted = effective(stored)
     assert [(a.question_id, a.score) for a in counted] == [(pool[0].id, 1.0), (pool[1].id, 1.0)]
@@ -188,14 +189,14 @@ def test_all_right_passes_with_a_thousand(outline):
 def test_when_time_is_up_no_answer_is_accepted_and_the_exam_is_marked(outline, store):
     clock = FakeClock()
     pool = _generated(outline, "approval-expiry", "self-approval")
-    exam = ExamSession(pool, "ann", store, clock, minutes=1)
+    exam = ExamSession(pool, "ann", store.acting(OWNER), clock, minutes=1)
     exam.answer(0, key_of(pool[0].question))
     clock.tick(61)
     assert exam.timed_out and exam.remaining_seconds() == 0
     with pytest.raises(SessionError, match="time is up"):
         exam.answer(1, key_of(pool[1].question))
     assert exam.report is not None and exam.report.timed_out and exam.report.answered == 1
-    assert len(store.answers("ann")) == 1
+    assert len(store.answers("ann", actor=OWNER)) == 1
 
 
 def test_exam_input_errors_name_the_problem(outline):

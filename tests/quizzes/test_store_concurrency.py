@@ -12,8 +12,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from test_progress import PG_URL, location  # noqa: F401 - the shared backend fixture (SQLite and PostgreSQL)
 
-from quizzes.progress import Answer, open_store
+from quizzes.progress import Actor, Answer, open_store
 
+OWNER = Actor.instructor()  # the tests own the store, as the command line does
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes") or os.environ.get("PIM_SIM_REQUIRE_PG") == "1"
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -42,7 +43,7 @@ def _learner_thread(where: str, learner: str, count: int, start: threading.Barri
             for n in range(count):
                 store.record(Answer(learner, f"{learner}-q{n}", f"SC-300:4.4.{n % 6 + 1}", "SC-300:4", (n % 3) / 2,
                                     T0 + timedelta(seconds=n), float(n), session=f"{learner}-session",
-                                    response=f'"{learner}:{n}"'))
+                                    response=f'"{learner}:{n}"'), actor=OWNER)
         finally:
             store.close()
     except BaseException as e:  # reported by the test, not lost in the thread
@@ -61,10 +62,10 @@ def test_concurrent_learners_on_one_server_lose_and_mix_nothing(location):  # no
         t.join(timeout=120)
     assert not errors, errors
     with open_store(location) as store:
-        assert store.learners() == sorted(learners)
+        assert store.learners(actor=OWNER) == sorted(learners)
         ids = []
         for who in learners:
-            got = store.answers(who)
+            got = store.answers(who, actor=OWNER)
             assert [a.question_id for a in got] == [f"{who}-q{n}" for n in range(count)]
             assert {a.learner for a in got} == {who} and {a.session for a in got} == {f"{who}-session"}
             assert [a.response for a in got] == [f'"{who}:{n}"' for n in range(count)]

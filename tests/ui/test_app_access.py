@@ -70,14 +70,23 @@ def test_the_store_calls_refuse_another_learner(classroom, monkeypatch):
 
     from ui import quiz_common as qc
 
+    from quizzes.progress import AccessDenied, Actor
+
     monkeypatch.setattr(st, "session_state", {PERSON: Who("ann", False, "roster")})
-    with pytest.raises(PermissionError):
+    assert qc.actor() == Actor.learner("ann")
+    with pytest.raises(AccessDenied, match="only their own progress"):  # refused by the store itself
         qc.history("bob")
-    with pytest.raises(PermissionError):
+    with pytest.raises(AccessDenied, match="only their own progress"):
+        qc.exercise_history("bob")
+    with pytest.raises(AccessDenied, match="only an instructor may list"):
         qc.learners()
-    qc.allowed("ann")  # their own is fine
+    assert qc.history("ann") == [] and qc.exercise_history("ann") == []  # their own is fine
     monkeypatch.setattr(st, "session_state", {PERSON: Who("teach", True, "roster")})
-    qc.allowed("bob")
+    assert qc.actor() == Actor.instructor("teach")
+    assert qc.history("bob") == [] and qc.learners() == []
+    monkeypatch.setattr(st, "session_state", {})
+    with pytest.raises(AccessDenied, match="nobody is signed in"):
+        qc.history("ann")
 
 
 def test_personal_mode_has_no_sign_in(monkeypatch):

@@ -9,8 +9,9 @@ from datetime import UTC, datetime, timedelta
 from quiz_app import OUTLINE, open_page, quiz_store, store_location, texts  # noqa: F401 - quiz_store: a fixture
 
 from quizzes.grading import grade, key_of
-from quizzes.progress import Answer, open_store, readiness
+from quizzes.progress import Actor, Answer, open_store, readiness
 
+OWNER = Actor.instructor()  # the tests own the store, as the command line does
 PAGE = "ui/progress.py"
 
 
@@ -18,7 +19,7 @@ def record(q, response, when: datetime, learner: str = "ann") -> Answer:
     tag = next(t for t in q.outline if t.startswith(OUTLINE + ":"))
     with open_store(store_location()) as store:
         return store.record(Answer(learner, q.id, tag, f"{OUTLINE}:{tag.split(':')[1].split('.')[0]}",
-                                   grade(q, response).score, when, 20.0, response=json.dumps(response)))
+                                   grade(q, response).score, when, 20.0, response=json.dumps(response)), actor=OWNER)
 
 
 def single_questions():
@@ -77,7 +78,7 @@ def test_misconceptions_of_generated_questions_come_from_the_rebuilt_variant():
     tag = next(t for t in q.outline if t.startswith(OUTLINE + ":"))
     with open_store(store_location()) as store:
         store.record(Answer("ann", q.id, tag, f"{OUTLINE}:1", 0.0, datetime.now(UTC) - timedelta(hours=1), 12.0,
-                            response=json.dumps(wrong.id), seed=g.seed))
+                            response=json.dumps(wrong.id), seed=g.seed), actor=OWNER)
     at = open_page(PAGE)
     mis = next(d.value for d in at.dataframe if "Misconception" in d.value.columns)
     assert list(mis["Misconception"]) == [wrong.misconception]

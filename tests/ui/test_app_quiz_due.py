@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 from quiz_app import OUTLINE, open_page, quiz_store, store_location, texts  # noqa: F401 - quiz_store: a fixture
 
-from quizzes.progress import Answer, due, open_store
+from quizzes.progress import Actor, Answer, due, open_store
 
+OWNER = Actor.instructor()  # the tests own the store, as the command line does
 PAGE = "ui/quiz_due.py"
 
 
@@ -22,7 +23,8 @@ def seed_history(path: str, learner: str = "ann") -> list[Answer]:
     with open_store(path) as store:
         for n, q in enumerate(tagged[:2]):
             tag = next(t for t in q.outline if t.startswith(OUTLINE + ":"))
-            out.append(store.record(Answer(learner, q.id, tag, OUTLINE + ":1", 0.0, when + timedelta(minutes=n), 30.0)))
+            out.append(store.record(Answer(learner, q.id, tag, OUTLINE + ":1", 0.0, when + timedelta(minutes=n), 30.0),
+                                    actor=OWNER))
     return out
 
 
@@ -47,7 +49,8 @@ def test_due_skills_are_listed_and_reviewed():
 
 def test_skills_of_another_outline_are_named_with_that_outline():
     with open_store(store_location()) as store:
-        store.record(Answer("ann", "q-sc300", "SC-300:4.3.2", "SC-300:4", 0.0, datetime.now(UTC) - timedelta(days=3), 30.0))
+        store.record(Answer("ann", "q-sc300", "SC-300:4.3.2", "SC-300:4", 0.0, datetime.now(UTC) - timedelta(days=3), 30.0),
+                     actor=OWNER)
     at = open_page(PAGE)
     objective = at.dataframe[0].value["Objective"][0]
     assert objective.startswith("SC-300 4.3.2 ") and len(objective) > len("SC-300 4.3.2 ")  # the bullet's words, not a tag
