@@ -153,7 +153,7 @@ def _seats_without_reviewers():
     """Seat counting that forgets reviewers and reviewed users."""
     from dataclasses import replace
 
-    from pim_sim.core import licensing
+    from pim_sim.results import seats as licensing
 
     real = licensing.seats_needed
 

@@ -15,6 +15,7 @@ import streamlit as st
 from pim_sim.errors import ModelError
 from pim_sim.features.jit_vm import metrics as jit_tables
 from pim_sim.features.jit_vm.explain import why_connection
+from pim_sim.results import run as attached
 from ui.escape import markdown
 
 EXPOSURE = ("Open to the internet (standing rule)", "Open through JIT only")
@@ -31,7 +32,7 @@ METRIC_LABELS = {
 
 def jit_of(sim):
     """The run's JIT model, or None when the run didn't use just-in-time VM access."""
-    return sim.__dict__.get("jit")
+    return attached.jit(sim)
 
 
 def _when(sim, minute: float) -> str:

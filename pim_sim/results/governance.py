@@ -7,16 +7,13 @@ and when alerts fired. ``Results`` exposes each frame (``results.review_outcomes
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
 from pim_sim import facts
 from pim_sim.core.records import frame
 from pim_sim.core.requests import Action, Status
-
-if TYPE_CHECKING:
-    from pim_sim.simulation import Simulation
+from pim_sim.results import run as attached
+from pim_sim.results.run import Run
 
 REVIEW_COLUMNS = ["review", "name", "instance", "number", "start", "ended", "status", "subjects", "approved",
                   "denied", "not_reviewed", "kept", "removed_by_decision", "removed_by_no_response", "kept_in_group",
@@ -35,7 +32,7 @@ def privilege_hours(effective_access: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["principal", "role", "scope"]).reset_index(drop=True)
 
 
-def approvals_by_approver(sim: Simulation) -> pd.DataFrame:
+def approvals_by_approver(sim: Run) -> pd.DataFrame:
     """Activation requests each approver settled (the first decision settles a request)."""
     rows: dict[str, dict[str, int]] = {}
     for r in sim.requests.values():
@@ -48,7 +45,7 @@ def approvals_by_approver(sim: Simulation) -> pd.DataFrame:
     return df
 
 
-def expired_requests(sim: Simulation) -> pd.DataFrame:
+def expired_requests(sim: Run) -> pd.DataFrame:
     """Activation requests no approver decided within 24 hours."""
     rows = [{"request": r.id, "principal": r.principal, "role": r.role, "scope": r.scope, "created": r.created,
              "expired": r.completed} for r in sim.requests.values()
@@ -56,12 +53,12 @@ def expired_requests(sim: Simulation) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["request", "principal", "role", "scope", "created", "expired"])
 
 
-def review_outcomes(sim: Simulation) -> pd.DataFrame:
+def review_outcomes(sim: Run) -> pd.DataFrame:
     """Per review instance: decisions, and what applying them did (kept, removed by a reviewer's
     decision, removed because reviewers didn't respond)."""
-    if "reviews" not in vars(sim):
+    book = attached.reviews(sim)
+    if book is None:
         return pd.DataFrame(columns=REVIEW_COLUMNS)
-    book = sim.reviews
     rows = []
     for inst in book.instances.values():
         review = book.series[inst.review_id]
@@ -84,26 +81,32 @@ def review_outcomes(sim: Simulation) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=REVIEW_COLUMNS)
 
 
-def review_decisions(sim: Simulation) -> pd.DataFrame:
+def review_decisions(sim: Run) -> pd.DataFrame:
     """Every decision, reset and no-response default, in order."""
     from pim_sim.features.reviews import DecisionRecord
 
-    records = sim.reviews.history if "reviews" in vars(sim) else []
+    book = attached.reviews(sim)
+    records = book.history if book is not None else []
     df = frame(records, DecisionRecord)
     df["decision"] = df["decision"].astype(str)
     return df
 
 
-def alert_incidents(sim: Simulation) -> pd.DataFrame:
+def alert_incidents(sim: Run) -> pd.DataFrame:
     """Every alert incident with the principal, role and scope that caused it."""
     from pim_sim.features.alerts import Incident
 
-    return frame(sim.alerts.history if "alerts" in vars(sim) else [], Incident)
+    return frame(_incidents(sim), Incident)
 
 
-def alert_timeline(sim: Simulation, step: float = facts.DAY, horizon: float | None = None) -> pd.DataFrame:
+def _incidents(sim: Run) -> list:
+    center = attached.alerts(sim)
+    return center.history if center is not None else []
+
+
+def alert_timeline(sim: Run, step: float = facts.DAY, horizon: float | None = None) -> pd.DataFrame:
     """Open incidents per alert at each ``step`` (default daily) from the start to ``horizon``."""
-    incidents = sim.alerts.history if "alerts" in vars(sim) else []
+    incidents = _incidents(sim)
     end = sim.now if horizon is None else horizon
     rows = []
     names = sorted({i.name for i in incidents})
@@ -116,7 +119,7 @@ def alert_timeline(sim: Simulation, step: float = facts.DAY, horizon: float | No
     return pd.DataFrame(rows, columns=["minute", "alert", "open"])
 
 
-def metrics(sim: Simulation) -> dict[str, float]:
+def metrics(sim: Run) -> dict[str, float]:
     """Headline governance numbers (review outcomes and alert incidents)."""
     outcomes = review_outcomes(sim)
     incidents = alert_incidents(sim)

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from pim_sim.features.jit_vm import metrics as jit_tables
 from pim_sim.features.jit_vm.inventory import CONFIGURED, UNSUPPORTED
+from pim_sim.results import run as attached
+from pim_sim.results.run import Run
 
 NAMES = ("jit_standing_exposure_minutes", "jit_exposure_minutes", "jit_requests", "jit_refusals",
          "jit_connections_allowed", "jit_connections_denied", "jit_vms_configured", "jit_vms_unsupported")
 
 
-def jit_metrics(sim, horizon: float) -> dict[str, float]:
-    jit = sim.__dict__.get("jit")  # only when the run used just-in-time VM access
+def jit_metrics(sim: Run, horizon: float) -> dict[str, float]:
+    jit = attached.jit(sim)
     if jit is None:
         return dict.fromkeys(NAMES, 0.0)
     exposure = jit_tables.exposure_minutes(jit, horizon)

@@ -4,22 +4,21 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from functools import cached_property
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 import pandas as pd
 
 from pim_sim.core.records import frame
 from pim_sim.core.requests import Action, Status
 from pim_sim.core.schedules import Kind, Origin
-
-if TYPE_CHECKING:
-    from pim_sim.simulation import Simulation
+from pim_sim.results import run as attached
+from pim_sim.results.run import Run
 
 
 class Results:
     """What one run produced. Frames are built the first time they are asked for."""
 
-    def __init__(self, sim: Simulation, horizon: float | None = None):
+    def __init__(self, sim: Run, horizon: float | None = None):
         self.sim = sim
         self.horizon = sim.now if horizon is None else horizon
 
@@ -189,7 +188,7 @@ class Results:
                                  "visible_until": s.visible_until, "readers": ", ".join(s.readers),
                                  "people": ", ".join(audit_readers(self.sim, rec, s.place, view_minute, known)),
                                  "documented": s.documented})
-        jit = self.sim.__dict__.get("jit")  # just-in-time VM access, only when this run used it
+        jit = attached.jit(self.sim)
         if jit is not None:
             from pim_sim.features.jit_vm.visibility import visibility_rows
 

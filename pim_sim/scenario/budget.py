@@ -37,10 +37,10 @@ from typing import TYPE_CHECKING
 from pim_sim.core.clock import minutes
 from pim_sim.errors import ModelError
 from pim_sim.facts import DAY
+from pim_sim.scenario.built import Built
 
 if TYPE_CHECKING:
     from pim_sim.results.tables import Results
-    from pim_sim.scenario.model import Scenario
 
 CLI_BUDGET = 500_000
 DASHBOARD_BUDGET = 50_000
@@ -77,7 +77,7 @@ class Estimate:
         return ", ".join(f"{name} {value:,.0f}" for value, name in parts if value >= 1) or "nothing to simulate"
 
 
-def estimate(scenario: Scenario) -> Estimate:
+def estimate(scenario: Built) -> Estimate:
     """The work a validated scenario asks for (see the module's docstring for the formula)."""
     spec = scenario.spec
     days = spec.horizon / DAY
@@ -122,7 +122,7 @@ def jit_work(spec) -> float:
     return work
 
 
-def _approval_cost(scenario: Scenario, role: str, scope: str, groups: set[str]) -> float:
+def _approval_cost(scenario: Built, role: str, scope: str, groups: set[str]) -> float:
     try:
         settings = scenario.settings.lookup(role, scope, scenario.tenant.scope(scope).surface)
     except (ModelError, KeyError):
@@ -164,7 +164,7 @@ def check(work: int, budget: int | None, what: str = "this scenario", *,
                           f"number of users, replications or alerts; {how_to_raise}")
 
 
-def check_scenario(scenario: Scenario, budget: int | None, runs: int = 1, *, how_to_raise: str | None = None) -> Estimate:
+def check_scenario(scenario: Built, budget: int | None, runs: int = 1, *, how_to_raise: str | None = None) -> Estimate:
     """Refuse a scenario whose ``runs`` replications exceed ``budget``; return its estimate."""
     found = estimate(scenario)
     what = f"{scenario.name!r}" + (f" x {runs:,} runs" if runs > 1 else "") + f" ({found.describe()})"
@@ -178,7 +178,7 @@ def records_of(sim) -> int:
     return len(sim.audit) + len(sim.status_log) + len(sim.notifications) + len(sim.refusals)
 
 
-def run_bounded(scenario: Scenario, seed: int | None = None, *, max_records: int | None = DASHBOARD_RECORDS,
+def run_bounded(scenario: Built, seed: int | None = None, *, max_records: int | None = DASHBOARD_RECORDS,
                 seconds: float | None = DASHBOARD_SECONDS, progress: Callable[[float], None] | None = None,
                 clock: Callable[[], float] = time.monotonic) -> Results:
     """Run one replication to the horizon (:meth:`Scenario.run`, in 100 steps), stopping with

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Generic
 
 from pim_sim.core.events import ADMIN
 from pim_sim.core.policy import SettingsBook
@@ -16,6 +16,7 @@ from pim_sim.core.tenant import Group, Licence, PrincipalKind, ScopeLevel, Tenan
 from pim_sim.errors import ModelError, PimRefusal, SettingError
 from pim_sim.features.alerts import BY_ID
 from pim_sim.scenario.budget import BudgetError, check_scenario
+from pim_sim.scenario.built import Make, S
 from pim_sim.scenario.jit import jit_problems
 from pim_sim.scenario.observations import REASONS, alert_id, metric_names
 from pim_sim.scenario.presets import Preset, preset
@@ -23,9 +24,6 @@ from pim_sim.scenario.reader import Document, Issue, ScenarioError
 from pim_sim.scenario.spec import ScenarioSpec, SettingFields, TenantSpec
 from pim_sim.scenario.timeline import make_assignment, review_definition
 from pim_sim.simulation import Simulation
-
-if TYPE_CHECKING:
-    from pim_sim.scenario.model import Scenario
 
 _SURFACE_NAMES = {Surface.ENTRA: "Microsoft Entra", Surface.AZURE: "Azure resource", Surface.GROUPS: "PIM for Groups"}
 _SETTING_FIELD = {"Activation maximum duration": "activation_max", "On activation, require": "auth_context",
@@ -38,12 +36,12 @@ def unique(issues):
     return list(dict.fromkeys(issues))
 
 
-class Checker:
+class Checker(Generic[S]):
     """Cross-reference checks that need the whole scenario (is 'carol' a user here?)."""
 
-    def __init__(self, doc: Document, cls: type[Scenario], spec: ScenarioSpec,
+    def __init__(self, doc: Document, make: Make[S], spec: ScenarioSpec,
                  kept: dict[tuple, list[int]] | None = None, folder: Path | None = None, budget: int | None = None):
-        self.doc, self.cls, self.spec, self.kept, self.folder, self.budget = doc, cls, spec, kept or {}, folder, budget
+        self.doc, self.make, self.spec, self.kept, self.folder, self.budget = doc, make, spec, kept or {}, folder, budget
         self.issues: list[Issue] = []
         self.book = SettingsBook()
 
@@ -55,7 +53,7 @@ class Checker:
                 path = (*prefix, indices[path[n]], *path[n + 1:])
         self.issues.append(self.doc.issue(path, message))
 
-    def scenario(self) -> Scenario:
+    def scenario(self) -> S:
         spec = self.spec
         base = self._preset()
         tenant = self._tenant(base)
@@ -74,7 +72,7 @@ class Checker:
         self._workload(tenant)
         self._observations(tenant)
         inherited = base.assignments if base else ()
-        scenario = self.cls(spec, tenant, settings, (*inherited, *spec.assignments), self.doc.file)
+        scenario = self.make(spec, tenant, settings, (*inherited, *spec.assignments), self.doc.file)
         try:  # before the dry run, which alone costs as much as the assignments it makes
             check_scenario(scenario, self.budget)
         except BudgetError as e:
@@ -317,7 +315,7 @@ class Checker:
             if o.at is not None and o.at > self.spec.horizon:
                 self.fail((*path, "at"), "this observation is after the horizon")
 
-    def _dry_run(self, scenario: Scenario, inherited: int, skip: set[int]) -> None:
+    def _dry_run(self, scenario: S, inherited: int, skip: set[int]) -> None:
         """Make the starting assignments once: PIM's refusals (a permanent assignment a role's
         settings forbid, a service principal made eligible) become errors in the file."""
         sim = Simulation(scenario.tenant, scenario.settings, lag=False)

@@ -8,6 +8,7 @@ import re
 
 from pim_sim.errors import ModelError, PimRefusal
 from pim_sim.features.jit_vm.spec import JitSpecError, build
+from pim_sim.scenario.built import Built
 from pim_sim.scenario.timeline import make_assignment
 from pim_sim.simulation import Simulation
 
@@ -19,7 +20,7 @@ def field_path(field: str) -> tuple:
     return tuple(int(i) if i else k for k, i in _PART.findall(field))
 
 
-def jit_problems(scenario) -> list[tuple[tuple, str]]:
+def jit_problems(scenario: Built) -> list[tuple[tuple, str]]:
     """(field path, message) for each problem of the scenario's ``jit:`` section (the first one the build meets)."""
     spec = scenario.spec
     if spec.jit is None:

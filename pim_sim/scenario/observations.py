@@ -9,6 +9,7 @@ from functools import cache
 from pim_sim.core.access import Reason
 from pim_sim.core.tenant import Tenant
 from pim_sim.features.alerts import BY_ID, DEFINITIONS
+from pim_sim.results import run as attached
 from pim_sim.results.tables import Results
 from pim_sim.scenario.spec import ObservationSpec
 from pim_sim.simulation import Simulation
@@ -54,7 +55,9 @@ def check_observation(o: ObservationSpec, results: Results) -> Observation:
     assert o.at is not None  # the spec's validator asks access and alert observations for a moment
     when = f"at minute {o.at:g}"
     if o.alert is not None:
-        incidents = [i for i in sim.alerts.history if i.alert == alert_id(o.alert) and i.open_at(o.at)]
+        center = attached.alerts(sim)
+        history = center.history if center is not None else []
+        incidents = [i for i in history if i.alert == alert_id(o.alert) and i.open_at(o.at)]
         actual = "; ".join(f"{i.name}: {i.principal} {i.role} {i.scope}".strip() for i in incidents) or "no open incident"
         return Observation(o.text, bool(incidents) == o.open, f"{o.alert} {'open' if o.open else 'not open'} {when}",
                            actual)

@@ -7,19 +7,17 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import ValidationError
 
 from pim_sim.core.roles import using
 from pim_sim.scenario.budget import CLI_BUDGET
+from pim_sim.scenario.built import Make, S
 from pim_sim.scenario.checks import Checker, unique
 from pim_sim.scenario.reader import Document, ScenarioError
 from pim_sim.scenario.spec import ScenarioSpec
 from pim_sim.scenario.spec.roles import catalogue_of
-
-if TYPE_CHECKING:
-    from pim_sim.scenario.model import Scenario
 
 
 def _shown(value) -> str:
@@ -52,9 +50,9 @@ def _pydantic_message(err: Mapping[str, Any]) -> str:
     return msg.replace("Value error, ", "")
 
 
-def validate(doc: Document, cls: type[Scenario], budget: int | None = CLI_BUDGET,
-             folder: Path | None = None) -> Scenario:
-    """Validate a document into a ``cls`` (:class:`~pim_sim.scenario.model.Scenario`); ``folder`` is
+def validate(doc: Document, make: Make[S], budget: int | None = CLI_BUDGET,
+             folder: Path | None = None) -> S:
+    """Validate a document into what ``make`` builds (a :class:`~pim_sim.scenario.model.Scenario`); ``folder`` is
     the folder of a scenario file read from disk (the only kind whose ``settings_from`` may read a file)."""
     try:
         spec = ScenarioSpec.model_validate(doc.data)
@@ -64,14 +62,14 @@ def validate(doc: Document, cls: type[Scenario], budget: int | None = CLI_BUDGET
         pruned, kept = _prune(doc.data, [err["loc"] for err in e.errors()])
         try:
             rest = ScenarioSpec.model_validate(pruned)
-            Checker(doc, cls, rest, kept, folder).scenario()
+            Checker(doc, make, rest, kept, folder).scenario()
         except ValidationError:
             pass
         except ScenarioError as more:
             issues.extend(more.issues)
         raise ScenarioError(sorted(unique(issues), key=lambda i: i.line or 0)) from None
     with using(catalogue_of(spec.custom_roles)):  # the scenario's custom roles are known to its checks
-        return Checker(doc, cls, spec, folder=folder, budget=budget).scenario()
+        return Checker(doc, make, spec, folder=folder, budget=budget).scenario()
 
 
 class _Shown(str):

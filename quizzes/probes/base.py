@@ -22,6 +22,7 @@ import pandas as pd
 
 from pim_sim import PimRefusal, Simulation, Tenant
 from pim_sim.errors import SettingError
+from pim_sim.results import run as attached
 
 T = TypeVar("T")
 
@@ -134,7 +135,7 @@ def _timeline(lab: Lab) -> tuple[str, ...]:
                   for a in sim.audit]
         events += [(r.minute, 1, f"REFUSED {r.action} by {r.principal} ({r.role}): {r.rule} {r.code}: {r.message}")
                    for r in sim.refusals]
-        jit = sim.__dict__.get("jit")
+        jit = attached.jit(sim)
         if jit is not None:
             events += [(e.minute, 0, f"{e.operation_name} [Azure Activity Log] by {e.caller}: {e.status} "
                                      f"({e.resource_id.rsplit('/', 1)[-1]})") for e in jit.activity]

@@ -48,7 +48,7 @@ def _has_pim(lab: Lab, licence: str) -> bool:
        "permanent active Reports Reader assignment, a service principal a time-bound active one, and rev reviews "
        "the role in an access review.")
 def licence_seats(lab: Lab) -> dict[str, Any]:
-    from pim_sim.core.licensing import seats_needed
+    from pim_sim.results.seats import seats_needed
 
     eligible = tuple(f"user{i:02d}" for i in range(1, 15))
     approvers = ("ann", "ben", "cat")

@@ -6,7 +6,8 @@ import pytest
 from engine_builders import GA, SEC, SUB, simulation, with_admin
 
 from pim_sim import AccessReview, Group, Kind, PimRefusal, Simulation, Tenant
-from pim_sim.core.licensing import CAPABILITIES, capabilities, seats_needed
+from pim_sim.core.licensing import CAPABILITIES, capabilities
+from pim_sim.results.seats import seats_needed
 
 
 def _require(condition) -> None:
