@@ -25,6 +25,14 @@ def test_the_import_contracts_hold():
     assert "0 broken" in out.stdout and " kept" in out.stdout
 
 
+def test_the_contracts_count_type_only_imports():
+    """A cycle hidden behind ``if TYPE_CHECKING:`` is still a cycle: the contracts must see those imports."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    assert config["exclude_type_checking_imports"] is False
+
+
 def test_mypy_finds_no_errors():
     out = subprocess.run([sys.executable, "-m", "mypy", "--no-error-summary"], capture_output=True, text=True,
                          cwd=ROOT)
