@@ -52,6 +52,15 @@ def test_the_report_ends_with_the_summary_line(report):
     assert len(lines) == report.questions + 1  # verbose: one line per question
 
 
+def test_the_readme_shows_the_bank_as_it_is(report):
+    """The README's example of the verify line is the line the bank gives today (it drifts when questions change)."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    shown = re.findall(r"# (questions=\d+ probe_verified=\d+ disagreements=\d+)", readme)
+    assert shown == [f"questions={report.questions} probe_verified={report.probe_verified} disagreements=0"]
+
+
 def test_every_probe_keeps_its_evidence(results):
     for name, result in results.items():
         assert result.observations, name
