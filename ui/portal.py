@@ -7,7 +7,7 @@ with the rule PIM names. The clock buttons advance the SimPy model.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 
 import pandas as pd
 import streamlit as st
@@ -39,8 +39,11 @@ def advance(by: str) -> None:
 
 def go_to() -> None:
     sim = state.sandbox_sim()
-    day, clock = st.session_state["portal_to_date"], st.session_state["portal_to_time"]
-    target = state.minute_of(sim, datetime.combine(day, clock, tzinfo=UTC))
+    moment = st.session_state["portal_to"]
+    if moment is None:  # the field was cleared
+        st.session_state[state.FLASH] = ("error", "**Not possible:** type a date and time to advance to.")
+        return
+    target = state.minute_of(sim, moment.replace(tzinfo=UTC))
     state.attempt(lambda: sim.run(target), lambda _: f"Clock moved to {state.when(sim, sim.now)}.")
 
 
@@ -55,13 +58,14 @@ with clock_col:
     b3.button("+1 day", key="portal_plus1d", on_click=advance, args=("P1D",), width="stretch")
     b4.button("Reset tenant", key="portal_reset", on_click=state.reset_sandbox, width="stretch")
     if st.session_state.get("portal_to_synced") != (id(sim), sim.now):  # the target starts at "now" whenever the clock moves
-        now_utc = sim.clock.at(sim.now)
-        st.session_state["portal_to_date"], st.session_state["portal_to_time"] = now_utc.date(), now_utc.time()
+        st.session_state["portal_to"] = sim.clock.at(sim.now).replace(tzinfo=None)
         st.session_state["portal_to_synced"] = (id(sim), sim.now)
-    d, t, go = st.columns([2, 2, 1], vertical_alignment="bottom")
-    d.date_input("Advance to date (UTC)", key="portal_to_date")
-    t.time_input("time (UTC)", key="portal_to_time")
-    go.button("Go", key="portal_go", on_click=go_to, width="stretch")
+    # A form: a typed date and time are sent with Enter (which submits it) or with Go, never only on leaving the field.
+    with st.form("portal_to_form", border=False):
+        d, go = st.columns([4, 1], vertical_alignment="bottom")
+        d.datetime_input("Advance to (UTC)", key="portal_to", step=60,
+                         help="Type a date and time and press Enter, or pick them and press Go.")
+        go.form_submit_button("Go", key="portal_go", on_click=go_to, width="stretch")
 
 state.show_flash()
 now = sim.now

@@ -129,13 +129,12 @@ def test_clock_buttons_and_go_to_advance_the_model(at):
     at.button(key="portal_plus1d").click().run()
     assert sim(at).now == start + 5 + 60 + 1440
     assert "Thu 08 Jan 2026 10:05 UTC" in " ".join(m.value for m in at.markdown)
-    assert at.date_input(key="portal_to_date").value == datetime.date(2026, 1, 8)  # the target follows the clock
-    assert at.time_input(key="portal_to_time").value == datetime.time(10, 5)
-    at.date_input(key="portal_to_date").set_value(datetime.date(2026, 1, 20)).run()
-    at.time_input(key="portal_to_time").set_value(datetime.time(12, 30)).run()
-    at.button(key="portal_go").click().run()
+    assert at.datetime_input(key="portal_to").value == datetime.datetime(2026, 1, 8, 10, 5)  # the target follows the clock
+    at.datetime_input(key="portal_to").set_value(datetime.datetime(2026, 1, 20, 12, 30))
+    at.button(key="portal_go").click().run()  # the form sends the typed moment with Go
     assert sim(at).clock.at(sim(at).now) == datetime.datetime(2026, 1, 20, 12, 30, tzinfo=datetime.UTC)
-    at.date_input(key="portal_to_date").set_value(datetime.date(2026, 1, 6)).run()
+    assert at.datetime_input(key="portal_to").value == datetime.datetime(2026, 1, 20, 12, 30)
+    at.datetime_input(key="portal_to").set_value(datetime.datetime(2026, 1, 6, 9, 0))
     at.button(key="portal_go").click().run()
     assert "can't run back in time" in errors(at)
 
