@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
-from test_browser import LONG, idle, shoot, visit, widget
+from test_browser import idle, shoot, visit, widget
 
 from pim_sim import Place
 from pim_sim.scenario.model import default_scenario
