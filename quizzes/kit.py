@@ -1,8 +1,8 @@
 """``pim-sim kit``: the instructor's tools from the command line, the same files and numbers as
 the Instructor's kit page (which imports what it shares from here).
 
-- ``pim-sim kit papers SET.json --out DIR``: one paper per student (CSV), the answer key, the
-  class's answer sheet;
+- ``pim-sim kit papers SET.json --out DIR [--pdf]``: one paper per student (CSV, HTML, and PDF with
+  ``--pdf``), the answer key (the same formats), the class's answer sheet;
 - ``pim-sim kit export SET.json --format gift|moodle|qti|anki|csv --out FILE``;
 - ``pim-sim kit grade SET.json SHEET.csv [--grades FILE] [--save]``: grades and the item analysis;
 - ``pim-sim kit roster add NAME [--instructor]`` issues a sign-in code for Classroom mode's roster
@@ -108,17 +108,22 @@ def _read(file) -> bytes:
 
 
 @kit_app.command("papers")
-def papers_cmd(set_file: SetFile, out: Annotated[str, typer.Option("--out", help="a folder to write into")]) -> None:
+def papers_cmd(set_file: SetFile, out: Annotated[str, typer.Option("--out", help="a folder to write into")],
+               pdf: Annotated[bool, typer.Option("--pdf", help="also each paper and the key as PDF (the pdf extra: "
+                                                 "pip install 'pim-sim[pdf]')")] = False) -> None:
     """One paper per student (CSV, and print-ready HTML; no answers), the answer key (CSV and HTML) and
-    the class's answer sheet."""
+    the class's answer sheet; with --pdf, each paper and the key as PDF too."""
     from pathlib import Path
 
+    from quizzes import printing
     from quizzes.classroom import ClassroomError, answer_key_csv, answer_sheet_template, papers_csv
 
     try:
         spec, class_papers = class_of(_read(set_file))
     except ClassroomError as e:
         _fail(e)
+    if pdf and not printing.pdf_available():  # before writing anything
+        _fail(printing.PdfUnavailable(printing.INSTALL))
     folder = Path(out)
     (folder / "papers").mkdir(parents=True, exist_ok=True)
     for name, text in papers_csv(class_papers).items():
@@ -130,7 +135,12 @@ def papers_cmd(set_file: SetFile, out: Annotated[str, typer.Option("--out", help
         (folder / "papers" / name).write_text(text, encoding="utf-8")
     (folder / "answer-key.html").write_text(key_html(spec.title, class_papers), encoding="utf-8")
     (folder / "answer-sheet.csv").write_text(answer_sheet_template(class_papers), encoding="utf-8")
-    typer.echo(clean(f"{len(class_papers)} papers, the answer key and the answer sheet in {folder}"))
+    if pdf:  # the same pages as the HTML, laid out by WeasyPrint; the key a separate file
+        for name, data in printing.papers_pdf(spec.title, class_papers).items():
+            (folder / "papers" / name).write_bytes(data)
+        (folder / "answer-key.pdf").write_bytes(printing.key_pdf(spec.title, class_papers))
+    typer.echo(clean(f"{len(class_papers)} papers, the answer key and the answer sheet in {folder}"
+                     + (" (CSV, HTML and PDF)" if pdf else " (CSV and HTML)")))
 
 
 @kit_app.command("export")
