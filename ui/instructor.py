@@ -116,6 +116,15 @@ else:
         on_click="ignore")
     h2.download_button("Printable answer key (HTML)", printing.key_html(spec.title, class_papers).encode(),
                        "answer-key.html", "text/html", key="instructor_dl_key_html", on_click="ignore")
+    if printing.pdf_available():  # the same pages as PDF, laid out only when a button is clicked
+        f1, f2 = st.columns(2)
+        f1.download_button("Download papers (PDF)", lambda: printing.papers_pdf_zip(spec.title, class_papers),
+                           "papers-pdf.zip", "application/zip", key="instructor_dl_papers_pdf", on_click="ignore")
+        f2.download_button("Answer key (PDF)", lambda: printing.key_pdf(spec.title, class_papers), "answer-key.pdf",
+                           "application/pdf", key="instructor_dl_key_pdf", on_click="ignore")
+    else:
+        st.caption(markdown(f"PDF papers: {printing.INSTALL}. Meanwhile a browser's Print on the HTML papers "
+                            "saves a PDF."))
     st.download_button("Quiz set file (JSON): rebuilds every paper for grading later", set_file(spec, [p.student for p in
                        class_papers]).encode(), "quiz-set.json", "application/json", key="instructor_dl_set")
     fmt = st.selectbox("Export every question of the set to", list(FORMATS), key="instructor_format")
