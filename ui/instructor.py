@@ -214,16 +214,18 @@ st.download_button("Scenario pack with lesson notes (zip)", pack(), "pim-sim-sce
 
 # ---------------------------------------------------------------- 5. every learner
 st.subheader("5. Learners")
-st.caption("Everyone with a profile in this server's progress store: accuracy, last activity, exam attempts and "
-           "readiness per domain; then accuracy per topic and per objective, and the exam attempts.")
-names = qc.learners()  # refused on the server unless this session is an instructor's (Classroom mode)
+st.caption("Everyone with a profile in this server's progress store: accuracy, last activity, exam attempts, "
+           "readiness per domain and the fix-the-tenant exercises handed in (best and latest points, attempts); then "
+           "accuracy per topic and per objective, the exam attempts and the exercises.")
+names = qc.learners()  # the store refuses it unless this session is an instructor's (Classroom mode)
 if not names:
     st.info("No learner has answered yet.")
 else:
     everyone = {name: qc.history(name) for name in names}
+    handed_in = {name: qc.exercise_history(name) for name in names}  # fix-the-tenant grades (Posture page)
     view_outline = qc.bank().outlines[outline]
     domains = {f"{view_outline.id}:{d.id}": d.name for d in view_outline.domains if d.sections}
-    table = teacher.overview(everyone, domains)
+    table = teacher.overview(everyone, domains, handed_in)
     st.dataframe(table, hide_index=True, width="stretch", key="instructor_learners")
     topic_of = {q.id: q.topic for q in qc.bank().questions}
     topics = teacher.per_group(everyone, lambda a: topic_of.get(a.question_id, a.question_id.removeprefix("gen-")
@@ -231,14 +233,18 @@ else:
     objective_names = qc.skill_labels(outline)
     objectives = teacher.per_group(everyone, lambda a: objective_names.get(a.skill, a.skill), "objective")
     exams = teacher.exam_attempts(everyone)
-    t1, t2, t3 = st.tabs(["Per topic", "Per objective", "Exam attempts"])
+    fixes = teacher.exercise_grades(handed_in)
+    t1, t2, t3, t4 = st.tabs(["Per topic", "Per objective", "Exam attempts", "Exercises"])
     t1.dataframe(topics, hide_index=True, width="stretch", key="instructor_learner_topics")
     t2.dataframe(objectives, hide_index=True, width="stretch", key="instructor_learner_objectives")
     t3.dataframe(exams, hide_index=True, width="stretch", key="instructor_learner_exams")
-    e1, e2, e3 = st.columns(3)
+    t4.dataframe(fixes, hide_index=True, width="stretch", key="instructor_learner_exercises")
+    e1, e2, e3, e4 = st.columns(4)
     e1.download_button("Learners (CSV)", frame_csv(table).encode(), "learners.csv", "text/csv",
                        key="instructor_dl_learners", on_click="ignore")
     e2.download_button("Per topic (CSV)", frame_csv(topics).encode(), "learners-topics.csv", "text/csv",
                        key="instructor_dl_learner_topics", on_click="ignore")
     e3.download_button("Exam attempts (CSV)", frame_csv(exams).encode(), "learners-exams.csv", "text/csv",
                        key="instructor_dl_learner_exams", on_click="ignore")
+    e4.download_button("Exercises (CSV)", frame_csv(fixes).encode(), "learners-exercises.csv", "text/csv",
+                       key="instructor_dl_learner_exercises", on_click="ignore")

@@ -1,6 +1,8 @@
 """Posture: a tenant checked against CISA SCuBA MS.AAD.7 (as ScubaGear checks it) and Microsoft's
 deployment plan, and the fix-the-tenant exercises: change settings, re-grade. The checks and the
-grader are the model's (``pim_sim.posture.baseline``, ``pim_sim.posture.exercises``); the page only asks and draws."""
+grader are the model's (``pim_sim.posture.baseline``, ``pim_sim.posture.exercises``); the page only asks and draws.
+A fix handed in is kept in the learner's progress (Personal mode: the current profile; Classroom mode: the
+signed-in learner), through the progress store, which checks whose progress it is."""
 
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from pim_sim.graph import reader as graph_import
 from pim_sim.graph import tenant_reader
 from pim_sim.graph import writer as graph_export
 from pim_sim.posture import baseline, exercises, snapshot
+from quizzes.progress import AccessDenied, ProgressError, exercise_grade, exercise_summary
+from ui import quiz_common as qc
 from ui import state, uploads
 from ui.escape import markdown
 
@@ -45,6 +49,27 @@ def show_checks(posture: baseline.Posture) -> None:
 
 def _recipients(text: str) -> list[str]:
     return [x.strip() for x in text.replace(";", ",").split(",") if x.strip()]
+
+
+def hand_in(ex: exercises.Exercise, grade: exercises.Grade, fix: exercises.Fix) -> None:
+    """A button that keeps this grade and fix in the learner's progress, and their standing so far."""
+    learner = qc.learner_picker()  # Classroom mode: the signed-in learner; Personal mode: the profile chosen
+    if not learner:
+        st.caption("Create a learner profile in the sidebar to keep your grades in your progress.")
+        return
+    if st.button("Hand in this fix", key="posture_hand_in", type="primary",
+                 help="Keeps the score, the requirements met and your fix in your progress (see Progress)."):
+        try:
+            kept = qc.record_exercise(exercise_grade(learner, grade, fix))
+        except (ProgressError, AccessDenied) as e:
+            st.error(f"**Not kept:** {markdown(e)}")
+        else:
+            st.success(f"Kept in {markdown(learner)}'s progress: {kept.score:g} / {kept.max_score:g} points, "
+                       f"{kept.passed} of {kept.total} requirements met.")
+    standing = next((s for s in exercise_summary(qc.exercise_history(learner)) if s.exercise == ex.id), None)
+    if standing is not None:
+        st.caption(f"Handed in {standing.attempts} time(s): best {standing.best.score:g} / {standing.best.max_score:g}, "
+                   f"latest {standing.latest.score:g} / {standing.latest.max_score:g}.")
 
 
 def exercise_page() -> None:
@@ -122,6 +147,7 @@ def exercise_page() -> None:
     st.metric("Score", f"{grade.score:g} / {grade.max_score:g}")
     if grade.solved:
         st.success("Every requirement is met.")
+    handing_in = st.container()  # filled last: a progress store that can't be read stops only this part
     st.dataframe(pd.DataFrame([{"": "✅" if r.passed else "❌", "Requirement": r.text, "Points": f"{r.earned:g}/{r.points:g}",
                                 "Why": r.detail} for r in grade.results],
                               columns=["", "Requirement", "Points", "Why"]),
@@ -141,6 +167,8 @@ def exercise_page() -> None:
         st.json(graph_export.requests_to_graph(replay)["roleAssignmentScheduleRequests"][:10], expanded=False)
         st.caption("Refused requests as Graph answers them (first 10)")
         st.json(graph_export.refusals_to_graph(replay)[:10], expanded=False)
+    with handing_in:
+        hand_in(ex, grade, fix)
 
 
 def export_page() -> None:

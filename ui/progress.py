@@ -1,6 +1,7 @@
 """Progress: a learner's history, accuracy per objective over time, the misconceptions they keep
-falling for, what is due, and a readiness estimate per outline domain with its uncertainty.
-Everything is read from the progress store, so it survives restarts of the app."""
+falling for, what is due, a readiness estimate per outline domain with its uncertainty, and the
+fix-the-tenant exercises handed in (best and latest score, attempts). Everything is read from the
+progress store, so it survives restarts of the app."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from pim_sim.posture.exercises import list_exercises
 from quizzes import teacher
 from quizzes.grading import grade
-from quizzes.progress import due, effective, readiness
+from quizzes.progress import due, effective, exercise_summary, readiness
 from ui import quiz_common as qc
 from ui.charts import OKABE_ITO
 from ui.escape import markdown
@@ -54,14 +56,38 @@ def misconceptions(answers, labels: dict[str, str]) -> pd.DataFrame:
             .reset_index().sort_values(["Times", "Last"], ascending=False, ignore_index=True))
 
 
+@st.cache_resource(show_spinner=False)
+def exercise_titles() -> dict[str, str]:
+    return {ex.id: ex.title for ex in list_exercises()}
+
+
+def show_exercises(grades) -> None:
+    """The fix-the-tenant exercises handed in on the Posture page: attempts, best and latest points."""
+    st.subheader("Fix-the-tenant exercises")
+    rows = exercise_summary(grades)
+    if not rows:
+        st.caption("No exercise handed in yet: hand in a fix on the Posture page and its grade is kept here.")
+        return
+    titles = exercise_titles()
+    st.dataframe(pd.DataFrame([{"Exercise": titles.get(r.exercise, r.exercise), "Attempts": r.attempts,
+                                "Best": r.best.score, "Latest": r.latest.score, "Out of": r.latest.max_score,
+                                "Requirements met (latest)": f"{r.latest.passed} of {r.latest.total}",
+                                "Last handed in (UTC)": f"{r.latest.graded_at:%a %d %b %Y %H:%M}"} for r in rows]),
+                 hide_index=True, width="stretch", key="progress_exercises",
+                 column_config={c: st.column_config.NumberColumn(format="%g") for c in ("Best", "Latest", "Out of")})
+
+
 st.header("Progress")
 learner = qc.learner_picker()
 if not learner:
     st.info("Create a learner profile in the sidebar first.")
     st.stop()
 answers = effective(qc.history(learner))
+graded = qc.exercise_history(learner)
 if not answers:
     st.info(f"No answers yet for {markdown(learner)}. Practise or take an exam, and your progress appears here.")
+    if graded:
+        show_exercises(graded)
     st.stop()
 
 outline = qc.outline_picker("progress_outline")
@@ -137,5 +163,6 @@ if exams.empty:
 else:
     st.dataframe(exams.sort_values("finished_utc", ascending=False), hide_index=True, width="stretch",
                  key="progress_exams", column_config={"percent": st.column_config.NumberColumn(format="%.0f %%")})
+show_exercises(graded)
 st.subheader("History")
 st.dataframe(hist.drop(columns="Accuracy so far").iloc[::-1], hide_index=True, width="stretch", key="progress_history")
