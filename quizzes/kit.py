@@ -11,6 +11,7 @@ the Instructor's kit page (which imports what it shares from here).
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 import typer
@@ -162,8 +163,34 @@ def export_cmd(set_file: SetFile, fmt: Annotated[str, typer.Option("--format", h
     typer.echo(clean(f"{FORMATS[fmt][0]}: {out} ({len(made):,} bytes)"))
 
 
-def _table(frame) -> str:
-    return frame.to_string(index=False, na_rep="–", float_format=lambda v: f"{v:.3f}")
+def _cell(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, float):
+        return "–" if math.isnan(value) else f"{value:,.3f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def _show(frame, title: str) -> None:
+    """``frame`` as a table on the terminal console (text as typed: no markup, no escape codes);
+    printed whole, never cut to 80 columns, when the output is a file or a pipe."""
+    from pandas.api.types import is_numeric_dtype
+    from rich.measure import Measurement
+    from rich.table import Table
+
+    from pim_sim.io import terminal
+
+    table = Table(title=title, title_justify="left")
+    for column in frame.columns:
+        numeric = is_numeric_dtype(frame[column]) and frame[column].dtype != bool
+        table.add_column(str(column).replace("_", " "), justify="right" if numeric else "left", overflow="fold")
+    for row in frame.itertuples(index=False):
+        table.add_row(*(_cell(v) for v in row))
+    console = terminal.console()
+    if not console.is_terminal:  # as wide as the table wants: a file keeps every id and flag on one line
+        console = terminal.console(width=max(80, Measurement.get(console, console.options.update_width(10_000),
+                                                                 table).maximum))
+    console.print(table)
 
 
 @kit_app.command("grade")
@@ -186,9 +213,9 @@ def grade_cmd(set_file: SetFile,
     for issue in results.issues:
         typer.echo(clean(f"warning: {issue}"), err=True)
     typer.echo(clean(f"{spec.title}: {len(grades)} students, class mean {grades['percent'].mean():.1f} %\n"))
-    typer.echo(clean(_table(grades)))
-    typer.echo(clean("\nItem analysis\n" + _table(analysis)))
-    typer.echo(clean("\nOptions chosen\n" + _table(shares)))
+    _show(grades, "Grades")
+    _show(analysis, "Item analysis")
+    _show(shares, "Options chosen")
     if grades_out:
         frame_csv(grades, grades_out)
     if save:
