@@ -29,7 +29,7 @@ class ActivationRules(AssignmentRules):
     # ------------------------------------------------------------------ activation
     def _eligibility(self, principal: str, role: str, scope: str) -> Schedule | None:
         covering = self.tenant.ancestors(scope)
-        t = self.env.now
+        t = self.env._now
         for who in (principal, *access_mod.member_groups(self, principal, t)):
             for s in self.schedules_of(who, role, Kind.ELIGIBLE):
                 if s.scope in covering and s.holds_at(t):
@@ -58,7 +58,7 @@ class ActivationRules(AssignmentRules):
                 f"There is already a pending request ({open_id}) for this role.", rule="EligibilityRule",
                 code="PendingRoleAssignmentRequest"))
         live = self._live_activations.get((principal, role, scope))
-        if live is not None and self.schedules[live].holds_at(self.env.now):
+        if live is not None and self.schedules[live].holds_at(self.env._now):
             self.refuse(principal, action, role, scope, PimRefusal(
                 f"{role} is already active for {principal}; extend it by activating again after it ends or ask "
                 "for a longer duration next time.", rule="EligibilityRule", code="RoleAssignmentExists"))
@@ -69,8 +69,8 @@ class ActivationRules(AssignmentRules):
             check_activation(settings, dur, justification, ticket, mfa, context_satisfied, context_has_policy)
         except PimRefusal as e:
             self.refuse(principal, action, role, scope, e)
-        begin = self.env.now if start is None else minutes(start)
-        if begin < self.env.now:
+        begin = self.env._now if start is None else minutes(start)
+        if begin < self.env._now:
             self.refuse(principal, action, role, scope, PimRefusal("An activation can't start in the past.",
                                                                     rule="ExpirationRule"))
         if eligible.end is not None:  # model choice: an activation never outlasts the eligibility
@@ -107,12 +107,12 @@ class ActivationRules(AssignmentRules):
                     names.append(a)
         elif r.surface == Surface.ENTRA:
             for fallback in facts.ENTRA_DEFAULT_APPROVER_ROLES.value:
-                names.extend(h.principal for h in access_mod.holders(self, fallback, DIRECTORY, self.env.now))
+                names.extend(h.principal for h in access_mod.holders(self, fallback, DIRECTORY, self.env._now))
         return frozenset(n for n in names
                          if not isinstance(self.tenant.principal(n), ServicePrincipal))
 
     def _group_members(self, group: str) -> list[str]:
-        return access_mod.group_members(self, group, self.env.now)
+        return access_mod.group_members(self, group, self.env._now)
 
     def _open_approval(self, r: Request, settings: RoleSettings) -> None:
         self.log(Activity.ACTIVATION_APPROVAL_REQUESTED, Service.PIM, r.surface, r.principal, r.principal, r.role,
@@ -127,13 +127,13 @@ class ActivationRules(AssignmentRules):
             behaviour = self.behaviours.get(name, self.behaviours.get("*"))
             if behaviour is None:
                 continue  # scripted approver: decides only when told
-            answer = behaviour.response(rng, self.env.now)
-            if answer is not None and answer[0] - self.env.now < window:
+            answer = behaviour.response(rng, self.env._now)
+            if answer is not None and answer[0] - self.env._now < window:
                 # the minute a timer set now fires at: now + delay, as SimPy works it out
-                answers.append((self.env.now + (answer[0] - self.env.now), len(answers), name, answer[1]))
+                answers.append((self.env._now + (answer[0] - self.env._now), len(answers), name, answer[1]))
         # One event per answer that can still matter: the earliest first, the next only if the request is
         # still pending after it, and the 24-hour timeout only if nobody settled it.
-        deadline = self.env.now + window
+        deadline = self.env._now + window
         if answers:
             answers.sort()
             self.at_minute(answers[0][0], self._answer, r.id, answers, 0, deadline)
@@ -224,7 +224,7 @@ class ActivationRules(AssignmentRules):
         by = by or r.principal
         if by != r.principal:
             self.authorise(by, Action.SELF_ACTIVATE, r.principal, r.role, r.scope, Surface(r.surface))
-        startable = r.status is Status.GRANTED and r.start > self.env.now
+        startable = r.status is Status.GRANTED and r.start > self.env._now
         if r.status not in PENDING and not startable:
             self.refuse(by, "cancel", r.role, r.scope, PimRefusal(
                 f"Request {r.id} is {r.status.value}; only pending or not-yet-started requests can be canceled.",
@@ -242,7 +242,7 @@ class ActivationRules(AssignmentRules):
         if r.status is not Status.GRANTED:
             r = self.set_status(r, Status.GRANTED, MS_PIM)
         # PIM creates the assignment "within seconds" of the (approved or scheduled) start.
-        delay = max(0.0, r.start - self.env.now)
+        delay = max(0.0, r.start - self.env._now)
         if self.lag:
             low, high = self.lag.provisioning_seconds
             delay += self.rng["provisioning"].uniform(low, high) / 60.0
@@ -255,7 +255,7 @@ class ActivationRules(AssignmentRules):
         r = self.requests[request_id]
         if r.status is not Status.GRANTED:
             return  # canceled before it started
-        now = self.env.now
+        now = self.env._now
         eligible = self.schedules.get(r.target_schedule)
         if eligible is None or not eligible.holds_at(now):
             # The eligibility ended or was removed while the request waited (approval or a later start):
@@ -291,12 +291,12 @@ class ActivationRules(AssignmentRules):
             self.refuse(principal, action, role, scope, PimRefusal(
                 f"{principal} has no activation of {role} at {scope} to deactivate.", rule="EligibilityRule",
                 code="RoleAssignmentDoesNotExist"))
-        if self.env.now - s.start < facts.NO_DEACTIVATE_WITHIN_MINUTES.value:
+        if self.env._now - s.start < facts.NO_DEACTIVATE_WITHIN_MINUTES.value:
             self.refuse(principal, action, role, scope, PimRefusal(
                 f"An activation can't be deactivated within {span(facts.NO_DEACTIVATE_WITHIN_MINUTES.value)} after activation; "
                 "try again in a few minutes.",
                 rule="ExpirationRule", code="ActiveDurationTooShort", source=facts.NO_DEACTIVATE_WITHIN_MINUTES.source))
-        r = self.new_request(action, principal, role, scope, Kind.ACTIVE, Status.REVOKED, self.env.now, None, principal,
+        r = self.new_request(action, principal, role, scope, Kind.ACTIVE, Status.REVOKED, self.env._now, None, principal,
                               target_schedule=s.id)
         self.log(Activity.DEACTIVATE_REQUESTED, Service.PIM, s.surface, principal, principal, role, scope,
                   request_id=r.id)

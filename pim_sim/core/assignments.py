@@ -12,7 +12,7 @@ from pim_sim import facts
 from pim_sim.core import access as access_mod
 from pim_sim.core.audit import Activity, Service
 from pim_sim.core.clock import minutes, span
-from pim_sim.core.events import ADMIN, MS_PIM, LicenceChange, Notification
+from pim_sim.core.events import ADMIN, MS_PIM, LicenceChange
 from pim_sim.core.kernel import Kernel
 from pim_sim.core.policy import NotificationEvent, Recipient, SettingsBook
 from pim_sim.core.requests import Action, Request, Status, check_assignment
@@ -57,8 +57,8 @@ class AssignmentRules(Kernel):
                     "Dynamic and on-premises-synced groups can't be managed by PIM for Groups.",
                     rule="EligibilityRule", code="GroupNotSupported", source=facts.SOURCES["scope"]))
         dur = None if duration is None else minutes(duration)
-        begin = self.env.now if start is None else minutes(start)
-        if begin < self.env.now:
+        begin = self.env._now if start is None else minutes(start)
+        if begin < self.env._now:
             self.refuse(by, action, role, scope, PimRefusal("An assignment can't start in the past.",
                                                              rule="ExpirationRule"))
         settings = self.settings_for(role, scope)
@@ -75,8 +75,8 @@ class AssignmentRules(Kernel):
                      ("active", "timebound"): Activity.ACTIVE_REQUESTED_TIMEBOUND}[(kind.value, suffix)]
         self.log(requested, Service.PIM, surface, by, principal, role, scope, justification=justification,
                   request_id=r.id)
-        if begin > self.env.now:
-            self.after(begin - self.env.now, self._materialise_assignment, r.id)
+        if begin > self.env._now:
+            self.after(begin - self.env._now, self._materialise_assignment, r.id)
         else:
             self._materialise_assignment(r.id)
         return self.requests[r.id]
@@ -89,8 +89,8 @@ class AssignmentRules(Kernel):
             self.set_status(r, Status.FAILED, MS_PIM, status_reason="TenantNotLicensed")
             return
         kind = Kind(r.kind)
-        end = None if r.duration is None else self.env.now + r.duration
-        s = self.add_schedule(r.principal, r.role, r.scope, kind, Origin.ASSIGNED, self.env.now, end, request_id=r.id)
+        end = None if r.duration is None else self.env._now + r.duration
+        s = self.add_schedule(r.principal, r.role, r.scope, kind, Origin.ASSIGNED, self.env._now, end, request_id=r.id)
         r = self.set_status(r, Status.PROVISIONED, MS_PIM, target_schedule=s.id)
         suffix = "permanent" if end is None else "timebound"
         completed = {("eligible", "permanent"): Activity.ELIGIBLE_COMPLETED_PERMANENT,
@@ -123,18 +123,18 @@ class AssignmentRules(Kernel):
 
     def _arm_expiry(self, s: Schedule) -> None:
         assert s.end is not None, "only time-bound schedules expire"
-        self.after(s.end - self.env.now, self._expire, s.id, s.end)
+        self.after(s.end - self.env._now, self._expire, s.id, s.end)
         if s.origin is Origin.ASSIGNED:
             for ahead in facts.EXPIRY_NOTICE_MINUTES.value[:2]:
-                if s.end - ahead > self.env.now:
-                    self.after(s.end - ahead - self.env.now, self._expiry_notice, s.id, s.end, ahead)
+                if s.end - ahead > self.env._now:
+                    self.after(s.end - ahead - self.env._now, self._expiry_notice, s.id, s.end, ahead)
 
     def _expiry_notice(self, schedule_id: str, end: float, ahead: float) -> None:
         s = self.schedules[schedule_id]
         if s.end != end or s.removed is not None or not self.licence.has_pim:
             return
-        self.notifications.append(Notification(self.env.now, "ExpiryNotice", f"{s.principal};default admins",
-                                               f"PIM: {s.role} expires in {ahead / facts.DAY:g} day(s)"))
+        self.notifications.add(self.env._now, "ExpiryNotice", f"{s.principal};default admins",
+                               f"PIM: {s.role} expires in {ahead / facts.DAY:g} day(s)", "")
 
     def _expire(self, schedule_id: str, end: float) -> None:
         s = self.schedules[schedule_id]
@@ -153,13 +153,13 @@ class AssignmentRules(Kernel):
             self.log(act, Service.PIM, s.surface, MS_PIM, s.principal, s.role, s.scope, request_id=s.request_id,
                       reason="Expired")
             if self.licence.has_pim:
-                self.notifications.append(Notification(self.env.now, "ExpiryNotice", f"{s.principal};default admins",
-                                                       f"PIM: {s.role} has expired"))
+                self.notifications.add(self.env._now, "ExpiryNotice", f"{s.principal};default admins",
+                                       f"PIM: {s.role} has expired", "")
         self._log_directory_change(s, added=False)
         self.emit("expired", s)
 
     def _other_ga_exists(self, s: Schedule) -> bool:
-        return any(o.id != s.id and o.surface == Surface.ENTRA and o.holds_at(self.env.now)
+        return any(o.id != s.id and o.surface == Surface.ENTRA and o.holds_at(self.env._now)
                    for o in self.schedules_with_role(s.role))
 
     def assign_outside_pim(self, principal: str, role: str, scope: str = DIRECTORY, *, by: str = ADMIN) -> Schedule:
@@ -167,7 +167,7 @@ class AssignmentRules(Kernel):
         which PIM reports as 'Add member to role outside of PIM (permanent)'."""
         surface = self.surface_for(role, scope)
         self.tenant.principal(principal)
-        s = self.add_schedule(principal, role, scope, Kind.ACTIVE, Origin.OUTSIDE_PIM, self.env.now, None)
+        s = self.add_schedule(principal, role, scope, Kind.ACTIVE, Origin.OUTSIDE_PIM, self.env._now, None)
         self._log_directory_change(s, added=True, initiator=by)
         if surface is not Surface.GROUPS:
             self.log(Activity.OUTSIDE_PIM, Service.PIM, surface, by, principal, role, scope)
@@ -181,18 +181,18 @@ class AssignmentRules(Kernel):
         action = Action.ADMIN_REMOVE
         self.require_pim(by, action, s.role, s.scope)
         self.authorise(by, action, s.principal, s.role, s.scope, surface)
-        if self.env.now - s.created < facts.NO_REMOVE_WITHIN_MINUTES.value:
+        if self.env._now - s.created < facts.NO_REMOVE_WITHIN_MINUTES.value:
             self.refuse(by, action, s.role, s.scope, PimRefusal(
                 f"An assignment can't be removed within {span(facts.NO_REMOVE_WITHIN_MINUTES.value)} of being made.",
                 rule="ExpirationRule",
                 code="ActiveDurationTooShort", source=facts.NO_REMOVE_WITHIN_MINUTES.source))
         if (s.role in facts.LAST_GLOBAL_ADMIN_PROTECTED.value and surface is Surface.ENTRA and s.kind is Kind.ACTIVE
-                and not any(h.schedule_id != s.id for h in access_mod.holders(self, s.role, DIRECTORY, self.env.now))):
+                and not any(h.schedule_id != s.id for h in access_mod.holders(self, s.role, DIRECTORY, self.env._now))):
             self.refuse(by, action, s.role, s.scope, PimRefusal(
                 "The last active Global Administrator assignment can't be removed (lock-out protection).",
                 rule="LastGlobalAdministratorRule", code="LastGlobalAdministrator",
                 source=facts.LAST_GLOBAL_ADMIN_PROTECTED.source))
-        r = self.new_request(action, s.principal, s.role, s.scope, s.kind, Status.REVOKED, self.env.now, None, by,
+        r = self.new_request(action, s.principal, s.role, s.scope, s.kind, Status.REVOKED, self.env._now, None, by,
                               justification=justification, target_schedule=s.id)
         suffix = "permanent" if s.end is None else "timebound"
         acts = {("eligible", "permanent"): (Activity.REMOVE_ELIGIBLE_REQUESTED_PERMANENT,
@@ -210,7 +210,7 @@ class AssignmentRules(Kernel):
         return self.requests[r.id]
 
     def _end_schedule(self, s: Schedule) -> None:
-        self.replace_schedule(s, removed=self.env.now)
+        self.replace_schedule(s, removed=self.env._now)
         self._log_directory_change(s, added=False)
         self.emit("removed", s)
 
@@ -219,14 +219,14 @@ class AssignmentRules(Kernel):
             s = self.schedules[schedule_id]
         except KeyError:
             raise ModelError(f"{schedule_id!r} is not a schedule") from None
-        if not s.holds_at(self.env.now) and not s.start > self.env.now:
+        if not s.holds_at(self.env._now) and not s.start > self.env._now:
             raise ModelError(f"schedule {schedule_id} is no longer in force")
         return s
 
     def find(self, principal: str, role: str, scope: str = DIRECTORY, kind: str | Kind | None = None,
              origin: Origin | None = None, at: float | None = None) -> Schedule | None:
         """The principal's schedule of ``role`` at exactly ``scope`` in force at ``at`` (default now)."""
-        t = self.env.now if at is None else at
+        t = self.env._now if at is None else at
         if origin is Origin.ACTIVATED and at is None and kind in (None, Kind.ACTIVE):
             # Only the latest activation can be in force now: activate() refuses while one holds or one is
             # pending, and an activation is never lengthened. The index saves scanning every past activation.
@@ -244,13 +244,13 @@ class AssignmentRules(Kernel):
         more emails or alerts (https://learn.microsoft.com/en-us/entra/id-governance/licensing-fundamentals)."""
         new = Licence(licence)
         lapsed = self.licence.has_pim and not new.has_pim
-        self.licence_log.append(LicenceChange(self.env.now, new))
+        self.licence_log.append(LicenceChange(self.env._now, new))
         if lapsed:
             for s in list(self.schedules.values()):
-                if not s.holds_at(self.env.now) and not s.start > self.env.now:
+                if not s.holds_at(self.env._now) and not s.start > self.env._now:
                     continue
                 if s.kind is Kind.ELIGIBLE:
-                    self.replace_schedule(s, removed=self.env.now)
+                    self.replace_schedule(s, removed=self.env._now)
                     self._log_directory_change(s, added=False, initiator="MS-PIM")
                 elif s.end is not None:
                     self.replace_schedule(s, end=None)

@@ -47,7 +47,7 @@ from pim_sim.core.requests import OPEN, Action, Request, Status, StatusChange
 from pim_sim.core.roles import AU_SCOPABLE, Surface, catalogue_in_use
 from pim_sim.core.roles import role as lookup_role
 from pim_sim.core.schedules import Kind, Origin, Schedule
-from pim_sim.core.streams import AuditLog
+from pim_sim.core.streams import AuditLog, Rows
 from pim_sim.core.tenant import DIRECTORY, Licence, ScopeLevel, ServicePrincipal, Tenant
 from pim_sim.errors import ModelError, PimRefusal, SettingError
 
@@ -64,6 +64,26 @@ _MANAGERS = {
 # Records are made by their classes' own constructors: measured with callgrind, a StatusChange and a
 # Request with defaults take 18% fewer instructions that way than through records.maker; a new version
 # of a record (records.evolve) still goes through maker, 15% cheaper than a second __init__.
+
+
+class _Call:
+    """A queue entry that calls ``fn(*args)`` when it fires: what SimPy's ``step`` needs of an event (its
+    callbacks and ``_ok``), without an Event, a Timeout and a closure per timer."""
+
+    __slots__ = ("callbacks", "fn", "args")
+    _ok = True
+
+    def __init__(self, fn: Callable, args: tuple):
+        self.callbacks = _FIRE
+        self.fn = fn
+        self.args = args
+
+
+def _fire(call: _Call) -> None:
+    call.fn(*call.args)
+
+
+_FIRE = (_fire,)
 
 
 class Kernel:
@@ -89,8 +109,8 @@ class Kernel:
         self._streams: dict[str, random.Random] = {}
         self._texts: dict[str, str] = {}  # one copy of each repeated notification text
         self.audit = AuditLog(self.clock)  # rows; AuditRecord objects are made when read
-        self.status_log: list[StatusChange] = []
-        self.notifications: list[Notification] = []
+        self.status_log: Rows[StatusChange] = Rows(StatusChange)  # rows; StatusChange objects are made when read
+        self.notifications: Rows[Notification] = Rows(Notification)
         self.refusals: list[Refusal] = []
         self.licence_log: list[LicenceChange] = [LicenceChange(0.0, tenant.licence)]
         self.schedules: dict[str, Schedule] = {}
@@ -121,7 +141,7 @@ class Kernel:
     # ------------------------------------------------------------------ clock and records
     @property
     def now(self) -> float:
-        return self.env.now
+        return self.env._now
 
     @property
     def licence(self) -> Licence:
@@ -140,14 +160,14 @@ class Kernel:
         Everything due at the target time happens too, so an activation ending at 10:00 has
         expired, with its audit records, once the clock is at 10:00."""
         target = minutes(until)
-        if target < self.env.now:
-            raise ModelError(f"can't run back in time: now is minute {self.env.now:g}, asked for {target:g}")
+        if target < self.env._now:
+            raise ModelError(f"can't run back in time: now is minute {self.env._now:g}, asked for {target:g}")
         # A run makes many long-lived records and few reference cycles: collect the young generation
         # less often while it runs (the interpreter's setting is restored afterwards).
         threshold = gc.get_threshold()
         gc.set_threshold(max(threshold[0], _GC_YOUNG), *threshold[1:])
         try:
-            if target > self.env.now:
+            if target > self.env._now:
                 self.env.run(until=target)
             while self.env.peek() <= target:
                 self.env.step()
@@ -157,11 +177,11 @@ class Kernel:
 
     def advance(self, by) -> Self:
         """Advance the clock by a duration (minutes or ISO-8601, e.g. 'PT5M', 'P1D')."""
-        return self.run(self.env.now + minutes(by))
+        return self.run(self.env._now + minutes(by))
 
     def at(self, when, action: Callable[[], object]) -> None:
         """Run ``action`` at an absolute time. A refusal is recorded, not raised."""
-        delay = minutes(when) - self.env.now
+        delay = minutes(when) - self.env._now
         if delay < 0:
             raise ModelError(f"can't schedule an action in the past (minute {minutes(when):g})")
         self.after(delay, self._attempt, action)
@@ -182,24 +202,28 @@ class Kernel:
         return found
 
     def after(self, delay: float, fn: Callable, *args) -> None:
-        ev = self.env.timeout(delay)
-        ev.callbacks.append(lambda _ev: fn(*args))
+        """Call ``fn(*args)`` after ``delay`` minutes (at the minute and in the order a SimPy timeout made now
+        would fire, without making one)."""
+        if delay < 0:
+            raise ValueError(f"Negative delay {delay}")
+        env = self.env
+        queue: list = env._queue  # entries SimPy's step reads: (minute, priority, sequence, event)
+        heapq.heappush(queue, (env._now + delay, simpy.core.NORMAL, next(env._eid), _Call(fn, args)))
 
     def at_minute(self, when: float, fn: Callable, *args) -> None:
         """Call ``fn(*args)`` at exactly minute ``when`` (not before now): the time a timer set earlier with
         ``after`` would have fired at, without the rounding of working out a delay from a later moment."""
-        if when < self.env.now:
+        env = self.env
+        if when < env._now:
             raise ModelError(f"can't schedule an action in the past (minute {when:g})")
-        ev = simpy.Event(self.env)
-        ev._ok, ev._value = True, None
-        ev.callbacks.append(lambda _ev: fn(*args))
-        heapq.heappush(self.env._queue, (when, simpy.core.NORMAL, next(self.env._eid), ev))
+        queue: list = env._queue
+        heapq.heappush(queue, (when, simpy.core.NORMAL, next(env._eid), _Call(fn, args)))
 
     def log(self, activity: Activity | str, service: Service, surface: Surface | str, initiator: str, target: str, role: str,
              scope: str, *, justification: str = "", ticket: str = "", request_id: str = "", reason: str = "",
              result: str = "success", category: str = "") -> None:
         category = category or SERVICE_CATEGORY.get(service) or CATEGORY[surface]  # type: ignore[index]  # str-valued
-        self.audit.add(self.env.now, activity, service, category, surface, initiator, target, role, scope, result,
+        self.audit.add(self.env._now, activity, service, category, surface, initiator, target, role, scope, result,
                        justification, ticket, request_id, reason)
 
     def notify(self, settings: RoleSettings, event: NotificationEvent, recipient: Recipient, recipients: str,
@@ -214,11 +238,11 @@ class Kernel:
             # Subjects and recipient lists repeat (one per principal and role): keep one copy of each.
             texts = self._texts
             joined = ";".join(to)
-            self.notifications.append(Notification(self.env.now, rule.rule_id, texts.setdefault(joined, joined),
-                                                   texts.setdefault(subject, subject), request_id))
+            self.notifications.add(self.env._now, rule.rule_id, texts.setdefault(joined, joined),
+                                   texts.setdefault(subject, subject), request_id)
 
     def refuse(self, principal: str, action: Action | str, role: str, scope: str, error: PimRefusal) -> NoReturn:
-        self.refusals.append(Refusal(self.env.now, principal, str(action), role, scope, error.rule, error.code,
+        self.refusals.append(Refusal(self.env._now, principal, str(action), role, scope, error.rule, error.code,
                                      error.message))
         raise error
 
@@ -233,7 +257,7 @@ class Kernel:
 
     def add_schedule(self, principal, role, scope, kind, origin, start, end, **extra) -> Schedule:
         s = Schedule(self.next_id("schedule"), principal, role, scope, self._surface_of(scope), kind,
-                     origin, start, end, self.env.now, **extra)
+                     origin, start, end, self.env._now, **extra)
         self.schedules[s.id] = s
         self._by_principal.setdefault(principal, []).append(s.id)
         self._by_principal_role.setdefault((principal, role, kind), []).append(s.id)
@@ -260,9 +284,9 @@ class Kernel:
 
     def set_status(self, r: Request, status: Status, by: str = "", **changes) -> Request:
         done = status not in OPEN
-        new = evolve(r, status=status, completed=self.env.now if done else r.completed, **changes)
+        new = evolve(r, status=status, completed=self.env._now if done else r.completed, **changes)
         self.requests[r.id] = new
-        self.status_log.append(StatusChange(r.id, self.env.now, status, by))
+        self.status_log.add(r.id, self.env._now, status, by)
         self._track_open(new)
         return new
 
@@ -279,10 +303,10 @@ class Kernel:
     def new_request(self, action: Action, principal: str, role: str, scope: str, kind: Kind, status: Status,
                      start: float, duration: float | None, by: str, **extra) -> Request:
         r = Request(self.next_id("request"), action, principal, role, scope, self._surface_of(scope),
-                    kind, status, self.env.now, start, duration, created_by=by, **extra)
+                    kind, status, self.env._now, start, duration, created_by=by, **extra)
         self.requests[r.id] = r
         self._requests_by.setdefault((principal, role), []).append(r.id)
-        self.status_log.append(StatusChange(r.id, self.env.now, status, by))
+        self.status_log.add(r.id, self.env._now, status, by)
         self._track_open(r)
         return r
 
@@ -328,9 +352,9 @@ class Kernel:
         return [self.requests[i] for i in self._requests_by.get((principal, role), ())]
 
     def status_at(self, request_id: str, t: float) -> Status | None:
-        log, index = self.status_log, self._status_index
-        for change in log[self._status_indexed:]:  # index what was recorded since the last question
-            index.setdefault(change.request_id, []).append((change.minute, change.status))
+        log, index = self.status_log.rows, self._status_index
+        for request, minute, change, _ in log[self._status_indexed:]:  # index what was recorded since the last question
+            index.setdefault(request, []).append((minute, change))
         self._status_indexed = len(log)
         status = None
         for minute, found in index.get(request_id, ()):
@@ -380,7 +404,7 @@ class Kernel:
             return
         self.tenant.principal(by)
         roles = _MANAGERS[surface]
-        t = self.env.now
+        t = self.env._now
         if surface is Surface.GROUPS:
             if access_mod.holdings(self, by, "Owner", scope, t):
                 return
@@ -419,8 +443,8 @@ class Kernel:
     def sign_in(self, principal: str) -> None:
         """Record a sign-in (read by recommendations and stale-account alerts)."""
         self.tenant.principal(principal)
-        self.sign_ins[principal] = self.env.now
-        self.emit("sign_in", (principal, self.env.now))
+        self.sign_ins[principal] = self.env._now
+        self.emit("sign_in", (principal, self.env._now))
 
     def last_sign_in(self, principal: str) -> float | None:
         """Minute of the principal's last sign-in: the latest in this run, else the tenant's starting
@@ -433,9 +457,9 @@ class Kernel:
     # ------------------------------------------------------------------ queries
     def holds(self, principal: str, role: str, scope: str = DIRECTORY, at=None) -> bool:
         """Does the principal hold usable access to the role at the scope at ``at`` (default now)?"""
-        t = self.env.now if at is None else minutes(at)
+        t = self.env._now if at is None else minutes(at)
         return bool(access_mod.holdings(self, principal, role, scope, t))
 
     def why_not(self, principal: str, role: str, scope: str = DIRECTORY, at=None) -> access_mod.Explanation:
-        t = self.env.now if at is None else minutes(at)
+        t = self.env._now if at is None else minutes(at)
         return access_mod.why_not(self, principal, role, scope, t)

@@ -17,6 +17,8 @@ from operator import attrgetter, call
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import pandas as pd
 
 
@@ -102,7 +104,7 @@ def evolve(record, **changes):
     return _made(cls, list(_reader(cls)(record)), changes)
 
 
-def frame(records: list, cls) -> pd.DataFrame:
+def frame(records: Iterable, cls) -> pd.DataFrame:
     """A DataFrame from a list of slotted dataclass records (columns even when empty)."""
     import pandas as pd
 

@@ -9,8 +9,9 @@ objects, equal to the ones a list of records would hold.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any, overload
+from collections.abc import Hashable, Iterator, Sequence
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 from pim_sim.core.audit import AuditRecord
 
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from pim_sim.core.clock import Clock
+
+R = TypeVar("R")
 
 
 class AuditLog(Sequence[AuditRecord]):
@@ -81,3 +84,62 @@ class AuditLog(Sequence[AuditRecord]):
         data = [(k, row[0], stamps[row[0]] if row[0] in stamps else stamps.setdefault(row[0], at(row[0])), *row[1:])
                 for k, row in enumerate(self._rows)]
         return pd.DataFrame(data, columns=list(field_names(AuditRecord)))
+
+
+class Rows(Sequence[R]):
+    """A record stream kept as tuples of field values in declaration order; reading it (indexing, slicing,
+    iterating) gives records of ``cls``, equal to the ones a list of records would hold. ``add`` takes the
+    values, ``append`` a record (for writers that have one)."""
+
+    __slots__ = ("_cls", "_rows", "_values")
+
+    def __init__(self, cls: type[R]):
+        from pim_sim.core.records import field_names
+
+        self._cls = cls
+        self._rows: list[tuple] = []
+        self._values = attrgetter(*field_names(cast(Hashable, cls)))
+
+    def add(self, *row: Any) -> None:
+        """Append a record from all its values, in field order."""
+        self._rows.append(row)
+
+    def append(self, record: R) -> None:
+        if type(record) is not self._cls:
+            raise TypeError(f"a {self._cls.__name__} stream holds {self._cls.__name__} records, not {record!r}")
+        self._rows.append(self._values(record))
+
+    @property
+    def rows(self) -> list[tuple]:
+        """The stored rows (read them, don't change them): for readers that need values, not objects."""
+        return self._rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, i: int) -> R: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[R]: ...
+    def __getitem__(self, i: int | slice) -> R | list[R]:
+        cls = self._cls
+        if isinstance(i, slice):
+            return [cls(*row) for row in self._rows[i]]
+        return cls(*self._rows[i])
+
+    def __iter__(self) -> Iterator[R]:
+        cls = self._cls
+        for row in self._rows:
+            yield cls(*row)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Rows):
+            return self._cls is other._cls and self._rows == other._rows
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like a list
+
+    def __repr__(self) -> str:
+        return repr(list(self))

@@ -39,10 +39,10 @@ class UpdateRules(ActivationRules):
                 f"{principal} has no time-bound {kind.value} assignment of {role} at {scope} to extend (assignments "
                 "inherited through a group can't be extended by the member).", rule="ExpirationRule",
                 code="RoleAssignmentDoesNotExist", source=src.source))
-        if s.end - self.env.now > src.value:
+        if s.end - self.env._now > src.value:
             self.refuse(principal, action, role, scope, PimRefusal(
                 f"Extend becomes available only when the assignment ends within {span(src.value)}; this one ends in "
-                f"{in_days(s.end - self.env.now)}.", rule="ExpirationRule", code="ExtendNotAllowed",
+                f"{in_days(s.end - self.env._now)}.", rule="ExpirationRule", code="ExtendNotAllowed",
                 source=src.source))
         act = Activity.UPDATE_ELIGIBLE_EXTEND_REQUESTED if kind is Kind.ELIGIBLE else Activity.UPDATE_ACTIVE_EXTEND_REQUESTED
         return self._ask_admins(action, s, duration, justification, act)
@@ -55,17 +55,17 @@ class UpdateRules(ActivationRules):
         self.require_pim(principal, action, role, scope)
         src = facts.RENEW_WINDOW_MINUTES
         expired = [s for s in self.schedules_of(principal, role, kind) if s.scope == scope
-                   and s.origin is Origin.ASSIGNED and s.end is not None and s.removed is None and s.end <= self.env.now]
+                   and s.origin is Origin.ASSIGNED and s.end is not None and s.removed is None and s.end <= self.env._now]
         if self.find(principal, role, scope, kind) is not None or not expired:
             self.refuse(principal, action, role, scope, PimRefusal(
                 f"{principal} has no expired {kind.value} assignment of {role} at {scope} to renew.",
                 rule="ExpirationRule", code="RoleAssignmentDoesNotExist", source=src.source))
         last = max(expired, key=lambda s: cast(float, s.end))  # expired: every one has an end
         last_end = cast(float, last.end)
-        if self.env.now - last_end > src.value:
+        if self.env._now - last_end > src.value:
             self.refuse(principal, action, role, scope, PimRefusal(
                 f"Renew is available for up to {span(src.value)} after expiry; this assignment expired "
-                f"{in_days(self.env.now - last_end)} ago.", rule="ExpirationRule", code="RenewNotAllowed",
+                f"{in_days(self.env._now - last_end)} ago.", rule="ExpirationRule", code="RenewNotAllowed",
                 source=src.source))
         act = Activity.ELIGIBLE_REQUESTED_RENEW if kind is Kind.ELIGIBLE else Activity.ACTIVE_REQUESTED_RENEW
         return self._ask_admins(action, last, duration, justification, act)
@@ -76,7 +76,7 @@ class UpdateRules(ActivationRules):
         renewal/extension", entra_settings). Without a duration, the role's assignment maximum."""
         dur = minutes(duration) if duration is not None else self.settings_for(s.role, s.scope).expiry_rule(
             s.kind is Kind.ACTIVE)[1]
-        r = self.new_request(action, s.principal, s.role, s.scope, s.kind, Status.PENDING_ADMIN_DECISION, self.env.now,
+        r = self.new_request(action, s.principal, s.role, s.scope, s.kind, Status.PENDING_ADMIN_DECISION, self.env._now,
                               dur, s.principal, justification=justification, target_schedule=s.id)
         self.log(activity, Service.PIM, s.surface, s.principal, s.principal, s.role, s.scope,
                   justification=justification, request_id=r.id)
@@ -98,7 +98,7 @@ class UpdateRules(ActivationRules):
                 "Nobody approves their own extend or renew request.", rule="ApprovalRule",
                 code="SelfApprovalNotAllowed", source=facts.SOURCES["graph_request"]))
         self.authorise(by, r.action, r.principal, r.role, r.scope, Surface(r.surface))
-        if approve and r.action is Action.SELF_EXTEND and not self.schedules[r.target_schedule].holds_at(self.env.now):
+        if approve and r.action is Action.SELF_EXTEND and not self.schedules[r.target_schedule].holds_at(self.env._now):
             # The assignment ended while the extension waited; extending it now would bring access back
             # without a new assignment. The request fails; renew instead (facts.WAITING_REQUEST_FAILS, undocumented).
             return self.set_status(r, Status.FAILED, by, approver=by, status_reason="AssignmentEnded")
@@ -119,8 +119,8 @@ class UpdateRules(ActivationRules):
         if r.action in (Action.SELF_EXTEND, Action.ADMIN_EXTEND):
             new = self.replace_schedule(old, end=cast(float, old.end) + duration)
         else:  # renew: a fresh time-bound schedule from now
-            new = self.add_schedule(old.principal, old.role, old.scope, old.kind, Origin.ASSIGNED, self.env.now,
-                                     self.env.now + duration, request_id=r.id)
+            new = self.add_schedule(old.principal, old.role, old.scope, old.kind, Origin.ASSIGNED, self.env._now,
+                                     self.env._now + duration, request_id=r.id)
             self._log_directory_change(new, added=True)
         self.set_status(r, Status.PROVISIONED, MS_PIM, target_schedule=new.id)
         self._arm_expiry(new)
@@ -147,17 +147,17 @@ class UpdateRules(ActivationRules):
         self.require_pim(by, action, s.role, s.scope)
         self.authorise(by, action, s.principal, s.role, s.scope, Surface(s.surface))
         self._only_assignments(by, action, s)
-        if action is Action.ADMIN_RENEW and not (s.end is not None and s.end <= self.env.now
-                                                 and self.env.now - s.end <= facts.RENEW_WINDOW_MINUTES.value):
+        if action is Action.ADMIN_RENEW and not (s.end is not None and s.end <= self.env._now
+                                                 and self.env._now - s.end <= facts.RENEW_WINDOW_MINUTES.value):
             self.refuse(by, action, s.role, s.scope, PimRefusal(
                 f"Only assignments that expired within the last {span(facts.RENEW_WINDOW_MINUTES.value)} can be renewed.",
                 rule="ExpirationRule",
                 code="RenewNotAllowed", source=facts.RENEW_WINDOW_MINUTES.source))
-        if action is Action.ADMIN_EXTEND and (s.end is None or not s.holds_at(self.env.now)):
+        if action is Action.ADMIN_EXTEND and (s.end is None or not s.holds_at(self.env._now)):
             self.refuse(by, action, s.role, s.scope, PimRefusal(
                 "Only time-bound assignments in force can be extended.", rule="ExpirationRule",
                 code="ExtendNotAllowed", source=facts.EXTEND_WINDOW_MINUTES.source))
-        r = self.new_request(action, s.principal, s.role, s.scope, s.kind, Status.GRANTED, self.env.now,
+        r = self.new_request(action, s.principal, s.role, s.scope, s.kind, Status.GRANTED, self.env._now,
                               minutes(duration), by, justification=justification, target_schedule=s.id)
         self.log(Activity.UPDATE_APPROVED_BY_ADMIN, Service.PIM, s.surface, by, s.principal, s.role, s.scope,
                   justification=justification, request_id=r.id, reason=action.value)
@@ -173,7 +173,7 @@ class UpdateRules(ActivationRules):
         self._only_assignments(by, action, s)
         new_end = None if end is None else minutes(end)
         duration = None if new_end is None else new_end - s.start
-        if new_end is not None and new_end <= self.env.now:
+        if new_end is not None and new_end <= self.env._now:
             self.refuse(by, action, s.role, s.scope, PimRefusal(
                 f"The new end (minute {new_end:g}) must be later than now; remove the assignment to end it now.",
                 rule="ExpirationRule"))
@@ -182,7 +182,7 @@ class UpdateRules(ActivationRules):
                              justification or "update", True)
         except PimRefusal as e:
             self.refuse(by, action, s.role, s.scope, e)
-        r = self.new_request(action, s.principal, s.role, s.scope, s.kind, Status.PROVISIONED, self.env.now, duration,
+        r = self.new_request(action, s.principal, s.role, s.scope, s.kind, Status.PROVISIONED, self.env._now, duration,
                               by, justification=justification, target_schedule=s.id)
         new = self.replace_schedule(s, end=new_end)
         self.log(Activity.UPDATE_APPROVED_BY_ADMIN, Service.PIM, s.surface, by, s.principal, s.role, s.scope,
