@@ -57,8 +57,8 @@ def hand_in(ex: exercises.Exercise, grade: exercises.Grade, fix: exercises.Fix) 
     if not learner:
         st.caption("Create a learner profile in the sidebar to keep your grades in your progress.")
         return
-    if st.button("Hand in this fix", key="posture_hand_in", type="primary",
-                 help="Keeps the score, the requirements met and your fix in your progress (see Progress)."):
+    st.caption("Handing in keeps the score, the requirements met and your fix in your progress (see Progress).")
+    if st.button("Hand in this fix", key="posture_hand_in", type="primary"):
         try:
             kept = qc.record_exercise(exercise_grade(learner, grade, fix))
         except (ProgressError, AccessDenied) as e:

@@ -69,12 +69,12 @@ def show_exercises(grades) -> None:
         st.caption("No exercise handed in yet: hand in a fix on the Posture page and its grade is kept here.")
         return
     titles = exercise_titles()
-    st.dataframe(pd.DataFrame([{"Exercise": titles.get(r.exercise, r.exercise), "Attempts": r.attempts,
-                                "Best": r.best.score, "Latest": r.latest.score, "Out of": r.latest.max_score,
-                                "Requirements met (latest)": f"{r.latest.passed} of {r.latest.total}",
-                                "Last handed in (UTC)": f"{r.latest.graded_at:%a %d %b %Y %H:%M}"} for r in rows]),
-                 hide_index=True, width="stretch", key="progress_exercises",
-                 column_config={c: st.column_config.NumberColumn(format="%g") for c in ("Best", "Latest", "Out of")})
+    table = pd.DataFrame([{"Exercise": titles.get(r.exercise, r.exercise), "Attempts": str(r.attempts),
+                           "Best": f"{r.best.score:g}", "Latest": f"{r.latest.score:g}", "Out of": f"{r.latest.max_score:g}",
+                           "Requirements met (latest)": f"{r.latest.passed} of {r.latest.total}",
+                           "Last handed in (UTC)": f"{r.latest.graded_at:%a %d %b %Y %H:%M}"} for r in rows])
+    with st.container(key="progress_exercises"):  # a handful of rows: a plain table, readable as text
+        st.table(table.set_index("Exercise"))
 
 
 st.header("Progress")

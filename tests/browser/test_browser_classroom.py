@@ -11,9 +11,9 @@ from quizzes import roster
 from quizzes.progress import Actor, open_store
 
 pytestmark = pytest.mark.browser
-
-
 OWNER = Actor.instructor()  # the tests own the store, as the command line does
+
+
 def sign_in(page: Page, url: str, name: str, code: str) -> None:
     page.goto(url, wait_until="domcontentloaded")
     expect(page.get_by_test_id("stHeading").filter(has_text="Sign in")).to_be_visible(timeout=LONG)
