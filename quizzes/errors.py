@@ -6,6 +6,8 @@ is a :class:`QuizError` (a ``ValueError``), so a caller that shows quiz problems
 - ``ExportError``: a question a format can't hold (quizzes.export)
 - ``SessionError``: a quiz session asked something impossible (quizzes.session)
 - ``ProgressError``: bad input to the progress store, or a store that can't be used (quizzes.progress)
+- ``AccessDenied``: a learner asking the progress store for another learner's data or the class's list
+  (quizzes.progress.actor)
 - ``ClassroomError``: a class answer sheet or quiz-set file that can't be used (quizzes.classroom)
 - ``Disagreement``: a probe's records don't support the bank's key (quizzes.verify)
 - ``RosterError``: a class roster or sign-in code that can't be used (quizzes.roster)
