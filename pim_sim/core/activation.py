@@ -96,20 +96,36 @@ class ActivationRules(AssignmentRules):
         """Who may decide this request: the role's approvers (groups expanded to their members) or, for
         Microsoft Entra roles with none chosen, the Privileged Role Administrators and Global Administrators."""
         r = self.requests[request_id]
+        # The answer changes only when a schedule of a group member or default approver changes (a new epoch), when
+        # the settings change (the cache is cleared) or when time reaches a start, end or usable-from minute.
+        now = self.env._now
+        known = self._approvers.get((r.role, r.scope))
+        if known is not None and known[0] == self._approver_epoch and now < known[1]:
+            return known[2]
         settings = self.settings_for(r.role, r.scope)
         names: list[str] = []
+        pool: list[Schedule] = []  # the schedules the answer was read from
         if settings.approvers:
             for a in settings.approvers:
                 p = self.tenant.principal(a)
                 if p.kind is PrincipalKind.GROUP:
                     names.extend(h for h in self._group_members(a))
+                    pool.extend(self.holding_schedules("Member", f"/groups/{a}"))
+                    pool.extend(self.latest_activations("Member"))
                 else:
                     names.append(a)
         elif r.surface == Surface.ENTRA:
             for fallback in facts.ENTRA_DEFAULT_APPROVER_ROLES.value:
-                names.extend(h.principal for h in access_mod.holders(self, fallback, DIRECTORY, self.env._now))
-        return frozenset(n for n in names
-                         if not isinstance(self.tenant.principal(n), ServicePrincipal))
+                found = access_mod.holders(self, fallback, DIRECTORY, now)
+                names.extend(h.principal for h in found)
+                pool.extend(self.holding_schedules(fallback))
+                pool.extend(self.latest_activations(fallback))
+                if any(h.via_group for h in found):
+                    pool.extend(self.holding_schedules("Member"))
+                    pool.extend(self.latest_activations("Member"))
+        approvers = frozenset(n for n in names if not isinstance(self.tenant.principal(n), ServicePrincipal))
+        self._approvers[r.role, r.scope] = (self._approver_epoch, _next_change(pool, now), approvers)
+        return approvers
 
     def _group_members(self, group: str) -> list[str]:
         return access_mod.group_members(self, group, self.env._now)
@@ -304,3 +320,13 @@ class ActivationRules(AssignmentRules):
                   request_id=r.id)
         self._end_schedule(s)
         return r
+
+
+def _next_change(pool: list[Schedule], now: float) -> float:
+    """The first minute after ``now`` at which one of these schedules starts, becomes usable or stops."""
+    found = float("inf")
+    for s in pool:
+        for minute in (s.start, s.usable_from, s.stop):
+            if minute is not None and now < minute < found:
+                found = minute
+    return found

@@ -43,13 +43,16 @@ from pim_sim.core.events import ADMIN, LicenceChange, Notification, Refusal
 from pim_sim.core.lag import Lag
 from pim_sim.core.policy import NotificationEvent, Recipient, RoleSettings, SettingsBook
 from pim_sim.core.records import evolve
-from pim_sim.core.requests import OPEN, Action, Request, Status, StatusChange
+from pim_sim.core.requests import OPEN, Action, Request, Status, StatusChange, with_status
 from pim_sim.core.roles import AU_SCOPABLE, Surface, catalogue_in_use
 from pim_sim.core.roles import role as lookup_role
 from pim_sim.core.schedules import Kind, Origin, Schedule
-from pim_sim.core.streams import AuditLog, Rows
+from pim_sim.core.streams import AuditLog, Call, Rows
 from pim_sim.core.tenant import DIRECTORY, Licence, ScopeLevel, ServicePrincipal, Tenant
 from pim_sim.errors import ModelError, PimRefusal, SettingError
+
+# Roles whose schedules decide who may approve: group members, and the default approvers of Entra roles.
+_APPROVER_ROLES = frozenset({"Member", *facts.ENTRA_DEFAULT_APPROVER_ROLES.value})
 
 _GC_YOUNG = 100_000  # allocations between young-generation collections during a run (CPython's default: 700)
 STREAMS = ("provisioning", "approvers", "requesters", "reviewers", "workload", "spare")
@@ -64,26 +67,6 @@ _MANAGERS = {
 # Records are made by their classes' own constructors: measured with callgrind, a StatusChange and a
 # Request with defaults take 18% fewer instructions that way than through records.maker; a new version
 # of a record (records.evolve) still goes through maker, 15% cheaper than a second __init__.
-
-
-class _Call:
-    """A queue entry that calls ``fn(*args)`` when it fires: what SimPy's ``step`` needs of an event (its
-    callbacks and ``_ok``), without an Event, a Timeout and a closure per timer."""
-
-    __slots__ = ("callbacks", "fn", "args")
-    _ok = True
-
-    def __init__(self, fn: Callable, args: tuple):
-        self.callbacks = _FIRE
-        self.fn = fn
-        self.args = args
-
-
-def _fire(call: _Call) -> None:
-    call.fn(*call.args)
-
-
-_FIRE = (_fire,)
 
 
 class Kernel:
@@ -132,6 +115,11 @@ class Kernel:
         self._open_activations: dict[tuple[str, str, str], str] = {}
         self._live_activations: dict[tuple[str, str, str], str] = {}
         self._counter = {"schedule": 0, "request": 0}
+        self._surface_cache: dict[tuple[str, str], Surface] = {}  # surface_for per (role, scope): the tenant is frozen
+        self._notify_rules: dict[int, tuple[RoleSettings, dict]] = {}  # per settings: (event, recipient, to) -> row
+        # Approvers per (role, scope) with the epoch and the minute they stay right until (see approvers_for).
+        self._approvers: dict[tuple[str, str], tuple[int, float, frozenset[str]]] = {}
+        self._approver_epoch = 0  # bumped when a schedule that can make or unmake an approver changes
         for group in tenant.groups:
             for member in group.members:
                 self.add_schedule(member, "Member", f"/groups/{group.name}", Kind.ACTIVE, Origin.STANDING, 0.0, None)
@@ -208,7 +196,7 @@ class Kernel:
             raise ValueError(f"Negative delay {delay}")
         env = self.env
         queue: list = env._queue  # entries SimPy's step reads: (minute, priority, sequence, event)
-        heapq.heappush(queue, (env._now + delay, simpy.core.NORMAL, next(env._eid), _Call(fn, args)))
+        heapq.heappush(queue, (env._now + delay, simpy.core.NORMAL, next(env._eid), Call(fn, args)))
 
     def at_minute(self, when: float, fn: Callable, *args) -> None:
         """Call ``fn(*args)`` at exactly minute ``when`` (not before now): the time a timer set earlier with
@@ -217,29 +205,42 @@ class Kernel:
         if when < env._now:
             raise ModelError(f"can't schedule an action in the past (minute {when:g})")
         queue: list = env._queue
-        heapq.heappush(queue, (when, simpy.core.NORMAL, next(env._eid), _Call(fn, args)))
+        heapq.heappush(queue, (when, simpy.core.NORMAL, next(env._eid), Call(fn, args)))
 
     def log(self, activity: Activity | str, service: Service, surface: Surface | str, initiator: str, target: str, role: str,
              scope: str, *, justification: str = "", ticket: str = "", request_id: str = "", reason: str = "",
              result: str = "success", category: str = "") -> None:
         category = category or SERVICE_CATEGORY.get(service) or CATEGORY[surface]  # type: ignore[index]  # str-valued
-        self.audit.add(self.env._now, activity, service, category, surface, initiator, target, role, scope, result,
-                       justification, ticket, request_id, reason)
+        self.audit.rows.append((self.env._now, activity, service, category, surface, initiator, target, role, scope,
+                                result, justification, ticket, request_id, reason))
 
     def notify(self, settings: RoleSettings, event: NotificationEvent, recipient: Recipient, recipients: str,
                 subject: str, request_id: str = "") -> None:
         if not self.licence.has_pim:
             return  # no PIM emails without the licence
+        # The rule and the recipient list of each (settings, event, recipient kind, recipients) are worked out once.
+        known = self._notify_rules.get(id(settings))
+        if known is None or known[0] is not settings:
+            known = self._notify_rules[id(settings)] = (settings, {})
+        key = (event, recipient, recipients)
+        found = known[1].get(key)
+        if found is None:
+            found = known[1][key] = self._notification_rule(settings, event, recipient, recipients)
+        if found:
+            texts = self._texts  # subjects repeat (one per principal and role): keep one copy of each
+            self.notifications.add(self.env._now, found[0], found[1], texts.setdefault(subject, subject), request_id)
+
+    def _notification_rule(self, settings: RoleSettings, event: NotificationEvent, recipient: Recipient,
+                           recipients: str) -> tuple[str, str] | tuple[()]:
+        """(rule id, recipient list) of an email, or () when the rule sends none."""
         rule = settings.notification(event, recipient)
-        if rule.default_recipients or rule.additional_recipients:
-            who = [p for p in recipients.split(";") if p] if rule.default_recipients else []
-            # At most 1000 recipients per PIM event; the rest get no email (and keep their permissions).
-            to = [*who, *rule.additional_recipients][:facts.MAX_NOTIFICATION_RECIPIENTS.value]
-            # Subjects and recipient lists repeat (one per principal and role): keep one copy of each.
-            texts = self._texts
-            joined = ";".join(to)
-            self.notifications.add(self.env._now, rule.rule_id, texts.setdefault(joined, joined),
-                                   texts.setdefault(subject, subject), request_id)
+        if not (rule.default_recipients or rule.additional_recipients):
+            return ()
+        who = [p for p in recipients.split(";") if p] if rule.default_recipients else []
+        # At most 1000 recipients per PIM event; the rest get no email (and keep their permissions).
+        to = [*who, *rule.additional_recipients][:facts.MAX_NOTIFICATION_RECIPIENTS.value]
+        joined = ";".join(to)
+        return rule.rule_id, self._texts.setdefault(joined, joined)  # recipient lists repeat: one copy of each
 
     def refuse(self, principal: str, action: Action | str, role: str, scope: str, error: PimRefusal) -> NoReturn:
         self.refusals.append(Refusal(self.env._now, principal, str(action), role, scope, error.rule, error.code,
@@ -262,6 +263,8 @@ class Kernel:
         self._by_principal.setdefault(principal, []).append(s.id)
         self._by_principal_role.setdefault((principal, role, kind), []).append(s.id)
         self._by_role.setdefault(role, []).append(s.id)
+        if role in _APPROVER_ROLES:
+            self._approver_epoch += 1
         if origin is Origin.ACTIVATED:
             self._live_activations[principal, role, scope] = s.id  # the latest: the only one that can be in force
             self._live_by_role.setdefault(role, {})[principal, scope] = s.id
@@ -280,14 +283,16 @@ class Kernel:
     def replace_schedule(self, s: Schedule, **changes) -> Schedule:
         new = evolve(s, **changes)
         self.schedules[s.id] = new
+        if s.role in _APPROVER_ROLES:
+            self._approver_epoch += 1
         return new
 
     def set_status(self, r: Request, status: Status, by: str = "", **changes) -> Request:
-        done = status not in OPEN
-        new = evolve(r, status=status, completed=self.env._now if done else r.completed, **changes)
-        self.requests[r.id] = new
-        self.status_log.add(r.id, self.env._now, status, by)
-        self._track_open(new)
+        now = self.env._now
+        new = self.requests[r.id] = with_status(r, status, now, changes)
+        self.status_log.rows.append((r.id, now, status, by))
+        if r.action is Action.SELF_ACTIVATE:
+            self._track_open(new)
         return new
 
     def _track_open(self, r: Request) -> None:
@@ -370,6 +375,7 @@ class Kernel:
     def settings(self, book: SettingsBook) -> None:
         self._settings = book
         self._settings_for: dict[tuple[str, str], RoleSettings] = {}
+        self._approvers = {}
 
     def settings_for(self, role: str, scope: str) -> RoleSettings:
         try:
@@ -383,6 +389,12 @@ class Kernel:
         return self._surfaces.get(scope) or self.tenant.scope(scope).surface
 
     def surface_for(self, role: str, scope: str) -> Surface:
+        found = self._surface_cache.get((role, scope))
+        if found is None:
+            found = self._surface_cache[role, scope] = self._surface_for(role, scope)
+        return found
+
+    def _surface_for(self, role: str, scope: str) -> Surface:
         where = self.tenant.scope(scope)
         found = lookup_role(where.surface, role, self.role_catalogue)
         if where.level is ScopeLevel.ADMINISTRATIVE_UNIT and not found.au_scopable:

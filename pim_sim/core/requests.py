@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from operator import attrgetter
 
 from pim_sim import facts
 from pim_sim.core.clock import span
 from pim_sim.core.policy import RoleSettings
+from pim_sim.core.records import field_names, maker
 from pim_sim.errors import PimRefusal
 
 
@@ -78,6 +80,27 @@ class StatusChange:
     minute: float
     status: Status
     by: str = ""
+
+
+# A request's next version is made from the old one's values, slot by slot (records.maker).
+_FIELDS = {name: i for i, name in enumerate(field_names(Request))}
+_VALUES = attrgetter(*_FIELDS)
+_MAKE = maker(Request)
+_STATUS, _COMPLETED = _FIELDS["status"], _FIELDS["completed"]
+
+
+def with_status(r: Request, status: Status, now: float, changes: dict) -> Request:
+    """The request's next version: a new status (settled ones completed at ``now``) and other changed fields."""
+    values = list(_VALUES(r))
+    values[_STATUS] = status
+    if status not in OPEN:
+        values[_COMPLETED] = now
+    for name, value in changes.items():
+        try:
+            values[_FIELDS[name]] = value
+        except KeyError:
+            raise TypeError(f"Request has no field {name!r}") from None
+    return _MAKE(*values)
 
 
 def check_activation(settings: RoleSettings, duration: float, justification: str, ticket: str,

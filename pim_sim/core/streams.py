@@ -1,4 +1,4 @@
-"""Record streams kept as append-only rows of plain values; record objects are made when read.
+"""Record streams kept as append-only rows of plain values (record objects are made when read), and timers.
 
 A run of a large tenant writes hundreds of thousands of audit records. The audit log keeps each one
 as a tuple of its values without the two fields that follow from the others: the sequence number
@@ -9,7 +9,7 @@ objects, equal to the ones a list of records would hold.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
@@ -35,6 +35,11 @@ class AuditLog(Sequence[AuditRecord]):
     def add(self, *row: Any) -> None:
         """Append a record from its values in field order, without ``seq`` and ``time``."""
         self._rows.append(row)
+
+    @property
+    def rows(self) -> list[tuple]:
+        """The stored rows (the kernel appends to them; readers don't change them)."""
+        return self._rows
 
     def _make(self, seq: int, row: tuple) -> AuditRecord:
         minute = row[0]
@@ -143,3 +148,23 @@ class Rows(Sequence[R]):
 
     def __repr__(self) -> str:
         return repr(list(self))
+
+
+class Call:
+    """A timer in SimPy's queue that calls ``fn(*args)`` when it fires: what SimPy's ``step`` needs of an
+    event (its callbacks and ``_ok``), without an Event, a Timeout and a closure per timer."""
+
+    __slots__ = ("callbacks", "fn", "args")
+    _ok = True
+
+    def __init__(self, fn: Callable, args: tuple):
+        self.callbacks = _FIRE
+        self.fn = fn
+        self.args = args
+
+
+def _fire(call: Call) -> None:
+    call.fn(*call.args)
+
+
+_FIRE = (_fire,)
