@@ -80,7 +80,7 @@ my_places = [Place.PIM_ENTRA_MY_AUDIT, Place.PIM_AZURE_MY_AUDIT, Place.PIM_GROUP
 in_place = {p: seen[seen["place"] == str(p)] for p in Place}
 mine = {p: rows.loc[[persona in r.split(", ") for r in rows["readers"]]] for p, rows in in_place.items() if p in my_places}
 
-counts = st.columns(4)
+counts = st.columns(2) + st.columns(2)  # two a row: each label whole on a 1024-pixel screen
 counts[0].metric("PIM Resource audit", sum(len(in_place[p]) for p in resource_places))
 counts[1].metric(f"PIM My audit ({persona})", sum(len(r) for r in mine.values()))
 counts[2].metric("Entra audit logs, Service = PIM", len(in_place[Place.ENTRA_AUDIT_PIM]))

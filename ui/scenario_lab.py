@@ -79,7 +79,7 @@ if reviews:
 pending = url if url.get("scenario") == name else {}
 settings = PageModel("lab_settings", f"{name}:{digest(raw)}", file_settings,
                      overrides=lab_url.scenario_values(pending, labels, file_settings))
-top = st.columns([3, 1])
+top = st.columns([3, 2])
 top[1].button("Reset to the file's settings", key="lab_reset", on_click=settings.reset, width="stretch",
               help="Every setting of this scenario back to what its file says.")
 with st.expander("Change the key settings", expanded=True):
@@ -94,11 +94,11 @@ with st.expander("Change the key settings", expanded=True):
         role_settings = PageModel("lab_role", f"{settings.identity}:{settings.generation}:{role}:{scope}", role_file,
                                   overrides=lab_url.role_values(pending if pending.get("role", labels[0]) ==
                                                                 f"{role} at {scope}" else {}, role_file, people))
-        c1, c2, c3 = st.columns(3)
         hours = role_settings.widget(
-            c1.slider, "Activation maximum duration (hours)", "max", *state.ACTIVATION_RANGE_HOURS, step=0.5,
+            st.slider, "Activation maximum duration (hours)", "max", *state.ACTIVATION_RANGE_HOURS, step=0.5,
             help=f"{' to '.join(f'{h:g}' for h in state.ACTIVATION_RANGE_HOURS)} hours "
                  f"([source]({facts.ACTIVATION_MAX_RANGE_MINUTES.source}))")
+        c2, c3 = st.columns(2)  # two a row: each label whole on a 1024-pixel screen
         wanted = {"activation_max": hours * 60 if hours != role_file["max"] else current.activation_max,
                   "require_mfa": role_settings.widget(c2.toggle, "Require MFA on activation", "mfa"),
                   "require_justification": role_settings.widget(c2.toggle, "Require justification", "justification"),
@@ -115,7 +115,8 @@ with st.expander("Change the key settings", expanded=True):
     if reviews:
         i, step = reviews[0]
         st.markdown(f"**Access review** “{step.name}” (starts {state.when_offset(base, step.at)})")
-        r1, r2, r3 = st.columns(3)
+        r1, r2 = st.columns(2)
+        r3 = st
         wanted_review = {
             "no_response": settings.widget(r1.selectbox, "If reviewers don't respond", "review_no_response",
                                            options=[n.value for n in NoResponse]),
@@ -123,9 +124,9 @@ with st.expander("Change the key settings", expanded=True):
             "duration_days": settings.widget(r3.slider, "Duration (days)", "review_duration", 1, 90),
         }
         review_changes = {k: v for k, v in wanted_review.items() if getattr(step, k) != v}
-    w1, w2, w3 = st.columns(3)
-    workload_on = settings.widget(w1.toggle, "Stochastic workload (users activate at random in working hours)",
-                                  "workload")
+    (w1, w2), w3 = st.columns(2), st.columns(2)[0]
+    workload_on = settings.widget(w1.toggle, "Stochastic workload", "workload",
+                                  help="Users activate at random in working hours.")
     rate = settings.widget(w2.slider, "Activations per user per working day", "rate", 0.0, 10.0, step=0.5,
                            disabled=not workload_on)
     seed = int(settings.widget(w3.number_input, "Seed (same seed, same run)", "seed", 0, 2**31))
@@ -171,16 +172,17 @@ def minutes(value: float) -> str:
 
 
 st.subheader("Key metrics")
-cols = st.columns(4)
+cols = st.columns(3)  # three a row: each label whole on a 1024-pixel screen
 cols[0].metric("Activations requested", f"{m['activations_requested']:.0f}")
 cols[1].metric("Activations provisioned", f"{m['activations_provisioned']:.0f}")
 cols[2].metric("Denied / expired requests", f"{m['requests_denied']:.0f} / {m['requests_expired']:.0f}")
-cols[3].metric("Refused by PIM", f"{m['refusals']:.0f}")
-cols = st.columns(4)
-cols[0].metric("Time to access, median (min)", minutes(m["time_to_access_p50_min"]))
-cols[1].metric("Time to access, 95th percentile (min)", minutes(m["time_to_access_p95_min"]))
-cols[2].metric("Just-in-time privilege (h)", f"{m['jit_privilege_hours']:.1f}")
-cols[3].metric("Standing privilege (h)", f"{m['standing_privilege_hours']:.1f}")
+cols = st.columns(3)
+cols[0].metric("Refused by PIM", f"{m['refusals']:.0f}")
+cols[1].metric("Time to access, median (min)", minutes(m["time_to_access_p50_min"]))
+cols[2].metric("Time to access, p95 (min)", minutes(m["time_to_access_p95_min"]), help="The 95th percentile.")
+cols = st.columns(3)
+cols[0].metric("Just-in-time privilege (h)", f"{m['jit_privilege_hours']:.1f}")
+cols[1].metric("Standing privilege (h)", f"{m['standing_privilege_hours']:.1f}")
 
 observations = state.cached(("observe", *key), lambda: scenario.observe(results))
 if observations:
@@ -223,7 +225,7 @@ for title, frame in (("Access reviews", "review_outcomes"), ("Access review deci
 st.subheader("Downloads")
 FRAMES = ("audit", "requests", "status_changes", "intervals", "effective_access", "notifications", "refusals",
           "approvals_by_approver", "expired_requests", "review_outcomes", "review_decisions", "alert_incidents")
-cols = [c for _ in range(3) for c in st.columns(5)]
+cols = [c for _ in range(7) for c in st.columns(2)]  # two a row: each file name whole on a 1024-pixel screen
 for col, table in zip(cols, FRAMES, strict=False):
     col.download_button(f"{table}.csv", data=lambda table=table: frame_csv(getattr(results, table)),
                         file_name=f"{scenario.name}-{table}.csv", mime="text/csv", key=f"lab_download_{table}",

@@ -33,7 +33,7 @@ st.markdown("pim-sim simulates Microsoft Entra Privileged Identity Management: e
             "activation with approval, MFA and justification, access reviews, alerts and the audit trail. "
             "Follow these steps the first time.")
 for number, (page, title, text) in enumerate(STEPS, start=1):
-    c1, c2 = st.columns([1, 3])
+    c1, c2 = st.columns([1, 1])  # the link's words whole on a 1024-pixel screen
     c1.page_link(page, label=f"{number}. {title}")
     c2.caption(text)
 
@@ -41,7 +41,6 @@ st.subheader("The lessons, in order")
 infos = state.shipped()
 for name in [n for n in LESSONS if n in infos] + [n for n in infos if n not in LESSONS]:
     info = infos[name]
-    c1, c2 = st.columns([1, 3])
-    if c1.button(info.title, key=f"start_lesson_{name}", width="stretch"):
+    if st.button(info.title, key=f"start_lesson_{name}"):  # its own row: the whole title on a 1024-pixel screen
         open_lesson(name)
-    c2.caption(info.lesson.splitlines()[0] if info.lesson else name)
+    st.caption(info.lesson.splitlines()[0] if info.lesson else name)

@@ -54,7 +54,7 @@ if not pairs:
 labels = [f"{r} at {s}" for r, s in pairs]
 # One model per scenario file: another scenario starts from its own roles, people and settings.
 chosen = PageModel("whatif_scenario", f"{name}:{digest(raw)}", {"role": labels[0]})
-reset_col = st.columns([3, 1])[1]
+reset_col = st.columns([3, 2])[1]
 role, scope = pairs[labels.index(chosen.widget(st.selectbox, "Role whose settings vary", "role", options=labels))]
 current = base.settings.lookup(role, scope, base.tenant.scope(scope).surface)
 people = [u.name for u in base.tenant.users]
