@@ -62,8 +62,11 @@ class Schedule:
         return removed if end is None or removed < end else end
 
     def holds_at(self, t: float) -> bool:
-        """In force at minute t (start inclusive, stop exclusive)."""
-        return self.start <= t < self.stop
+        """In force at minute t (start inclusive, stop exclusive: before both its removal and its end)."""
+        if t < self.start:
+            return False
+        removed, end = self.removed, self.end
+        return (removed is None or t < removed) and (end is None or t < end)
 
     def usable_at(self, t: float) -> bool:
         """In force and past its provisioning and token-refresh lag."""
