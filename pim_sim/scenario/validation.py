@@ -17,6 +17,7 @@ from pim_sim.scenario.built import Make, S
 from pim_sim.scenario.checks import Checker, unique
 from pim_sim.scenario.reader import Document, ScenarioError
 from pim_sim.scenario.spec import ScenarioSpec
+from pim_sim.scenario.spec.base import ROLE_NAME_PATTERN
 from pim_sim.scenario.spec.roles import catalogue_of
 
 
@@ -42,6 +43,8 @@ def _pydantic_message(err: Mapping[str, Any]) -> str:
     if kind == "string_pattern_mismatch":
         if tuple(err["loc"]) == ("name",):
             return f"{err.get('input')!r} is not a scenario name: use lower case letters, digits and dashes, e.g. jit-basics"
+        if ctx.get("pattern") == ROLE_NAME_PATTERN:  # a role name: any printable text
+            return f"{err.get('input')!r} is not a role name: control and text-direction characters aren't allowed"
         return f"{err.get('input')!r} is not a valid name: use letters, digits, spaces and . _ @ ' -"
     if kind == "value_error":
         return str(ctx.get("error", msg))

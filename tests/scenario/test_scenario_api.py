@@ -243,3 +243,40 @@ def test_a_scenario_sets_the_activation_lag_ranges():
     assert scenario(lag=True).simulation().lag and not scenario(lag=False).simulation().lag
     with pytest.raises(ScenarioError, match=r"lag.token_refresh_minutes: .*low <= high"):
         scenario(lag={"token_refresh_minutes": [5, 1]})
+
+
+# ------------------------------------------------------------------------ role names as Microsoft writes them
+def _unusual_role_names() -> list[str]:
+    """Built-in role names with brackets, '/' or more than 80 characters (a plain-name pattern would refuse them)."""
+    from pim_sim.catalogue import builtin_catalogue
+
+    plain = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._@' -")
+    return sorted(r.name for r in builtin_catalogue() if len(r.name) > 80 or not set(r.name) <= plain)
+
+
+def test_the_catalogue_has_role_names_a_plain_pattern_refuses():
+    names = _unusual_role_names()
+    assert "SignalR/Web PubSub Contributor" in names and "Security Manager (Legacy)" in names
+    assert any(len(n) > 80 for n in names)
+
+
+@pytest.mark.parametrize("role", _unusual_role_names())
+def test_every_azure_role_name_works_in_settings_assignments_steps_and_observations(role):
+    sc = scenario(
+        tenant={"users": ["alice", "bob", "carol"], "scopes": ["/subscriptions/prod"]},
+        settings=[{"role": role, "scope": "/subscriptions/prod", "activation_max": "PT2H"}],
+        assignments=[{"principal": "alice", "role": role, "scope": "/subscriptions/prod", "duration": "P30D"}],
+        timeline=[step("PT1H", "activate", principal="alice", role=role, scope="/subscriptions/prod",
+                       duration="PT2H", justification="fix")],
+        observe=[{"text": "alice holds it", "at": "PT2H", "principal": "alice", "role": role,
+                       "scope": "/subscriptions/prod", "holds": True}])
+    results = sc.run()
+    assert activation_status(results, role=role) == ["Provisioned"]
+    assert all(o.passed for o in sc.observe(results))
+
+
+@pytest.mark.parametrize("bad", ["Global Administrator\x1b[2J", "Global\u202eAdministrator", "Global\nAdministrator"])
+def test_a_role_name_with_control_or_bidi_characters_is_refused_at_its_field(bad):
+    with pytest.raises(ScenarioError) as err:
+        scenario(assignments=[{"principal": "alice", "role": bad, "scope": "/"}])
+    assert "assignments[0].role" in str(err.value) and "is not a role name" in str(err.value)

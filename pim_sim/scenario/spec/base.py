@@ -46,6 +46,11 @@ Offset = Annotated[float, BeforeValidator(lambda v: _duration(v, zero_ok=True)),
                    _schema("offset from the scenario's start, ISO-8601, e.g. P1DT9H (day 1, 09:00)")]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80,
                                         pattern=r"^[A-Za-z0-9][A-Za-z0-9._@' -]*$")]
+# A role's display name: Microsoft's own include brackets, '/' and up to 83 characters ("SignalR/Web PubSub
+# Contributor", "Security Manager (Legacy)"), so any printable text; the catalogue decides whether it exists.
+ROLE_NAME_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+$"  # no control, no bidi
+RoleName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=256,
+                                            pattern=ROLE_NAME_PATTERN)]
 Text = Annotated[str, StringConstraints(max_length=4000)]
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 Weekday = Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]

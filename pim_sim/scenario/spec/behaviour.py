@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 
 from pim_sim.core.lag import Lag
 from pim_sim.facts import PROVISIONING_SECONDS, TOKEN_REFRESH_MINUTES
-from pim_sim.scenario.spec.base import Duration, Name, Offset, Probability, Spec, Text, Weekday
+from pim_sim.scenario.spec.base import Duration, Name, Offset, Probability, RoleName, Spec, Text, Weekday
 
 
 class AwaySpec(Spec):
@@ -77,7 +77,7 @@ class WorkloadSpec(Spec):
     working_hours: WorkingHoursSpec = WorkingHoursSpec()
     justification: Text = "Scheduled administrative work"
     users: list[Name] | None = Field(None, description="who activates (default: every user made eligible)")
-    roles: list[Name] | None = Field(None, description="which eligible roles they activate (default: all)")
+    roles: list[RoleName] | None = Field(None, description="which eligible roles they activate (default: all)")
 
 
 class ReviewerSpec(Spec):

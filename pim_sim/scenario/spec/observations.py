@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import model_validator
 
-from pim_sim.scenario.spec.base import Name, Offset, Spec, Text
+from pim_sim.scenario.spec.base import Name, Offset, RoleName, Spec, Text
 
 
 class ObservationSpec(Spec):
@@ -15,7 +15,7 @@ class ObservationSpec(Spec):
     text: Text
     at: Offset | None = None
     principal: Name | None = None
-    role: Name | None = None
+    role: RoleName | None = None
     scope: str = "/"
     holds: bool | None = None
     reason: str | None = None

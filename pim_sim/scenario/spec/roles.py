@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from pim_sim.catalogue import CustomRole, RoleCatalogue, builtin_catalogue, is_guid, normalise_role_id
-from pim_sim.scenario.spec.base import Spec, Text
+from pim_sim.scenario.spec.base import RoleName, Spec
 
 
 class CustomRoleSpec(Spec):
@@ -16,7 +16,7 @@ class CustomRoleSpec(Spec):
     ``roleDefinitionId``); Microsoft publishes nothing about it, so ``privileged`` and ``au_scopable`` are the
     scenario's choice (default false)."""
 
-    name: Text = Field(description="the role's display name")
+    name: RoleName = Field(description="the role's display name")
     id: str = Field(description="its role definition id (a GUID), as Graph names it in roleDefinitionId")
     surface: Literal["entra", "azure"] = "entra"
     privileged: bool = False

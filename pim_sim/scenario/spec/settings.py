@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field, StringConstraints
 
-from pim_sim.scenario.spec.base import Duration, Name, Spec
+from pim_sim.scenario.spec.base import Duration, Name, RoleName, Spec
 
 
 class SettingFields(Spec):
@@ -42,7 +42,7 @@ class SettingSpec(SettingFields):
     """Settings of one role: per role for Microsoft Entra roles, per role per resource for Azure
     roles (not inherited by child scopes), per role per group for PIM for Groups."""
 
-    role: Name
+    role: RoleName
     scope: str = "/"
 
 
@@ -54,7 +54,7 @@ class SettingsFromSpec(Spec):
     file: Annotated[str, StringConstraints(pattern=r"^[^/\\].*\.json$", max_length=260)] = Field(
         description="a JSON file beside the scenario file")
     names: dict[str, Name] = {}
-    role: Name | None = Field(None, description="the role a bare policy governs (it doesn't say)")
+    role: RoleName | None = Field(None, description="the role a bare policy governs (it doesn't say)")
 
 
 class AlertSettingSpec(Spec):

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from pim_sim.scenario.spec.base import Duration, LicenceName, Name, Offset, Spec, Text
+from pim_sim.scenario.spec.base import Duration, LicenceName, Name, Offset, RoleName, Spec, Text
 from pim_sim.scenario.spec.behaviour import ReviewerSpec
 from pim_sim.scenario.spec.settings import SettingFields
 
@@ -20,7 +20,7 @@ class Step(Spec):
 class AssignStep(Step):
     do: Literal["assign"]
     principal: Name
-    role: Name
+    role: RoleName
     scope: str = "/"
     kind: Literal["eligible", "active"] = "eligible"
     duration: Duration | None = None
@@ -33,7 +33,7 @@ class ActivateStep(Step):
 
     do: Literal["activate"]
     principal: Name
-    role: Name
+    role: RoleName
     scope: str = "/"
     duration: Duration | None = None
     justification: Text = ""
@@ -48,7 +48,7 @@ class DecideStep(Step):
 
     by: Name
     requester: Name
-    role: Name
+    role: RoleName
     scope: str = "/"
     justification: Text | None = None
 
@@ -64,7 +64,7 @@ class DenyStep(DecideStep):
 class CancelStep(Step):
     do: Literal["cancel"]
     requester: Name
-    role: Name
+    role: RoleName
     scope: str = "/"
     by: Name | None = None
 
@@ -72,13 +72,13 @@ class CancelStep(Step):
 class DeactivateStep(Step):
     do: Literal["deactivate"]
     principal: Name
-    role: Name
+    role: RoleName
     scope: str = "/"
 
 
 class UpdateRequestStep(Step):
     principal: Name
-    role: Name
+    role: RoleName
     scope: str = "/"
     kind: Literal["eligible", "active"] = "eligible"
     duration: Duration | None = None
@@ -97,7 +97,7 @@ class DecideUpdateStep(Step):
     do: Literal["decide_update"]
     by: Name
     requester: Name
-    role: Name
+    role: RoleName
     scope: str = "/"
     approve: bool = True
     justification: Text = ""
@@ -108,7 +108,7 @@ class RemoveStep(Step):
 
     do: Literal["remove"]
     principal: Name
-    role: Name
+    role: RoleName
     scope: str = "/"
     kind: Literal["eligible", "active"] | None = None
     by: Name = "admin"
@@ -118,14 +118,14 @@ class RemoveStep(Step):
 class AssignOutsidePimStep(Step):
     do: Literal["assign_outside_pim"]
     principal: Name
-    role: Name
+    role: RoleName
     scope: str = "/"
     by: Name = "admin"
 
 
 class SetSettingsStep(Step, SettingFields):
     do: Literal["set_settings"]
-    role: Name
+    role: RoleName
     scope: str = "/"
     by: Name = "admin"
 
@@ -147,7 +147,7 @@ class ReviewStep(Step):
 
     do: Literal["review"]
     name: Name
-    role: Name
+    role: RoleName
     scope: str = "/"
     assignment_type: Literal["eligible", "active", "all"] = "all"
     principal_types: list[Literal["users", "groups", "servicePrincipals"]] = ["users", "groups"]

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, StringConstraints, model_validator
 
-from pim_sim.scenario.spec.base import Duration, LicenceName, Name, Offset, Spec, Text, named
+from pim_sim.scenario.spec.base import Duration, LicenceName, Name, Offset, RoleName, Spec, Text, named
 
 
 def _scope_id(value):
@@ -68,7 +68,7 @@ class AssignmentSpec(Spec):
     (no ``duration``) or time-bound; ``outside_pim`` makes it directly, bypassing PIM."""
 
     principal: Name
-    role: Name
+    role: RoleName
     scope: str = "/"
     kind: Literal["eligible", "active"] = "eligible"
     duration: Duration | None = None
