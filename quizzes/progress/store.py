@@ -117,7 +117,9 @@ class Store:
         self._check_version()
         if not self._columns("pim_sim_meta"):
             foreign = self._foreign_tables()
-            if foreign:
+            # another process may have created the store between the two looks: its tables and
+            # pim_sim_meta are committed together, so a second look at pim_sim_meta tells them apart
+            if foreign and not self._columns("pim_sim_meta"):
                 raise ProgressError(f"progress store {self.location}: not a pim-sim progress store (it holds the "
                                     f"tables {', '.join(foreign[:5])[:120]}); give another path")
         self._prepare()
