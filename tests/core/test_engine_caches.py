@@ -1,0 +1,75 @@
+"""What the engine keeps to go faster answers like a fresh computation: record streams kept as rows read
+back as the records written, and the approvers kept per (role, scope) follow membership changes and time."""
+
+from __future__ import annotations
+
+import pytest
+from engine_builders import SEC, simulation
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pim_sim.core.events import Notification
+from pim_sim.core.requests import Status, StatusChange
+from pim_sim.core.streams import Rows
+
+changes = st.lists(st.tuples(st.text(max_size=8), st.floats(0, 1e6, allow_nan=False), st.sampled_from(Status),
+                             st.text(max_size=8)), max_size=20)
+
+
+@settings(deadline=None)
+@given(changes, st.integers(-25, 25), st.integers(-25, 25))
+def test_a_stream_of_rows_reads_back_the_records_written(values, i, j):
+    stream: Rows[StatusChange] = Rows(StatusChange)
+    records = [StatusChange(*v) for v in values]
+    for k, v in enumerate(values):
+        if k % 2:
+            stream.add(*v)
+        else:
+            stream.append(records[k])
+    assert list(stream) == records and stream == records and len(stream) == len(records)
+    assert stream[i:j] == records[i:j]
+    if records:
+        assert stream[i % len(records)] == records[i % len(records)] and stream[-1] == records[-1]
+
+
+def test_a_stream_of_rows_takes_only_its_own_records():
+    stream: Rows[StatusChange] = Rows(StatusChange)
+    with pytest.raises(TypeError):
+        stream.append(Notification(0.0, "rule", "a", "subject"))  # type: ignore[arg-type]
+    with pytest.raises(IndexError):
+        stream[0]
+
+
+def _fresh(sim, request_id: str) -> frozenset[str]:
+    sim._approvers.clear()
+    return sim.approvers_for(request_id)
+
+
+def test_kept_approvers_follow_group_membership_and_time():
+    sim = simulation()
+    sim.set_settings(SEC, require_approval=True, approvers=("helpdesk", "bob"))
+    for who in ("alice", "erin"):
+        sim.assign(who, SEC, kind="eligible")
+    first = sim.activate("alice", SEC, duration="PT1H", justification="incident")
+    assert sim.approvers_for(first.id) == _fresh(sim, first.id) == {"dave", "bob"}
+    sim.advance(10)
+    sim.assign("carol", "Member", "/groups/helpdesk", kind="active", duration="PT2H",  # a member for two hours
+               justification="on call")
+    seen = []
+    for _ in range(30):
+        kept = sim.approvers_for(first.id)
+        assert kept == _fresh(sim, first.id)
+        sim.approvers_for(first.id)  # the cache again, right after a fresh computation
+        seen.append(kept)
+        sim.advance(7)
+    assert {"dave", "bob", "carol"} in seen and seen[-1] == {"dave", "bob"}  # carol's membership ended
+
+
+def test_kept_approvers_follow_new_settings():
+    sim = simulation()
+    sim.set_settings(SEC, require_approval=True, approvers=("bob",))
+    sim.assign("alice", SEC, kind="eligible")
+    r = sim.activate("alice", SEC, duration="PT1H", justification="incident")
+    assert sim.approvers_for(r.id) == {"bob"}
+    sim.set_settings(SEC, approvers=("carol",))
+    assert sim.approvers_for(r.id) == _fresh(sim, r.id) == {"carol"}
