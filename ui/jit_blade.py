@@ -107,8 +107,8 @@ def pim_approve() -> None:
 s = sim()
 jit = s.jit
 left, right = st.columns([1, 2])
-left.selectbox("Signed in as", list(jit_sandbox.PERSONAS), key="jit_persona",
-               format_func=lambda p: f"{p} ({jit_sandbox.PERSONAS[p]})")
+left.selectbox("Signed in as", list(jit_sandbox.PERSONAS), key="jit_persona")
+left.caption(jit_sandbox.PERSONAS[me()])  # the role, below the name: it would be cut off inside the box at 1024 px
 with right:
     st.markdown(f"**Now:** {s.clock.at(s.now):%a %d %b %Y %H:%M} UTC · My IP: `{jit_sandbox.MY_IP[me()]}`")
     b1, b2, b3 = st.columns(3)
@@ -160,6 +160,10 @@ st.dataframe(jit_views.recommendation_rows(s, jit), hide_index=True, key="jit_re
 st.subheader("Networking: inbound port rules")
 net_vm = st.selectbox("Virtual machine", list(jit.vms), key="jit_net_vm", format_func=lambda v: jit.vm(v).name)
 nsgs = jit.nsgs_of(jit.vm(net_vm))
+# Rule names such as MicrosoftDefenderForCloud-JITRule_-web1 wrap inside their cell, so the table fits a 1024-pixel
+# screen instead of scrolling sideways (Streamlit's tables never wrap a cell by default).
+st.html('<style>[class*="st-key-jit_rules_"] table { table-layout: fixed; width: 100%; } '
+        '[class*="st-key-jit_rules_"] :is(td, th, td *, th *) { white-space: normal; overflow-wrap: anywhere; }</style>')
 if not nsgs:
     st.info("No network security group is associated with this VM's subnet or network interface.")
 for nsg in nsgs:

@@ -63,22 +63,25 @@ def vm_rows(jit, status: str) -> pd.DataFrame:
 
 
 def rule_rows(jit, nsg: str) -> pd.DataFrame:
-    """An NSG's inbound rules as the VM's Networking view lists them, custom rules by priority then the defaults."""
+    """An NSG's inbound rules as the VM's Networking view lists them (a JIT rule is known by its name; port and
+    protocol share a column, ``3389/TCP``, so the table fits a 1024-pixel screen), custom rules by priority then
+    the defaults."""
     rows = []
     for r in jit.rules(nsg):
         if r.direction != "Inbound":
             continue
         ports = ", ".join(str(lo) if lo == hi else ("Any" if (lo, hi) == (0, 65535) else f"{lo}-{hi}")
                           for lo, hi in r.ports)
-        rows.append({"Priority": r.priority, "Name": r.name, "Port": ports, "Protocol": "Any" if r.protocol == "*"
-                     else r.protocol, "Source": ", ".join("Any" if s == "*" else s for s in r.sources),
+        protocol = "Any" if r.protocol == "*" else r.protocol
+        rows.append({"Priority": r.priority, "Name": r.name, "Port": ports if protocol == "Any" else f"{ports}/{protocol}",
+                     "Source": ", ".join("Any" if s == "*" else s for s in r.sources),
                      "Destination": ", ".join("Any" if s == "*" else s for s in r.destinations),
-                     "Action": r.access.value, "Created by": "JIT" if r.created_by.value == "jit" else "user"})
+                     "Action": r.access.value})
     for name, priority, source, access in (("AllowVnetInBound", 65000, "VirtualNetwork", "Allow"),
                                            ("AllowAzureLoadBalancerInBound", 65001, "AzureLoadBalancer", "Allow"),
                                            ("DenyAllInBound", 65500, "Any", "Deny")):
-        rows.append({"Priority": priority, "Name": name, "Port": "Any", "Protocol": "Any", "Source": source,
-                     "Destination": "Any", "Action": access, "Created by": "default"})
+        rows.append({"Priority": priority, "Name": name, "Port": "Any", "Source": source,
+                     "Destination": "Any", "Action": access})
     return pd.DataFrame(rows)
 
 

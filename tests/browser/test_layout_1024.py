@@ -16,9 +16,7 @@ VIEWPORT = {"width": 1024, "height": 768}
 
 PAGES = [  # every page of Personal mode: address, a heading it shows
     ("", "Start here"), ("lab", "Scenario lab"), ("what-if", "What-if"), ("portal", "Portal sandbox"),
-    pytest.param("jit", "Just-in-time VM access", marks=pytest.mark.xfail(strict=True, reason=(
-        "the Networking view's inbound rules table (ui/jit_blade.py, st.table with eight columns) needs about "
-        "690 pixels and scrolls sideways at 1024"))), ("audit", "Audit explorer"), ("why-not", "Why / why not"),
+    ("jit", "Just-in-time VM access"), ("audit", "Audit explorer"), ("why-not", "Why / why not"),
     ("posture", "Posture"), ("practice", "Practice"), ("exam", "Exam"), ("due", "Due reviews"),
     ("progress", "Progress"), ("instructor", "Instructor's kit"),
 ]
