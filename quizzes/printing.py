@@ -19,6 +19,7 @@ from functools import cache
 from html import escape
 
 from quizzes.classroom import Paper, paper_file_name
+from quizzes.errors import QuizError
 from quizzes.export import case_text, key_in_words
 from quizzes.schema import BLANK
 
@@ -125,7 +126,7 @@ def key_html(title: str, class_papers: Sequence[Paper]) -> str:
 
 
 # ------------------------------------------------------------------ PDF (WeasyPrint, the pdf extra)
-class PdfUnavailable(RuntimeError):
+class PdfUnavailable(QuizError):
     """WeasyPrint (or the Pango library it lays text out with) isn't installed."""
 
 
