@@ -115,6 +115,16 @@ ENTRA_DEFAULT_APPROVER_ROLES = Fact(
     note="If no specific approvers are selected, Privileged Role Administrators and Global "
     "Administrators become the default approvers (Microsoft Entra roles only).",
 )
+GROUP_MANAGER_ROLES = Fact(
+    {"role_assignable": ("Global Administrator", "Privileged Role Administrator"),
+     "other": ("Global Administrator", "Privileged Role Administrator", "Directory Writers", "Groups Administrator",
+               "Identity Governance Administrator", "User Administrator")},
+    f"{PIM}/groups-role-settings",
+    note="For role-assignable groups, at least Privileged Role Administrator or an owner of the group; for other "
+    "groups, at least Directory Writer, Groups Administrator, Identity Governance Administrator or User "
+    "Administrator, or an owner (the same for assignments: groups-assign-member-owner). Directory-level "
+    "assignments only. Global Administrator, above every one of them, is the model's reading of 'at least'.",
+)
 MAX_NOTIFICATION_RECIPIENTS = Fact(
     1000, f"{PIM}/pim-how-to-change-default-settings",
     note="At most 1000 recipients get an email per PIM event; recipients beyond that get no email "

@@ -203,6 +203,29 @@ def test_a_group_owner_edits_the_groups_settings():
         sim.set_settings("Member", "/groups/admins", activation_max="PT2H", by="dave")
 
 
+@pytest.mark.parametrize("role", facts.GROUP_MANAGER_ROLES.value["other"])
+def test_group_and_user_administrators_manage_a_group_that_is_not_role_assignable(role):
+    sim = with_admin(simulation(), "bob", role)
+    assert sim.set_settings("Member", "/groups/helpdesk", activation_max="PT2H", by="bob").activation_max == 120
+    sim.assign("alice", "Member", "/groups/helpdesk", kind="eligible", duration="P30D", by="bob")
+    assert sim.find("alice", "Member", "/groups/helpdesk")
+    allowed_on_role_assignable = role in facts.GROUP_MANAGER_ROLES.value["role_assignable"]
+    if allowed_on_role_assignable:
+        assert sim.set_settings("Member", "/groups/admins", activation_max="PT2H", by="bob").activation_max == 120
+    else:  # a role-assignable group needs Privileged Role Administrator (or Global Administrator) or an owner
+        with pytest.raises(PimRefusal, match="bob can't do this.*Privileged Role Administrator") as err:
+            sim.set_settings("Member", "/groups/admins", activation_max="PT2H", by="bob")
+        assert err.value.source == facts.GROUP_MANAGER_ROLES.source
+        with pytest.raises(PimRefusal, match="bob can't do this"):
+            sim.assign("alice", "Member", "/groups/admins", kind="eligible", duration="P30D", by="bob")
+
+
+def test_a_role_outside_the_group_managers_is_refused_on_any_group():
+    sim = with_admin(simulation(), "bob", "Security Administrator")
+    with pytest.raises(PimRefusal, match="Groups Administrator.*or an owner of the group"):
+        sim.set_settings("Member", "/groups/helpdesk", activation_max="PT2H", by="bob")
+
+
 # --- the nine notification rules -----------------------------------------------------------------
 def test_there_are_nine_notification_rules_with_graph_ids():
     ids = sorted(n.rule_id for n in default_settings(Surface.ENTRA).notifications)
