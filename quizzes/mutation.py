@@ -89,10 +89,12 @@ def _service_principals_unrestricted():
 
 
 def _pim_on(*licences: str):
+    from pim_sim.core import kernel
     from pim_sim.core.tenant import Licence
 
     has_pim = property(lambda self: self.value in licences)
-    return together(fact("PIM_LICENCES", licences), attribute(Licence, "has_pim", has_pim))
+    return together(fact("PIM_LICENCES", licences), attribute(Licence, "has_pim", has_pim),
+                    attribute(kernel, "_PIM_LICENCES", frozenset(Licence(v) for v in licences)))  # the kernel's copy
 
 
 def _review_rule(name: str, replacement: Callable[..., Any]):
