@@ -59,6 +59,7 @@ _MAKE_REQUEST = maker(Request)
 _PIM_LICENCES = frozenset(licence for licence in Licence if licence.has_pim)
 
 _GC_YOUNG = 100_000  # allocations between young-generation collections during a run (CPython's default: 700)
+_GC_NEVER = 2**30  # young collections between middle-generation ones during a run: none
 STREAMS = ("provisioning", "approvers", "requesters", "reviewers", "workload", "spare")
 
 _MANAGERS = {
@@ -160,10 +161,13 @@ class Kernel:
         target = minutes(until)
         if target < self.env._now:
             raise ModelError(f"can't run back in time: now is minute {self.env._now:g}, asked for {target:g}")
-        # A run makes many long-lived records and few reference cycles: collect the young generation
-        # less often while it runs (the interpreter's setting is restored afterwards).
+        # A run makes many long-lived records and few reference cycles (those it makes, such as a refusal's
+        # traceback, die young): collect the young generation less often and never the middle one while it
+        # runs, then hand what survived to the oldest generation at once (freeze and unfreeze move every
+        # tracked object there without examining any), so no collection walks the run's records again and
+        # again. The interpreter's thresholds are restored afterwards; the next full collection sees it all.
         threshold = gc.get_threshold()
-        gc.set_threshold(max(threshold[0], _GC_YOUNG), *threshold[1:])
+        gc.set_threshold(max(threshold[0], _GC_YOUNG), _GC_NEVER, _GC_NEVER)
         try:
             if target > self.env._now:
                 self.env.run(until=target)
@@ -171,6 +175,9 @@ class Kernel:
                 self.env.step()
         finally:
             gc.set_threshold(*threshold)
+            if gc.get_freeze_count() == 0:  # nobody else keeps objects frozen: a freeze and unfreeze is only a move
+                gc.freeze()
+                gc.unfreeze()
         return self
 
     def advance(self, by) -> Self:
@@ -430,7 +437,7 @@ class Kernel:
         if by == ADMIN:
             return
         self.tenant.principal(by)
-        roles = _MANAGERS[surface]
+        roles: tuple[str, ...] = _MANAGERS[surface]
         t = self.env._now
         if surface is Surface.GROUPS:
             if access_mod.holdings(self, by, "Owner", scope, t):
