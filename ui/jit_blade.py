@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pim_sim.errors import ModelError
-from ui import jit_sandbox, jit_views
+from ui import jit_sandbox, jit_views, state
 from ui.escape import markdown
 
 KEY = "jit_sim"
@@ -45,10 +45,10 @@ def act(action, success) -> None:
     except ModelError as e:
         reason = getattr(e, "reason", None)
         if reason is None:
-            flash("error", f"Refused: {e}")
+            flash("error", f"Refused: {state.readable(sim(), e)}")
         else:
             model_choice = "" if e.documented else " This rule is a model choice the documentation doesn't state."
-            flash("error", f"Refused ({reason.value}): {e.message}. Source: {e.source}.{model_choice}")
+            flash("error", f"Refused ({reason.value}): {state.readable(sim(), e.message)}. Source: {e.source}.{model_choice}")
         return
     flash("success", success(result))
 

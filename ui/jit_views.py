@@ -186,11 +186,13 @@ def show_activity(sim, view_minute: float, key: str) -> None:
 
 def show_connection_answer(jit, source: str, vm: str, port: int, principal: str | None = None) -> None:
     """"Why can't I connect to this VM on this port now?" as a success or error box and its reasons."""
+    from ui.state import readable
+
     answer = why_connection(jit, source, vm, port, principal=principal)
     box = st.success if answer.allowed else st.error
-    box(markdown(answer.headline))
+    box(markdown(readable(jit.host, answer.headline)))  # "ended at minute 600" as the portal's date and time
     for line in answer.lines:
-        st.markdown(f"- {markdown(line)}")
+        st.markdown(f"- {markdown(readable(jit.host, line))}")
 
 
 def jit_at(results, minute: float):

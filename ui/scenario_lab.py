@@ -187,8 +187,9 @@ cols[1].metric("Standing privilege (h)", f"{m['standing_privilege_hours']:.1f}")
 observations = state.cached(("observe", *key), lambda: scenario.observe(results))
 if observations:
     st.subheader("What to observe")
-    st.dataframe(pd.DataFrame([{"Seen": o.passed, "Observation": o.text, "Expected": o.expected,
-                                "In this run": o.actual} for o in observations]), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame([{"Seen": o.passed, "Observation": o.text, "Expected": state.readable(results.sim, o.expected),
+                                "In this run": state.readable(results.sim, o.actual)} for o in observations]),
+                 hide_index=True, width="stretch")
 
 jit_views.show_run(results, "lab")  # just-in-time VM access: numbers and the port-exposure timeline
 

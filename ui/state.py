@@ -71,9 +71,10 @@ def minute_of(sim: Simulation, moment: datetime) -> float:
 MINUTE = re.compile(r"\b(?:at |is |until |since |from )?minute (\d+(?:\.\d+)?)")
 
 
-def readable(sim: Simulation, text: str) -> str:
+def readable(sim, text) -> str:
     """A model message with its simulation minutes ("expired at minute 3540.09") as the portal's
-    dates and times ("expired at Wed 07 Jan 2026 11:00 UTC")."""
+    dates and times ("expired at Wed 07 Jan 2026 11:00 UTC"); ``sim`` is anything on the run's clock
+    (a Simulation, or the host of its just-in-time VM model)."""
     def date(m: re.Match) -> str:
         lead = m.group(0)[: m.group(0).index("minute")]
         return f"{lead if lead.strip() != 'is' else 'is '}{'on ' if not lead.strip() else ''}{when(sim, float(m.group(1)))}"

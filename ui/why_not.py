@@ -46,7 +46,8 @@ minute = hours * 60
 st.markdown(f"**At** {state.when(sim, minute)}")
 
 answer = sim.why_not(user, role, scope, at=minute)
-(st.success if answer.reason is Reason.HAS_ACCESS else st.warning)(f"**{answer.reason.value.capitalize()}.** {answer.detail}")
+(st.success if answer.reason is Reason.HAS_ACCESS else st.warning)(
+    f"**{answer.reason.value.capitalize()}.** {state.readable(sim, answer.detail)}")
 if answer.settings_note:
     st.info(answer.settings_note)
 

@@ -101,6 +101,8 @@ def test_a_request_opens_the_port_and_its_allow_rule_goes_at_the_end_time():
     assert frame(at, "Open now")["Open now"].tolist() == ["none"]
     activity = frame(at, "Operation name")
     assert "Initiate JIT Network Access Policy" in set(activity["Operation name"])
+    said = " ".join(text(e) for e in (*at.error, *at.success, *at.markdown))
+    assert "ended at" in said and "minute" not in said  # when the grant ended, as a date and time
 
 
 def test_a_security_reader_is_refused_with_the_reason_and_no_rule_is_written():

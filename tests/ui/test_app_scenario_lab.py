@@ -193,6 +193,10 @@ def test_every_shipped_scenario_opens_in_the_lab(name):
     assert not at.exception and not at.error
     scenario = state.parse(at.session_state[state.LAB_TEXT])
     assert scenario.name == name and at.subheader[0].value == scenario.title
+    observed = next((d.value for d in at.dataframe if "Expected" in d.value.columns), None)
+    if observed is not None:  # the observations say when as the portal would, never "at minute 2040"
+        assert len(observed) == len(scenario.spec.observe)
+        assert not observed[["Expected", "In this run"]].apply(lambda c: c.str.contains(r"minute \d")).any().any()
 
 
 def test_review_options_change_what_happens_to_unreviewed_people():

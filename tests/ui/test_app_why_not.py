@@ -3,6 +3,7 @@ is missing, as the model explains it."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -44,8 +45,11 @@ def test_the_answer_is_the_models_first_reason(sim, hours, reason):
     at = open_page()
     shown = ask(at, "alice", "Security Administrator", hours)
     answer = sim.why_not("alice", "Security Administrator", at=hours * 60)
-    assert shown.startswith(f"**{reason}.**") and answer.detail in shown
+    assert shown.startswith(f"**{reason}.**") and "minute" not in shown  # dates and times, as the portal shows them
     assert answer.reason.value.capitalize() == reason
+    moments = re.findall(r"minute (\d+(?:\.\d+)?)", answer.detail)
+    for m in moments:  # each moment of the model's answer appears as its date and time
+        assert f"{sim.clock.at(float(m)):%a %d %b %Y %H:%M} UTC" in shown
 
 
 def test_holders_at_that_moment_are_listed(sim):
