@@ -8,6 +8,7 @@ import csv
 import io
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -56,9 +57,17 @@ def test_papers_to_item_analysis_with_the_same_numbers_as_the_command_line(page:
     subprocess.run([PIM_SIM, "kit", "export", str(tmp_path / "set.json"), "--format", "gift",
                     "--out", str(tmp_path / "quiz.gift.txt")], check=True, capture_output=True)
     subprocess.run([PIM_SIM, "kit", "papers", str(tmp_path / "set.json"), "--out",
-                    str(tmp_path / "kit")], check=True, capture_output=True)
+                    str(tmp_path / "kit"), "--pdf"], check=True, capture_output=True)
     assert (tmp_path / "quiz.gift.txt").read_bytes() == gift
     assert (tmp_path / "kit" / "answer-key.csv").read_text(encoding="utf-8") == key_csv
+
+    # PDF papers: one per student in the zip, the key a separate PDF, the same files the command writes
+    with zipfile.ZipFile(io.BytesIO(download(page, "instructor_dl_papers_pdf"))) as z:
+        pdfs = {name: z.read(name) for name in z.namelist()}
+    key_pdf = download(page, "instructor_dl_key_pdf")
+    assert len(pdfs) == 3 and set(pdfs) == {f.name for f in (tmp_path / "kit" / "papers").glob("*.pdf")}
+    assert (tmp_path / "kit" / "answer-key.pdf").is_file()
+    assert all(data.startswith(b"%PDF-") for data in (*pdfs.values(), key_pdf))
 
     sheet = tmp_path / "answers.csv"
     sheet.write_text(sheet_from(key_csv), encoding="utf-8")
