@@ -92,25 +92,24 @@ def _store_failed(e: BaseException):
     st.stop()
 
 
-def history(learner: str) -> list[Answer]:
-    """A learner's answers, read without taking a write lock; a store that can't be read stops the page with why.
-    In Classroom mode a learner's session reads only its own (the store refuses the others)."""
+def _read(what: str, learner: str) -> list:
     who = actor()
     try:
         with open_store(readonly=True) as store:
-            return store.answers(learner, actor=who)
+            return getattr(store, what)(learner, actor=who)
     except _store_errors() as e:
         _store_failed(e)
+
+
+def history(learner: str) -> list[Answer]:
+    """A learner's answers, read without taking a write lock; a store that can't be read stops the page with why.
+    In Classroom mode a learner's session reads only its own (the store refuses the others)."""
+    return _read("answers", learner)
 
 
 def exercise_history(learner: str) -> list[ExerciseGrade]:
     """A learner's fix-the-tenant grades, read like :func:`history` (and refused like it)."""
-    who = actor()
-    try:
-        with open_store(readonly=True) as store:
-            return store.exercise_grades(learner, actor=who)
-    except _store_errors() as e:
-        _store_failed(e)
+    return _read("exercise_grades", learner)
 
 
 def record_exercise(grade: ExerciseGrade) -> ExerciseGrade:

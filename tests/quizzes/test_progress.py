@@ -4,12 +4,10 @@ skill; the due list; readiness with a Beta posterior."""
 from __future__ import annotations
 
 import math
-import os
 import signal
 import subprocess
 import sys
 import textwrap
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +15,7 @@ import pytest
 from fsrs import Rating
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from progress_stores import _backend  # noqa: F401 - the backend fixture
 
 from quizzes.progress import (
     DEFAULT_LOCATION,
@@ -39,7 +38,6 @@ from quizzes.progress import (
 
 OWNER = Actor.instructor()  # the tests own the store, as the command line does
 ROOT = Path(__file__).resolve().parents[2]
-PG_URL = os.environ.get("PIM_SIM_TEST_PG_URL")
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
@@ -50,30 +48,10 @@ def answer(n: int = 0, *, learner: str = "ann", skill: str = "SC-300:4.4.4", dom
 
 
 # ------------------------------------------------------------------ backends
-def _pg_location() -> tuple[str, str]:
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    import psycopg
-
-    with psycopg.connect(PG_URL, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    sep = "&" if "?" in PG_URL else "?"
-    return f"{PG_URL}{sep}options=-csearch_path%3D{schema}", schema
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def location(request, tmp_path):
-    """Where a fresh store lives, for each backend (PostgreSQL only when PIM_SIM_TEST_PG_URL is set)."""
-    if request.param == "sqlite":
-        yield str(tmp_path / "progress.sqlite3")
-        return
-    if not PG_URL:
-        pytest.skip("PIM_SIM_TEST_PG_URL is not set; CI sets it and starts PostgreSQL")
-    url, schema = _pg_location()
-    yield url
-    import psycopg
-
-    with psycopg.connect(PG_URL, autocommit=True) as conn:
-        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+@pytest.fixture
+def location(backend):
+    """Where a fresh store lives, for each backend (tests/progress_stores.py)."""
+    return backend
 
 
 def test_an_answer_round_trips_with_its_time_and_time_taken(location):
