@@ -1,16 +1,18 @@
 """Immutable records: how the model makes one cheaply, changes one (a new version) and tabulates many.
 
 Records are frozen slotted dataclasses. A frozen dataclass's own ``__init__`` sets every field
-through ``object.__setattr__`` (a name look-up per field); a run of a large tenant makes hundreds
-of thousands of records, so the hot ones are built by :func:`maker`, which writes each slot
-through its member descriptor instead. The result is an ordinary instance of the class: equal,
-hashable, printable and as frozen as one the class's ``__init__`` made.
+through ``object.__setattr__`` (a call per field); a run of a large tenant makes hundreds of
+thousands of records, so the hot ones are built by :func:`maker`: a mutable twin class with the
+same slots in the same order stores the fields (one plain attribute store each), then the new
+object's class is set to the record's class (CPython allows it: the two layouts are the same).
+The result is an ordinary instance of the class: equal, hashable, printable and as frozen as one
+the class's ``__init__`` made.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import MISSING, fields
+from dataclasses import MISSING, fields, make_dataclass
 from functools import cache
 from itertools import repeat
 from operator import attrgetter, call
@@ -34,13 +36,23 @@ def maker(cls):
     ``__post_init__`` or a field outside ``__init__`` is refused (its own constructor does more)."""
     if not all(f.init for f in fields(cls)) or hasattr(cls, "__post_init__") or "__slots__" not in vars(cls):
         raise TypeError(f"{cls.__name__} is not a plain slotted record; build it with its own constructor")
-    setters = tuple(getattr(cls, name).__set__ for name in field_names(cls))
-    count = len(setters)
+    names = field_names(cls)
+    count = len(names)
+    twin: type | None = make_dataclass(f"_{cls.__name__}Slots", names, slots=True, eq=False, repr=False, match_args=False)
+    try:
+        twin(*names).__class__ = cls  # type: ignore[misc]  # the same slots in the same order: the class can be set
+    except TypeError:
+        twin = None  # a layout CPython won't switch: each slot is written through its member descriptor
+    setters = tuple(getattr(cls, name).__set__ for name in names)
     new = object.__new__
 
     def make(*values):
         if len(values) != count:
             raise TypeError(f"{cls.__name__} takes {count} values, {len(values)} given")
+        if twin is not None:
+            record = twin(*values)
+            record.__class__ = cls
+            return record
         record = new(cls)
         deque(map(call, setters, repeat(record), values), maxlen=0)  # setter(record, value) for each field, in C
         return record
