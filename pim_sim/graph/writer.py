@@ -174,7 +174,9 @@ def request_object(sim, r: Request) -> dict:
     surface = Surface(r.surface)
     expiration = ({"type": "noExpiration", "endDateTime": None, "duration": None} if r.duration is None
                   else {"type": "afterDuration", "endDateTime": None, "duration": iso(r.duration)})
-    approval = r.status in (Status.PENDING_APPROVAL, Status.DENIED) or bool(r.approver)
+    # an approval exists for every request that waited for one: decided, pending, or expired with no decision
+    approval = (r.status in (Status.PENDING_APPROVAL, Status.DENIED) or bool(r.approver)
+                or r.status_reason == "ApprovalExpired")
     body = {
         "id": r.id,
         "status": r.status.value,

@@ -134,3 +134,18 @@ def test_authorisation_failures_are_403():
         sim.assign("alice", "Global Administrator", by="bob")
     (err,) = refusals_to_graph(sim)
     assert err["httpStatus"] == 403 and err["error"]["code"] == "AuthorizationFailed"
+
+
+def test_a_request_that_expired_unanswered_still_names_its_approval():
+    """Every request that waited for approval has an approval (Graph's approvalId), decided or not."""
+    from pim_sim import load_scenario
+    from pim_sim.scenario.model import list_scenarios
+
+    path = next(s.path for s in list_scenarios() if s.name == "approval-expiry")
+    sim = load_scenario(path).run().sim
+    doc = requests_to_graph(sim)
+    expired = [r for r in sim.requests.values() if r.status_reason == "ApprovalExpired"]
+    assert expired
+    for r in expired:
+        exported = next(x for x in doc["roleAssignmentScheduleRequests"] if x["id"] == r.id)
+        assert exported["approvalId"] == r.id
