@@ -54,7 +54,7 @@ from pim_sim.errors import ModelError, PimRefusal, SettingError
 # Roles whose schedules decide who may approve: group members, and the default approvers of Entra roles.
 _APPROVER_ROLES = frozenset({"Member", *facts.ENTRA_DEFAULT_APPROVER_ROLES.value})
 
-_MAKE_SCHEDULE = maker(Schedule)
+_MAKE_SCHEDULE = maker(Schedule)  # every field in order, far fewer instructions than the classes' own __init__
 _MAKE_REQUEST = maker(Request)
 _PIM_LICENCES = frozenset(licence for licence in Licence if licence.has_pim)
 
@@ -76,8 +76,6 @@ def group_managers(tenant: Tenant, scope: str) -> tuple[str, ...]:
     kind = "role_assignable" if tenant.group(scope.removeprefix("/groups/")).role_assignable else "other"
     return facts.GROUP_MANAGER_ROLES.value[kind]
 
-# New schedules and requests are made through records.maker with every field given in order (a mutable twin
-# class stores them, then the object becomes the record class): far fewer instructions than their own __init__.
 
 
 class Kernel:
@@ -105,6 +103,8 @@ class Kernel:
         self.audit = AuditLog(self.clock)  # rows; AuditRecord objects are made when read
         self.status_log: Rows[StatusChange] = Rows(StatusChange)  # rows; StatusChange objects are made when read
         self.notifications: Rows[Notification] = Rows(Notification)
+        self._audit_add, self._audit_heads = self.audit.flat.extend, self.audit.heads  # the writers' fast paths
+        self._status_add, self._notification_add = self.status_log.flat.extend, self.notifications.flat.extend
         self.refusals: list[Refusal] = []
         self.licence_log: list[LicenceChange] = [LicenceChange(0.0, tenant.licence)]
         self.schedules: dict[str, Schedule] = {}
@@ -226,8 +226,8 @@ class Kernel:
              scope: str, *, justification: str = "", ticket: str = "", request_id: str = "", reason: str = "",
              result: str = "success", category: str = "") -> None:
         category = category or SERVICE_CATEGORY.get(service) or CATEGORY[surface]  # type: ignore[index]  # str-valued
-        self.audit.rows.append((self.env._now, activity, service, category, surface, initiator, target, role, scope,
-                                result, justification, ticket, request_id, reason))
+        head = (activity, service, category, surface, initiator, target, role, scope, result, justification, reason)
+        self._audit_add((self.env._now, self._audit_heads.setdefault(head, head), ticket, request_id))
 
     def notify(self, settings: RoleSettings, event: NotificationEvent, recipient: Recipient, recipients: str,
                 subject: str, request_id: str = "") -> None:
@@ -243,7 +243,7 @@ class Kernel:
             found = known[1][key] = self._notification_rule(settings, event, recipient, recipients)
         if found:
             texts = self._texts  # subjects repeat (one per principal and role): keep one copy of each
-            self.notifications.add(self.env._now, found[0], found[1], texts.setdefault(subject, subject), request_id)
+            self._notification_add((self.env._now, *found, texts.setdefault(subject, subject), request_id))
 
     def _notification_rule(self, settings: RoleSettings, event: NotificationEvent, recipient: Recipient,
                            recipients: str) -> tuple[str, str] | tuple[()]:
@@ -306,7 +306,7 @@ class Kernel:
     def set_status(self, r: Request, status: Status, by: str = "", **changes) -> Request:
         now = self.env._now
         new = self.requests[r.id] = with_status(r, status, now, changes)
-        self.status_log.rows.append((r.id, now, status, by))
+        self._status_add((r.id, now, status, by))
         if r.action is Action.SELF_ACTIVATE:
             self._track_open(new)
         return new
@@ -376,10 +376,10 @@ class Kernel:
         return [self.requests[i] for i in self._requests_by.get((principal, role), ())]
 
     def status_at(self, request_id: str, t: float) -> Status | None:
-        log, index = self.status_log.rows, self._status_index
-        for request, minute, change, _ in log[self._status_indexed:]:  # index what was recorded since the last question
+        index = self._status_index
+        for request, minute, change, _ in self.status_log.rows_from(self._status_indexed):  # recorded since last asked
             index.setdefault(request, []).append((minute, change))
-        self._status_indexed = len(log)
+        self._status_indexed = len(self.status_log)
         status = None
         for minute, found in index.get(request_id, ()):
             if minute <= t:

@@ -1,8 +1,8 @@
 """Record streams kept as append-only rows of plain values (record objects are made when read), and timers.
 
-A run of a large tenant writes hundreds of thousands of audit records. The audit log keeps each one
-as a tuple of its values without the two fields that follow from the others: the sequence number
-(its position) and the UTC time (the clock's reading of its minute, worked out when read). Reading
+A run of a large tenant writes hundreds of thousands of audit records. The audit log keeps their
+values in columns, without the two fields that follow from the others: the sequence number (its
+position) and the UTC time (the clock's reading of its minute, worked out when read). Reading
 the log (indexing, slicing, iterating) gives ordinary :class:`~pim_sim.core.audit.AuditRecord`
 objects, equal to the ones a list of records would hold.
 """
@@ -14,6 +14,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 from pim_sim.core.audit import AuditRecord
+from pim_sim.core.records import maker
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -21,32 +22,53 @@ if TYPE_CHECKING:
     from pim_sim.core.clock import Clock
 
 R = TypeVar("R")
+_MAKE_AUDIT = maker(AuditRecord)
 
 
 class AuditLog(Sequence[AuditRecord]):
-    """The audit records of a run, oldest first: a read-only sequence of :class:`AuditRecord`."""
+    """The audit records of a run, oldest first: a read-only sequence of :class:`AuditRecord`.
 
-    __slots__ = ("_clock", "_rows")
+    Stored flat, four values a record: the minute, the record's *head* (every other field but the ticket and
+    the request id, one shared tuple per distinct head: they repeat per principal, role and activity), the
+    ticket and the request id. About 32 bytes a record besides the shared values (170 for a tuple of them all).
+    """
+
+    __slots__ = ("_clock", "_flat", "_known")
 
     def __init__(self, clock: Clock):
         self._clock = clock
-        self._rows: list[tuple] = []
+        self._flat: list = []  # minute, head, ticket, request id; minute, head, ...
+        self._known: dict[tuple, tuple] = {}  # one copy of each head
 
     def add(self, *row: Any) -> None:
         """Append a record from its values in field order, without ``seq`` and ``time``."""
-        self._rows.append(row)
+        (minute, activity, service, category, surface, initiator, target, role, scope, result, justification, ticket,
+         request_id, reason) = row
+        head = (activity, service, category, surface, initiator, target, role, scope, result, justification, reason)
+        self._flat += (minute, self._known.setdefault(head, head), ticket, request_id)
+
+    @property
+    def flat(self) -> list:
+        """The stored values (the kernel appends minute, head, ticket and request id; readers don't change them)."""
+        return self._flat
+
+    @property
+    def heads(self) -> dict[tuple, tuple]:
+        """The shared heads (the kernel appends the one it finds here: ``heads.setdefault(head, head)``)."""
+        return self._known
 
     @property
     def rows(self) -> list[tuple]:
-        """The stored rows (the kernel appends to them; readers don't change them)."""
-        return self._rows
+        """The records' values in field order without ``seq`` and ``time`` (a new list; for readers of values)."""
+        values = iter(self._flat)
+        return [(minute, *head[:10], ticket, request, head[10]) for minute, head, ticket, request in zip(*[values] * 4)]
 
-    def _make(self, seq: int, row: tuple) -> AuditRecord:
-        minute = row[0]
-        return AuditRecord(seq, minute, self._clock.at(minute), *row[1:])
+    def _make(self, seq: int) -> AuditRecord:
+        minute, head, ticket, request = self._flat[seq * 4:seq * 4 + 4]
+        return _MAKE_AUDIT(seq, minute, self._clock.at(minute), *head[:10], ticket, request, head[10])
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return len(self._flat) // 4
 
     @overload
     def __getitem__(self, i: int) -> AuditRecord: ...
@@ -54,21 +76,22 @@ class AuditLog(Sequence[AuditRecord]):
     def __getitem__(self, i: slice) -> list[AuditRecord]: ...
     def __getitem__(self, i: int | slice) -> AuditRecord | list[AuditRecord]:
         if isinstance(i, slice):
-            return [self._make(k, self._rows[k]) for k in range(*i.indices(len(self._rows)))]
-        n = len(self._rows)
+            return [self._make(k) for k in range(*i.indices(len(self)))]
+        n = len(self)
         k = i + n if i < 0 else i
         if not 0 <= k < n:
             raise IndexError("audit record index out of range")
-        return self._make(k, self._rows[k])
+        return self._make(k)
 
     def __iter__(self) -> Iterator[AuditRecord]:
-        make = self._make
-        for k, row in enumerate(self._rows):
-            yield make(k, row)
+        make, at = _MAKE_AUDIT, self._clock.at
+        values = iter(self._flat)
+        for k, (minute, head, ticket, request) in enumerate(zip(*[values] * 4)):
+            yield make(k, minute, at(minute), *head[:10], ticket, request, head[10])
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, AuditLog):
-            return self._rows == other._rows and self._clock == other._clock
+            return self.rows == other.rows and self._clock == other._clock
         if isinstance(other, Sequence) and not isinstance(other, str):
             return list(self) == list(other)
         return NotImplemented
@@ -79,67 +102,90 @@ class AuditLog(Sequence[AuditRecord]):
         return repr(list(self))
 
     def frame(self) -> pd.DataFrame:
-        """The records as a DataFrame, one column per field (built from the rows, not from objects)."""
+        """The records as a DataFrame, one column per field (built from the stored values, not from objects)."""
         import pandas as pd
 
         from pim_sim.core.records import field_names
 
         at = self._clock.at
         stamps: dict[float, object] = {}
-        data = [(k, row[0], stamps[row[0]] if row[0] in stamps else stamps.setdefault(row[0], at(row[0])), *row[1:])
-                for k, row in enumerate(self._rows)]
+        values = iter(self._flat)
+        data = [(k, minute, stamps[minute] if minute in stamps else stamps.setdefault(minute, at(minute)), *head[:10],
+                 ticket, request, head[10])
+                for k, (minute, head, ticket, request) in enumerate(zip(*[values] * 4))]
         return pd.DataFrame(data, columns=list(field_names(AuditRecord)))
 
 
 class Rows(Sequence[R]):
-    """A record stream kept as tuples of field values in declaration order; reading it (indexing, slicing,
-    iterating) gives records of ``cls``, equal to the ones a list of records would hold. ``add`` takes the
-    values, ``append`` a record (for writers that have one)."""
+    """A record stream kept as the field values of its records in declaration order, one record after the
+    other in one flat list (8 bytes a value, no tuple per record); reading it (indexing, slicing, iterating)
+    gives records of ``cls``, equal to the ones a list of records would hold. ``add`` takes the values,
+    ``append`` a record (for writers that have one)."""
 
-    __slots__ = ("_cls", "_rows", "_values")
+    __slots__ = ("_cls", "_flat", "_values", "_width", "_make")
 
     def __init__(self, cls: type[R]):
         from pim_sim.core.records import field_names
 
+        names = field_names(cast(Hashable, cls))
         self._cls = cls
-        self._rows: list[tuple] = []
-        self._values = attrgetter(*field_names(cast(Hashable, cls)))
+        self._flat: list = []
+        self._width = len(names)
+        self._values = attrgetter(*names)
+        self._make = maker(cast(Hashable, cls))
 
     def add(self, *row: Any) -> None:
         """Append a record from all its values, in field order."""
-        self._rows.append(row)
+        if len(row) != self._width:
+            raise TypeError(f"{self._cls.__name__} takes {self._width} values, {len(row)} given")
+        self._flat += row
 
     def append(self, record: R) -> None:
         if type(record) is not self._cls:
             raise TypeError(f"a {self._cls.__name__} stream holds {self._cls.__name__} records, not {record!r}")
-        self._rows.append(self._values(record))
+        self._flat += self._values(record)
+
+    @property
+    def flat(self) -> list:
+        """The stored values, record after record (``len(cls's fields)`` each): read them, don't change them."""
+        return self._flat
 
     @property
     def rows(self) -> list[tuple]:
-        """The stored rows (read them, don't change them): for readers that need values, not objects."""
-        return self._rows
+        """The records' values as tuples (a new list): for readers that need values, not objects."""
+        return self.rows_from(0)
+
+    def rows_from(self, start: int) -> list[tuple]:
+        """The values of the records from position ``start`` on, as tuples."""
+        w = self._width
+        values = iter(self._flat[start * w:])
+        return list(zip(*[values] * w))
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return len(self._flat) // self._width
 
     @overload
     def __getitem__(self, i: int) -> R: ...
     @overload
     def __getitem__(self, i: slice) -> list[R]: ...
     def __getitem__(self, i: int | slice) -> R | list[R]:
-        cls = self._cls
+        make, w, flat = self._make, self._width, self._flat
         if isinstance(i, slice):
-            return [cls(*row) for row in self._rows[i]]
-        return cls(*self._rows[i])
+            return [make(*flat[k * w:k * w + w]) for k in range(*i.indices(len(self)))]
+        n = len(self)
+        k = i + n if i < 0 else i
+        if not 0 <= k < n:
+            raise IndexError(f"{self._cls.__name__} index out of range")
+        return make(*flat[k * w:k * w + w])
 
     def __iter__(self) -> Iterator[R]:
-        cls = self._cls
-        for row in self._rows:
-            yield cls(*row)
+        make = self._make
+        for row in self.rows:
+            yield make(*row)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Rows):
-            return self._cls is other._cls and self._rows == other._rows
+            return self._cls is other._cls and self._flat == other._flat
         if isinstance(other, Sequence) and not isinstance(other, str):
             return list(self) == list(other)
         return NotImplemented
