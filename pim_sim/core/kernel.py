@@ -77,7 +77,6 @@ def group_managers(tenant: Tenant, scope: str) -> tuple[str, ...]:
     return facts.GROUP_MANAGER_ROLES.value[kind]
 
 
-
 class Kernel:
     """The state, clock, randomness and records of one replication, and the published surface."""
 
@@ -101,10 +100,11 @@ class Kernel:
         self._streams: dict[str, random.Random] = {}
         self._texts: dict[str, str] = {}  # one copy of each repeated notification text
         self.audit = AuditLog(self.clock)  # rows; AuditRecord objects are made when read
-        self.status_log: Rows[StatusChange] = Rows(StatusChange)  # rows; StatusChange objects are made when read
-        self.notifications: Rows[Notification] = Rows(Notification)
+        self.status_log: Rows[StatusChange] = Rows(StatusChange, shared=(2, 3))  # (status, by): a shared head
+        self.notifications: Rows[Notification] = Rows(Notification, shared=(1, 2, 3))  # (rule, recipients, subject)
         self._audit_add, self._audit_heads = self.audit.flat.extend, self.audit.heads  # the writers' fast paths
-        self._status_add, self._notification_add = self.status_log.flat.extend, self.notifications.flat.extend
+        self._status_add, self._status_heads = self.status_log.flat.extend, self.status_log.heads
+        self._notification_add, self._notification_heads = self.notifications.flat.extend, self.notifications.heads
         self.refusals: list[Refusal] = []
         self.licence_log: list[LicenceChange] = [LicenceChange(0.0, tenant.licence)]
         self.schedules: dict[str, Schedule] = {}
@@ -242,8 +242,8 @@ class Kernel:
         if found is None:
             found = known[1][key] = self._notification_rule(settings, event, recipient, recipients)
         if found:
-            texts = self._texts  # subjects repeat (one per principal and role): keep one copy of each
-            self._notification_add((self.env._now, *found, texts.setdefault(subject, subject), request_id))
+            head = (*found, subject)  # heads repeat (subjects name the principal and role): one copy of each
+            self._notification_add((self.env._now, request_id, self._notification_heads.setdefault(head, head)))
 
     def _notification_rule(self, settings: RoleSettings, event: NotificationEvent, recipient: Recipient,
                            recipients: str) -> tuple[str, str] | tuple[()]:
@@ -306,7 +306,8 @@ class Kernel:
     def set_status(self, r: Request, status: Status, by: str = "", **changes) -> Request:
         now = self.env._now
         new = self.requests[r.id] = with_status(r, status, now, changes)
-        self._status_add((r.id, now, status, by))
+        head = (status, by)
+        self._status_add((r.id, now, self._status_heads.setdefault(head, head)))
         if r.action is Action.SELF_ACTIVATE:
             self._track_open(new)
         return new
@@ -324,13 +325,13 @@ class Kernel:
     def new_request(self, action: Action, principal: str, role: str, scope: str, kind: Kind, status: Status,
                      start: float, duration: float | None, by: str, justification: str = "", ticket: str = "",
                      target_schedule: str = "", ticket_system: str = "") -> Request:
-        # every field in order, written slot by slot (cheaper than the frozen class's own __init__)
         r = _MAKE_REQUEST(self.next_id("request"), action, principal, role, scope, self._surface_of(scope), kind,
                           status, self.env._now, start, duration, justification, ticket, by, target_schedule, "",
                           "", None, "", ticket_system)
         self.requests[r.id] = r
         self._requests_by.setdefault((principal, role), []).append(r.id)
-        self.status_log.add(r.id, self.env._now, status, by)
+        head = (status, by)
+        self._status_add((r.id, self.env._now, self._status_heads.setdefault(head, head)))
         self._track_open(r)
         return r
 
@@ -473,7 +474,6 @@ class Kernel:
         self.log(Activity.UPDATE_ROLE_SETTING, Service.PIM, surface, by, role, role, scope)
         self.emit("settings", (role, scope))
         return new
-
 
     def sign_in(self, principal: str) -> None:
         """Record a sign-in (read by recommendations and stale-account alerts)."""

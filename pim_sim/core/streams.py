@@ -117,49 +117,68 @@ class AuditLog(Sequence[AuditRecord]):
 
 
 class Rows(Sequence[R]):
-    """A record stream kept as the field values of its records in declaration order, one record after the
-    other in one flat list (8 bytes a value, no tuple per record); reading it (indexing, slicing, iterating)
-    gives records of ``cls``, equal to the ones a list of records would hold. ``add`` takes the values,
-    ``append`` a record (for writers that have one)."""
+    """A record stream kept as the field values of its records, one record after the other in one flat list
+    (8 bytes a value, no tuple per record); reading it (indexing, slicing, iterating) gives records of ``cls``,
+    equal to the ones a list of records would hold. ``add`` takes the values, ``append`` a record (for writers
+    that have one). The fields at the positions ``shared`` (values that repeat together) are stored as one
+    tuple, the *head*, one copy of each distinct head, after the record's other values."""
 
-    __slots__ = ("_cls", "_flat", "_values", "_width", "_make")
+    __slots__ = ("_cls", "_flat", "_values", "_width", "_make", "_own", "_head", "_order", "_known")
 
-    def __init__(self, cls: type[R]):
+    def __init__(self, cls: type[R], shared: tuple[int, ...] = ()):
         from pim_sim.core.records import field_names
 
         names = field_names(cast(Hashable, cls))
+        own = tuple(i for i in range(len(names)) if i not in shared)
         self._cls = cls
         self._flat: list = []
-        self._width = len(names)
+        self._width = len(own) + bool(shared)
         self._values = attrgetter(*names)
         self._make = maker(cast(Hashable, cls))
+        self._own, self._head = own, shared
+        stored = [*own, *shared]  # field positions in the order a record's values are stored, the head's unpacked
+        self._order = tuple(stored.index(i) for i in range(len(names)))
+        self._known: dict[tuple, tuple] = {}
 
     def add(self, *row: Any) -> None:
         """Append a record from all its values, in field order."""
-        if len(row) != self._width:
-            raise TypeError(f"{self._cls.__name__} takes {self._width} values, {len(row)} given")
-        self._flat += row
+        if len(row) != len(self._order):
+            raise TypeError(f"{self._cls.__name__} takes {len(self._order)} values, {len(row)} given")
+        if not self._head:
+            self._flat += row
+            return
+        head = tuple(row[i] for i in self._head)
+        self._flat += (*(row[i] for i in self._own), self._known.setdefault(head, head))
 
     def append(self, record: R) -> None:
         if type(record) is not self._cls:
             raise TypeError(f"a {self._cls.__name__} stream holds {self._cls.__name__} records, not {record!r}")
-        self._flat += self._values(record)
+        self.add(*self._values(record))
 
     @property
     def flat(self) -> list:
-        """The stored values, record after record (``len(cls's fields)`` each): read them, don't change them."""
+        """The stored values, record after record (the fields not shared, then the head): read them only."""
         return self._flat
 
     @property
+    def heads(self) -> dict[tuple, tuple]:
+        """The shared heads (a writer of ``flat`` stores the one it finds here: ``heads.setdefault(head, head)``)."""
+        return self._known
+
+    @property
     def rows(self) -> list[tuple]:
-        """The records' values as tuples (a new list): for readers that need values, not objects."""
+        """The records' values as tuples in field order (a new list): for readers that need values, not objects."""
         return self.rows_from(0)
 
     def rows_from(self, start: int) -> list[tuple]:
-        """The values of the records from position ``start`` on, as tuples."""
+        """The values of the records from position ``start`` on, as tuples in field order."""
         w = self._width
         values = iter(self._flat[start * w:])
-        return list(zip(*[values] * w))
+        stored = zip(*[values] * w)
+        if not self._head:
+            return list(stored)
+        order = self._order
+        return [tuple(v[i] for i in order) for v in (row[:-1] + row[-1] for row in stored)]
 
     def __len__(self) -> int:
         return len(self._flat) // self._width
@@ -169,14 +188,21 @@ class Rows(Sequence[R]):
     @overload
     def __getitem__(self, i: slice) -> list[R]: ...
     def __getitem__(self, i: int | slice) -> R | list[R]:
-        make, w, flat = self._make, self._width, self._flat
         if isinstance(i, slice):
-            return [make(*flat[k * w:k * w + w]) for k in range(*i.indices(len(self)))]
+            return [self._record(k) for k in range(*i.indices(len(self)))]
         n = len(self)
         k = i + n if i < 0 else i
         if not 0 <= k < n:
             raise IndexError(f"{self._cls.__name__} index out of range")
-        return make(*flat[k * w:k * w + w])
+        return self._record(k)
+
+    def _record(self, k: int) -> R:
+        w = self._width
+        values = self._flat[k * w:k * w + w]
+        if self._head:
+            values = values[:-1] + list(values[-1])
+            values = [values[i] for i in self._order]
+        return self._make(*values)
 
     def __iter__(self) -> Iterator[R]:
         make = self._make

@@ -58,31 +58,35 @@ def start(sim, workload: ActivationWorkload, eligible: Iterable[tuple[str, str, 
     for user, role, scope in eligible:
         by_user.setdefault(user, []).append((role, scope))
     env = sim.env
+    tickets: dict[str, str] = {}  # ticket numbers repeat from user to user: one copy of each
     for user in sorted(by_user):
         # A user's process starts as a SimPy process would (an urgent entry now, in the same queue order) and
         # then waits on plain timers (Kernel.after): the same draws at the same minutes, without a generator,
         # a Process and a Timeout per arrival.
         heapq.heappush(env._queue, (env._now, simpy.core.URGENT, next(env._eid),
-                                    Call(_Activations(sim, workload, user, by_user[user], until).next, ())))
+                                    Call(_Activations(sim, workload, user, by_user[user], until, tickets).next, ())))
 
 
 class _Activations:
     """One user's activations: a Poisson arrival in working hours, a role, then an activation request."""
 
     __slots__ = ("sim", "workload", "user", "roles", "until", "random", "randrange", "rate", "days",
-                 "start_hour", "end_hour", "start_weekday", "start_minute_of_day", "t", "n")
+                 "start_hour", "end_hour", "start_weekday", "start_minute_of_day", "t", "n", "tickets")
 
-    def __init__(self, sim, workload: ActivationWorkload, user: str, roles: list[tuple[str, str]], until: float):
+    def __init__(self, sim, workload: ActivationWorkload, user: str, roles: list[tuple[str, str]], until: float,
+                 tickets: dict[str, str]):
         hours = workload.hours
         self.sim, self.workload, self.user, self.roles, self.until = sim, workload, user, roles, until
         rng = sim.rng["requesters"]
         self.random, self.randrange = rng.random, rng.randrange
-        self.rate = workload.rate_per_day / ((hours.end_hour - hours.start_hour) * HOUR)  # per working minute
+        day = (hours.end_hour - hours.start_hour) * HOUR
+        self.rate = workload.rate_per_day / day if workload.rate_per_day > 0 else 0.0  # per working minute
         self.days, self.start_hour, self.end_hour = hours.days, hours.start_hour, hours.end_hour
         self.start_weekday = sim.clock.start.weekday()
         self.start_minute_of_day = sim.clock.start.hour * HOUR + sim.clock.start.minute
         self.t = 0.0
         self.n = 0
+        self.tickets = tickets
 
     def next(self) -> None:
         """Draw the next arrival inside working hours and wait for it (nothing once past the horizon)."""
@@ -112,9 +116,11 @@ class _Activations:
             # not active (otherwise the user works under the activation they have)
             self.n += 1
             workload = self.workload
+            duration = workload.durations[self.randrange(len(workload.durations))]
+            ticket = f"{workload.ticket_prefix}{self.n:05d}"
             try:
-                sim.activate(user, role, scope, duration=workload.durations[self.randrange(len(workload.durations))],
-                             justification=workload.justification, ticket=f"{workload.ticket_prefix}{self.n:05d}")
+                sim.activate(user, role, scope, duration=duration, justification=workload.justification,
+                             ticket=self.tickets.setdefault(ticket, ticket))
             except PimRefusal:
                 pass  # recorded in sim.refusals (for example: a request for the role is still pending)
         self._wait(sim.env._now)
