@@ -61,7 +61,8 @@ class AuditLog(Sequence[AuditRecord]):
     def rows(self) -> list[tuple]:
         """The records' values in field order without ``seq`` and ``time`` (a new list; for readers of values)."""
         values = iter(self._flat)
-        return [(minute, *head[:10], ticket, request, head[10]) for minute, head, ticket, request in zip(*[values] * 4)]
+        return [(minute, *head[:10], ticket, request, head[10])
+                for minute, head, ticket, request in zip(*[values] * 4, strict=True)]
 
     def _make(self, seq: int) -> AuditRecord:
         minute, head, ticket, request = self._flat[seq * 4:seq * 4 + 4]
@@ -86,7 +87,7 @@ class AuditLog(Sequence[AuditRecord]):
     def __iter__(self) -> Iterator[AuditRecord]:
         make, at = _MAKE_AUDIT, self._clock.at
         values = iter(self._flat)
-        for k, (minute, head, ticket, request) in enumerate(zip(*[values] * 4)):
+        for k, (minute, head, ticket, request) in enumerate(zip(*[values] * 4, strict=True)):
             yield make(k, minute, at(minute), *head[:10], ticket, request, head[10])
 
     def __eq__(self, other: object) -> bool:
@@ -112,7 +113,7 @@ class AuditLog(Sequence[AuditRecord]):
         values = iter(self._flat)
         data = [(k, minute, stamps[minute] if minute in stamps else stamps.setdefault(minute, at(minute)), *head[:10],
                  ticket, request, head[10])
-                for k, (minute, head, ticket, request) in enumerate(zip(*[values] * 4))]
+                for k, (minute, head, ticket, request) in enumerate(zip(*[values] * 4, strict=True))]
         return pd.DataFrame(data, columns=list(field_names(AuditRecord)))
 
 
@@ -123,7 +124,7 @@ class Rows(Sequence[R]):
     that have one). The fields at the positions ``shared`` (values that repeat together) are stored as one
     tuple, the *head*, one copy of each distinct head, after the record's other values."""
 
-    __slots__ = ("_cls", "_flat", "_values", "_width", "_make", "_own", "_head", "_order", "_known")
+    __slots__ = ("_cls", "_flat", "_head", "_known", "_make", "_order", "_own", "_values", "_width")
 
     def __init__(self, cls: type[R], shared: tuple[int, ...] = ()):
         from pim_sim.core.records import field_names
@@ -174,7 +175,7 @@ class Rows(Sequence[R]):
         """The values of the records from position ``start`` on, as tuples in field order."""
         w = self._width
         values = iter(self._flat[start * w:])
-        stored = zip(*[values] * w)
+        stored = zip(*[values] * w, strict=True)
         if not self._head:
             return list(stored)
         order = self._order
@@ -226,7 +227,7 @@ class Call:
     """A timer in SimPy's queue that calls ``fn(*args)`` when it fires: what SimPy's ``step`` needs of an
     event (its callbacks and ``_ok``), without an Event, a Timeout and a closure per timer."""
 
-    __slots__ = ("callbacks", "fn", "args")
+    __slots__ = ("args", "callbacks", "fn")
     _ok = True
 
     def __init__(self, fn: Callable, args: tuple):

@@ -70,8 +70,8 @@ def start(sim, workload: ActivationWorkload, eligible: Iterable[tuple[str, str, 
 class _Activations:
     """One user's activations: a Poisson arrival in working hours, a role, then an activation request."""
 
-    __slots__ = ("sim", "workload", "user", "roles", "until", "random", "randrange", "rate", "days",
-                 "start_hour", "end_hour", "start_weekday", "start_minute_of_day", "t", "n", "tickets")
+    __slots__ = ("days", "end_hour", "n", "random", "randrange", "rate", "roles", "sim", "start_hour",
+                 "start_minute_of_day", "start_weekday", "t", "tickets", "until", "user", "workload")
 
     def __init__(self, sim, workload: ActivationWorkload, user: str, roles: list[tuple[str, str]], until: float,
                  tickets: dict[str, str]):

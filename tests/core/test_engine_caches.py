@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from pim_sim.core.events import Notification
 from pim_sim.core.requests import Status, StatusChange
-from pim_sim.core.streams import Rows
+from pim_sim.core.streams import AuditLog, Rows
 
 changes = st.lists(st.tuples(st.text(max_size=8), st.floats(0, 1e6, allow_nan=False), st.sampled_from(Status),
                              st.text(max_size=8)), max_size=20)
@@ -30,6 +30,38 @@ def test_a_stream_of_rows_reads_back_the_records_written(values, i, j):
     assert stream[i:j] == records[i:j]
     if records:
         assert stream[i % len(records)] == records[i % len(records)] and stream[-1] == records[-1]
+
+
+@settings(deadline=None)
+@given(changes, st.sampled_from([(2, 3), (0, 2), (1,), (0, 1, 2, 3), (3, 0)]), st.integers(-25, 25))
+def test_a_stream_with_shared_heads_reads_back_the_records_written(values, shared, i):
+    stream: Rows[StatusChange] = Rows(StatusChange, shared=shared)
+    records = [StatusChange(*v) for v in values]
+    for k, v in enumerate(values):
+        stream.add(*v) if k % 2 else stream.append(records[k])
+    assert list(stream) == records and len(stream) == len(records) and stream.rows == [tuple(v) for v in values]
+    assert stream.rows_from(len(values) // 2) == [tuple(v) for v in values[len(values) // 2:]]
+    assert len(stream.heads) <= len(values)  # one copy of each distinct head
+    if records:
+        assert stream[i % len(records)] == records[i % len(records)] and stream[-1] == records[-1]
+
+
+@settings(deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 1e6, allow_nan=False), *[st.sampled_from(["", "a", "b"])] * 13), max_size=20),
+       st.integers(-25, 25))
+def test_the_audit_log_reads_back_the_records_written(rows, i):
+    from pim_sim.core.audit import AuditRecord
+    from pim_sim.core.clock import Clock
+
+    clock = Clock()
+    log = AuditLog(clock)
+    for row in rows:
+        log.add(*row)
+    records = [AuditRecord(k, row[0], clock.at(row[0]), *row[1:]) for k, row in enumerate(rows)]
+    assert list(log) == records and log[:] == records and log.rows == [tuple(r) for r in rows]
+    assert len({id(h) for h in log.flat[1::4]}) == len(set(log.flat[1::4]))  # equal heads are one object
+    if records:
+        assert log[i % len(records)] == records[i % len(records)] and log[-1] == records[-1]
 
 
 def test_a_stream_of_rows_takes_only_its_own_records():
