@@ -59,10 +59,15 @@ def run_one(scenario: Scenario, index: int, seed: int, frames: bool = False) -> 
     """One replication, in whatever process runs it (a top-level function, so it can be shipped)."""
     results = scenario.run(seed)
     tables = {name: getattr(results, name) for name in FRAMES} if frames else {}
+    return RunOutput(index, seed, metrics_of(scenario, results), tables)
+
+
+def metrics_of(scenario: Scenario, results: Results) -> dict[str, float]:
+    """A run's headline metrics, with just-in-time VM access's (exposure, requests, refusals) when it uses it."""
     metrics = results.metrics()
-    if scenario.spec.jit is not None:  # just-in-time VM access: its exposure, requests and refusals too
+    if scenario.spec.jit is not None:
         metrics |= results.jit_metrics()
-    return RunOutput(index, seed, metrics, tables)
+    return metrics
 
 
 def summarise(metrics: pd.DataFrame) -> pd.DataFrame:

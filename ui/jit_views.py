@@ -233,34 +233,6 @@ def show_why_connect(results, minute: float, user: str) -> None:
         st.error(markdown(f"Can't answer: {e}"))
 
 
-def show_what_if(scenario, n: int, key: str) -> None:
-    """A JIT scenario over ``n`` replications: exposure minutes, standing against through JIT, each with its 95%
-    confidence interval (Student's t over the replications, :func:`pim_sim.runner.summarise`)."""
-    from pim_sim.runner import replicate
-    from ui import charts, state
-
-    if scenario.spec.jit is None:
-        return
-    st.subheader("Just-in-time VM access over replications")
-    try:  # these replications count against the dashboard's work budget too
-        state.within_budget([scenario], n)
-    except ModelError as error:
-        st.error(markdown(str(error)))
-        return
-    reps = state.cached(("jit-what-if", key, n), lambda: replicate(scenario, n))
-    summary = reps.summary().set_index("metric")
-    labels = {"jit_standing_exposure_minutes": "Standing", "jit_exposure_minutes": "Through JIT"}
-    exposure = summary.loc[list(labels)].reset_index()
-    exposure["variant"] = [labels[m] for m in exposure["metric"]]
-    st.altair_chart(charts.with_interval(exposure, "Port exposure to the internet", "min"),
-                    key=f"{key}_jit_interval")
-    table = summary.loc[[m for m in METRIC_LABELS if m in summary.index], ["mean", "ci_low", "ci_high", "n"]]
-    table.index = [METRIC_LABELS[m] for m in table.index]
-    st.dataframe(table.round(1), key=f"{key}_jit_summary")
-    st.caption(f"{n} replications of the scenario's JIT request workload; a metric every replication shares has "
-               "no interval.")
-
-
 def recommendation_rows(sim, jit) -> pd.DataFrame:
     """Each VM's state of the recommendation "Management ports of virtual machines should be protected with
     just-in-time network access control" now, and since when."""

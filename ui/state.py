@@ -15,7 +15,7 @@ import yaml
 
 from pim_sim import ModelError, PimRefusal, Results, Simulation, facts
 from pim_sim.io.untrusted import InputError, decode
-from pim_sim.runner import FRAMES, Replications, RunOutput, replication_seeds
+from pim_sim.runner import FRAMES, Replications, RunOutput, metrics_of, replication_seeds
 from pim_sim.scenario.budget import DASHBOARD_BUDGET, DASHBOARD_SECONDS, BudgetError, check, run_bounded
 from pim_sim.scenario.model import Scenario, ScenarioError, ScenarioInfo, default_scenario, list_scenarios
 from pim_sim.scenario.reader import MAX_BYTES, Issue
@@ -219,7 +219,8 @@ def _replicate(scenario: Scenario, n: int, progress: Callable[[int, int], None] 
     for i, seed in enumerate(replication_seeds(scenario.seed, n)):
         left = DASHBOARD_SECONDS - (time.monotonic() - began)
         results = run_bounded(scenario, seed, seconds=max(left, 0.0))
-        outputs.append(RunOutput(i + 1, seed, results.metrics(), {name: getattr(results, name) for name in FRAMES}))
+        outputs.append(RunOutput(i + 1, seed, metrics_of(scenario, results),
+                                 {name: getattr(results, name) for name in FRAMES}))
         if progress is not None:
             progress(i + 1, n)
     return Replications(scenario.name, tuple(outputs))

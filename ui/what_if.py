@@ -1,7 +1,8 @@
-"""What-if: two variants of a scenario's role settings or workload, run side by side with
-replications, compared with 95% confidence intervals. The page turns each column of widgets into
-a scenario; :func:`pim_sim.runner.replicate` runs them (the same replication seeds for both, so
-the difference is the settings, not the luck of the draw) and summarises them."""
+"""What-if: two variants of a scenario's role settings or workload (and of its just-in-time VM access
+policy, :mod:`ui.jit_what_if`), run side by side with replications, compared with 95% confidence
+intervals. The page turns each column of widgets into a scenario; :func:`pim_sim.runner.replicate`
+runs them (the same replication seeds for both, so the difference is the settings, not the luck of
+the draw) and summarises them."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import streamlit as st
 from pim_sim.runner import summarise
 from pim_sim.scenario.budget import BudgetError
 from pim_sim.scenario.model import ScenarioError
-from ui import charts, jit_views, state
+from ui import charts, jit_what_if, state
 from ui.page_state import PageModel, digest
 
 DEFAULT_BASE = "standing-vs-jit"
@@ -46,10 +47,11 @@ raw = state.current_text() if name == LAB else infos[name].path.read_text(encodi
 base = state.parse(raw)
 if st.query_params.to_dict() != ({} if name == LAB else {"scenario": name}):  # /what-if?scenario=<name>
     st.query_params.from_dict({} if name == LAB else {"scenario": name})
-jit_views.show_what_if(base, n, name)  # just-in-time VM access: exposure over replications
+jit_what_if.show(base, raw, n, name)  # just-in-time VM access: two variants of its policy and workload
 pairs = list(dict.fromkeys((a.role, a.scope) for a in base.assignments if a.kind == "eligible"))
 if not pairs:
-    st.info("This scenario has no eligible assignments to vary; choose another.")
+    st.info("This scenario has no eligible PIM assignments to vary" + (
+        ": its what-if is the just-in-time VM access above." if base.spec.jit is not None else "; choose another."))
     st.stop()
 labels = [f"{r} at {s}" for r, s in pairs]
 # One model per scenario file: another scenario starts from its own roles, people and settings.

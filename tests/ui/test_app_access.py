@@ -68,9 +68,8 @@ def test_a_learner_session_reads_and_writes_only_its_own_progress(classroom):
 def test_the_store_calls_refuse_another_learner(classroom, monkeypatch):
     import streamlit as st
 
-    from ui import quiz_common as qc
-
     from quizzes.progress import AccessDenied, Actor
+    from ui import quiz_common as qc
 
     monkeypatch.setattr(st, "session_state", {PERSON: Who("ann", False, "roster")})
     assert qc.actor() == Actor.learner("ann")

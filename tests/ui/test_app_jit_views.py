@@ -1,5 +1,5 @@
 """Just-in-time VM access on the dashboard's pages: the Scenario lab's exposure timeline, What-if's intervals
-over replications, the Audit explorer's Activity Log and Why / why not's connection answer. Each view is drawn
+in two variants over replications, the Audit explorer's Activity Log and Why / why not's connection answer. Each view is drawn
 by AppTest and its numbers compared with the model's."""
 
 from __future__ import annotations
@@ -79,24 +79,46 @@ def test_a_run_without_jit_draws_nothing():
 
 
 def _what_if(name, n):
-    from pim_sim import load_scenario
     from pim_sim.scenario.model import SCENARIO_DIR
-    from ui import jit_views
+    from ui import jit_what_if, state
 
-    jit_views.show_what_if(load_scenario(SCENARIO_DIR / f"{name}.yaml"), n, "t")
+    raw = (SCENARIO_DIR / f"{name}.yaml").read_text(encoding="utf-8")
+    jit_what_if.show(state.parse(raw), raw, n, "t")
 
 
-def test_what_if_shows_standing_against_jit_exposure_with_intervals():
-    from pim_sim.runner import replicate
+def test_what_if_compares_two_jit_policies_with_the_models_numbers():
+    """Variant A is the file's policy (2-hour maximum), B a 1-hour maximum: both replicated with the same seeds, and
+    the page's means and intervals are those of the library's replications of the same two scenarios."""
+    from pim_sim import Scenario
+    from pim_sim.runner import replicate, summarise
+    from ui import jit_what_if
 
-    at = run_view(_what_if, "jit-standing-rdp-vs-jit", 4)
+    name, n = "jit-standing-rdp-vs-jit", 4
+    at = run_view(_what_if, name, n)
+    assert [s.value for s in at.slider] == [2.0, 1.0, 1.0, 1.0]  # A: the file's maximum and rate; B: 1 hour
     table = at.dataframe[0].value
-    summary = replicate(load_scenario(SCENARIO_DIR / "jit-standing-rdp-vs-jit.yaml"), 4).summary().set_index("metric")
-    row = table.loc["Exposure through JIT (min)"]
-    assert row["mean"] == round(summary.loc["jit_exposure_minutes", "mean"], 1)
-    assert row["ci_low"] < row["mean"] < row["ci_high"] and row["n"] == 4
-    assert table.loc["Standing exposure (min)", "mean"] == 10080
-    assert len(charts(at)) == 1
+    base = load_scenario(SCENARIO_DIR / f"{name}.yaml")
+    for label, hours in (("JIT variant A", 2.0), ("JIT variant B", 1.0)):
+        variant = Scenario.from_dict(jit_what_if.variant_data(base, hours, 1.0), budget=None)
+        expected = summarise(replicate(variant, n).metrics).set_index("metric")
+        row = table.loc["Exposure through JIT (min)"]
+        assert row[("mean", label)] == round(expected.loc["jit_exposure_minutes", "mean"], 1)
+        assert row[("ci_low", label)] == round(max(expected.loc["jit_exposure_minutes", "ci_low"], 0.0), 1)
+        assert table.loc["Standing exposure (min)", ("mean", label)] == 10080
+    # the shorter maximum caps every request at an hour: less exposure through JIT
+    assert table.loc["Exposure through JIT (min)", ("mean", "JIT variant B")] < \
+        table.loc["Exposure through JIT (min)", ("mean", "JIT variant A")]
+    assert len(charts(at)) == 2
+
+
+def test_a_jit_variant_changes_with_its_sliders():
+    at = run_view(_what_if, "jit-standing-rdp-vs-jit", 2)
+    before = at.dataframe[0].value.loc["JIT requests granted (per run)", ("mean", "JIT variant B")]
+    at.slider[3].set_value(0.0).run()  # variant B: nobody asks
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert table.loc["JIT requests granted (per run)", ("mean", "JIT variant B")] == 0 < before
+    assert table.loc["Exposure through JIT (min)", ("mean", "JIT variant B")] == 0
 
 
 def _activity(name, minute):
