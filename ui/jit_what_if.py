@@ -106,6 +106,12 @@ def compare(texts: dict[str, str], n: int) -> pd.DataFrame:
 
 
 def show_summary(summary: pd.DataFrame, key: str) -> None:
+    exposure = summary[summary["metric"] == "jit_exposure_minutes"]
+    for column, row in zip(st.columns(len(exposure)), exposure.itertuples(), strict=True):
+        interval = "" if pd.isna(row.ci_low) else f"95% interval {row.ci_low:,.0f} to {row.ci_high:,.0f} min"
+        with column.container(key=f"{key}_jit_exposure_{row.variant[-1].lower()}"):
+            st.metric(f"Exposure through JIT, {row.variant}", f"{row.mean:,.0f} min", help=interval or None)
+            st.caption(interval or "the same in every replication")
     left, right = st.columns(2)
     for column, metric in zip((left, right), ("jit_exposure_minutes", "jit_requests"), strict=True):
         title, unit = METRICS[metric]

@@ -83,3 +83,36 @@ def test_the_jit_blade_from_tabs_to_rules(page: Page, app_url: str, shots):
     assert [i for i, r in enumerate(db_rows) if "allow-ssh-any" in r] < \
         [i for i, r in enumerate(db_rows) if "JITRule_-db1" in r]
     shoot(page, shots, "jit-4-enabled")
+
+
+def test_what_if_compares_two_jit_policies_and_follows_a_slider(page: Page, app_url: str, shots):
+    """On /what-if?scenario=jit-standing-rdp-vs-jit the two JIT variants show the library's mean exposure; moving
+    variant B's maximum request time down shows the new variant's numbers, also the library's."""
+    from pim_sim import Scenario, load_scenario
+    from pim_sim.runner import replicate, summarise
+    from pim_sim.scenario.model import SCENARIO_DIR
+    from ui import jit_what_if
+
+    name, n = "jit-standing-rdp-vs-jit", 10  # the page's default number of replications
+    base = load_scenario(SCENARIO_DIR / f"{name}.yaml")
+
+    def exposure(hours: float) -> str:
+        variant = Scenario.from_dict(jit_what_if.variant_data(base, hours, 1.0), budget=None)
+        mean = summarise(replicate(variant, n).metrics).set_index("metric").loc["jit_exposure_minutes", "mean"]
+        return f"{mean:,.0f} min"
+
+    def shown(tag: str):
+        return page.locator(f".st-key-{name}_jit_exposure_{tag} [data-testid=stMetricValue]")
+
+    page.goto(f"{app_url}/what-if?scenario={name}")
+    expect(page.get_by_text("Just-in-time VM access: two variants side by side")).to_be_visible(timeout=LONG)
+    expect(shown("a")).to_have_text(exposure(2.0), timeout=LONG)
+    expect(shown("b")).to_have_text(exposure(1.0), timeout=LONG)
+    shoot(page, shots, "jit-what-if-1")
+    # variant B's maximum from 1 hour to 30 minutes: every request is capped at half an hour
+    page.get_by_role("slider").nth(3).focus()  # replications, A's maximum, A's rate, B's maximum
+    page.keyboard.press("ArrowLeft")
+    idle(page)
+    expect(shown("b")).to_have_text(exposure(0.5), timeout=LONG)
+    expect(shown("a")).to_have_text(exposure(2.0))
+    shoot(page, shots, "jit-what-if-2")
