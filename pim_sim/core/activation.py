@@ -27,8 +27,9 @@ class ActivationRules(AssignmentRules):
     """selfActivate, approve, deny, cancel, provisioning and selfDeactivate."""
 
     # ------------------------------------------------------------------ activation
-    def _eligibility(self, principal: str, role: str, scope: str) -> Schedule | None:
-        covering = self.tenant.ancestors(scope)
+    def _eligibility(self, principal: str, role: str, scope: str, covering: tuple[str, ...] | None = None
+                     ) -> Schedule | None:
+        covering = self.tenant.ancestors(scope) if covering is None else covering
         t = self.env._now
         for who in (principal, *access_mod.member_groups(self, principal, t)):
             for s in self.schedules_of(who, role, Kind.ELIGIBLE):
@@ -44,10 +45,17 @@ class ActivationRules(AssignmentRules):
         No admin role is needed to activate one's own eligible role
         (https://github.com/MicrosoftDocs/entra-docs/pull/1314)."""
         action = Action.SELF_ACTIVATE
-        surface = self.surface_for(role, scope)
-        self.tenant.principal(principal)
+        # What doesn't change while the settings book stays (the tenant is frozen), worked out once per
+        # (principal, role, scope): the surface (after the principal is known), the covering scopes, the settings.
+        row = self._activation_rows.get((principal, role, scope))
+        if row is None or row[0] is not self._settings:
+            surface = self.surface_for(role, scope)
+            self.tenant.principal(principal)
+            row = (self._settings, surface, self.tenant.ancestors(scope), self.settings_for(role, scope))
+            self._activation_rows[principal, role, scope] = row
+        _, surface, covering, settings = row
         self.require_pim(principal, action, role, scope)
-        eligible = self._eligibility(principal, role, scope)
+        eligible = self._eligibility(principal, role, scope, covering)
         if eligible is None:
             self.refuse(principal, action, role, scope, PimRefusal(
                 f"{principal} has no eligible assignment of {role} covering {scope}; only eligible roles can be "
@@ -62,7 +70,6 @@ class ActivationRules(AssignmentRules):
             self.refuse(principal, action, role, scope, PimRefusal(
                 f"{role} is already active for {principal}; extend it by activating again after it ends or ask "
                 "for a longer duration next time.", rule="EligibilityRule", code="RoleAssignmentExists"))
-        settings = self.settings_for(role, scope)
         dur = settings.activation_max if duration is None else minutes(duration)
         context_has_policy = settings.auth_context in self.auth_contexts
         try:
@@ -296,7 +303,8 @@ class ActivationRules(AssignmentRules):
         self.notify(settings, NotificationEvent.ACTIVATED, Recipient.REQUESTOR, r.principal,
                      f"PIM: Your {r.role} role is activated", r.id)
         self._arm_expiry(s)
-        self.emit("activated", s)
+        if self.listeners:
+            self.emit("activated", s)
 
     def deactivate(self, principal: str, role: str, scope: str = DIRECTORY) -> Request:
         """selfDeactivate: end one's own activation early (not within 5 minutes of activation)."""

@@ -44,7 +44,7 @@ class ApproverBehaviour:
         low, high, tail = facts.APPROVAL_EMAIL_MINUTES.value
         email = rng.uniform(low, high) if rng.random() < 0.9 else rng.uniform(high, tail)
         at = now + email + rng.lognormvariate(math.log(self.median_minutes), self.spread)
-        for period in sorted(self.away, key=lambda a: a.start):
+        for period in sorted(self.away, key=lambda a: a.start) if self.away else ():
             if period.start <= at < period.end:
                 at = period.end + email
         return at, rng.random() < self.approve_probability

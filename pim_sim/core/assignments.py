@@ -156,7 +156,8 @@ class AssignmentRules(Kernel):
                 self.notifications.add(self.env._now, "ExpiryNotice", f"{s.principal};default admins",
                                        f"PIM: {s.role} has expired", "")
         self._log_directory_change(s, added=False)
-        self.emit("expired", s)
+        if self.listeners:
+            self.emit("expired", s)
 
     def _other_ga_exists(self, s: Schedule) -> bool:
         return any(o.id != s.id and o.surface == Surface.ENTRA and o.holds_at(self.env._now)

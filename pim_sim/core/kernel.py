@@ -47,7 +47,7 @@ from pim_sim.core.requests import OPEN, Action, Request, Status, StatusChange, w
 from pim_sim.core.roles import AU_SCOPABLE, Surface, catalogue_in_use
 from pim_sim.core.roles import role as lookup_role
 from pim_sim.core.schedules import Kind, Origin, Schedule
-from pim_sim.core.streams import AuditLog, Call, Rows
+from pim_sim.core.streams import AuditLog, Call, Rows, run_until
 from pim_sim.core.tenant import DIRECTORY, Licence, ScopeLevel, ServicePrincipal, Tenant
 from pim_sim.errors import ModelError, PimRefusal, SettingError
 
@@ -124,6 +124,7 @@ class Kernel:
         self._status_index: dict[str, list[tuple[float, Status]]] = {}
         self._status_indexed = 0  # status changes read into _status_index so far
         self._open_activations: dict[tuple[str, str, str], str] = {}
+        self._activation_rows: dict[tuple[str, str, str], tuple] = {}  # see ActivationRules.activate
         self._live_activations: dict[tuple[str, str, str], str] = {}
         self._counter = {"schedule": 0, "request": 0}
         self._surface_cache: dict[tuple[str, str], Surface] = {}  # surface_for per (role, scope): the tenant is frozen
@@ -167,10 +168,7 @@ class Kernel:
         threshold = gc.get_threshold()
         gc.set_threshold(max(threshold[0], _GC_YOUNG), _GC_NEVER, _GC_NEVER)
         try:
-            if target > self.env._now:
-                self.env.run(until=target)
-            while self.env.peek() <= target:
-                self.env.step()
+            run_until(self.env, target)
         finally:
             gc.set_threshold(*threshold)
             if gc.get_freeze_count() == 0:  # nothing else frozen: freeze and unfreeze only move objects
@@ -273,7 +271,8 @@ class Kernel:
 
     def add_schedule(self, principal, role, scope, kind, origin, start, end, request_id: str = "",
                      activated_from: str = "", usable_from: float | None = None) -> Schedule:
-        s = _MAKE_SCHEDULE(self.next_id("schedule"), principal, role, scope, self._surface_of(scope), kind,
+        n = self._counter["schedule"] = self._counter["schedule"] + 1  # next_id("schedule"), inlined
+        s = _MAKE_SCHEDULE(f"s{n:06d}", principal, role, scope, self._surfaces.get(scope) or self._surface_of(scope), kind,
                            origin, start, end, self.env._now, request_id, activated_from, usable_from, None)
         self.schedules[s.id] = s
         self._by_principal.setdefault(principal, []).append(s.id)
@@ -325,7 +324,8 @@ class Kernel:
     def new_request(self, action: Action, principal: str, role: str, scope: str, kind: Kind, status: Status,
                      start: float, duration: float | None, by: str, justification: str = "", ticket: str = "",
                      target_schedule: str = "", ticket_system: str = "") -> Request:
-        r = _MAKE_REQUEST(self.next_id("request"), action, principal, role, scope, self._surface_of(scope), kind,
+        n = self._counter["request"] = self._counter["request"] + 1  # next_id("request"), inlined
+        r = _MAKE_REQUEST(f"r{n:06d}", action, principal, role, scope, self._surfaces.get(scope) or self._surface_of(scope), kind,
                           status, self.env._now, start, duration, justification, ticket, by, target_schedule, "",
                           "", None, "", ticket_system)
         self.requests[r.id] = r

@@ -9,6 +9,7 @@ objects, equal to the ones a list of records would hold.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
@@ -18,6 +19,7 @@ from pim_sim.core.records import maker
 
 if TYPE_CHECKING:
     import pandas as pd
+    import simpy
 
     from pim_sim.core.clock import Clock
 
@@ -241,3 +243,21 @@ def _fire(call: Call) -> None:
 
 
 _FIRE = (_fire,)
+
+
+def run_until(env: simpy.Environment, target: float) -> None:
+    """What ``env.run(until=target)`` and then ``env.step()`` while the next event is due by ``target`` do, in the
+    same order and leaving the clock at the same minute, with timers (:class:`Call`) fired directly (no ``step``
+    and no callback frame for them); other events go through SimPy's ``step``."""
+    queue: list = env._queue
+    # The minute SimPy's own "until" event fires at (scheduled from now, before the events due then).
+    limit = env._now + (target - env._now) if target > env._now else target
+    while queue and (queue[0][0] <= target or queue[0][0] < limit):
+        event = queue[0][3]
+        if type(event) is Call:
+            env._now = heapq.heappop(queue)[0]
+            event.fn(*event.args)
+        else:
+            env.step()
+    if env._now < limit:
+        env._now = limit
