@@ -105,3 +105,37 @@ def test_kept_approvers_follow_new_settings():
     assert sim.approvers_for(r.id) == {"bob"}
     sim.set_settings(SEC, approvers=("carol",))
     assert sim.approvers_for(r.id) == _fresh(sim, r.id) == {"carol"}
+
+
+@settings(deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 50, allow_nan=False), st.booleans()), max_size=30),
+       st.lists(st.floats(0, 60, allow_nan=False), min_size=1, max_size=4))
+def test_a_run_fires_timers_and_events_as_simpy_does(timers, targets):
+    """run_until (timers fired directly) gives the order, times and final clock of SimPy's run(until) + step()."""
+    import heapq
+
+    import simpy
+    import simpy.core
+
+    from pim_sim.core.streams import Call, run_until
+
+    def build():
+        env, fired = simpy.Environment(), []
+        for k, (delay, plain) in enumerate(timers):
+            if plain:  # a kernel timer
+                heapq.heappush(env._queue, (env._now + delay, simpy.core.NORMAL, next(env._eid),
+                                            Call(fired.append, ((k, "call"),))))
+            else:  # an ordinary SimPy event
+                env.timeout(delay).callbacks.append(lambda e, k=k: fired.append((k, e.env.now)))
+        return env, fired
+
+    ours, theirs = build(), build()
+    for target in sorted(targets):
+        run_until(ours[0], target)
+        env = theirs[0]
+        if target > env.now:
+            env.run(until=target)
+        while env.peek() <= target:
+            env.step()
+        assert ours[0].now == env.now and type(ours[0].now) is type(env.now)
+        assert ours[1] == theirs[1]
