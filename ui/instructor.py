@@ -239,7 +239,7 @@ else:
     t2.dataframe(objectives, hide_index=True, width="stretch", key="instructor_learner_objectives")
     t3.dataframe(exams, hide_index=True, width="stretch", key="instructor_learner_exams")
     t4.dataframe(fixes, hide_index=True, width="stretch", key="instructor_learner_exercises")
-    e1, e2, e3, e4 = st.columns(4)
+    (e1, e2), (e3, e4) = st.columns(2), st.columns(2)  # two a row: four labels don't fit one row at 1024 px
     e1.download_button("Learners (CSV)", frame_csv(table).encode(), "learners.csv", "text/csv",
                        key="instructor_dl_learners", on_click="ignore")
     e2.download_button("Per topic (CSV)", frame_csv(topics).encode(), "learners-topics.csv", "text/csv",

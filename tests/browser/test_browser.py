@@ -32,8 +32,9 @@ def visit(page: Page, url: str, path: str, ready: str) -> None:
 
 
 def widget(model: str, field: str) -> str:
-    """The CSS selector of a page-model widget (its key is ``<model>_<field>_<digest>``, ui/page_state.py)."""
-    return f"[class*='st-key-{model}_{field}_']"
+    """The CSS selector of a page-model widget (its key is ``<model>_<field>_<digest>``, ui/page_state.py); a
+    widget left on screen from the previous run while the next one draws (``data-stale``) is not it."""
+    return f"[class*='st-key-{model}_{field}_']:not([data-stale='true'])"
 
 
 def choose(page: Page, key: str, option: str) -> None:
