@@ -10,7 +10,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from test_progress import PG_URL, location  # noqa: F401 - the shared backend fixture (SQLite and PostgreSQL)
+from progress_stores import PG_URL, _backend  # noqa: F401 - the shared backend fixture (SQLite and PostgreSQL)
 
 from quizzes.progress import Actor, Answer, open_store
 
@@ -50,7 +50,8 @@ def _learner_thread(where: str, learner: str, count: int, start: threading.Barri
         errors.append(e)
 
 
-def test_concurrent_learners_on_one_server_lose_and_mix_nothing(location):  # noqa: F811 - the fixture
+def test_concurrent_learners_on_one_server_lose_and_mix_nothing(backend):
+    location = backend
     with open_store(location):
         pass
     learners, count = [f"learner{n}" for n in range(6)], 30
