@@ -27,7 +27,25 @@ R = TypeVar("R")
 _MAKE_AUDIT = maker(AuditRecord)
 
 
-class AuditLog(Sequence[AuditRecord]):
+class _Flat:
+    """What every stream keeps: its values in one flat list, and one copy of each shared head."""
+
+    __slots__ = ()
+    _flat: list
+    _known: dict[tuple, tuple]
+
+    @property
+    def flat(self) -> list:
+        """The stored values, record after record: read them only (the kernel's fast paths append to it)."""
+        return self._flat
+
+    @property
+    def heads(self) -> dict[tuple, tuple]:
+        """The shared heads (a writer of ``flat`` stores the one it finds here: ``heads.setdefault(head, head)``)."""
+        return self._known
+
+
+class AuditLog(_Flat, Sequence[AuditRecord]):
     """The audit records of a run, oldest first: a read-only sequence of :class:`AuditRecord`.
 
     Stored flat, four values a record: the minute, the record's *head* (every other field but the ticket and
@@ -48,16 +66,6 @@ class AuditLog(Sequence[AuditRecord]):
          request_id, reason) = row
         head = (activity, service, category, surface, initiator, target, role, scope, result, justification, reason)
         self._flat += (minute, self._known.setdefault(head, head), ticket, request_id)
-
-    @property
-    def flat(self) -> list:
-        """The stored values (the kernel appends minute, head, ticket and request id; readers don't change them)."""
-        return self._flat
-
-    @property
-    def heads(self) -> dict[tuple, tuple]:
-        """The shared heads (the kernel appends the one it finds here: ``heads.setdefault(head, head)``)."""
-        return self._known
 
     @property
     def rows(self) -> list[tuple]:
@@ -119,7 +127,7 @@ class AuditLog(Sequence[AuditRecord]):
         return pd.DataFrame(data, columns=list(field_names(AuditRecord)))
 
 
-class Rows(Sequence[R]):
+class Rows(_Flat, Sequence[R]):
     """A record stream kept as the field values of its records, one record after the other in one flat list
     (8 bytes a value, no tuple per record); reading it (indexing, slicing, iterating) gives records of ``cls``,
     equal to the ones a list of records would hold. ``add`` takes the values, ``append`` a record (for writers
@@ -157,16 +165,6 @@ class Rows(Sequence[R]):
         if type(record) is not self._cls:
             raise TypeError(f"a {self._cls.__name__} stream holds {self._cls.__name__} records, not {record!r}")
         self.add(*self._values(record))
-
-    @property
-    def flat(self) -> list:
-        """The stored values, record after record (the fields not shared, then the head): read them only."""
-        return self._flat
-
-    @property
-    def heads(self) -> dict[tuple, tuple]:
-        """The shared heads (a writer of ``flat`` stores the one it finds here: ``heads.setdefault(head, head)``)."""
-        return self._known
 
     @property
     def rows(self) -> list[tuple]:
