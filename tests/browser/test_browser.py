@@ -13,14 +13,20 @@ pytestmark = pytest.mark.browser
 LONG = 60_000  # the first visit runs the default scenario
 
 
+_IDLE = """() => {
+    const s = document.querySelector('[data-testid="stStatusWidget"]');
+    return (!s || !/Running/.test(s.innerText)) && !document.querySelector('[data-stale="true"]')
+        && !document.querySelector('[data-testid="stSkeleton"]');
+}"""
+
+
 def idle(page: Page) -> None:
     """Wait until Streamlit has finished the current rerun, dropped the previous run's elements and
-    drawn every widget (they show as skeletons while their code loads)."""
-    page.wait_for_function("""() => {
-        const s = document.querySelector('[data-testid="stStatusWidget"]');
-        return (!s || !/Running/.test(s.innerText)) && !document.querySelector('[data-stale="true"]')
-            && !document.querySelector('[data-testid="stSkeleton"]');
-    }""", timeout=LONG)
+    drawn every widget (they show as skeletons while their code loads). Looked at twice, 200 ms apart:
+    right after a click the rerun may not have started yet, and the page then looks idle too."""
+    page.wait_for_function(_IDLE, timeout=LONG)
+    page.wait_for_timeout(200)
+    page.wait_for_function(_IDLE, timeout=LONG)
 
 
 def visit(page: Page, url: str, path: str, ready: str) -> None:

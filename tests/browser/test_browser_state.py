@@ -208,6 +208,7 @@ def test_practice_without_a_seed_serves_new_questions_each_time(page: Page, app_
         click(page, "practice_start")
         used = page.get_by_text("This set's seed")
         expect(used).to_be_visible(timeout=LONG)
+        expect(page.get_by_test_id("stMain")).to_contain_text("Question 1", timeout=LONG)
         idle(page)
         question = page.get_by_test_id("stMain").inner_text().split("Question 1", 1)[1]
         seen.append((used.inner_text(), question))
