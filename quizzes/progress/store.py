@@ -185,19 +185,23 @@ class Store:
             return sorted(str(row[0]) for row in self._execute("SELECT name FROM learners").fetchall())  # one order everywhere
 
     # ---------------------------------------------------------------- answers
+    def _keep(self, item, table: str, columns: Sequence[str], when: datetime, floats: tuple[str, ...]):
+        """Insert one row of ``item``'s fields (times as ISO text, ``floats`` as floats) and its learner, in one
+        transaction committed before this returns; ``item`` back with the row's id."""
+        values = [getattr(item, c) for c in columns]
+        values = [_iso(v) if isinstance(v, datetime) else float(v) if c in floats else v
+                  for c, v in zip(columns, values, strict=True)]
+        with self.problems(), self.transaction():
+            self._insert_learner(item.learner, when)
+            row = self._execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
+                                "RETURNING id", values).fetchone()
+        return replace(item, id=int(row[0]))
+
     def record(self, answer: Answer, *, actor: Actor) -> Answer:
         """Keep one answer, committed before this returns (its own transaction)."""
         answer.validate()
         check_actor(actor, "record").check_learner(answer.learner, "record")
-        values = [getattr(answer, c) for c in _COLUMNS]
-        values[_COLUMNS.index("answered_at")] = _iso(answer.answered_at)
-        values[_COLUMNS.index("score")] = float(answer.score)
-        values[_COLUMNS.index("seconds")] = float(answer.seconds)
-        with self.problems(), self.transaction():
-            self._insert_learner(answer.learner, answer.answered_at)
-            row = self._execute(f"INSERT INTO answers ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))}) "
-                                "RETURNING id", values).fetchone()
-        return replace(answer, id=int(row[0]))
+        return self._keep(answer, "answers", _COLUMNS, answer.answered_at, floats=("score", "seconds"))
 
     def answers(self, learner: str, *, actor: Actor, skill: str | None = None,
                 domain: str | None = None) -> list[Answer]:
@@ -230,15 +234,7 @@ class Store:
         """Keep one exercise grade, committed before this returns (its own transaction, as an answer)."""
         grade.validate()
         check_actor(actor, "record_exercise").check_learner(grade.learner, "record_exercise")
-        values = [getattr(grade, c) for c in GRADE_COLUMNS]
-        values[GRADE_COLUMNS.index("graded_at")] = _iso(grade.graded_at)
-        values[GRADE_COLUMNS.index("score")] = float(grade.score)
-        values[GRADE_COLUMNS.index("max_score")] = float(grade.max_score)
-        with self.problems(), self.transaction():
-            self._insert_learner(grade.learner, grade.graded_at)
-            row = self._execute(f"INSERT INTO exercise_grades ({', '.join(GRADE_COLUMNS)}) VALUES "
-                                f"({', '.join('?' * len(GRADE_COLUMNS))}) RETURNING id", values).fetchone()
-        return replace(grade, id=int(row[0]))
+        return self._keep(grade, "exercise_grades", GRADE_COLUMNS, grade.graded_at, floats=("score", "max_score"))
 
     def exercise_grades(self, learner: str, *, actor: Actor, exercise: str | None = None) -> list[ExerciseGrade]:
         """A learner's exercise grades in the order they were given (none in a version 1 store read as it is)."""
