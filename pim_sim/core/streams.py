@@ -24,15 +24,37 @@ if TYPE_CHECKING:
     from pim_sim.core.clock import Clock
 
 R = TypeVar("R")
+T = TypeVar("T")
 _MAKE_AUDIT = maker(AuditRecord)
 
 
-class _Flat:
-    """What every stream keeps: its values in one flat list, and one copy of each shared head."""
+class _Flat(Sequence[T]):
+    """What every stream keeps: its values in one flat list, ``_width`` values a record, and one copy of each
+    shared head; a record is built when read (``_at``)."""
 
     __slots__ = ()
     _flat: list
     _known: dict[tuple, tuple]
+    _width: int
+
+    def _at(self, k: int) -> T:
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        return len(self._flat) // self._width
+
+    @overload
+    def __getitem__(self, i: int) -> T: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[T]: ...
+    def __getitem__(self, i: int | slice) -> T | list[T]:
+        if isinstance(i, slice):
+            return [self._at(k) for k in range(*i.indices(len(self)))]
+        n = len(self)
+        k = i + n if i < 0 else i
+        if not 0 <= k < n:
+            raise IndexError(f"{type(self).__name__} index out of range")
+        return self._at(k)
 
     @property
     def flat(self) -> list:
@@ -45,7 +67,7 @@ class _Flat:
         return self._known
 
 
-class AuditLog(_Flat, Sequence[AuditRecord]):
+class AuditLog(_Flat[AuditRecord]):
     """The audit records of a run, oldest first: a read-only sequence of :class:`AuditRecord`.
 
     Stored flat, four values a record: the minute, the record's *head* (every other field but the ticket and
@@ -54,6 +76,7 @@ class AuditLog(_Flat, Sequence[AuditRecord]):
     """
 
     __slots__ = ("_clock", "_flat", "_known")
+    _width = 4  # minute, head, ticket, request id
 
     def __init__(self, clock: Clock):
         self._clock = clock
@@ -74,25 +97,9 @@ class AuditLog(_Flat, Sequence[AuditRecord]):
         return [(minute, *head[:10], ticket, request, head[10])
                 for minute, head, ticket, request in zip(*[values] * 4, strict=True)]
 
-    def _make(self, seq: int) -> AuditRecord:
+    def _at(self, seq: int) -> AuditRecord:
         minute, head, ticket, request = self._flat[seq * 4:seq * 4 + 4]
         return _MAKE_AUDIT(seq, minute, self._clock.at(minute), *head[:10], ticket, request, head[10])
-
-    def __len__(self) -> int:
-        return len(self._flat) // 4
-
-    @overload
-    def __getitem__(self, i: int) -> AuditRecord: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[AuditRecord]: ...
-    def __getitem__(self, i: int | slice) -> AuditRecord | list[AuditRecord]:
-        if isinstance(i, slice):
-            return [self._make(k) for k in range(*i.indices(len(self)))]
-        n = len(self)
-        k = i + n if i < 0 else i
-        if not 0 <= k < n:
-            raise IndexError("audit record index out of range")
-        return self._make(k)
 
     def __iter__(self) -> Iterator[AuditRecord]:
         make, at = _MAKE_AUDIT, self._clock.at
@@ -127,7 +134,7 @@ class AuditLog(_Flat, Sequence[AuditRecord]):
         return pd.DataFrame(data, columns=list(field_names(AuditRecord)))
 
 
-class Rows(_Flat, Sequence[R]):
+class Rows(_Flat[R]):
     """A record stream kept as the field values of its records, one record after the other in one flat list
     (8 bytes a value, no tuple per record); reading it (indexing, slicing, iterating) gives records of ``cls``,
     equal to the ones a list of records would hold. ``add`` takes the values, ``append`` a record (for writers
@@ -181,23 +188,7 @@ class Rows(_Flat, Sequence[R]):
         order = self._order
         return [tuple(v[i] for i in order) for v in (row[:-1] + row[-1] for row in stored)]
 
-    def __len__(self) -> int:
-        return len(self._flat) // self._width
-
-    @overload
-    def __getitem__(self, i: int) -> R: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[R]: ...
-    def __getitem__(self, i: int | slice) -> R | list[R]:
-        if isinstance(i, slice):
-            return [self._record(k) for k in range(*i.indices(len(self)))]
-        n = len(self)
-        k = i + n if i < 0 else i
-        if not 0 <= k < n:
-            raise IndexError(f"{self._cls.__name__} index out of range")
-        return self._record(k)
-
-    def _record(self, k: int) -> R:
+    def _at(self, k: int) -> R:
         w = self._width
         values = self._flat[k * w:k * w + w]
         if self._head:
