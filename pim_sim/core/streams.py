@@ -56,6 +56,17 @@ class _Flat(Sequence[T]):
             raise IndexError(f"{type(self).__name__} index out of range")
         return self._at(k)
 
+    def __eq__(self, other: object) -> bool:
+        """Equal to any sequence of the same records (a list of them, say)."""
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like a list
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
     @property
     def flat(self) -> list:
         """The stored values, record after record: read them only (the kernel's fast paths append to it)."""
@@ -110,14 +121,7 @@ class AuditLog(_Flat[AuditRecord]):
     def __eq__(self, other: object) -> bool:
         if isinstance(other, AuditLog):
             return self.rows == other.rows and self._clock == other._clock
-        if isinstance(other, Sequence) and not isinstance(other, str):
-            return list(self) == list(other)
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]  # mutable, like a list
-
-    def __repr__(self) -> str:
-        return repr(list(self))
+        return super().__eq__(other)
 
     def frame(self) -> pd.DataFrame:
         """The records as a DataFrame, one column per field (built from the stored values, not from objects)."""
@@ -204,14 +208,7 @@ class Rows(_Flat[R]):
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Rows):
             return self._cls is other._cls and self._flat == other._flat
-        if isinstance(other, Sequence) and not isinstance(other, str):
-            return list(self) == list(other)
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]  # mutable, like a list
-
-    def __repr__(self) -> str:
-        return repr(list(self))
+        return super().__eq__(other)
 
 
 class Call:
