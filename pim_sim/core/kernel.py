@@ -66,8 +66,7 @@ _MANAGERS = {
     # who may manage assignments, approve extend/renew and cancel others' requests
     Surface.ENTRA: ("Global Administrator", "Privileged Role Administrator"),
     Surface.AZURE: ("Owner", "User Access Administrator"),
-    Surface.GROUPS: ("Global Administrator", "Privileged Role Administrator"),  # see group_managers()
-}
+}  # a group's managers depend on the group: group_managers()
 
 
 def group_managers(tenant: Tenant, scope: str) -> tuple[str, ...]:
@@ -436,18 +435,12 @@ class Kernel:
         if by == ADMIN:
             return
         self.tenant.principal(by)
-        roles: tuple[str, ...] = _MANAGERS[surface]
         t = self.env._now
-        if surface is Surface.GROUPS:
-            if access_mod.holdings(self, by, "Owner", scope, t):
-                return
-            roles = group_managers(self.tenant, scope)
-            allowed = any(access_mod.holdings(self, by, r, DIRECTORY, t) for r in roles)
-        elif surface is Surface.ENTRA:
-            allowed = any(access_mod.holdings(self, by, r, DIRECTORY, t) for r in roles)
-        else:
-            allowed = any(access_mod.holdings(self, by, r, scope, t) for r in roles)
-        if not allowed:
+        if surface is Surface.GROUPS and access_mod.holdings(self, by, "Owner", scope, t):
+            return
+        roles = group_managers(self.tenant, scope) if surface is Surface.GROUPS else _MANAGERS[surface]
+        where = scope if surface is Surface.AZURE else DIRECTORY  # Entra and group managers hold directory roles
+        if not any(access_mod.holdings(self, by, r, where, t) for r in roles):
             names = [*roles, "an owner of the group"] if surface is Surface.GROUPS else list(roles)
             who = ", ".join(names[:-1]) + " or " + names[-1]
             source = facts.GROUP_MANAGER_ROLES.source if surface is Surface.GROUPS else facts.SOURCES["scope"]
