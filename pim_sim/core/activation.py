@@ -16,7 +16,8 @@ from pim_sim.core.audit import Activity, Service, canceled_activity
 from pim_sim.core.clock import minutes, span
 from pim_sim.core.events import MS_PIM
 from pim_sim.core.policy import NotificationEvent, Recipient, RoleSettings
-from pim_sim.core.requests import PENDING, Action, Request, Status, check_activation
+from pim_sim.core.requests import (DURATION, ID, JUSTIFICATION, PENDING, PRINCIPAL, ROLE, SCOPE, START, STATUS, SURFACE,
+                                   TARGET_SCHEDULE, TICKET, Action, Request, Status, check_activation)
 from pim_sim.core.roles import Surface
 from pim_sim.core.schedules import Kind, Origin, Schedule
 from pim_sim.core.tenant import DIRECTORY, PrincipalKind, ServicePrincipal
@@ -87,29 +88,44 @@ class ActivationRules(AssignmentRules):
                     "activation can't start after its eligibility ends.", rule="ExpirationRule"))
             dur = min(dur, eligible.end - begin)
         pending = settings.require_approval
-        r = self.new_request(action, principal, role, scope, Kind.ACTIVE,
-                              Status.PENDING_APPROVAL if pending else Status.GRANTED, begin, dur, principal,
-                              justification=justification, ticket=ticket, target_schedule=eligible.id,
-                              ticket_system=ticket_system)
-        self.log(Activity.ACTIVATION_REQUESTED, Service.PIM, surface, principal, principal, role, scope,
-                  justification=justification, ticket=ticket, request_id=r.id)
+        request = self.new_row(action, principal, role, scope, Kind.ACTIVE,
+                               Status.PENDING_APPROVAL if pending else Status.GRANTED, begin, dur, principal,
+                               justification, ticket, eligible.id, ticket_system)
+        heads = self._heads(principal, role, scope, surface, justification)
+        self.log_head(heads[0], ticket, request[ID])
         if pending:
-            self._open_approval(r, settings)
+            self._open_approval(request, settings)
         else:
-            self._grant(r)
-        return self.requests[r.id]
+            self._grant(request, heads)
+        return self.requests[request[ID]]
+
+    def _heads(self, principal: str, role: str, scope: str, surface: str, justification: str) -> tuple:
+        """The audit heads of an activation's lifecycle, made once per (principal, role, scope, justification):
+        requested, completed, added to the directory, and the pair its expiry writes."""
+        key = (principal, role, scope, justification)
+        found = self._lifecycle_heads.get(key)
+        if found is None:
+            found = self._lifecycle_heads[key] = (
+                self.audit_head(Activity.ACTIVATION_REQUESTED, Service.PIM, surface, principal, principal, role, scope,
+                                justification),
+                self.audit_head(Activity.ACTIVATION_COMPLETED, Service.PIM, surface, MS_PIM, principal, role, scope,
+                                justification),
+                self._directory_head(surface, Kind.ACTIVE, principal, role, scope, True),
+                self._expiry_heads(surface, principal, role, scope))
+        return found
 
     def approvers_for(self, request_id: str) -> frozenset[str]:
         """Who may decide this request: the role's approvers (groups expanded to their members) or, for
         Microsoft Entra roles with none chosen, the Privileged Role Administrators and Global Administrators."""
-        r = self.requests[request_id]
+        r = self.requests.rows[request_id]
         # The answer changes only when a schedule of a group member or default approver changes (a new epoch), when
         # the settings change (the cache is cleared) or when time reaches a start, end or usable-from minute.
         now = self.env._now
-        known = self._approvers.get((r.role, r.scope))
+        role, scope = r[ROLE], r[SCOPE]
+        known = self._approvers.get((role, scope))
         if known is not None and known[0] == self._approver_epoch and now < known[1]:
             return known[2]
-        settings = self.settings_for(r.role, r.scope)
+        settings = self.settings_for(role, scope)
         names: list[str] = []
         pool: list[Schedule] = []  # the schedules the answer was read from
         if settings.approvers:
@@ -121,7 +137,7 @@ class ActivationRules(AssignmentRules):
                     pool.extend(self.latest_activations("Member"))
                 else:
                     names.append(a)
-        elif r.surface == Surface.ENTRA:
+        elif r[SURFACE] == Surface.ENTRA:
             for fallback in facts.ENTRA_DEFAULT_APPROVER_ROLES.value:
                 found = access_mod.holders(self, fallback, DIRECTORY, now)
                 names.extend(h.principal for h in found)
@@ -131,18 +147,19 @@ class ActivationRules(AssignmentRules):
                     pool.extend(self.holding_schedules("Member"))
                     pool.extend(self.latest_activations("Member"))
         approvers = frozenset(n for n in names if not isinstance(self.tenant.principal(n), ServicePrincipal))
-        self._approvers[r.role, r.scope] = (self._approver_epoch, _next_change(pool, now), approvers)
+        self._approvers[role, scope] = (self._approver_epoch, _next_change(pool, now), approvers)
         return approvers
 
     def _group_members(self, group: str) -> list[str]:
         return access_mod.group_members(self, group, self.env._now)
 
-    def _open_approval(self, r: Request, settings: RoleSettings) -> None:
-        self.log(Activity.ACTIVATION_APPROVAL_REQUESTED, Service.PIM, r.surface, r.principal, r.principal, r.role,
-                  r.scope, justification=r.justification, ticket=r.ticket, request_id=r.id)
-        deciders = sorted(self.approvers_for(r.id) - {r.principal})
+    def _open_approval(self, r: list, settings: RoleSettings) -> None:
+        principal, role, request_id = r[PRINCIPAL], r[ROLE], r[ID]
+        self.log(Activity.ACTIVATION_APPROVAL_REQUESTED, Service.PIM, r[SURFACE], principal, principal, role,
+                  r[SCOPE], justification=r[JUSTIFICATION], ticket=r[TICKET], request_id=request_id)
+        deciders = sorted(self.approvers_for(request_id) - {principal})
         self.notify(settings, NotificationEvent.ACTIVATED, Recipient.APPROVER, ";".join(deciders),
-                     f"PIM: Approval required for {r.role}", r.id)
+                     f"PIM: Approval required for {role}", request_id)
         rng = self.rng["approvers"]
         window = facts.APPROVAL_WINDOW_MINUTES.value
         answers: list[tuple[float, int, str, bool]] = []
@@ -159,35 +176,35 @@ class ActivationRules(AssignmentRules):
         deadline = self.env._now + window
         if answers:
             answers.sort()
-            self.at_minute(answers[0][0], self._answer, r.id, answers, 0, deadline)
+            self.at_minute(answers[0][0], self._answer, r, answers, 0, deadline)
         else:
-            self.after(window, self._approval_timeout, r.id)
+            self.after(window, self._approval_timeout, r)
 
-    def _answer(self, request_id: str, answers: list[tuple[float, int, str, bool]], i: int, deadline: float) -> None:
-        if self.requests[request_id].status is not Status.PENDING_APPROVAL:
+    def _answer(self, r: list, answers: list[tuple[float, int, str, bool]], i: int, deadline: float) -> None:
+        if r[STATUS] is not Status.PENDING_APPROVAL:
             return  # the requester canceled
         _, _, approver, approve = answers[i]
         decide = self.approve if approve else self.deny
         try:
-            decide(request_id, by=approver, justification="Approved" if approve else "Not justified")
+            decide(r[ID], by=approver, justification="Approved" if approve else "Not justified")
         except PimRefusal:
             pass
-        if self.requests[request_id].status is not Status.PENDING_APPROVAL:
+        if r[STATUS] is not Status.PENDING_APPROVAL:
             return
         if i + 1 < len(answers):
-            self.at_minute(answers[i + 1][0], self._answer, request_id, answers, i + 1, deadline)
+            self.at_minute(answers[i + 1][0], self._answer, r, answers, i + 1, deadline)
         else:
-            self.at_minute(deadline, self._approval_timeout, request_id)
+            self.at_minute(deadline, self._approval_timeout, r)
 
-    def _approval_timeout(self, request_id: str) -> None:
-        r = self.requests[request_id]
-        if r.status is not Status.PENDING_APPROVAL:
+    def _approval_timeout(self, r: list) -> None:
+        if r[STATUS] is not Status.PENDING_APPROVAL:
             return
         status, reason = facts.APPROVAL_EXPIRED_STATUS.value  # Graph names no "Expired" status (undocumented)
-        r = self.set_status(r, Status(status), MS_PIM, status_reason=reason)
-        self.log(Activity.ACTIVATION_REQUEST_EXPIRED, Service.PIM, r.surface, MS_PIM, r.principal, r.role, r.scope,
-                  request_id=r.id, reason=reason)
-        self.emit("request_expired", r)
+        self.move(r, Status(status), MS_PIM, {"status_reason": reason})
+        self.log(Activity.ACTIVATION_REQUEST_EXPIRED, Service.PIM, r[SURFACE], MS_PIM, r[PRINCIPAL], r[ROLE], r[SCOPE],
+                  request_id=r[ID], reason=reason)
+        if self.listeners:
+            self.emit("request_expired", self.requests[r[ID]])
 
     def _decide(self, request_id: str, by: str, justification: str, approve: bool) -> Request:
         r = self.requests.get(request_id)
@@ -215,15 +232,17 @@ class ActivationRules(AssignmentRules):
         # "All approvers are then notified of the decision" (pim-approval-workflow).
         self.notify(settings, NotificationEvent.ACTIVATED, Recipient.APPROVER, ";".join(sorted(approvers - {r.principal})),
                      f"PIM: Request for {r.role} {'approved' if approve else 'denied'} by {by}", r.id)
+        row = self.requests.rows[r.id]
+        decision = {"approver": by, "approver_justification": justification}
         if approve:
-            r = self.set_status(r, Status.GRANTED, by, approver=by, approver_justification=justification)
+            self.move(row, Status.GRANTED, by, decision)
             self.log(Activity.ACTIVATION_APPROVED, Service.PIM, r.surface, by, r.principal, r.role, r.scope,
                       justification=justification, request_id=r.id)
             self.log(Activity.REVIEW_REQUEST_APPROVED, Service.ACCESS_REVIEWS, r.surface, by, r.principal, r.role,
                       r.scope, justification=justification, request_id=r.id)
-            self._grant(r)
+            self._grant(row, self._heads(r.principal, r.role, r.scope, r.surface, r.justification))
         else:
-            r = self.set_status(r, Status.DENIED, by, approver=by, approver_justification=justification)
+            self.move(row, Status.DENIED, by, decision)
             self.log(Activity.ACTIVATION_DENIED, Service.PIM, r.surface, by, r.principal, r.role, r.scope,
                       justification=justification, request_id=r.id, reason=justification)
             self.log(Activity.REVIEW_REQUEST_DENIED, Service.ACCESS_REVIEWS, r.surface, by, r.principal, r.role,
@@ -261,48 +280,54 @@ class ActivationRules(AssignmentRules):
             self.log(act, Service.PIM, r.surface, by, r.principal, r.role, r.scope, request_id=r.id)
         return r
 
-    def _grant(self, r: Request) -> None:
-        if r.status is not Status.GRANTED:
-            r = self.set_status(r, Status.GRANTED, MS_PIM)
+    def _grant(self, r: list, heads: tuple) -> None:
+        if r[STATUS] is not Status.GRANTED:
+            self.move(r, Status.GRANTED, MS_PIM)
         # PIM creates the assignment "within seconds" of the (approved or scheduled) start.
-        delay = max(0.0, r.start - self.env._now)
+        delay = max(0.0, r[START] - self.env._now)
         if self.lag:
             low, high = self.lag.provisioning_seconds
             delay += self.rng["provisioning"].uniform(low, high) / 60.0
         if delay > 0:
-            self.after(delay, self._provision, r.id)
+            self.after(delay, self._provision, r, heads)
         else:
-            self._provision(r.id)
+            self._provision(r, heads)
 
-    def _provision(self, request_id: str) -> None:
-        r = self.requests[request_id]
-        if r.status is not Status.GRANTED:
+    def _provision(self, r: list, heads: tuple) -> None:
+        if r[STATUS] is not Status.GRANTED:
             return  # canceled before it started
         now = self.env._now
-        eligible = self.schedules.get(r.target_schedule)
+        eligible = self.schedules.get(r[TARGET_SCHEDULE])
         if eligible is None or not eligible.holds_at(now):
             # The eligibility ended or was removed while the request waited (approval or a later start):
             # nothing to activate (facts.WAITING_REQUEST_FAILS, undocumented).
-            self.set_status(r, Status.FAILED, MS_PIM, status_reason="EligibilityEnded")
+            self.move(r, Status.FAILED, MS_PIM, {"status_reason": "EligibilityEnded"})
             return
         lag = 0.0
         if self.lag:  # applications and tokens pick the new role up a little later
             low, high = self.lag.token_refresh_minutes
             lag = self.rng["provisioning"].uniform(low, high)
-        assert r.duration is not None, "an activation is always time-bound"
-        end = now + r.duration if eligible.end is None else min(now + r.duration, eligible.end)
-        s = self.add_schedule(r.principal, r.role, r.scope, Kind.ACTIVE, Origin.ACTIVATED, now, end,
-                               request_id=r.id, activated_from=r.target_schedule, usable_from=now + lag)
-        r = self.set_status(r, Status.PROVISIONED, MS_PIM, target_schedule=s.id)
-        self.log(Activity.ACTIVATION_COMPLETED, Service.PIM, r.surface, MS_PIM, r.principal, r.role, r.scope,
-                  justification=r.justification, ticket=r.ticket, request_id=r.id)
-        self._log_directory_change(s, added=True)
-        settings = self.settings_for(r.role, r.scope)
-        self.notify(settings, NotificationEvent.ACTIVATED, Recipient.ADMIN, "default admins",
-                     f"PIM: {r.principal} activated {r.role}", r.id)
-        self.notify(settings, NotificationEvent.ACTIVATED, Recipient.REQUESTOR, r.principal,
-                     f"PIM: Your {r.role} role is activated", r.id)
-        self._arm_expiry(s)
+        duration = r[DURATION]  # an activation is always time-bound
+        end = now + duration if eligible.end is None else min(now + duration, eligible.end)
+        principal, role, scope, request_id = r[PRINCIPAL], r[ROLE], r[SCOPE], r[ID]
+        s = self.add_schedule(principal, role, scope, Kind.ACTIVE, Origin.ACTIVATED, now, end, request_id,
+                              r[TARGET_SCHEDULE], now + lag)
+        self.move(r, Status.PROVISIONED, MS_PIM, {"target_schedule": s.id})
+        self.log_head(heads[1], r[TICKET], request_id)
+        if heads[2] is not None:
+            self.log_head(heads[2])
+        settings = self.settings_for(role, scope)
+        notices = self._activation_notices.get((principal, role, scope))
+        if notices is None or notices[0] is not settings:
+            notices = self._activation_notices[principal, role, scope] = (
+                settings,
+                self.notification_head(settings, NotificationEvent.ACTIVATED, Recipient.ADMIN, "default admins",
+                                       f"PIM: {principal} activated {role}"),
+                self.notification_head(settings, NotificationEvent.ACTIVATED, Recipient.REQUESTOR, principal,
+                                       f"PIM: Your {role} role is activated"))
+        self.notify_head(notices[1], request_id)
+        self.notify_head(notices[2], request_id)
+        self._arm_expiry(s, heads[3])
         if self.listeners:
             self.emit("activated", s)
 

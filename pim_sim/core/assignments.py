@@ -109,21 +109,34 @@ class AssignmentRules(Kernel):
         self.emit("assigned", s)
 
     def _log_directory_change(self, s: Schedule, *, added: bool, initiator: str = MS_PIM) -> None:
-        """PIM's role change as the directory itself records it: Core Directory for Entra roles
-        (initiated by MS-PIM), the Azure Activity Log for Azure roles."""
-        if s.surface == Surface.ENTRA:
-            if s.kind is Kind.ACTIVE:
+        head = self._directory_head(s.surface, s.kind, s.principal, s.role, s.scope, added, initiator)
+        if head is not None:
+            self.log_head(head)
+
+    def _directory_head(self, surface: str, kind: Kind, principal: str, role: str, scope: str, added: bool,
+                        initiator: str = MS_PIM) -> tuple | None:
+        """PIM's role change as the directory itself records it (an audit head): Core Directory for Entra roles
+        (initiated by MS-PIM), the Azure Activity Log for Azure roles; None for groups and eligible Azure roles."""
+        if surface == Surface.ENTRA:
+            if kind is Kind.ACTIVE:
                 act = Activity.CORE_ADD_MEMBER if added else Activity.CORE_REMOVE_MEMBER
             else:
                 act = Activity.CORE_ADD_ELIGIBLE if added else Activity.CORE_REMOVE_ELIGIBLE
-            self.log(act, Service.CORE_DIRECTORY, s.surface, initiator, s.principal, s.role, s.scope)
-        elif s.surface == Surface.AZURE and s.kind is Kind.ACTIVE:
+            return self.audit_head(act, Service.CORE_DIRECTORY, surface, initiator, principal, role, scope)
+        if surface == Surface.AZURE and kind is Kind.ACTIVE:
             act = Activity.ARM_CREATE_ASSIGNMENT if added else Activity.ARM_DELETE_ASSIGNMENT
-            self.log(act, Service.AZURE_RESOURCE_MANAGER, s.surface, initiator, s.principal, s.role, s.scope)
+            return self.audit_head(act, Service.AZURE_RESOURCE_MANAGER, surface, initiator, principal, role, scope)
+        return None
 
-    def _arm_expiry(self, s: Schedule) -> None:
+    def _expiry_heads(self, surface: str, principal: str, role: str, scope: str) -> tuple[tuple, tuple | None]:
+        """The audit heads an activation's expiry writes: PIM's record and the directory's."""
+        return (self.audit_head(Activity.ACTIVATION_EXPIRED, Service.PIM, surface, MS_PIM, principal, role, scope),
+                self._directory_head(surface, Kind.ACTIVE, principal, role, scope, False))
+
+    def _arm_expiry(self, s: Schedule, heads: tuple[tuple, tuple | None] | None = None) -> None:
+        """Expire the schedule at its end (an activation's expiry heads, when known, travel with the timer)."""
         assert s.end is not None, "only time-bound schedules expire"
-        self.after(s.end - self.env._now, self._expire, s.id, s.end)
+        self.after(s.end - self.env._now, self._expire, s.id, s.end, heads)
         if s.origin is Origin.ASSIGNED:
             for ahead in facts.EXPIRY_NOTICE_MINUTES.value[:2]:
                 if s.end - ahead > self.env._now:
@@ -136,7 +149,7 @@ class AssignmentRules(Kernel):
         self.notifications.add(self.env._now, "ExpiryNotice", f"{s.principal};default admins",
                                f"PIM: {s.role} expires in {ahead / facts.DAY:g} day(s)", "")
 
-    def _expire(self, schedule_id: str, end: float) -> None:
+    def _expire(self, schedule_id: str, end: float, heads: tuple[tuple, tuple | None] | None = None) -> None:
         s = self.schedules[schedule_id]
         if s.end != end or s.removed is not None:
             return  # extended, made permanent or removed since the timer was set
@@ -145,8 +158,10 @@ class AssignmentRules(Kernel):
             self.replace_schedule(s, end=None)  # lock-out protection: kept when no other GA exists
             return
         if s.origin is Origin.ACTIVATED:
-            self.log(Activity.ACTIVATION_EXPIRED, Service.PIM, s.surface, MS_PIM, s.principal, s.role, s.scope,
-                      request_id=s.request_id)
+            expired, removed = heads or self._expiry_heads(s.surface, s.principal, s.role, s.scope)
+            self.log_head(expired, request_id=s.request_id)
+            if removed is not None:
+                self.log_head(removed)
         else:
             act = (Activity.REMOVE_ELIGIBLE_COMPLETED_TIMEBOUND if s.kind is Kind.ELIGIBLE
                    else Activity.REMOVE_ACTIVE_COMPLETED_TIMEBOUND)
@@ -155,7 +170,7 @@ class AssignmentRules(Kernel):
             if self.licence.has_pim:
                 self.notifications.add(self.env._now, "ExpiryNotice", f"{s.principal};default admins",
                                        f"PIM: {s.role} has expired", "")
-        self._log_directory_change(s, added=False)
+            self._log_directory_change(s, added=False)
         if self.listeners:
             self.emit("expired", s)
 

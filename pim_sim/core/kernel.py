@@ -11,8 +11,10 @@ Published surface (what rules and features call; everything else is private):
 - time: ``now``, ``run(until)``, ``advance(by)``, ``at(when, action)``, ``after(delay, fn, *args)``
 - randomness: ``stream(name)`` (an independent ``random.Random`` per name, derived from the seed)
 - records: ``log(...)`` (an audit record), ``notify(...)`` (an email by the role's notification
-  rules), ``refuse(...)`` (record a refusal and raise it), ``emit(kind, payload)`` (tell listeners)
-- state: ``next_id``, ``add_schedule``, ``replace_schedule``, ``new_request``, ``set_status``,
+  rules), the same through heads made once (``audit_head`` and ``log_head``, ``notification_head`` and
+  ``notify_head``), ``refuse(...)`` (record a refusal and raise it), ``emit(kind, payload)`` (tell listeners)
+- state: ``add_schedule``, ``replace_schedule``, ``new_request``, ``set_status`` (and
+  ``new_row``, ``move``: the same on a request's row),
   ``schedules_of``, ``schedules_with_role``, ``assignments_of``, ``holding_schedules``, ``last_use``,
   ``uses``, ``requests_of``, ``status_at``, ``settings``, ``settings_for``,
   ``set_settings``, ``licence``, ``licence_at``, ``sign_in``, ``last_sign_in``
@@ -27,8 +29,9 @@ import hashlib
 import heapq
 import math
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any, NoReturn, Self
 
 import simpy
@@ -36,14 +39,15 @@ import simpy.core
 
 from pim_sim import facts
 from pim_sim.core import access as access_mod
-from pim_sim.core import approvals
+from pim_sim.core import approvals, authority
 from pim_sim.core.audit import CATEGORY, SERVICE_CATEGORY, Activity, Service
 from pim_sim.core.clock import DEFAULT_START, Clock, minutes
 from pim_sim.core.events import ADMIN, LicenceChange, Notification, Refusal
 from pim_sim.core.lag import Lag
 from pim_sim.core.policy import NotificationEvent, Recipient, RoleSettings, SettingsBook
 from pim_sim.core.records import evolve, maker
-from pim_sim.core.requests import OPEN, Action, Request, Status, StatusChange, with_status
+from pim_sim.core.requests import (ACTION, ID, OPEN, PRINCIPAL, ROLE, SCOPE, STATUS, Action, Request, RequestBook, Status,
+                                   StatusChange, change_row)
 from pim_sim.core.roles import AU_SCOPABLE, Surface, catalogue_in_use
 from pim_sim.core.roles import role as lookup_role
 from pim_sim.core.schedules import Kind, Origin, Schedule
@@ -57,24 +61,12 @@ _APPROVER_ROLES = frozenset({"Member", *facts.ENTRA_DEFAULT_APPROVER_ROLES.value
 _MAKE_SCHEDULE = maker(Schedule)  # every field in order, far fewer instructions than the classes' own __init__
 _MAKE_REQUEST = maker(Request)
 _PIM_LICENCES = frozenset(licence for licence in Licence if licence.has_pim)
+_SELF_ACTIVATE = Action.SELF_ACTIVATE
+_NO_CHANGES: Mapping[str, object] = MappingProxyType({})
 
 _GC_YOUNG = 100_000  # allocations between young-generation collections during a run (CPython's default: 700)
 _GC_NEVER = 2**30  # young collections between middle-generation ones during a run: none
 STREAMS = ("provisioning", "approvers", "requesters", "reviewers", "workload", "spare")
-
-_MANAGERS = {
-    # who may manage assignments, approve extend/renew and cancel others' requests
-    Surface.ENTRA: ("Global Administrator", "Privileged Role Administrator"),
-    Surface.AZURE: ("Owner", "User Access Administrator"),
-}  # a group's managers depend on the group: group_managers()
-
-
-def group_managers(tenant: Tenant, scope: str) -> tuple[str, ...]:
-    """The directory roles that manage the assignments and settings of a PIM for Groups group (its scope,
-    ``/groups/NAME``) besides its owners: fewer for a role-assignable group (``facts.GROUP_MANAGER_ROLES``)."""
-    kind = "role_assignable" if tenant.group(scope.removeprefix("/groups/")).role_assignable else "other"
-    return facts.GROUP_MANAGER_ROLES.value[kind]
-
 
 class Kernel:
     """The state, clock, randomness and records of one replication, and the published surface."""
@@ -107,7 +99,8 @@ class Kernel:
         self.refusals: list[Refusal] = []
         self.licence_log: list[LicenceChange] = [LicenceChange(0.0, tenant.licence)]
         self.schedules: dict[str, Schedule] = {}
-        self.requests: dict[str, Request] = {}
+        self.requests = RequestBook()  # rows, changed in place; Request records are made when read
+        self._request_rows = self.requests.rows
         self.listeners: list[Callable[[Any, str, object], None]] = []  # (simulation, kind, payload)
         self.sign_ins: dict[str, float] = {}
         self._by_principal: dict[str, list[str]] = {}
@@ -125,6 +118,8 @@ class Kernel:
         self._open_activations: dict[tuple[str, str, str], str] = {}
         self._activation_rows: dict[tuple[str, str, str], tuple] = {}  # see ActivationRules.activate
         self._live_activations: dict[tuple[str, str, str], str] = {}
+        self._lifecycle_heads: dict[tuple[str, str, str, str], tuple] = {}  # see ActivationRules._heads
+        self._activation_notices: dict[tuple[str, str, str], tuple] = {}  # (settings, two heads) per activation row
         self._counter = {"schedule": 0, "request": 0}
         self._surface_cache: dict[tuple[str, str], Surface] = {}  # surface_for per (role, scope): the tenant is frozen
         self._notify_rules: dict[int, tuple[RoleSettings, dict]] = {}  # per settings: (event, recipient, to) -> row
@@ -222,14 +217,36 @@ class Kernel:
     def log(self, activity: Activity | str, service: Service, surface: Surface | str, initiator: str, target: str, role: str,
              scope: str, *, justification: str = "", ticket: str = "", request_id: str = "", reason: str = "",
              result: str = "success", category: str = "") -> None:
+        head = self.audit_head(activity, service, surface, initiator, target, role, scope, justification, reason, result,
+                               category)
+        self._audit_add((self.env._now, head, ticket, request_id))
+
+    def audit_head(self, activity: Activity | str, service: Service, surface: Surface | str, initiator: str, target: str,
+                   role: str, scope: str, justification: str = "", reason: str = "", result: str = "success",
+                   category: str = "") -> tuple:
+        """What an audit record shares with others (every field but its minute, ticket and request id), one copy
+        of each: rules that write the same records again keep the head and append ``(minute, head, ticket,
+        request id)`` with :meth:`log_head`."""
         category = category or SERVICE_CATEGORY.get(service) or CATEGORY[surface]  # type: ignore[index]  # str-valued
         head = (activity, service, category, surface, initiator, target, role, scope, result, justification, reason)
-        self._audit_add((self.env._now, self._audit_heads.setdefault(head, head), ticket, request_id))
+        return self._audit_heads.setdefault(head, head)
+
+    def log_head(self, head: tuple, ticket: str = "", request_id: str = "") -> None:
+        """An audit record from a head made by :meth:`audit_head`."""
+        self._audit_add((self.env._now, head, ticket, request_id))
 
     def notify(self, settings: RoleSettings, event: NotificationEvent, recipient: Recipient, recipients: str,
                 subject: str, request_id: str = "") -> None:
         if self.licence_log[-1].licence not in _PIM_LICENCES:
             return  # no PIM emails without the licence
+        head = self.notification_head(settings, event, recipient, recipients, subject)
+        if head is not None:
+            self._notification_add((self.env._now, request_id, head))
+
+    def notification_head(self, settings: RoleSettings, event: NotificationEvent, recipient: Recipient, recipients: str,
+                          subject: str) -> tuple | None:
+        """What an email of these settings' rule shares with others (rule, recipients, subject), one copy of each,
+        or None when the rule sends none; :meth:`notify_head` sends it (if the licence allows emails)."""
         # The rule and the recipient list of each (settings, event, recipient kind, recipients) are worked out once.
         known = self._notify_rules.get(id(settings))
         if known is None or known[0] is not settings:
@@ -237,22 +254,19 @@ class Kernel:
         key = (event, recipient, recipients)
         found = known[1].get(key)
         if found is None:
-            found = known[1][key] = self._notification_rule(settings, event, recipient, recipients)
-        if found:
-            head = (*found, subject)  # heads repeat (subjects name the principal and role): one copy of each
-            self._notification_add((self.env._now, request_id, self._notification_heads.setdefault(head, head)))
+            found = settings.email(event, recipient, recipients)
+            if found:  # recipient lists repeat: one copy of each
+                found = (found[0], self._texts.setdefault(found[1], found[1]))
+            known[1][key] = found
+        if not found:
+            return None
+        head = (*found, subject)  # heads repeat (subjects name the principal and role): one copy of each
+        return self._notification_heads.setdefault(head, head)
 
-    def _notification_rule(self, settings: RoleSettings, event: NotificationEvent, recipient: Recipient,
-                           recipients: str) -> tuple[str, str] | tuple[()]:
-        """(rule id, recipient list) of an email, or () when the rule sends none."""
-        rule = settings.notification(event, recipient)
-        if not (rule.default_recipients or rule.additional_recipients):
-            return ()
-        who = [p for p in recipients.split(";") if p] if rule.default_recipients else []
-        # At most 1000 recipients per PIM event; the rest get no email (and keep their permissions).
-        to = [*who, *rule.additional_recipients][:facts.MAX_NOTIFICATION_RECIPIENTS.value]
-        joined = ";".join(to)
-        return rule.rule_id, self._texts.setdefault(joined, joined)  # recipient lists repeat: one copy of each
+    def notify_head(self, head: tuple | None, request_id: str = "") -> None:
+        """An email from a head made by :meth:`notification_head` (none without the licence or the rule)."""
+        if head is not None and self.licence_log[-1].licence in _PIM_LICENCES:
+            self._notification_add((self.env._now, request_id, head))
 
     def refuse(self, principal: str, action: Action | str, role: str, scope: str, error: PimRefusal) -> NoReturn:
         self.refusals.append(Refusal(self.env._now, principal, str(action), role, scope, error.rule, error.code,
@@ -264,13 +278,9 @@ class Kernel:
             listener(self, kind, payload)
 
     # ------------------------------------------------------------------ state helpers
-    def next_id(self, kind: str) -> str:
-        self._counter[kind] += 1
-        return f"{kind[0]}{self._counter[kind]:06d}"
-
     def add_schedule(self, principal, role, scope, kind, origin, start, end, request_id: str = "",
                      activated_from: str = "", usable_from: float | None = None) -> Schedule:
-        n = self._counter["schedule"] = self._counter["schedule"] + 1  # next_id("schedule"), inlined
+        n = self._counter["schedule"] = self._counter["schedule"] + 1
         s = _MAKE_SCHEDULE(f"s{n:06d}", principal, role, scope, self._surfaces.get(scope) or self._surface_of(scope), kind,
                            origin, start, end, self.env._now, request_id, activated_from, usable_from, None)
         self.schedules[s.id] = s
@@ -302,37 +312,49 @@ class Kernel:
         return new
 
     def set_status(self, r: Request, status: Status, by: str = "", **changes) -> Request:
-        now = self.env._now
-        new = self.requests[r.id] = with_status(r, status, now, changes)
-        head = (status, by)
-        self._status_add((r.id, now, self._status_heads.setdefault(head, head)))
-        if r.action is Action.SELF_ACTIVATE:
-            self._track_open(new)
-        return new
+        """Move a request to a new status (and change other fields), recording the change; its new version."""
+        row = self._request_rows[r.id]
+        self.move(row, status, by, changes)
+        return _MAKE_REQUEST(*row)
 
-    def _track_open(self, r: Request) -> None:
+    def move(self, row: list, status: Status, by: str = "", changes: Mapping[str, object] = _NO_CHANGES) -> None:
+        """:meth:`set_status` on a request's row (``requests.rows[id]``), for rules that keep the row at hand."""
+        now = self.env._now
+        change_row(row, status, now, changes)
+        head = (status, by)
+        self._status_add((row[ID], now, self._status_heads.setdefault(head, head)))
+        if row[ACTION] is _SELF_ACTIVATE:
+            self._track_open(row)
+
+    def _track_open(self, row: list) -> None:
         """Index the one open (pending or granted, not yet provisioned) activation per role and scope."""
-        if r.action is not Action.SELF_ACTIVATE:
-            return
-        key = (r.principal, r.role, r.scope)
-        if r.status in OPEN:
-            self._open_activations[key] = r.id
-        elif self._open_activations.get(key) == r.id:
+        key = (row[PRINCIPAL], row[ROLE], row[SCOPE])
+        if row[STATUS] in OPEN:
+            self._open_activations[key] = row[ID]
+        elif self._open_activations.get(key) == row[ID]:
             del self._open_activations[key]
 
     def new_request(self, action: Action, principal: str, role: str, scope: str, kind: Kind, status: Status,
                      start: float, duration: float | None, by: str, justification: str = "", ticket: str = "",
                      target_schedule: str = "", ticket_system: str = "") -> Request:
-        n = self._counter["request"] = self._counter["request"] + 1  # next_id("request"), inlined
-        r = _MAKE_REQUEST(f"r{n:06d}", action, principal, role, scope, self._surfaces.get(scope) or self._surface_of(scope), kind,
-                          status, self.env._now, start, duration, justification, ticket, by, target_schedule, "",
-                          "", None, "", ticket_system)
-        self.requests[r.id] = r
-        self._requests_by.setdefault((principal, role), []).append(r.id)
+        return _MAKE_REQUEST(*self.new_row(action, principal, role, scope, kind, status, start, duration, by,
+                                           justification, ticket, target_schedule, ticket_system))
+
+    def new_row(self, action: Action, principal: str, role: str, scope: str, kind: Kind, status: Status,
+                start: float, duration: float | None, by: str, justification: str = "", ticket: str = "",
+                target_schedule: str = "", ticket_system: str = "") -> list:
+        """:meth:`new_request`, giving the request's row (``requests.rows[id]``)."""
+        n = self._counter["request"] = self._counter["request"] + 1
+        now, request_id = self.env._now, f"r{n:06d}"
+        row = [request_id, action, principal, role, scope, self._surfaces.get(scope) or self._surface_of(scope), kind,
+               status, now, start, duration, justification, ticket, by, target_schedule, "", "", None, "", ticket_system]
+        self._request_rows[request_id] = row
+        self._requests_by.setdefault((principal, role), []).append(request_id)
         head = (status, by)
-        self._status_add((r.id, self.env._now, self._status_heads.setdefault(head, head)))
-        self._track_open(r)
-        return r
+        self._status_add((request_id, now, self._status_heads.setdefault(head, head)))
+        if action is _SELF_ACTIVATE:
+            self._track_open(row)
+        return row
 
     def schedules_of(self, principal: str, role: str | None = None, kind: Kind | None = None) -> list[Schedule]:
         """A principal's schedules (every version's latest state), optionally of one role and kind."""
@@ -429,24 +451,8 @@ class Kernel:
                 source=facts.SOURCES["licence_lapse"]))
 
     def authorise(self, by: str, action: Action | str, principal: str, role: str, scope: str, surface: Surface) -> None:
-        """Only Privileged Role Administrators or Global Administrators manage Entra assignments; only
-        Owners or User Access Administrators manage Azure ones; a group's owners and the directory roles of
-        :func:`group_managers` manage a group's."""
-        if by == ADMIN:
-            return
-        self.tenant.principal(by)
-        t = self.env._now
-        if surface is Surface.GROUPS and access_mod.holdings(self, by, "Owner", scope, t):
-            return
-        roles = group_managers(self.tenant, scope) if surface is Surface.GROUPS else _MANAGERS[surface]
-        where = scope if surface is Surface.AZURE else DIRECTORY  # Entra and group managers hold directory roles
-        if not any(access_mod.holdings(self, by, r, where, t) for r in roles):
-            names = [*roles, "an owner of the group"] if surface is Surface.GROUPS else list(roles)
-            who = ", ".join(names[:-1]) + " or " + names[-1]
-            source = facts.GROUP_MANAGER_ROLES.source if surface is Surface.GROUPS else facts.SOURCES["scope"]
-            self.refuse(by, action, role, scope, PimRefusal(
-                f"{by} can't do this: managing {surface.value} assignments needs an active {who}.",
-                rule="AuthorizationRule", code="AuthorizationFailed", source=source))
+        """Refuse ``by`` unless they may manage this surface's assignments (:func:`pim_sim.core.authority.authorise`)."""
+        authority.authorise(self, by, action, principal, role, scope, surface)
 
     # ------------------------------------------------------------------ settings and licence
     def set_settings(self, role: str, scope: str = DIRECTORY, *, by: str = ADMIN, **changes) -> RoleSettings:

@@ -151,6 +151,16 @@ class RoleSettings:
         """The rule for one event and recipient kind."""
         return self._by_recipient[(event, recipient)]
 
+    def email(self, event: NotificationEvent, recipient: Recipient, recipients: str) -> tuple[str, str] | tuple[()]:
+        """(rule id, recipient list) of the email the rule for this event and recipient kind sends to the default
+        ``recipients`` (";"-separated), or () when it sends none. At most 1000 recipients per PIM event; the rest
+        get no email (and keep their permissions)."""
+        rule = self.notification(event, recipient)
+        if not (rule.default_recipients or rule.additional_recipients):
+            return ()
+        who = [p for p in recipients.split(";") if p] if rule.default_recipients else []
+        return rule.rule_id, ";".join([*who, *rule.additional_recipients][:facts.MAX_NOTIFICATION_RECIPIENTS.value])
+
     def expiry_rule(self, active: bool) -> tuple[bool, float]:
         """(permanent allowed, maximum minutes) for active or eligible assignments."""
         if active:

@@ -3,9 +3,9 @@ before it accepts one (https://learn.microsoft.com/en-us/graph/api/resources/uni
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from operator import attrgetter
 
 from pim_sim import facts
 from pim_sim.core.clock import span
@@ -82,25 +82,49 @@ class StatusChange:
     by: str = ""
 
 
-# A request's next version is made from the old one's values, slot by slot (records.maker).
+# The engine keeps each request as a row: a list of its field values in declaration order, changed in place
+# as the request moves on; a Request is made from the row whenever one is read (RequestBook), so a Request
+# handed out earlier still tells what was true then.
 _FIELDS = {name: i for i, name in enumerate(field_names(Request))}
-_VALUES = attrgetter(*_FIELDS)
 _MAKE = maker(Request)
-_STATUS, _COMPLETED = _FIELDS["status"], _FIELDS["completed"]
+(ID, ACTION, PRINCIPAL, ROLE, SCOPE, SURFACE, KIND, STATUS, CREATED, START, DURATION, JUSTIFICATION, TICKET, CREATED_BY,
+ TARGET_SCHEDULE, APPROVER, APPROVER_JUSTIFICATION, COMPLETED, STATUS_REASON, TICKET_SYSTEM) = range(len(_FIELDS))
 
 
-def with_status(r: Request, status: Status, now: float, changes: dict) -> Request:
-    """The request's next version: a new status (settled ones completed at ``now``) and other changed fields."""
-    values = list(_VALUES(r))
-    values[_STATUS] = status
+def change_row(row: list, status: Status, now: float, changes: Mapping[str, object]) -> None:
+    """Move a request's row on: a new status (settled ones completed at ``now``) and other changed fields."""
+    row[STATUS] = status
     if status not in OPEN:
-        values[_COMPLETED] = now
+        row[COMPLETED] = now
     for name, value in changes.items():
         try:
-            values[_FIELDS[name]] = value
+            row[_FIELDS[name]] = value
         except KeyError:
             raise TypeError(f"Request has no field {name!r}") from None
-    return _MAKE(*values)
+
+
+class RequestBook(Mapping[str, Request]):
+    """Every request by id, read as :class:`Request` records made from the engine's rows."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self) -> None:
+        self.rows: dict[str, list] = {}
+
+    def __getitem__(self, request_id: str) -> Request:
+        return _MAKE(*self.rows[request_id])
+
+    def __contains__(self, request_id: object) -> bool:
+        return request_id in self.rows
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
 
 
 def check_activation(settings: RoleSettings, duration: float, justification: str, ticket: str,

@@ -3,13 +3,18 @@ back as the records written, and the approvers kept per (role, scope) follow mem
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from engine_builders import SEC, simulation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pim_sim.core.events import Notification
-from pim_sim.core.requests import Status, StatusChange
+from pim_sim.core import requests as requests_module
+from pim_sim.core.policy import NotificationEvent, Recipient
+from pim_sim.core.records import field_names
+from pim_sim.core.requests import Request, Status, StatusChange
 from pim_sim.core.streams import AuditLog, Rows
 
 changes = st.lists(st.tuples(st.text(max_size=8), st.floats(0, 1e6, allow_nan=False), st.sampled_from(Status),
@@ -139,3 +144,43 @@ def test_a_run_fires_timers_and_events_as_simpy_does(timers, targets):
             env.step()
         assert ours[0].now == env.now and type(ours[0].now) is type(env.now)
         assert ours[1] == theirs[1]
+
+
+def test_a_request_is_a_row_of_its_fields_read_as_records_that_keep_their_moment():
+    sim = simulation()
+    sim.set_settings(SEC, require_approval=True, approvers=("bob",))
+    sim.assign("alice", SEC, kind="eligible")
+    pending = sim.activate("alice", SEC, duration="PT1H", justification="incident")
+    names = field_names(Request)
+    assert {name: getattr(requests_module, name.upper()) for name in names} == {n: i for i, n in enumerate(names)}
+    assert sim.requests.rows[pending.id] == [getattr(pending, name) for name in names]
+    sim.approve(pending.id, by="bob")
+    now = sim.requests[pending.id]
+    assert pending.status is Status.PENDING_APPROVAL and now.status is Status.PROVISIONED and now.approver == "bob"
+    assert sim.requests[pending.id] == now and sim.requests[pending.id] is not now  # made afresh on every read
+    everything = {rid: sim.requests[rid] for rid in sim.requests.rows}  # the assignment's request and this one
+    assert repr(sim.requests) == repr(everything) and list(sim.requests.values()) == list(everything.values())
+    with pytest.raises(TypeError, match="no field 'colour'"):
+        sim.set_status(now, Status.CANCELED, "bob", colour="red")
+
+
+def test_activation_emails_follow_new_notification_settings():
+    sim = simulation()
+    sim.assign("alice", SEC, kind="eligible")
+    first = sim.activate("alice", SEC, duration="PT1H", justification="incident")
+    sim.advance(61)
+    quiet = tuple(replace(n, default_recipients=False, additional_recipients=())
+                  if (n.event, n.recipient) == (NotificationEvent.ACTIVATED, Recipient.ADMIN) else n
+                  for n in sim.settings_for(SEC, "/").notifications)
+    sim.set_settings(SEC, notifications=quiet)
+    second = sim.activate("alice", SEC, duration="PT1H", justification="incident")
+
+    def sent(request_id):
+        return sorted(n.rule_id for n in sim.notifications if n.request_id == request_id)
+
+    admin, requestor = "Notification_Admin_EndUser_Assignment", "Notification_Requestor_EndUser_Assignment"
+    assert sent(first.id) == [admin, requestor] and sent(second.id) == [requestor]
+    sim.set_licence("Free")  # no PIM emails without the licence, whatever the kept heads
+    emails = len(sim.notifications)
+    sim.run(sim.now + 120)
+    assert len(sim.notifications) == emails
