@@ -16,8 +16,8 @@ from pim_sim.core.audit import Activity, Service, canceled_activity
 from pim_sim.core.clock import minutes, span
 from pim_sim.core.events import MS_PIM
 from pim_sim.core.policy import NotificationEvent, Recipient, RoleSettings
-from pim_sim.core.requests import (DURATION, ID, JUSTIFICATION, PENDING, PRINCIPAL, ROLE, SCOPE, START, STATUS, SURFACE,
-                                   TARGET_SCHEDULE, TICKET, Action, Request, Status, check_activation)
+from pim_sim.core.requests import (APPROVER, DURATION, ID, JUSTIFICATION, PENDING, PRINCIPAL, ROLE, SCOPE, START, STATUS,
+                                   STATUS_REASON, SURFACE, TARGET_SCHEDULE, TICKET, Action, Request, Status, check_activation)
 from pim_sim.core.roles import Surface
 from pim_sim.core.schedules import Kind, Origin, Schedule
 from pim_sim.core.tenant import DIRECTORY, PrincipalKind, ServicePrincipal
@@ -118,16 +118,22 @@ class ActivationRules(AssignmentRules):
         """Who may decide this request: the role's approvers (groups expanded to their members) or, for
         Microsoft Entra roles with none chosen, the Privileged Role Administrators and Global Administrators."""
         r = self.requests.rows[request_id]
-        # The answer changes only when a schedule of a group member or default approver changes (a new epoch), when
-        # the settings change (the cache is cleared) or when time reaches a start, end or usable-from minute.
+        # The answer changes only when a schedule of a role it was read from changes (that role's epoch moves on),
+        # when the settings change (the cache is cleared) or when time reaches a start, end or usable-from minute.
         now = self.env._now
         role, scope = r[ROLE], r[SCOPE]
         known = self._approvers.get((role, scope))
-        if known is not None and known[0] == self._approver_epoch and now < known[1]:
-            return known[2]
+        if known is not None and now < known[1]:
+            epochs = self._epochs
+            for read, epoch in known[0]:
+                if epochs.get(read, 0) != epoch:
+                    break
+            else:
+                return known[2]
         settings = self.settings_for(role, scope)
         names: list[str] = []
         pool: list[Schedule] = []  # the schedules the answer was read from
+        reads: list[str] = []  # and their roles
         if settings.approvers:
             for a in settings.approvers:
                 p = self.tenant.principal(a)
@@ -135,19 +141,23 @@ class ActivationRules(AssignmentRules):
                     names.extend(h for h in self._group_members(a))
                     pool.extend(self.holding_schedules("Member", f"/groups/{a}"))
                     pool.extend(self.latest_activations("Member"))
+                    reads.append("Member")
                 else:
                     names.append(a)
         elif r[SURFACE] == Surface.ENTRA:
+            reads.append("Member")  # a group member may hold a default approver role through the group
             for fallback in facts.ENTRA_DEFAULT_APPROVER_ROLES.value:
                 found = access_mod.holders(self, fallback, DIRECTORY, now)
                 names.extend(h.principal for h in found)
                 pool.extend(self.holding_schedules(fallback))
                 pool.extend(self.latest_activations(fallback))
+                reads.append(fallback)
                 if any(h.via_group for h in found):
                     pool.extend(self.holding_schedules("Member"))
                     pool.extend(self.latest_activations("Member"))
         approvers = frozenset(n for n in names if not isinstance(self.tenant.principal(n), ServicePrincipal))
-        self._approvers[role, scope] = (self._approver_epoch, _next_change(pool, now), approvers)
+        epochs = tuple((read, self._epochs.get(read, 0)) for read in dict.fromkeys(reads))
+        self._approvers[role, scope] = (epochs, _next_change(pool, now), approvers)
         return approvers
 
     def _group_members(self, group: str) -> list[str]:
@@ -184,9 +194,8 @@ class ActivationRules(AssignmentRules):
         if r[STATUS] is not Status.PENDING_APPROVAL:
             return  # the requester canceled
         _, _, approver, approve = answers[i]
-        decide = self.approve if approve else self.deny
         try:
-            decide(r[ID], by=approver, justification="Approved" if approve else "Not justified")
+            self._decide(r[ID], approver, "Approved" if approve else "Not justified", approve)
         except PimRefusal:
             pass
         if r[STATUS] is not Status.PENDING_APPROVAL:
@@ -206,56 +215,54 @@ class ActivationRules(AssignmentRules):
         if self.listeners:
             self.emit("request_expired", self.requests[r[ID]])
 
-    def _decide(self, request_id: str, by: str, justification: str, approve: bool) -> Request:
-        r = self.requests.get(request_id)
+    def _decide(self, request_id: str, by: str, justification: str, approve: bool) -> None:
+        r = self.requests.rows.get(request_id)
         if r is None:
             raise ModelError(f"{request_id!r} is not a request")
-        if r.status is not Status.PENDING_APPROVAL and r.status_reason == "ApprovalExpired":
-            self.refuse(by, "approve" if approve else "deny", r.role, r.scope, PimRefusal(
-                f"Request {r.id} expired: nobody decided within the approval window, so it can no longer be "
+        principal, role, scope, surface, status = r[PRINCIPAL], r[ROLE], r[SCOPE], r[SURFACE], r[STATUS]
+        verb = "approve" if approve else "deny"
+        if status is not Status.PENDING_APPROVAL and r[STATUS_REASON] == "ApprovalExpired":
+            self.refuse(by, verb, role, scope, PimRefusal(
+                f"Request {request_id} expired: nobody decided within the approval window, so it can no longer be "
                 "approved or denied; the requester must request again.", rule="ApprovalRule", code="RequestExpired",
                 source=facts.APPROVAL_WINDOW_MINUTES.source))
-        if r.status is not Status.PENDING_APPROVAL:
-            settled = f"by {r.approver}" if r.approver else ""
-            self.refuse(by, "approve" if approve else "deny", r.role, r.scope, PimRefusal(
-                f"Request {r.id} is no longer pending ({r.status.value} {settled}). The first approver to decide "
+        if status is not Status.PENDING_APPROVAL:
+            settled = f"by {r[APPROVER]}" if r[APPROVER] else ""
+            self.refuse(by, verb, role, scope, PimRefusal(
+                f"Request {request_id} is no longer pending ({status.value} {settled}). The first approver to decide "
                 "settles a request.", rule="ApprovalRule", code="RequestNotPending",
                 source=facts.SOURCES["graph_status"]))
-        settings = self.settings_for(r.role, r.scope)
-        approvers = self.approvers_for(r.id)
+        settings = self.settings_for(role, scope)
+        approvers = self.approvers_for(request_id)
         try:
             p = self.tenant.principal(by)
-            approvals.check_decision(r.principal, by, isinstance(p, ServicePrincipal), approvers,
+            approvals.check_decision(principal, by, isinstance(p, ServicePrincipal), approvers,
                                      justification, settings.approver_justification_required)
         except PimRefusal as e:
-            self.refuse(by, "approve" if approve else "deny", r.role, r.scope, e)
+            self.refuse(by, verb, role, scope, e)
         # "All approvers are then notified of the decision" (pim-approval-workflow).
-        self.notify(settings, NotificationEvent.ACTIVATED, Recipient.APPROVER, ";".join(sorted(approvers - {r.principal})),
-                     f"PIM: Request for {r.role} {'approved' if approve else 'denied'} by {by}", r.id)
-        row = self.requests.rows[r.id]
-        decision = {"approver": by, "approver_justification": justification}
+        self.notify(settings, NotificationEvent.ACTIVATED, Recipient.APPROVER, ";".join(sorted(approvers - {principal})),
+                     f"PIM: Request for {role} {'approved' if approve else 'denied'} by {by}", request_id)
+        self.move(r, Status.GRANTED if approve else Status.DENIED, by,
+                  {"approver": by, "approver_justification": justification})
+        decided, reviewed = ((Activity.ACTIVATION_APPROVED, Activity.REVIEW_REQUEST_APPROVED) if approve else
+                             (Activity.ACTIVATION_DENIED, Activity.REVIEW_REQUEST_DENIED))
+        self.log(decided, Service.PIM, surface, by, principal, role, scope, justification=justification,
+                  request_id=request_id, reason="" if approve else justification)
+        self.log(reviewed, Service.ACCESS_REVIEWS, surface, by, principal, role, scope, justification=justification,
+                  request_id=request_id)
         if approve:
-            self.move(row, Status.GRANTED, by, decision)
-            self.log(Activity.ACTIVATION_APPROVED, Service.PIM, r.surface, by, r.principal, r.role, r.scope,
-                      justification=justification, request_id=r.id)
-            self.log(Activity.REVIEW_REQUEST_APPROVED, Service.ACCESS_REVIEWS, r.surface, by, r.principal, r.role,
-                      r.scope, justification=justification, request_id=r.id)
-            self._grant(row, self._heads(r.principal, r.role, r.scope, r.surface, r.justification))
-        else:
-            self.move(row, Status.DENIED, by, decision)
-            self.log(Activity.ACTIVATION_DENIED, Service.PIM, r.surface, by, r.principal, r.role, r.scope,
-                      justification=justification, request_id=r.id, reason=justification)
-            self.log(Activity.REVIEW_REQUEST_DENIED, Service.ACCESS_REVIEWS, r.surface, by, r.principal, r.role,
-                      r.scope, justification=justification, request_id=r.id)
-        return self.requests[r.id]
+            self._grant(r, self._heads(principal, role, scope, surface, r[JUSTIFICATION]))
 
     def approve(self, request_id: str, *, by: str, justification: str = "Approved") -> Request:
         """An approver approves a pending activation; the first decision settles it."""
-        return self._decide(request_id, by, justification, True)
+        self._decide(request_id, by, justification, True)
+        return self.requests[request_id]
 
     def deny(self, request_id: str, *, by: str, justification: str = "Denied") -> Request:
         """An approver denies a pending activation; the user must submit a new request to try again."""
-        return self._decide(request_id, by, justification, False)
+        self._decide(request_id, by, justification, False)
+        return self.requests[request_id]
 
     def cancel(self, request_id: str, *, by: str | None = None) -> Request:
         """The requester (or a Global or Privileged Role Administrator) cancels a pending or

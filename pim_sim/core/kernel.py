@@ -55,8 +55,6 @@ from pim_sim.core.streams import AuditLog, Call, Rows, run_until
 from pim_sim.core.tenant import DIRECTORY, Licence, ScopeLevel, ServicePrincipal, Tenant
 from pim_sim.errors import ModelError, PimRefusal, SettingError
 
-# Roles whose schedules decide who may approve: group members, and the default approvers of Entra roles.
-_APPROVER_ROLES = frozenset({"Member", *facts.ENTRA_DEFAULT_APPROVER_ROLES.value})
 
 _MAKE_SCHEDULE = maker(Schedule)  # every field in order, far fewer instructions than the classes' own __init__
 _MAKE_REQUEST = maker(Request)
@@ -123,9 +121,10 @@ class Kernel:
         self._counter = {"schedule": 0, "request": 0}
         self._surface_cache: dict[tuple[str, str], Surface] = {}  # surface_for per (role, scope): the tenant is frozen
         self._notify_rules: dict[int, tuple[RoleSettings, dict]] = {}  # per settings: (event, recipient, to) -> row
-        # Approvers per (role, scope) with the epoch and the minute they stay right until (see approvers_for).
-        self._approvers: dict[tuple[str, str], tuple[int, float, frozenset[str]]] = {}
-        self._approver_epoch = 0  # bumped when a schedule that can make or unmake an approver changes
+        # Approvers per (role, scope) with the epochs of the roles read and the minute they stay right until
+        # (see approvers_for); a role's epoch moves on whenever one of its schedules is made or changed.
+        self._approvers: dict[tuple[str, str], tuple[tuple[tuple[str, int], ...], float, frozenset[str]]] = {}
+        self._epochs: dict[str, int] = {}
         for group in tenant.groups:
             for member in group.members:
                 self.add_schedule(member, "Member", f"/groups/{group.name}", Kind.ACTIVE, Origin.STANDING, 0.0, None)
@@ -287,8 +286,7 @@ class Kernel:
         self._by_principal.setdefault(principal, []).append(s.id)
         self._by_principal_role.setdefault((principal, role, kind), []).append(s.id)
         self._by_role.setdefault(role, []).append(s.id)
-        if role in _APPROVER_ROLES:
-            self._approver_epoch += 1
+        self._epochs[role] = self._epochs.get(role, 0) + 1
         if origin is Origin.ACTIVATED:
             self._live_activations[principal, role, scope] = s.id  # the latest: the only one that can be in force
             self._live_by_role.setdefault(role, {})[principal, scope] = s.id
@@ -307,8 +305,7 @@ class Kernel:
     def replace_schedule(self, s: Schedule, **changes) -> Schedule:
         new = evolve(s, **changes)
         self.schedules[s.id] = new
-        if s.role in _APPROVER_ROLES:
-            self._approver_epoch += 1
+        self._epochs[s.role] = self._epochs.get(s.role, 0) + 1
         return new
 
     def set_status(self, r: Request, status: Status, by: str = "", **changes) -> Request:

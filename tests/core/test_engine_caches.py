@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from engine_builders import SEC, simulation
+from engine_builders import GA, PRA, SEC, simulation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -110,6 +110,30 @@ def test_kept_approvers_follow_new_settings():
     assert sim.approvers_for(r.id) == {"bob"}
     sim.set_settings(SEC, approvers=("carol",))
     assert sim.approvers_for(r.id) == _fresh(sim, r.id) == {"carol"}
+
+
+def test_kept_default_approvers_follow_the_approver_roles_and_only_them():
+    sim = simulation()
+    sim.set_settings(SEC, require_approval=True)  # no approvers chosen: an Entra role falls back to PRA and GA
+    sim.assign("alice", SEC, kind="eligible")
+    sim.assign("carol", PRA, kind="eligible")
+    sim.assign("dave", "Member", "/groups/admins", kind="eligible", duration="P30D")  # dave, through admins (GA)
+    sim.assign("admins", GA, kind="active", duration="P30D", justification="the admins group")
+    r = sim.activate("alice", SEC, duration="PT1H", justification="incident")
+    seen = [sim.approvers_for(r.id)]
+    kept = sim._approvers[SEC, "/"]
+    sim.assign("erin", "Reports Reader", kind="active", duration="P1D", justification="audit")  # kept
+    assert sim.approvers_for(r.id) == seen[0] and sim._approvers[SEC, "/"] is kept
+    sim.activate("carol", PRA, duration="PT1H", justification="approve")
+    seen.append(sim.approvers_for(r.id))
+    assert seen[-1] == _fresh(sim, r.id)
+    sim.activate("dave", "Member", "/groups/admins", duration="PT1H", justification="approve")
+    seen.append(sim.approvers_for(r.id))
+    assert seen[-1] == _fresh(sim, r.id)
+    sim.advance(70)
+    seen.append(sim.approvers_for(r.id))
+    assert seen[-1] == _fresh(sim, r.id)
+    assert seen == [{"carol"}, {"carol"}, {"carol", "dave"}, {"carol"}]
 
 
 @settings(deadline=None)
