@@ -156,8 +156,8 @@ class ActivationRules(AssignmentRules):
                     pool.extend(self.holding_schedules("Member"))
                     pool.extend(self.latest_activations("Member"))
         approvers = frozenset(n for n in names if not isinstance(self.tenant.principal(n), ServicePrincipal))
-        epochs = tuple((read, self._epochs.get(read, 0)) for read in dict.fromkeys(reads))
-        self._approvers[role, scope] = (epochs, _next_change(pool, now), approvers)
+        seen = tuple((read, self._epochs.get(read, 0)) for read in dict.fromkeys(reads))
+        self._approvers[role, scope] = (seen, _next_change(pool, now), approvers)
         return approvers
 
     def _group_members(self, group: str) -> list[str]:
