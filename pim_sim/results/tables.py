@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from array import array
+from collections import Counter
 from dataclasses import asdict
 from functools import cached_property
+from operator import itemgetter
 from typing import cast
 
 import pandas as pd
 
 from pim_sim.core.records import frame
-from pim_sim.core.requests import Action, Status
+from pim_sim.core.requests import ACTION, CREATED, STATUS, STATUS_REASON, Action, Status
 from pim_sim.core.schedules import Kind, Origin
 from pim_sim.results import run as attached
 from pim_sim.results.run import Run
@@ -29,9 +31,11 @@ class Results:
 
     @cached_property
     def requests(self) -> pd.DataFrame:
+        from pim_sim.core.records import field_names
         from pim_sim.core.requests import Request
 
-        df = frame(list(self.sim.requests.values()), Request)
+        # the engine's rows are the records' values in field order: the frame is made from them directly
+        df = pd.DataFrame(list(self.sim.requests.rows.values()), columns=list(field_names(Request)))
         for col in ("action", "status"):
             df[col] = df[col].astype(str)
         return df
@@ -84,23 +88,35 @@ class Results:
         numbers the frames give (``requests``, ``time_to_access()``, ``effective_access``)."""
         import numpy as np
 
-        acts = [r for r in self.sim.requests.values() if r.action is Action.SELF_ACTIVATE]
-        ttu = self._times_to_access()
-        jit: array[float] = array("d")  # unboxed: numpy reads the same values (and sums them the same way)
+        requests = self.sim.requests.rows  # rows, not records: nothing is made
+        active, standing_origin, activation, self_activate = Kind.ACTIVE, Origin.STANDING, Origin.ACTIVATED, Action.SELF_ACTIVATE
+        acts = [r for r in requests.values() if r[ACTION] is self_activate]
+        statuses, reasons = Counter(map(itemgetter(STATUS), acts)), Counter(map(itemgetter(STATUS_REASON), acts))
+        # unboxed: numpy reads the same values (and sums them the same way); quantiles see no order, so the times
+        # to access are read from each activation's schedule (no index of the schedules built)
+        ttu: array[float] = array("d")
+        jit: array[float] = array("d")
         standing: array[float] = array("d")
         horizon = self.horizon
         for sc in self.sim.schedules.values():
-            if sc.kind is not Kind.ACTIVE or sc.origin is Origin.STANDING:
+            if sc.kind is not active or sc.origin is standing_origin:
                 continue
-            stop = min(sc.stop, horizon)
-            usable = sc.start if sc.usable_from is None else float(sc.usable_from)
+            usable = sc.start if sc.usable_from is None else sc.usable_from
+            activated = sc.origin is activation
+            if activated:
+                request = requests[sc.request_id]
+                if request[ACTION] is self_activate:
+                    ttu.append(usable - request[CREATED])
+            stop = sc.stop
+            if stop > horizon:
+                stop = horizon
             if stop > usable:
-                (jit if sc.origin is Origin.ACTIVATED else standing).append((stop - usable) / 60.0)
+                (jit if activated else standing).append((stop - usable) / 60.0)
         return {
             "activations_requested": float(len(acts)),
-            "activations_provisioned": float(sum(r.status is Status.PROVISIONED for r in acts)),
-            "requests_denied": float(sum(r.status is Status.DENIED for r in acts)),
-            "requests_expired": float(sum(r.status_reason == "ApprovalExpired" for r in acts)),
+            "activations_provisioned": float(statuses[Status.PROVISIONED]),
+            "requests_denied": float(statuses[Status.DENIED]),
+            "requests_expired": float(reasons["ApprovalExpired"]),
             "refusals": float(len(self.sim.refusals)),
             "time_to_access_p50_min": float(np.quantile(ttu, 0.5)) if ttu else float("nan"),
             "time_to_access_p95_min": float(np.quantile(ttu, 0.95)) if ttu else float("nan"),
@@ -171,14 +187,6 @@ class Results:
         sched = {s.request_id: s for s in self.sim.schedules.values() if s.origin is Origin.ACTIVATED}
         return [cast(float, sched[r.id].usable_from) - r.created for r in self.sim.requests.values()
                 if r.action is Action.SELF_ACTIVATE and r.id in sched]
-
-    def _times_to_access(self) -> array[float]:
-        """The values of ``_time_to_access`` in the schedules' order (for quantiles, which see no order): read
-        from each activation's schedule, no index of the schedules built, the values kept unboxed."""
-        requests = self.sim.requests
-        return array("d", (cast(float, s.usable_from) - requests[s.request_id].created
-                           for s in self.sim.schedules.values() if s.origin is Origin.ACTIVATED
-                           and requests[s.request_id].action is Action.SELF_ACTIVATE))
 
     def where_visible(self, view_minute: float) -> pd.DataFrame:
         """Each audit record with every place it is visible at ``view_minute``; with just-in-time VM access in
