@@ -16,8 +16,26 @@ from pim_sim.core.audit import Activity, Service, canceled_activity
 from pim_sim.core.clock import minutes, span
 from pim_sim.core.events import MS_PIM
 from pim_sim.core.policy import NotificationEvent, Recipient, RoleSettings
-from pim_sim.core.requests import (APPROVER, DURATION, ID, JUSTIFICATION, PENDING, PRINCIPAL, ROLE, SCOPE, START, STATUS,
-                                   STATUS_REASON, SURFACE, TARGET_SCHEDULE, TICKET, Action, Request, Status, check_activation)
+from pim_sim.core.requests import (
+    APPROVER,
+    DURATION,
+    ID,
+    JUSTIFICATION,
+    PENDING,
+    PRINCIPAL,
+    ROLE,
+    SCOPE,
+    START,
+    STATUS,
+    STATUS_REASON,
+    SURFACE,
+    TARGET_SCHEDULE,
+    TICKET,
+    Action,
+    Request,
+    Status,
+    check_activation,
+)
 from pim_sim.core.roles import Surface
 from pim_sim.core.schedules import Kind, Origin, Schedule
 from pim_sim.core.tenant import DIRECTORY, PrincipalKind, ServicePrincipal

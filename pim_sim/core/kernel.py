@@ -46,15 +46,13 @@ from pim_sim.core.events import ADMIN, LicenceChange, Notification, Refusal
 from pim_sim.core.lag import Lag
 from pim_sim.core.policy import NotificationEvent, Recipient, RoleSettings, SettingsBook
 from pim_sim.core.records import evolve, maker
-from pim_sim.core.requests import (ACTION, ID, OPEN, PRINCIPAL, ROLE, SCOPE, STATUS, Action, Request, RequestBook, Status,
-                                   StatusChange, change_row)
+from pim_sim.core.requests import ACTION, ID, Action, Request, RequestBook, Status, StatusChange, change_row, track_open
 from pim_sim.core.roles import AU_SCOPABLE, Surface, catalogue_in_use
 from pim_sim.core.roles import role as lookup_role
 from pim_sim.core.schedules import Kind, Origin, Schedule
 from pim_sim.core.streams import AuditLog, Call, Rows, run_until
 from pim_sim.core.tenant import DIRECTORY, Licence, ScopeLevel, ServicePrincipal, Tenant
 from pim_sim.errors import ModelError, PimRefusal, SettingError
-
 
 _MAKE_SCHEDULE = maker(Schedule)  # every field in order, far fewer instructions than the classes' own __init__
 _MAKE_REQUEST = maker(Request)
@@ -321,15 +319,7 @@ class Kernel:
         head = (status, by)
         self._status_add((row[ID], now, self._status_heads.setdefault(head, head)))
         if row[ACTION] is _SELF_ACTIVATE:
-            self._track_open(row)
-
-    def _track_open(self, row: list) -> None:
-        """Index the one open (pending or granted, not yet provisioned) activation per role and scope."""
-        key = (row[PRINCIPAL], row[ROLE], row[SCOPE])
-        if row[STATUS] in OPEN:
-            self._open_activations[key] = row[ID]
-        elif self._open_activations.get(key) == row[ID]:
-            del self._open_activations[key]
+            track_open(self._open_activations, row)
 
     def new_request(self, action: Action, principal: str, role: str, scope: str, kind: Kind, status: Status,
                      start: float, duration: float | None, by: str, justification: str = "", ticket: str = "",
@@ -350,7 +340,7 @@ class Kernel:
         head = (status, by)
         self._status_add((request_id, now, self._status_heads.setdefault(head, head)))
         if action is _SELF_ACTIVATE:
-            self._track_open(row)
+            track_open(self._open_activations, row)
         return row
 
     def schedules_of(self, principal: str, role: str | None = None, kind: Kind | None = None) -> list[Schedule]:

@@ -103,6 +103,16 @@ def change_row(row: list, status: Status, now: float, changes: Mapping[str, obje
             raise TypeError(f"Request has no field {name!r}") from None
 
 
+def track_open(index: dict[tuple[str, str, str], str], row: list) -> None:
+    """Keep ``index`` at the one open (pending or granted, not yet provisioned) activation per (principal, role,
+    scope), given an activation request's row that was just made or moved."""
+    key = (row[PRINCIPAL], row[ROLE], row[SCOPE])
+    if row[STATUS] in OPEN:
+        index[key] = row[ID]
+    elif index.get(key) == row[ID]:
+        del index[key]
+
+
 class RequestBook(Mapping[str, Request]):
     """Every request by id, read as :class:`Request` records made from the engine's rows."""
 

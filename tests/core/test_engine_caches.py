@@ -10,8 +10,8 @@ from engine_builders import GA, PRA, SEC, simulation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pim_sim.core.events import Notification
 from pim_sim.core import requests as requests_module
+from pim_sim.core.events import Notification
 from pim_sim.core.policy import NotificationEvent, Recipient
 from pim_sim.core.records import field_names
 from pim_sim.core.requests import Request, Status, StatusChange
