@@ -26,6 +26,7 @@ def _iso(when: datetime) -> str:
     return when.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+_ANSWER_FLOATS, _GRADE_FLOATS = ("score", "seconds"), ("score", "max_score")  # REAL columns, kept as floats
 _COLUMNS = ("learner", "question_id", "skill", "domain", "score", "answered_at", "seconds", "mode", "response",
             "session", "seed")
 
@@ -201,66 +202,57 @@ class Store:
         """Keep one answer, committed before this returns (its own transaction)."""
         answer.validate()
         check_actor(actor, "record").check_learner(answer.learner, "record")
-        return self._keep(answer, "answers", _COLUMNS, answer.answered_at, floats=("score", "seconds"))
+        return self._keep(answer, "answers", _COLUMNS, answer.answered_at, floats=_ANSWER_FLOATS)
 
     def answers(self, learner: str, *, actor: Actor, skill: str | None = None,
                 domain: str | None = None) -> list[Answer]:
         """A learner's answers in the order they were given."""
         check_actor(actor, "answers").check_learner(learner, "answers")
-        sql = f"SELECT id, {', '.join(_COLUMNS)} FROM answers WHERE learner = ?"
+        return self._read(Answer, "answer", "answers", _COLUMNS, "answered_at", _ANSWER_FLOATS, learner,
+                          skill=skill, domain=domain)
+
+    def _read(self, cls, what: str, table: str, columns: Sequence[str], when: str, floats: tuple[str, ...],
+              learner: str, **filters: str | None):
+        """A learner's rows of ``table`` (those given ``filters`` match) in the order ``when`` they were kept, as
+        ``cls`` records: what :meth:`_keep` wrote, read back. A row another program wrote wrong is named, not
+        guessed at."""
+        sql = f"SELECT id, {', '.join(columns)} FROM {table} WHERE learner = ?"
         params: list = [learner]
-        for name, value in (("skill", skill), ("domain", domain)):
+        for name, value in filters.items():
             if value is not None:
                 sql += f" AND {name} = ?"
                 params.append(value)
         with self.problems():
-            rows = self._execute(sql + " ORDER BY answered_at, id", params).fetchall()
-        return [self._answer(row) for row in rows]
-
-    def _answer(self, row) -> Answer:
-        """A stored row as an :class:`Answer`; a row another program wrote wrong is named, not guessed at."""
-        fields = dict(zip(_COLUMNS, row[1:], strict=True))
-        try:
-            fields["answered_at"] = datetime.fromisoformat(fields["answered_at"])
-            if isinstance(fields["score"], int) and not isinstance(fields["score"], bool):
-                fields["score"] = float(fields["score"])
-            return Answer(**fields, id=int(row[0])).validate()
-        except (TypeError, ValueError, OverflowError) as e:
-            message = str(e).splitlines()[0] if str(e) else type(e).__name__
-            raise ProgressError(f"progress store {self.location}: answer {row[0]!r:.30}: {message[:200]}") from None
+            rows = self._execute(sql + f" ORDER BY {when}, id", params).fetchall()
+        found = []
+        for row in rows:
+            fields = dict(zip(columns, row[1:], strict=True))
+            try:
+                fields[when] = datetime.fromisoformat(fields[when])
+                for name in floats:
+                    if isinstance(fields[name], int) and not isinstance(fields[name], bool):
+                        fields[name] = float(fields[name])
+                found.append(cls(**fields, id=int(row[0])).validate())
+            except (TypeError, ValueError, OverflowError) as e:
+                message = str(e).splitlines()[0] if str(e) else type(e).__name__
+                raise ProgressError(f"progress store {self.location}: {what} {row[0]!r:.30}: {message[:200]}") from None
+        return found
 
     # ---------------------------------------------------------------- fix-the-tenant exercise grades
     def record_exercise(self, grade: ExerciseGrade, *, actor: Actor) -> ExerciseGrade:
         """Keep one exercise grade, committed before this returns (its own transaction, as an answer)."""
         grade.validate()
         check_actor(actor, "record_exercise").check_learner(grade.learner, "record_exercise")
-        return self._keep(grade, "exercise_grades", GRADE_COLUMNS, grade.graded_at, floats=("score", "max_score"))
+        return self._keep(grade, "exercise_grades", GRADE_COLUMNS, grade.graded_at, floats=_GRADE_FLOATS)
 
     def exercise_grades(self, learner: str, *, actor: Actor, exercise: str | None = None) -> list[ExerciseGrade]:
         """A learner's exercise grades in the order they were given (none in a version 1 store read as it is)."""
         check_actor(actor, "exercise_grades").check_learner(learner, "exercise_grades")
-        sql = f"SELECT id, {', '.join(GRADE_COLUMNS)} FROM exercise_grades WHERE learner = ?"
-        params: list = [learner]
-        if exercise is not None:
-            sql += " AND exercise = ?"
-            params.append(exercise)
         with self.problems():
             if not self._columns("exercise_grades"):
                 return []
-            rows = self._execute(sql + " ORDER BY graded_at, id", params).fetchall()
-        return [self._grade(row) for row in rows]
-
-    def _grade(self, row) -> ExerciseGrade:
-        fields = dict(zip(GRADE_COLUMNS, row[1:], strict=True))
-        try:
-            fields["graded_at"] = datetime.fromisoformat(fields["graded_at"])
-            for name in ("score", "max_score"):
-                if isinstance(fields[name], int) and not isinstance(fields[name], bool):
-                    fields[name] = float(fields[name])
-            return ExerciseGrade(**fields, id=int(row[0])).validate()
-        except (TypeError, ValueError, OverflowError) as e:
-            message = str(e).splitlines()[0] if str(e) else type(e).__name__
-            raise ProgressError(f"progress store {self.location}: exercise grade {row[0]!r:.30}: {message[:200]}") from None
+        return self._read(ExerciseGrade, "exercise grade", "exercise_grades", GRADE_COLUMNS, "graded_at", _GRADE_FLOATS,
+                          learner, exercise=exercise)
 
     def acting(self, actor: Actor) -> Acting:
         """This store as ``actor`` writes answers to it (what a quiz session holds)."""
