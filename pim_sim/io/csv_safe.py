@@ -39,17 +39,23 @@ def _starts_formula(text: str) -> bool:
     return bool(text) and (text[0] in TRIGGERS or text.lstrip(SKIPPED)[:1] in TRIGGERS)
 
 
+def _marked(text: str) -> bool:
+    """Does :func:`neutralise` prefix ``text``? When it starts a formula, and also when it starts with quotes
+    followed by a formula sign (``'\\n``): restore() would otherwise take its own first quote for the mark."""
+    return _starts_formula(text) or (text.startswith("'") and text.lstrip("'")[:1] in TRIGGERS)
+
+
 def neutralise(value: Any) -> Any:
     """``value`` as a spreadsheet cell that can't run: text that would start a formula gets a
     leading ``'``; anything that isn't text is returned as it is."""
-    if isinstance(value, str) and _starts_formula(value):
+    if isinstance(value, str) and _marked(value):
         return "'" + value
     return value
 
 
 def restore(text: str) -> str:
     """The text :func:`neutralise` was given (``restore(neutralise(s)) == s`` for every string)."""
-    if text.startswith("'") and _starts_formula(text[1:]):
+    if text.startswith("'") and _marked(text[1:]):
         return text[1:]
     return text
 

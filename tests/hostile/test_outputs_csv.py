@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -78,6 +78,8 @@ def test_a_frame_with_a_formula_in_cells_and_column_names_is_written_as_text(pay
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=40))
+@example("'\n").via("a quote before a formula sign, which restore took for the mark")
+@example("''=1+1").via("quotes before a formula")
 def test_restore_undoes_neutralise_and_the_result_is_always_safe(text):
     assert csv_safe.restore(csv_safe.neutralise(text)) == text
     assert csv_safe.is_safe(csv_safe.neutralise(text))
