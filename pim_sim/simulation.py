@@ -34,10 +34,11 @@ class Simulation(UpdateRules):
     ``at``, ``settings``, ``settings_for``, ``set_settings``, ``licence``, ``sign_in``, ``holds``,
     ``why_not``, the record lists ``audit``, ``status_log``, ``notifications``, ``refusals`` and
     ``schedules``/``requests``), the assignment rules (``assign``, ``assign_outside_pim``, ``remove``,
-    ``find``, ``set_licence``), the activation rules (``activate``, ``approvers_for``, ``approve``,
-    ``deny``, ``cancel``, ``deactivate``), the update rules (``request_extend``, ``request_renew``,
-    ``decide_update``, ``admin_extend``, ``admin_renew``, ``admin_update``), the features
-    ``reviews``, ``alerts`` and ``jit`` (just-in-time VM access), and ``results()``.
+    ``find``, ``set_licence``), the activation rules (``activate``, ``submit_activation``, which gives
+    only the request's id, ``approvers_for``, ``approve``, ``deny``, ``cancel``, ``deactivate``), the
+    update rules (``request_extend``, ``request_renew``, ``decide_update``, ``admin_extend``,
+    ``admin_renew``, ``admin_update``), the features ``reviews``, ``alerts`` and ``jit`` (just-in-time
+    VM access), and ``results()``.
     """
 
     @cached_property

@@ -50,8 +50,10 @@ class ActivationRules(AssignmentRules):
                      ) -> Schedule | None:
         covering = self.tenant.ancestors(scope) if covering is None else covering
         t = self.env._now
+        schedules, index, eligible = self.schedules, self._by_principal_role, Kind.ELIGIBLE
         for who in (principal, *access_mod.member_groups(self, principal, t)):
-            for s in self.schedules_of(who, role, Kind.ELIGIBLE):
+            for i in index.get((who, role, eligible), ()):
+                s = schedules[i]
                 if s.scope in covering and s.holds_at(t):
                     return s
         return None
@@ -63,6 +65,15 @@ class ActivationRules(AssignmentRules):
 
         No admin role is needed to activate one's own eligible role
         (https://github.com/MicrosoftDocs/entra-docs/pull/1314)."""
+        return self.requests[self.submit_activation(principal, role, scope, duration=duration,
+                                                    justification=justification, ticket=ticket, mfa=mfa,
+                                                    context_satisfied=context_satisfied, start=start,
+                                                    ticket_system=ticket_system)]
+
+    def submit_activation(self, principal: str, role: str, scope: str = DIRECTORY, *, duration=None,
+                          justification: str = "", ticket: str = "", mfa: bool = True, context_satisfied: bool = True,
+                          start=None, ticket_system: str = "") -> str:
+        """:meth:`activate`, giving the request's id (no record made): for workloads that make many."""
         action = Action.SELF_ACTIVATE
         # What doesn't change while the settings book stays (the tenant is frozen), worked out once per
         # (principal, role, scope): the surface (after the principal is known), the covering scopes, the settings.
@@ -115,7 +126,7 @@ class ActivationRules(AssignmentRules):
             self._open_approval(request, settings)
         else:
             self._grant(request, heads)
-        return self.requests[request[ID]]
+        return request[ID]
 
     def _heads(self, principal: str, role: str, scope: str, surface: str, justification: str) -> tuple:
         """The audit heads of an activation's lifecycle, made once per (principal, role, scope, justification):

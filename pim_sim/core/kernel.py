@@ -27,6 +27,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import heapq
+import itertools
 import math
 import random
 from collections.abc import Callable, Mapping
@@ -116,7 +117,7 @@ class Kernel:
         self._live_activations: dict[tuple[str, str, str], str] = {}
         self._lifecycle_heads: dict[tuple[str, str, str, str], tuple] = {}  # see ActivationRules._heads
         self._activation_notices: dict[tuple[str, str, str], tuple] = {}  # (settings, two heads) per activation row
-        self._counter = {"schedule": 0, "request": 0}
+        self._schedule_numbers, self._request_numbers = itertools.count(1), itertools.count(1)
         self._surface_cache: dict[tuple[str, str], Surface] = {}  # surface_for per (role, scope): the tenant is frozen
         self._notify_rules: dict[int, tuple[RoleSettings, dict]] = {}  # per settings: (event, recipient, to) -> row
         # Approvers per (role, scope) with the epochs of the roles read and the minute they stay right until
@@ -277,27 +278,28 @@ class Kernel:
     # ------------------------------------------------------------------ state helpers
     def add_schedule(self, principal, role, scope, kind, origin, start, end, request_id: str = "",
                      activated_from: str = "", usable_from: float | None = None) -> Schedule:
-        n = self._counter["schedule"] = self._counter["schedule"] + 1
-        s = _MAKE_SCHEDULE(f"s{n:06d}", principal, role, scope, self._surfaces.get(scope) or self._surface_of(scope), kind,
-                           origin, start, end, self.env._now, request_id, activated_from, usable_from, None)
-        self.schedules[s.id] = s
-        self._by_principal.setdefault(principal, []).append(s.id)
-        self._by_principal_role.setdefault((principal, role, kind), []).append(s.id)
-        self._by_role.setdefault(role, []).append(s.id)
-        self._epochs[role] = self._epochs.get(role, 0) + 1
+        schedule_id = f"s{next(self._schedule_numbers):06d}"
+        s = _MAKE_SCHEDULE(schedule_id, principal, role, scope, self._surfaces.get(scope) or self._surface_of(scope),
+                           kind, origin, start, end, self.env._now, request_id, activated_from, usable_from, None)
+        self.schedules[schedule_id] = s
+        self._by_principal.setdefault(principal, []).append(schedule_id)
+        self._by_principal_role.setdefault((principal, role, kind), []).append(schedule_id)
+        self._by_role.setdefault(role, []).append(schedule_id)
+        epochs = self._epochs
+        epochs[role] = epochs.get(role, 0) + 1
         if origin is Origin.ACTIVATED:
-            self._live_activations[principal, role, scope] = s.id  # the latest: the only one that can be in force
-            self._live_by_role.setdefault(role, {})[principal, scope] = s.id
+            self._live_activations[principal, role, scope] = schedule_id  # the latest: the only one that can be in force
+            self._live_by_role.setdefault(role, {})[principal, scope] = schedule_id
             if start > self._last_use.get((principal, role), -math.inf):
                 self._last_use[principal, role] = start
             if s.surface is Surface.ENTRA:
                 self._uses.setdefault(principal, {}).setdefault((role, scope), []).append(start)
         else:
-            self._held_by_role.setdefault(role, []).append(s.id)
-            self._held_at.setdefault((role, scope), []).append(s.id)
+            self._held_by_role.setdefault(role, []).append(schedule_id)
+            self._held_at.setdefault((role, scope), []).append(schedule_id)
             if origin is not Origin.STANDING:
-                self._assigned[""].append(s.id)
-                self._assigned.setdefault(principal, []).append(s.id)
+                self._assigned[""].append(schedule_id)
+                self._assigned.setdefault(principal, []).append(schedule_id)
         return s
 
     def replace_schedule(self, s: Schedule, **changes) -> Schedule:
@@ -331,8 +333,7 @@ class Kernel:
                 start: float, duration: float | None, by: str, justification: str = "", ticket: str = "",
                 target_schedule: str = "", ticket_system: str = "") -> list:
         """:meth:`new_request`, giving the request's row (``requests.rows[id]``)."""
-        n = self._counter["request"] = self._counter["request"] + 1
-        now, request_id = self.env._now, f"r{n:06d}"
+        now, request_id = self.env._now, f"r{next(self._request_numbers):06d}"
         row = [request_id, action, principal, role, scope, self._surfaces.get(scope) or self._surface_of(scope), kind,
                status, now, start, duration, justification, ticket, by, target_schedule, "", "", None, "", ticket_system]
         self._request_rows[request_id] = row

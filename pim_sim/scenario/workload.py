@@ -119,8 +119,8 @@ class _Activations:
             duration = workload.durations[self.randrange(len(workload.durations))]
             ticket = f"{workload.ticket_prefix}{self.n:05d}"
             try:
-                sim.activate(user, role, scope, duration=duration, justification=workload.justification,
-                             ticket=self.tickets.setdefault(ticket, ticket))
+                sim.submit_activation(user, role, scope, duration=duration, justification=workload.justification,
+                                       ticket=self.tickets.setdefault(ticket, ticket))
             except PimRefusal:
                 pass  # recorded in sim.refusals (for example: a request for the role is still pending)
         self._wait(sim.env._now)

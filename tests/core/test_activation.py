@@ -228,3 +228,25 @@ def test_activation_notifies_admins_and_the_requestor():
         ("Notification_Requestor_EndUser_Assignment", "alice")]
     assert [(a.service, a.initiator) for a in sim.audit if a.minute == 0][3:] == [
         ("PIM", "alice"), ("PIM", MS_PIM), ("Core Directory", MS_PIM)]
+
+
+def test_submit_activation_gives_the_id_of_the_request_activate_would_make():
+    by_record, by_id = eligible(), eligible()
+    r = by_record.activate("alice", SEC, duration="PT1H", justification="j", ticket="T1")
+    request_id = by_id.submit_activation("alice", SEC, duration="PT1H", justification="j", ticket="T1")
+    assert request_id == r.id
+    assert by_id.requests[request_id] == r
+    by_record.run(100)
+    by_id.run(100)
+    assert list(by_id.audit) == list(by_record.audit)
+    assert list(by_id.status_log) == list(by_record.status_log)
+
+
+def test_submit_activation_refuses_as_activate_does():
+    sim = eligible()
+    assigned = dict(sim.requests)
+    with pytest.raises(PimRefusal) as refused:
+        sim.submit_activation("alice", SEC, duration="PT100H", justification="j")
+    assert refused.value.rule == "ExpirationRule"
+    assert [r.rule for r in sim.refusals] == ["ExpirationRule"]
+    assert dict(sim.requests) == assigned  # no request made
