@@ -189,6 +189,15 @@ class ActivationRules(AssignmentRules):
         self._approvers[role, scope] = (seen, _next_change(pool, now), approvers)
         return approvers
 
+    def _deciders(self, approvers: frozenset[str], requester: str) -> tuple[list[str], str]:
+        """The approvers but the requester, sorted, and their email list, worked out once per (approvers, requester)."""
+        key = (approvers, requester)
+        found = self._decider_lists.get(key)
+        if found is None:
+            deciders = sorted(approvers - {requester})
+            found = self._decider_lists[key] = (deciders, ";".join(deciders))
+        return found
+
     def _group_members(self, group: str) -> list[str]:
         return access_mod.group_members(self, group, self.env._now)
 
@@ -196,9 +205,9 @@ class ActivationRules(AssignmentRules):
         principal, role, request_id = r[PRINCIPAL], r[ROLE], r[ID]
         self.log(Activity.ACTIVATION_APPROVAL_REQUESTED, Service.PIM, r[SURFACE], principal, principal, role,
                   r[SCOPE], justification=r[JUSTIFICATION], ticket=r[TICKET], request_id=request_id)
-        deciders = sorted(self.approvers_for(request_id) - {principal})
-        self.notify(settings, NotificationEvent.ACTIVATED, Recipient.APPROVER, ";".join(deciders),
-                     f"PIM: Approval required for {role}", request_id)
+        deciders, to = self._deciders(self.approvers_for(request_id), principal)
+        self.notify(settings, NotificationEvent.ACTIVATED, Recipient.APPROVER, to, f"PIM: Approval required for {role}",
+                     request_id)
         rng = self.rng["approvers"]
         window = facts.APPROVAL_WINDOW_MINUTES.value
         answers: list[tuple[float, int, str, bool]] = []
@@ -270,7 +279,7 @@ class ActivationRules(AssignmentRules):
         except PimRefusal as e:
             self.refuse(by, verb, role, scope, e)
         # "All approvers are then notified of the decision" (pim-approval-workflow).
-        self.notify(settings, NotificationEvent.ACTIVATED, Recipient.APPROVER, ";".join(sorted(approvers - {principal})),
+        self.notify(settings, NotificationEvent.ACTIVATED, Recipient.APPROVER, self._deciders(approvers, principal)[1],
                      f"PIM: Request for {role} {'approved' if approve else 'denied'} by {by}", request_id)
         self.move(r, Status.GRANTED if approve else Status.DENIED, by,
                   {"approver": by, "approver_justification": justification})

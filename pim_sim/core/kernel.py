@@ -124,6 +124,7 @@ class Kernel:
         # (see approvers_for); a role's epoch moves on whenever one of its schedules is made or changed.
         self._approvers: dict[tuple[str, str], tuple[tuple[tuple[str, int], ...], float, frozenset[str]]] = {}
         self._epochs: dict[str, int] = {}
+        self._decider_lists: dict[tuple[frozenset[str], str], tuple[list[str], str]] = {}  # see _deciders
         for group in tenant.groups:
             for member in group.members:
                 self.add_schedule(member, "Member", f"/groups/{group.name}", Kind.ACTIVE, Origin.STANDING, 0.0, None)
