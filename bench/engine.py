@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import platform
 import re
 import statistics
 import subprocess
@@ -148,6 +149,8 @@ def main() -> None:
     if args.child:
         _child(args.child)
         return
+    print(f"python={platform.python_implementation()} {platform.python_version()}"
+          " (ratios depend on the interpreter: see bench/README.md)")
     cpu_ratios, wall_ratios = [], []
     for _ in range(args.repeat):
         sim, cpu, wall, queued = run_engine(args.days)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import platform
 import resource
 import sys
 import time
@@ -86,6 +87,8 @@ def main() -> None:
     parser.add_argument("--privileged", type=int, default=500)
     parser.add_argument("--curve", action="store_true", help="print the cost per event from 5k to 600k events")
     args = parser.parse_args()
+    print(f"python={platform.python_implementation()} {platform.python_version()}"
+          " (ratios depend on the interpreter: see bench/README.md)")
     if args.curve:
         curve(args.users, args.privileged)
     r = one_run(args.days, args.users, args.privileged)
