@@ -46,17 +46,28 @@ class ActivationRules(AssignmentRules):
     """selfActivate, approve, deny, cancel, provisioning and selfDeactivate."""
 
     # ------------------------------------------------------------------ activation
-    def _eligibility(self, principal: str, role: str, scope: str, covering: tuple[str, ...] | None = None
-                     ) -> Schedule | None:
-        covering = self.tenant.ancestors(scope) if covering is None else covering
-        t = self.env._now
-        schedules, index, eligible = self.schedules, self._by_principal_role, Kind.ELIGIBLE
-        for who in (principal, *access_mod.member_groups(self, principal, t)):
-            for i in index.get((who, role, eligible), ()):
-                s = schedules[i]
-                if s.scope in covering and s.holds_at(t):
-                    return s
-        return None
+    def _eligibility(self, principal: str, role: str, scope: str, covering: tuple[str, ...]) -> Schedule | None:
+        """The eligible assignment of ``role`` covering ``scope`` that ``principal`` holds now, directly or through
+        a group. The answer is kept per (principal, role, scope) until an eligible assignment of the role or a
+        group membership is made or changed (their epochs move on), or until time reaches a minute at which one
+        of the schedules it was read from starts, becomes usable or stops."""
+        now = self.env._now
+        epochs = (self._eligible_epochs.get(role, 0), self._epochs.get("Member", 0))
+        known = self._eligibility_rows.get((principal, role, scope))
+        if known is not None and known[0] == epochs and now < known[1]:
+            return known[2]
+        groups = access_mod.member_groups(self, principal, now)
+        pool = self.schedules_of(principal, "Member", Kind.ACTIVE)  # the schedules the answer is read from
+        found = None
+        for who in (principal, *groups):
+            if who != principal:
+                pool.extend(self.schedules_of(who, "Member", Kind.ACTIVE))
+            for s in self.schedules_of(who, role, Kind.ELIGIBLE):
+                pool.append(s)
+                if found is None and s.scope in covering and s.holds_at(now):
+                    found = s
+        self._eligibility_rows[principal, role, scope] = (epochs, _next_change(pool, now), found)
+        return found
 
     def activate(self, principal: str, role: str, scope: str = DIRECTORY, *, duration=None, justification: str = "",
                  ticket: str = "", mfa: bool = True, context_satisfied: bool = True, start=None,

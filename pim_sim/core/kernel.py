@@ -124,6 +124,8 @@ class Kernel:
         # (see approvers_for); a role's epoch moves on whenever one of its schedules is made or changed.
         self._approvers: dict[tuple[str, str], tuple[tuple[tuple[str, int], ...], float, frozenset[str]]] = {}
         self._epochs: dict[str, int] = {}
+        self._eligible_epochs: dict[str, int] = {}  # the same, moved on only by eligible schedules
+        self._eligibility_rows: dict[tuple[str, str, str], tuple] = {}  # see ActivationRules._eligibility
         self._decider_lists: dict[tuple[frozenset[str], str], tuple[list[str], str]] = {}  # see _deciders
         for group in tenant.groups:
             for member in group.members:
@@ -288,6 +290,8 @@ class Kernel:
         self._by_role.setdefault(role, []).append(schedule_id)
         epochs = self._epochs
         epochs[role] = epochs.get(role, 0) + 1
+        if kind is Kind.ELIGIBLE:
+            self._eligible_epochs[role] = self._eligible_epochs.get(role, 0) + 1
         if origin is Origin.ACTIVATED:
             self._live_activations[principal, role, scope] = schedule_id  # the latest: the only one that can be in force
             self._live_by_role.setdefault(role, {})[principal, scope] = schedule_id
@@ -307,6 +311,8 @@ class Kernel:
         new = evolve(s, **changes)
         self.schedules[s.id] = new
         self._epochs[s.role] = self._epochs.get(s.role, 0) + 1
+        if Kind.ELIGIBLE in (s.kind, new.kind):
+            self._eligible_epochs[s.role] = self._eligible_epochs.get(s.role, 0) + 1
         return new
 
     def set_status(self, r: Request, status: Status, by: str = "", **changes) -> Request:

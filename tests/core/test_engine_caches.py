@@ -1,5 +1,6 @@
 """What the engine keeps to go faster answers like a fresh computation: record streams kept as rows read
-back as the records written, and the approvers kept per (role, scope) follow membership changes and time."""
+back as the records written, and the approvers kept per (role, scope) and the eligibility kept per
+(principal, role, scope) follow assignment and membership changes and time."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from engine_builders import GA, PRA, SEC, simulation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pim_sim import PimRefusal
 from pim_sim.core import requests as requests_module
 from pim_sim.core.events import Notification
 from pim_sim.core.policy import NotificationEvent, Recipient
@@ -208,3 +210,51 @@ def test_activation_emails_follow_new_notification_settings():
     emails = len(sim.notifications)
     sim.run(sim.now + 120)
     assert len(sim.notifications) == emails
+
+
+def _fresh_eligibility(sim, principal: str, role: str, scope: str = "/"):
+    """The eligibility answer computed afresh (the kept answers set aside, then put back)."""
+    kept = dict(sim._eligibility_rows)
+    sim._eligibility_rows.clear()
+    try:
+        return sim._eligibility(principal, role, scope, sim.tenant.ancestors(scope))
+    finally:
+        sim._eligibility_rows.clear()
+        sim._eligibility_rows.update(kept)
+
+
+def test_kept_eligibility_follows_assignments_memberships_and_time():
+    sim = simulation()
+    sim.assign("alice", SEC, kind="eligible", start=60, duration="PT3H")  # eligible from minute 60 to 240
+    through_group = sim.assign("admins", SEC, kind="eligible", duration="P1D")  # carol, a member of admins
+    sim.assign("dave", "Member", "/groups/admins", kind="active", start=100, duration="PT1H",
+               justification="on call")  # dave in admins from minute 100 to 160
+    covering = sim.tenant.ancestors("/")
+    eligible_at: dict[str, list[int]] = {who: [] for who in ("alice", "bob", "carol", "dave")}
+    for minute in range(0, 300, 5):
+        if minute == 150:
+            sim.assign("bob", "Member", "/groups/admins", kind="active", duration="PT30M",
+                       justification="cover")  # bob in admins from minute 150 to 180
+        if minute == 200:
+            sim.remove(through_group.target_schedule)  # carol is no longer eligible
+        for who, minutes in eligible_at.items():
+            kept = sim._eligibility(who, SEC, "/", covering)
+            assert kept == _fresh_eligibility(sim, who, SEC), (who, minute)
+            assert sim._eligibility(who, SEC, "/", covering) == kept  # the kept answer, read again
+            if kept is not None:
+                minutes.append(minute)
+        sim.advance(5)
+    assert eligible_at == {"alice": list(range(60, 240, 5)), "bob": list(range(150, 180, 5)), "carol": list(range(0, 200, 5)),
+                           "dave": list(range(100, 160, 5))}
+
+
+def test_an_activation_after_the_eligibility_was_removed_is_refused():
+    sim = simulation()
+    eligible = sim.assign("alice", SEC, kind="eligible")
+    sim.activate("alice", SEC, duration="PT1H", justification="first")  # the answer is kept
+    sim.advance(90)
+    sim.remove(eligible.target_schedule)
+    with pytest.raises(PimRefusal, match="no eligible assignment"):
+        sim.activate("alice", SEC, duration="PT1H", justification="second")
+    sim.assign("alice", SEC, kind="eligible")  # eligible again: the kept refusal gives way
+    assert sim.activate("alice", SEC, duration="PT1H", justification="third").status is Status.PROVISIONED

@@ -213,7 +213,7 @@ def test_group_and_user_administrators_manage_a_group_that_is_not_role_assignabl
     if allowed_on_role_assignable:
         assert sim.set_settings("Member", "/groups/admins", activation_max="PT2H", by="bob").activation_max == 120
     else:  # a role-assignable group needs Privileged Role Administrator (or Global Administrator) or an owner
-        with pytest.raises(PimRefusal, match="bob can't do this.*Privileged Role Administrator") as err:
+        with pytest.raises(PimRefusal, match=r"bob can't do this.*Privileged Role Administrator") as err:
             sim.set_settings("Member", "/groups/admins", activation_max="PT2H", by="bob")
         assert err.value.source == facts.GROUP_MANAGER_ROLES.source
         with pytest.raises(PimRefusal, match="bob can't do this"):
@@ -222,7 +222,7 @@ def test_group_and_user_administrators_manage_a_group_that_is_not_role_assignabl
 
 def test_a_role_outside_the_group_managers_is_refused_on_any_group():
     sim = with_admin(simulation(), "bob", "Security Administrator")
-    with pytest.raises(PimRefusal, match="Groups Administrator.*or an owner of the group"):
+    with pytest.raises(PimRefusal, match=r"Groups Administrator.*or an owner of the group"):
         sim.set_settings("Member", "/groups/helpdesk", activation_max="PT2H", by="bob")
 
 
