@@ -36,7 +36,7 @@ from types import MappingProxyType
 from typing import Any, NoReturn, Self
 
 import simpy
-import simpy.core
+from simpy.core import NORMAL  # the priority of a timer in SimPy's queue
 
 from pim_sim import facts
 from pim_sim.core import access as access_mod
@@ -204,7 +204,7 @@ class Kernel:
             raise ValueError(f"Negative delay {delay}")
         env = self.env
         queue: list = env._queue  # entries SimPy's step reads: (minute, priority, sequence, event)
-        heapq.heappush(queue, (env._now + delay, simpy.core.NORMAL, next(env._eid), Call(fn, args)))
+        heapq.heappush(queue, (env._now + delay, NORMAL, next(env._eid), Call(fn, args)))
 
     def at_minute(self, when: float, fn: Callable, *args) -> None:
         """Call ``fn(*args)`` at exactly minute ``when`` (not before now): the time a timer set earlier with
@@ -213,7 +213,7 @@ class Kernel:
         if when < env._now:
             raise ModelError(f"can't schedule an action in the past (minute {when:g})")
         queue: list = env._queue
-        heapq.heappush(queue, (when, simpy.core.NORMAL, next(env._eid), Call(fn, args)))
+        heapq.heappush(queue, (when, NORMAL, next(env._eid), Call(fn, args)))
 
     def log(self, activity: Activity | str, service: Service, surface: Surface | str, initiator: str, target: str, role: str,
              scope: str, *, justification: str = "", ticket: str = "", request_id: str = "", reason: str = "",
