@@ -124,7 +124,7 @@ class Kernel:
         # (see approvers_for); a role's epoch moves on whenever one of its schedules is made or changed.
         self._approvers: dict[tuple[str, str], tuple[tuple[tuple[str, int], ...], float, frozenset[str]]] = {}
         self._epochs: dict[str, int] = {}
-        self._eligible_epochs: dict[str, int] = {}  # the same, moved on only by eligible schedules
+        self._eligible_epochs: dict[str, int] = {}  # per role, moved on only by its eligible schedules
         self._eligibility_rows: dict[tuple[str, str, str], tuple] = {}  # see ActivationRules._eligibility
         self._decider_lists: dict[tuple[frozenset[str], str], tuple[list[str], str]] = {}  # see _deciders
         for group in tenant.groups:
@@ -288,8 +288,7 @@ class Kernel:
         self._by_principal.setdefault(principal, []).append(schedule_id)
         self._by_principal_role.setdefault((principal, role, kind), []).append(schedule_id)
         self._by_role.setdefault(role, []).append(schedule_id)
-        epochs = self._epochs
-        epochs[role] = epochs.get(role, 0) + 1
+        self._epochs[role] = self._epochs.get(role, 0) + 1
         if kind is Kind.ELIGIBLE:
             self._eligible_epochs[role] = self._eligible_epochs.get(role, 0) + 1
         if origin is Origin.ACTIVATED:
