@@ -24,9 +24,19 @@ step = st.tuples(st.integers(0, 13), st.integers(0, 4), st.integers(0, 1), st.in
 scripts = st.lists(step, min_size=1, max_size=30)
 
 
-def play(script, seed=0, lag=False):
-    """Run a script; return the simulation. Refusals and impossible requests are swallowed."""
+class _Forgetful(dict):
+    """An engine cache that keeps nothing: every answer is worked out afresh."""
+
+    def __setitem__(self, key, value):
+        pass
+
+
+def play(script, seed=0, lag=False, keep_answers=True):
+    """Run a script; return the simulation. Refusals and impossible requests are swallowed. With
+    ``keep_answers=False`` the engine keeps no eligibility answer between activations."""
     sim = simulation(seed=seed, lag=lag)
+    if not keep_answers:
+        sim._eligibility_rows = _Forgetful()
     sim.assign("bob", GA, kind="active", justification="standing")
     for role, top in MAX.items():
         sim.set_settings(role, activation_max=top, require_mfa=False, require_approval=role == SEC, approvers=("bob", "dave"))
@@ -193,3 +203,14 @@ def test_same_seed_same_records(script, seed):
     a, b = play(script, seed, lag=True), play(script, seed, lag=True)
     assert repr(a.audit) == repr(b.audit)
     assert repr(a.status_log) == repr(b.status_log) and repr(a.requests) == repr(b.requests)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scripts)
+def test_kept_eligibility_answers_change_no_record(script):
+    kept, fresh = play(script), play(script, keep_answers=False)
+    assert not fresh._eligibility_rows
+    if any(r.action is Action.SELF_ACTIVATE for r in kept.requests.values()):
+        assert kept._eligibility_rows  # the answers were kept, and used
+    assert repr(kept.audit) == repr(fresh.audit) and repr(kept.refusals) == repr(fresh.refusals)
+    assert repr(kept.status_log) == repr(fresh.status_log) and repr(kept.requests) == repr(fresh.requests)
