@@ -138,6 +138,12 @@ def _child(days: str) -> None:
     sim.run(horizon)
 
 
+def interpreter() -> str:
+    """The line both benches start with: the ratio to bare SimPy depends on the interpreter (bench/README.md)."""
+    return (f"python={platform.python_implementation()} {platform.python_version()}"
+            " (ratios depend on the interpreter: see bench/README.md)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=float, default=90)
@@ -149,8 +155,7 @@ def main() -> None:
     if args.child:
         _child(args.child)
         return
-    print(f"python={platform.python_implementation()} {platform.python_version()}"
-          " (ratios depend on the interpreter: see bench/README.md)")
+    print(interpreter())
     cpu_ratios, wall_ratios = [], []
     for _ in range(args.repeat):
         sim, cpu, wall, queued = run_engine(args.days)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import platform
 import resource
 import sys
 import time
@@ -25,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from engine import logical_events, run_bare  # bench/engine.py: the same counting and baseline
+from engine import interpreter, logical_events, run_bare  # bench/engine.py: the same counting and baseline
 
 from pim_sim import Results, Scenario
 from pim_sim.core.roles import ENTRA_ROLES
@@ -87,8 +86,7 @@ def main() -> None:
     parser.add_argument("--privileged", type=int, default=500)
     parser.add_argument("--curve", action="store_true", help="print the cost per event from 5k to 600k events")
     args = parser.parse_args()
-    print(f"python={platform.python_implementation()} {platform.python_version()}"
-          " (ratios depend on the interpreter: see bench/README.md)")
+    print(interpreter())
     if args.curve:
         curve(args.users, args.privileged)
     r = one_run(args.days, args.users, args.privileged)

@@ -56,12 +56,10 @@ class ActivationRules(AssignmentRules):
         known = self._eligibility_rows.get((principal, role, scope))
         if known is not None and known[0] == epochs and now < known[1]:
             return known[2]
-        groups = access_mod.member_groups(self, principal, now)
-        pool = self.schedules_of(principal, "Member", Kind.ACTIVE)  # the schedules the answer is read from
+        pool: list[Schedule] = []  # the schedules the answer is read from: memberships and eligibilities
         found = None
-        for who in (principal, *groups):
-            if who != principal:
-                pool.extend(self.schedules_of(who, "Member", Kind.ACTIVE))
+        for who in (principal, *access_mod.member_groups(self, principal, now)):
+            pool.extend(self.schedules_of(who, "Member", Kind.ACTIVE))
             for s in self.schedules_of(who, role, Kind.ELIGIBLE):
                 pool.append(s)
                 if found is None and s.scope in covering and s.holds_at(now):
